@@ -1,0 +1,56 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "drillcal",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "drillcal", targets: ["drillcal"]),
+        .library(name: "DrillCore", targets: ["DrillCore"]),
+        .library(name: "ICal", targets: ["ICal"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+    ],
+    targets: [
+        // Debian's libical-dev through pkg-config; macros and variadics sit behind shim.h.
+        .systemLibrary(
+            name: "CLibical",
+            pkgConfig: "libical",
+            providers: [.apt(["libical-dev"])]
+        ),
+        // Thin owning wrapper: C pointers stay inside, Sendable values come out.
+        .target(name: "ICal", dependencies: ["CLibical"]),
+        // Model, plan rules, scheduler, roster checks: pure, no I/O, no C.
+        .target(name: "DrillCore"),
+        // Reading plan.yaml, roster.csv and holiday files into DrillCore values.
+        .target(
+            name: "DrillIO",
+            dependencies: [
+                "DrillCore", "ICal", "Yams",
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+        // Turning a schedule into iCalendar feeds through libical, written atomically.
+        .target(name: "DrillFeeds", dependencies: ["DrillCore", "ICal"]),
+        .executableTarget(
+            name: "drillcal",
+            dependencies: [
+                "DrillCore", "DrillIO", "DrillFeeds", "ICal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ICalTests", dependencies: ["ICal"]),
+        .testTarget(name: "DrillCoreTests", dependencies: ["DrillCore"]),
+        .testTarget(name: "DrillIOTests", dependencies: ["DrillIO", "DrillCore"]),
+        .testTarget(name: "DrillFeedsTests", dependencies: ["DrillFeeds", "DrillCore", "ICal"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["drillcal", "ICal"],
+            resources: []
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
