@@ -48,8 +48,7 @@ let package = Package(
         .testTarget(name: "DrillFeedsTests", dependencies: ["DrillFeeds", "DrillCore", "ICal"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["drillcal", "ICal"],
-            resources: []
+            dependencies: ["drillcal", "ICal"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,2 @@
+/// Turning a schedule into iCalendar feeds through libical.
+public enum DrillFeeds {}

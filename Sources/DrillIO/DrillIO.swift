@@ -1,0 +1,2 @@
+/// Reading a town folder (plan.yaml, roster.csv, holidays) into DrillCore values.
+public enum DrillIO {}

@@ -1,0 +1,4 @@
+import CLibical
+
+/// Thin owning wrapper around libical.
+public enum ICal {}
