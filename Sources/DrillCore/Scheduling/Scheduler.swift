@@ -1,0 +1,249 @@
+/// Builds a year of sessions from plan rules and rosters, with no collisions.
+///
+/// Greedy and deterministic: demands are placed most-constrained first (fewest allowed days, then
+/// target day, then UID); each demand takes the cheapest candidate (distance from the target,
+/// preferred weekday and time) that breaks no hard constraint. Hard constraints: window, holidays,
+/// blackouts, minimum gap, expected turnout, member collisions, venue capacity and booking,
+/// supervisor availability with travel time. A demand with no feasible candidate is reported in
+/// `Schedule.unmet` with counts of what blocked it, never dropped.
+///
+/// ```swift
+/// let schedule = try Scheduler(plan: plan, roster: roster, holidays: holidays, recurrence: libical).schedule()
+/// ```
+public struct Scheduler: Sendable {
+    /// The plan.
+    public var plan: Plan
+    /// The roster.
+    public var roster: Roster
+    /// Holidays for the plan's year.
+    public var holidays: HolidayCalendar
+    /// RRULE expansion (libical in production).
+    public var recurrence: any RecurrenceExpander
+
+    let teamsByID: [String: Team]
+    let rulesByID: [String: Rule]
+    let membersByTeam: [String: [Member]]
+    let venuesByID: [String: Venue]
+
+    /// Makes a scheduler.
+    public init(plan: Plan, roster: Roster, holidays: HolidayCalendar, recurrence: any RecurrenceExpander) {
+        self.plan = plan
+        self.roster = roster
+        self.holidays = holidays
+        self.recurrence = recurrence
+        self.teamsByID = Dictionary(plan.teams.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.rulesByID = Dictionary(plan.rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.venuesByID = Dictionary(plan.venues.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var byTeam: [String: [Member]] = [:]
+        for m in roster.members { for t in m.teams { byTeam[t, default: []].append(m) } }
+        self.membersByTeam = byTeam
+    }
+
+    /// Places every demand.
+    /// - Parameter recordRejections: keep, for each session, the better candidates that were ruled
+    ///   out and why (for `drillcal explain`).
+    /// - Throws: `SchedulingError` when the plan refers to something that does not exist.
+    public func schedule(recordRejections: Bool = false) throws(SchedulingError) -> Schedule {
+        let all = try demands()
+        let order = all.sorted {
+            ($0.allowedDayCount, $0.target, $0.uid) < ($1.allowedDayCount, $1.target, $1.uid)
+        }
+        var ledger = BookingLedger()
+        var sessions: [ScheduledSession] = []
+        var unmet: [UnmetDemand] = []
+        var rejections: [String: [Rejection]] = [:]
+
+        for demand in order {
+            let rule = rulesByID[demand.ruleID]!
+            var tried: [Rejection] = []
+            var counts: [String: Int] = [:]
+            var firstOfKind: [String: Constraint] = [:]
+            var placed: (ScheduledSession, String?)?
+            for candidate in candidates(demand, rule) {
+                switch evaluate(demand, rule, candidate, ledger) {
+                case .success(let result):
+                    placed = result
+                case .failure(let constraint):
+                    counts[constraint.key, default: 0] += 1
+                    if firstOfKind[constraint.key] == nil { firstOfKind[constraint.key] = constraint }
+                    if recordRejections { tried.append(Rejection(slot: candidate, constraint: constraint)) }
+                    continue
+                }
+                break
+            }
+            if let (session, village) = placed {
+                ledger.book(session, village: village)
+                sessions.append(session)
+                if recordRejections { rejections[session.uid] = tried }
+            } else {
+                let blockers = counts.map { BlockerCount(key: $0.key, count: $0.value) }
+                    .sorted { ($1.count, $0.key) < ($0.count, $1.key) }
+                unmet.append(
+                    UnmetDemand(
+                        demand: demand, blockers: blockers, example: blockers.first.flatMap { firstOfKind[$0.key] }))
+            }
+        }
+
+        sessions.sort { ($0.slot.absoluteStart, $0.uid) < ($1.slot.absoluteStart, $1.uid) }
+        unmet.sort { ($0.demand.target, $0.demand.uid) < ($1.demand.target, $1.demand.uid) }
+        return Schedule(sessions: sessions, unmet: unmet, shortfalls: shortfalls(), rejections: rejections)
+    }
+
+    /// Teams whose roster is below their minimum.
+    public func shortfalls() -> [TeamTurnout] {
+        plan.teams.compactMap { team in
+            let size = membersByTeam[team.id]?.count ?? 0
+            guard size < team.minimumMembers else { return nil }
+            return TeamTurnout(team: team.id, rosterSize: size, expected: size, minimum: team.minimumMembers, away: [])
+        }
+    }
+
+    /// Candidate slots of a demand, cheapest first: distance from the target day, then preferred
+    /// weekdays, then the order of the rule's times; ties by date and time so the order is total.
+    func candidates(_ demand: Demand, _ rule: Rule) -> [TimeSlot] {
+        var list: [(cost: Int, slot: TimeSlot)] = []
+        let times = rule.times.isEmpty ? [LocalTime(hour: 9, minute: 0)!] : rule.times
+        for range in demand.allowed {
+            for day in range.days {
+                let distance = abs(day.days(to: demand.target)) * 10
+                let weekdayCost = rule.weekdays.isEmpty || isPreferred(day, rule.weekdays) ? 0 : 30
+                for (index, time) in times.enumerated() {
+                    let slot = TimeSlot(
+                        date: day, startMinute: time.minutes, endMinute: time.minutes + rule.durationMinutes)
+                    list.append((distance + weekdayCost + index * 4, slot))
+                }
+            }
+        }
+        list.sort { ($0.cost, $0.slot.absoluteStart) < ($1.cost, $1.slot.absoluteStart) }
+        return list.map(\.slot)
+    }
+
+    /// A preferred weekday that is not a swapped working day (a Saturday 调休上班 is no weekend).
+    func isPreferred(_ day: CivilDate, _ weekdays: [Weekday]) -> Bool {
+        weekdays.contains(day.weekday) && !(day.weekday.isWeekend && holidays.swappedWorkdays.contains(day))
+    }
+}
+
+extension Scheduler {
+    enum Outcome {
+        case success((ScheduledSession, String?))
+        case failure(Constraint)
+    }
+
+    /// Checks every hard constraint for one candidate; on success returns the session and the
+    /// venue's village (for supervisor travel).
+    func evaluate(_ demand: Demand, _ rule: Rule, _ slot: TimeSlot, _ ledger: BookingLedger) -> Outcome {
+        let day = slot.date
+        let teams = demand.teamIDs.compactMap { teamsByID[$0] }
+
+        // Calendar: holidays, working days, blackouts.
+        if rule.kind == .deadline {
+            if !holidays.isWorkingDay(day) { return .failure(.notWorkingDay) }
+        } else if !rule.allowHolidays, let holiday = holidays.holiday(on: day) {
+            return .failure(.holiday(name: holiday.name))
+        }
+        for team in teams {
+            for blackout in plan.blackouts where !rule.allowBlackouts.contains(blackout.id) && blackout.affects(team) {
+                if blackout.period.ranges(in: plan.year).contains(where: { $0.contains(day) }) {
+                    return .failure(.blackout(id: blackout.id, team: team.id))
+                }
+            }
+        }
+
+        // Team: minimum gap, then expected turnout.
+        let gap = rule.minGapDays ?? plan.defaults.minGapDays
+        for team in teams {
+            for other in ledger.sessions(of: team.id) {
+                let apart = abs(other.day.days(to: day))
+                if apart < gap { return .failure(.gap(team: team.id, session: other.uid, days: apart, needed: gap)) }
+            }
+        }
+        var turnout: [TeamTurnout] = []
+        var attendees: [String] = []
+        var seen = Set<String>()
+        for team in teams {
+            let members = membersByTeam[team.id] ?? []
+            let away = members.filter { $0.isAway(on: day) }.map(\.id)
+            let expected = members.count - away.count
+            let needed = min(team.minimumMembers, members.count)
+            if expected < needed { return .failure(.turnout(team: team.id, available: expected, needed: needed)) }
+            turnout.append(
+                TeamTurnout(
+                    team: team.id, rosterSize: members.count, expected: expected, minimum: team.minimumMembers,
+                    away: away))
+            for m in members where !away.contains(m.id) && seen.insert(m.id).inserted { attendees.append(m.id) }
+        }
+
+        // People: nobody in two sessions at once.
+        for member in attendees {
+            if let other = ledger.memberConflict(member, slot) {
+                return .failure(.memberBusy(member: member, session: other))
+            }
+        }
+
+        // Place: the venue fits everyone and is free.
+        var venue: Venue?
+        switch rule.venue {
+        case .none: venue = nil
+        case .venue(let id)?: venue = venuesByID[id]
+        case .ownVillage?:
+            let village = teams.first?.village
+            venue = plan.venues.first { $0.village != nil && $0.village == village }
+            if venue == nil { return .failure(.noVenue(team: teams.first?.id ?? "")) }
+        }
+        let needsSupervisor = rule.supervisor != .none
+        if let venue {
+            let headcount = attendees.count + (needsSupervisor ? 1 : 0)
+            if venue.capacity < headcount {
+                return .failure(.venueTooSmall(venue: venue.id, capacity: venue.capacity, needed: headcount))
+            }
+            if let other = ledger.venueConflict(venue.id, slot) {
+                return .failure(.venueBusy(venue: venue.id, session: other))
+            }
+        }
+
+        // Supervisor: free, within limits, able to travel from the previous session.
+        var supervisorID: String?
+        let candidates: [Supervisor]
+        switch rule.supervisor {
+        case .none: candidates = []
+        case .specific(let id): candidates = plan.supervisors.filter { $0.id == id }
+        case .any:
+            candidates = plan.supervisors.sorted { (ledger.load($0.id), $0.id) < (ledger.load($1.id), $1.id) }
+        }
+        if needsSupervisor {
+            var conflicts: [SupervisorConflict] = []
+            for s in candidates {
+                if let reason = supervisorProblem(s, slot, village: venue?.village, ledger) {
+                    conflicts.append(SupervisorConflict(supervisor: s.id, reason: reason))
+                } else {
+                    supervisorID = s.id
+                    break
+                }
+            }
+            if supervisorID == nil { return .failure(.supervisorsUnavailable(conflicts)) }
+        }
+
+        let session = ScheduledSession(
+            uid: demand.uid, ruleID: rule.id, teamIDs: demand.teamIDs, ordinal: demand.ordinal, kind: rule.kind,
+            slot: slot, venueID: venue?.id, supervisorID: supervisorID, memberIDs: attendees, turnout: turnout,
+            target: demand.target)
+        return .success((session, venue?.village))
+    }
+
+    func supervisorProblem(_ s: Supervisor, _ slot: TimeSlot, village: String?, _ ledger: BookingLedger)
+        -> SupervisorConflict.Reason?
+    {
+        if s.absences.contains(where: { $0.range.contains(slot.date) }) { return .away }
+        let today = ledger.supervisorBookings(s.id, on: slot.date)
+        if today.count >= s.maxPerDay { return .dayLimit(s.maxPerDay) }
+        if ledger.supervisorWeekCount(s.id, slot.date) >= s.maxPerWeek { return .weekLimit(s.maxPerWeek) }
+        for booking in today {
+            let travel = plan.travelMinutes(from: booking.village, to: village)
+            if slot.collides(with: booking.slot, gap: travel) {
+                return .busy(session: booking.uid, travelMinutes: travel)
+            }
+        }
+        return nil
+    }
+}
