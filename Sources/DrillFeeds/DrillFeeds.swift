@@ -1,2 +1,0 @@
-/// Turning a schedule into iCalendar feeds through libical.
-public enum DrillFeeds {}

@@ -1,0 +1,131 @@
+import DrillCore
+import ICal
+
+/// Turns a scheduled session into the iCalendar event subscribers see: Chinese (or English) text,
+/// the town station as organiser, every expected member as attendee, reminders.
+///
+/// Only names go into events. Phone numbers and absence reasons are personal data (PIPL) and
+/// never leave the roster; absences are shown as a count.
+public struct EventBuilder: Sendable {
+    /// The plan.
+    public var plan: Plan
+    /// The roster.
+    public var roster: Roster
+    /// Language of the text.
+    public var language: Language
+    let membersByID: [String: Member]
+
+    /// Makes a builder.
+    public init(plan: Plan, roster: Roster, language: Language) {
+        self.plan = plan
+        self.roster = roster
+        self.language = language
+        self.membersByID = Dictionary(roster.members.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    func pick(_ zh: String, _ en: String) -> String { language.pick(zh, en) }
+
+    /// The organiser: the town emergency station.
+    public var organizer: ICalOrganizer {
+        ICalOrganizer(
+            name: plan.town.station,
+            address: plan.town.stationEmail.map { "mailto:\($0)" } ?? "urn:drillcal:\(plan.town.id):station")
+    }
+
+    /// Team names of a session, joined.
+    func teamNames(_ session: ScheduledSession) -> String {
+        session.teamIDs.map { plan.team($0)?.displayName(language) ?? $0 }
+            .joined(separator: language == .zh ? "、" : ", ")
+    }
+
+    /// The event title: rule name, then the teams.
+    public func summary(_ session: ScheduledSession) -> String {
+        let rule = plan.rules.first { $0.id == session.ruleID }
+        let name = rule?.displayName(language) ?? session.ruleID
+        if session.teamIDs.isEmpty { return name }
+        return language == .zh ? "\(name)（\(teamNames(session))）" : "\(name) (\(teamNames(session)))"
+    }
+
+    /// LOCATION: venue name and address.
+    public func location(_ session: ScheduledSession) -> String? {
+        guard let id = session.venueID, let venue = plan.venue(id) else { return nil }
+        guard let address = venue.address, !address.isEmpty else { return venue.name }
+        return language == .zh ? "\(venue.name)（\(address)）" : "\(venue.name), \(address)"
+    }
+
+    /// The event for a session, with the given SEQUENCE and DTSTAMP.
+    public func event(_ session: ScheduledSession, sequence: Int, stamp: Stamp) -> ICalEvent {
+        let rule = plan.rules.first { $0.id == session.ruleID }
+        var lines: [String] = []
+        lines.append(pick("类型：", "Type: ") + session.kind.label(language))
+        for t in session.turnout {
+            let team = plan.team(t.team)?.displayName(language) ?? t.team
+            let away = t.away.isEmpty ? "" : pick("，\(t.away.count) 人外出", ", \(t.away.count) away")
+            lines.append(
+                pick(
+                    "参加队伍：\(team)（在册 \(t.rosterSize) 人，预计到场 \(t.expected) 人\(away)，最少 \(t.minimum) 人）",
+                    "Team: \(team) (\(t.rosterSize) on roster, \(t.expected) expected\(away), minimum \(t.minimum))"))
+        }
+        if let s = session.supervisorID, let sup = plan.supervisor(s) {
+            lines.append(pick("督导：", "Supervisor: ") + sup.name)
+        }
+        if let rule, !rule.description.isEmpty { lines.append(pick("内容：", "Content: ") + rule.description) }
+        if let rule, !rule.scenario.isEmpty { lines.append(pick("情景：", "Scenario: ") + rule.scenario) }
+        lines.append(pick("组织单位：", "Organiser: ") + plan.town.station)
+
+        var attendees: [ICalAttendee] = []
+        if let s = session.supervisorID, let sup = plan.supervisor(s) {
+            attendees.append(
+                ICalAttendee(name: sup.name, address: "urn:drillcal:\(plan.town.id):supervisor:\(sup.id)", role: "CHAIR"))
+        }
+        if session.kind == .deadline {
+            for sup in plan.supervisors {
+                attendees.append(
+                    ICalAttendee(
+                        name: sup.name, address: "urn:drillcal:\(plan.town.id):supervisor:\(sup.id)",
+                        role: "REQ-PARTICIPANT"))
+            }
+        }
+        for id in session.memberIDs {
+            guard let m = membersByID[id] else { continue }
+            attendees.append(
+                ICalAttendee(name: m.name, address: "urn:drillcal:\(plan.town.id):member:\(m.id)", role: "REQ-PARTICIPANT"))
+        }
+
+        var categories = [session.kind.key == "drill" ? pick("演练", "Drill") : session.kind.label(language)]
+        if case .drill(let form, let scope) = session.kind {
+            categories.append(form.label(language))
+            categories.append(scope.label(language))
+        }
+        for t in session.teamIDs { if let team = plan.team(t) { categories.append(team.level.label(language)) } }
+
+        let title = summary(session)
+        return ICalEvent(
+            uid: session.uid, sequence: sequence, stamp: stamp.ical,
+            start: CivilDateBridge.dateTime(session.slot.date, minutes: session.slot.startMinute),
+            end: CivilDateBridge.dateTime(session.slot.date, minutes: session.slot.endMinute),
+            timeZone: plan.timeZone, summary: title, description: lines.joined(separator: "\n"),
+            location: location(session), categories: uniqued(categories), organizer: organizer,
+            attendees: attendees, status: .confirmed,
+            alarms: plan.defaults.alarmMinutes.map {
+                ICalAlarm(minutesBefore: $0, description: pick("提醒：", "Reminder: ") + title)
+            },
+            extra: [ICalExtraProperty(name: "X-DRILLCAL-RULE", value: session.ruleID)])
+    }
+
+    /// A session that was published before and is gone now, as a cancelled event.
+    public func cancelled(uid: String, entry: FeedManifest.Entry, sequence: Int, stamp: Stamp) -> ICalEvent? {
+        guard let start = LocalStamp.split(entry.start, utc: false), let end = LocalStamp.split(entry.end, utc: false)
+        else { return nil }
+        return ICalEvent(
+            uid: uid, sequence: sequence, stamp: stamp.ical, start: start, end: end, timeZone: plan.timeZone,
+            summary: entry.summary, description: pick("本次活动已取消。", "This session is cancelled."),
+            location: entry.location, organizer: organizer, status: .cancelled)
+    }
+}
+
+/// Keeps the first of each repeated string, in order.
+func uniqued(_ items: [String]) -> [String] {
+    var seen = Set<String>()
+    return items.filter { seen.insert($0).inserted }
+}

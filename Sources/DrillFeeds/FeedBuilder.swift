@@ -1,0 +1,215 @@
+import DrillCore
+import ICal
+
+/// One feed file's content.
+public struct FeedFile: Hashable, Sendable {
+    /// File name (`town.ics`, `team-town.ics`, `village-shangcun.ics`, `member-m001.ics`).
+    public var name: String
+    /// Calendar text.
+    public var text: String
+    /// Number of events it holds.
+    public var eventCount: Int
+}
+
+/// All feeds of a town and the manifest to store beside them.
+public struct FeedSet: Sendable {
+    /// Feeds, by file name order.
+    public var files: [FeedFile]
+    /// Manifest for the next build.
+    public var manifest: FeedManifest
+    /// Events rendered (each once, whatever the number of feeds holding it).
+    public var renderedEvents: Int
+}
+
+/// A feed that could not be produced.
+public struct FeedError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, from libical or the self-check.
+    public var message: String
+    public var description: String { message }
+}
+
+/// Assembles the town's feeds: each event is rendered once through libical and its text reused in
+/// every feed that holds it; each feed is a libical-built VCALENDAR shell with its VTIMEZONE.
+///
+/// ```swift
+/// let set = try FeedBuilder(plan: plan, roster: roster, schedule: schedule, language: .zh,
+///                           now: Stamp(seconds: 1_800_000_000), previous: manifest).build()
+/// ```
+public struct FeedBuilder: Sendable {
+    /// The plan.
+    public var plan: Plan
+    /// The roster.
+    public var roster: Roster
+    /// The schedule to publish.
+    public var schedule: Schedule
+    /// Language of titles and text.
+    public var language: Language
+    /// The time of this build (DTSTAMP of new or changed events).
+    public var now: Stamp
+    /// What was published last time.
+    public var previous: FeedManifest
+
+    /// PRODID of every feed.
+    public static let productID = "-//drillcal//drillcal 1.0//ZH"
+
+    /// Makes a builder.
+    public init(
+        plan: Plan, roster: Roster, schedule: Schedule, language: Language, now: Stamp, previous: FeedManifest
+    ) {
+        self.plan = plan
+        self.roster = roster
+        self.schedule = schedule
+        self.language = language
+        self.now = now
+        self.previous = previous
+    }
+
+    /// Feed names a session belongs to.
+    func feedNames(_ session: ScheduledSession) -> [String] {
+        var names = ["town.ics"]
+        var villages: [String] = []
+        for t in session.teamIDs {
+            names.append("team-\(t).ics")
+            if let v = plan.team(t)?.village, !villages.contains(v) { villages.append(v) }
+        }
+        if let v = session.venueID.flatMap({ plan.venue($0)?.village }), !villages.contains(v) { villages.append(v) }
+        names += villages.map { "village-\($0).ics" }
+        names += session.memberIDs.map { "member-\($0).ics" }
+        return names
+    }
+
+    /// Builds every feed and the next manifest.
+    /// - Throws: `FeedError` when libical refuses a value or a feed fails its own parse-back check.
+    public func build() throws(FeedError) -> FeedSet {
+        let events = EventBuilder(plan: plan, roster: roster, language: language)
+        var manifest = FeedManifest()
+        var texts: [String: String] = [:]  // uid -> rendered VEVENT
+        var order: [(start: String, uid: String)] = []
+        var members: [String: [String]] = [:]  // feed name -> uids
+        let epoch = Stamp(seconds: 0)
+        var rendered = 0
+
+        do {
+            for session in schedule.sessions {
+                // Render once with neutral SEQUENCE/DTSTAMP to see whether the content changed.
+                let neutral = try ICalWriter.renderEvent(events.event(session, sequence: 0, stamp: epoch))
+                let hash = FNV1a.hex(neutral)
+                let old = previous.events[session.uid]
+                var sequence = 0
+                var stamp = now
+                if let old {
+                    if old.contentHash == hash && old.cancelledAt == nil, let s = Stamp(text: old.stamp) {
+                        sequence = old.sequence
+                        stamp = s
+                    } else {
+                        sequence = old.sequence + 1
+                    }
+                }
+                let event = events.event(session, sequence: sequence, stamp: stamp)
+                let text = sequence == 0 && stamp == epoch ? neutral : try ICalWriter.renderEvent(event)
+                rendered += 1
+                texts[session.uid] = text
+                let feeds = feedNames(session)
+                for f in feeds { members[f, default: []].append(session.uid) }
+                let start = LocalStamp.text(event.start)
+                order.append((start, session.uid))
+                manifest.events[session.uid] = FeedManifest.Entry(
+                    sequence: sequence, contentHash: hash, stamp: stamp.text, feeds: feeds, cancelledAt: nil,
+                    summary: event.summary, start: start, end: LocalStamp.text(event.end), location: event.location)
+            }
+
+            // Sessions published before and gone now: STATUS:CANCELLED under the same UID, for a while.
+            for (uid, old) in previous.events.sorted(by: { $0.key < $1.key }) where texts[uid] == nil {
+                let cancelledAt = old.cancelledAt.flatMap(Stamp.init(text:)) ?? now
+                if now.seconds - cancelledAt.seconds > FeedManifest.cancelledRetentionDays * 86400 { continue }
+                let firstTime = old.cancelledAt == nil
+                let sequence = firstTime ? old.sequence + 1 : old.sequence
+                let stamp = firstTime ? now : (Stamp(text: old.stamp) ?? now)
+                guard let event = events.cancelled(uid: uid, entry: old, sequence: sequence, stamp: stamp) else {
+                    continue
+                }
+                texts[uid] = try ICalWriter.renderEvent(event)
+                rendered += 1
+                for f in old.feeds { members[f, default: []].append(uid) }
+                order.append((old.start, uid))
+                var entry = old
+                entry.sequence = sequence
+                entry.stamp = stamp.text
+                entry.cancelledAt = cancelledAt.text
+                manifest.events[uid] = entry
+            }
+        } catch {
+            throw FeedError(message: "libical: \(error)")
+        }
+
+        // Every team, village and member has a feed, even an empty one, so a subscription never 404s.
+        for t in plan.teams where members["team-\(t.id).ics"] == nil { members["team-\(t.id).ics"] = [] }
+        for v in plan.villages where members["village-\(v.id).ics"] == nil { members["village-\(v.id).ics"] = [] }
+        for m in roster.members where members["member-\(m.id).ics"] == nil { members["member-\(m.id).ics"] = [] }
+        if members["town.ics"] == nil { members["town.ics"] = [] }
+
+        let rank = Dictionary(
+            uniqueKeysWithValues: order.sorted { ($0.start, $0.uid) < ($1.start, $1.uid) }.enumerated().map {
+                ($1.uid, $0)
+            })
+        var files: [FeedFile] = []
+        for (name, uids) in members.sorted(by: { $0.key < $1.key }) {
+            let sorted = uids.sorted { rank[$0]! < rank[$1]! }
+            let header = ICalCalendarHeader(
+                productID: FeedBuilder.productID, name: calendarName(name), description: calendarDescription(),
+                timeZone: plan.timeZone, refreshMinutes: plan.defaults.refreshHours * 60)
+            let text: String
+            do {
+                text = try ICalWriter.renderCalendar(header, timeZones: [plan.timeZone], events: sorted.map { texts[$0]! })
+                // Self-check: libical must read back exactly what we wrote.
+                let parsed = try ICalParser.parse(text, source: name)
+                guard parsed.events.count == sorted.count else {
+                    throw FeedError(message: "\(name): wrote \(sorted.count) events, read back \(parsed.events.count)")
+                }
+            } catch let e as FeedError {
+                throw e
+            } catch {
+                throw FeedError(message: "\(name): \(error)")
+            }
+            files.append(FeedFile(name: name, text: text, eventCount: sorted.count))
+        }
+        return FeedSet(files: files, manifest: manifest, renderedEvents: rendered)
+    }
+
+    /// X-WR-CALNAME of a feed.
+    func calendarName(_ file: String) -> String {
+        let town = language == .en ? (plan.town.nameEnglish ?? plan.town.name) : plan.town.name
+        let base = String(file.dropLast(4))
+        let l = language
+        if base == "town" { return l.pick("\(town)应急培训演练日历（\(plan.year)）", "\(town) training and drills \(plan.year)") }
+        if base.hasPrefix("team-"), let team = plan.team(String(base.dropFirst(5))) {
+            return l.pick("\(team.name)培训演练（\(plan.year)）", "\(team.displayName(.en)) sessions \(plan.year)")
+        }
+        if base.hasPrefix("village-"), let v = plan.village(String(base.dropFirst(8))) {
+            return l.pick("\(v.name)村应急培训演练（\(plan.year)）", "\(v.nameEnglish ?? v.name) village sessions \(plan.year)")
+        }
+        if base.hasPrefix("member-"), let m = roster.member(String(base.dropFirst(7))) {
+            return l.pick("\(m.name)的应急培训演练日程（\(plan.year)）", "\(m.name): my sessions \(plan.year)")
+        }
+        return base
+    }
+
+    func calendarDescription() -> String {
+        language.pick(
+            "\(plan.town.station)统一安排的应急培训与演练。由 drillcal 生成。",
+            "Training and drills arranged by \(plan.town.station). Generated by drillcal.")
+    }
+}
+
+/// FNV-1a, 64 bit: a stable content hash (Swift's Hasher is seeded per process, so unusable here).
+enum FNV1a {
+    static func hex(_ text: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 {
+            h ^= UInt64(b)
+            h &*= 0x100_0000_01b3
+        }
+        let s = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+}

@@ -1,0 +1,195 @@
+import ArgumentParser
+import DrillCore
+import DrillFeeds
+import DrillIO
+import Foundation
+
+extension Drillcal {
+    /// `drillcal build DIR`: schedules the year and exports the feeds into DIR/feeds.
+    struct Build: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "排出全年培训演练并导出日历 / schedule the year and export calendars",
+            discussion: """
+                写入 DIR/feeds/：town.ics、team-<id>.ics、village-<id>.ics、member-<id>.ics 与 manifest.json。
+                有未能排入的需求时不写入（退出码 1），除非加 --allow-partial。
+                Writes DIR/feeds/. With unmet demand nothing is written (exit 1) unless --allow-partial.
+                """)
+
+        @OptionGroup var town: TownOptions
+
+        @Flag(help: "以 JSON 输出 / print JSON for scripts")
+        var json = false
+
+        @Flag(help: "有未排入的需求时仍导出（退出码 0）/ export even with unmet demand (exit 0)")
+        var allowPartial = false
+
+        @Option(help: "本次构建时间（UTC，如 2026-11-29T08:00:00Z）；默认当前时间或 SOURCE_DATE_EPOCH / build time")
+        var now: String?
+
+        @Option(help: "输出目录，默认 DIR/feeds / output folder")
+        var out: String?
+
+        func run() async throws {
+            let lang = town.lang
+            let input = try town.load()
+            let schedule = try town.schedule(input)
+            let stamp = try buildTime()
+            let folder = URL(fileURLWithPath: out ?? (input.directory as NSString).appendingPathComponent("feeds"))
+            let failing = !schedule.unmet.isEmpty && !allowPartial
+
+            var feeds: FeedSet?
+            if !failing {
+                let previous: FeedManifest
+                do {
+                    previous = try FeedWriter.previousManifest(in: folder)
+                } catch {
+                    Console.error(lang.pick(
+                        "\(folder.path)/manifest.json 无法读取（\(error)）；如需重新发布请删除该文件",
+                        "\(folder.path)/manifest.json cannot be read (\(error)); delete it to republish from scratch"))
+                    throw ExitCode(2)
+                }
+                do {
+                    let set = try FeedBuilder(
+                        plan: input.plan, roster: input.roster, schedule: schedule, language: lang, now: stamp,
+                        previous: previous
+                    ).build()
+                    try FeedWriter.write(set, to: folder)
+                    feeds = set
+                } catch {
+                    Console.error(lang.pick("无法写入日历：\(error)", "cannot write the feeds: \(error)"))
+                    throw ExitCode(3)
+                }
+            }
+
+            let report = BuildReport(input: input, schedule: schedule, feeds: feeds, folder: folder.path, language: lang)
+            if json { try Console.json(report) } else { report.printText(lang, written: !failing) }
+            if failing { throw ExitCode(1) }
+        }
+
+        /// The build time: --now, else SOURCE_DATE_EPOCH (reproducible builds), else the clock.
+        func buildTime() throws -> Stamp {
+            if let now {
+                let f = ISO8601DateFormatter()
+                guard let d = f.date(from: now) else {
+                    Console.error(town.lang.pick(
+                        "--now：应为 UTC 时间如 2026-11-29T08:00:00Z，实际为 “\(now)”",
+                        "--now: expected a UTC time such as 2026-11-29T08:00:00Z, found \"\(now)\""))
+                    throw ExitCode(2)
+                }
+                return Stamp(seconds: Int(d.timeIntervalSince1970))
+            }
+            if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let s = Int(epoch) {
+                return Stamp(seconds: s)
+            }
+            return Stamp(seconds: Int(Date().timeIntervalSince1970))
+        }
+    }
+}
+
+/// What `build` reports, as text or JSON.
+struct BuildReport: Encodable {
+    struct Session: Encodable {
+        var uid, rule, kind, date, start, end: String
+        var teams: [String]
+        var venue, supervisor: String?
+        var expected: Int
+    }
+    struct Unmet: Encodable {
+        var uid, rule: String
+        var teams: [String]
+        var window: [String]
+        var target: String
+        var blockers: [String: Int]
+        var example: String?
+    }
+    struct Shortfall: Encodable {
+        var team: String
+        var members, minimum: Int
+    }
+    struct Feed: Encodable {
+        var name: String
+        var events: Int
+    }
+
+    var town: String
+    var year: Int
+    var sessions: [Session]
+    var sessionsPerTeam: [String: Int]
+    var unmet: [Unmet]
+    var shortfalls: [Shortfall]
+    var feeds: [Feed]
+    var folder: String
+    var renderedEvents: Int
+
+    private let describe: Describe
+    private let teamOrder: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case town, year, sessions, sessionsPerTeam = "sessions_per_team", unmet, shortfalls, feeds, folder
+        case renderedEvents = "rendered_events"
+    }
+
+    init(input: TownInput, schedule: Schedule, feeds: FeedSet?, folder: String, language: Language) {
+        let plan = input.plan
+        describe = Describe(plan: plan, roster: input.roster, language: language)
+        teamOrder = plan.teams.map(\.id)
+        town = plan.town.id
+        year = plan.year
+        sessions = schedule.sessions.map { s in
+            Session(
+                uid: s.uid, rule: s.ruleID, kind: s.kind.key, date: s.slot.date.description,
+                start: LocalTime(minutes: s.slot.startMinute % 1440)!.description,
+                end: LocalTime(minutes: s.slot.endMinute % 1440)!.description, teams: s.teamIDs, venue: s.venueID,
+                supervisor: s.supervisorID, expected: s.memberIDs.count)
+        }
+        var perTeam: [String: Int] = [:]
+        for t in plan.teams { perTeam[t.id] = 0 }
+        for s in schedule.sessions { for t in s.teamIDs { perTeam[t, default: 0] += 1 } }
+        sessionsPerTeam = perTeam
+        let d = describe
+        unmet = schedule.unmet.map { u in
+            Unmet(
+                uid: u.demand.uid, rule: u.demand.ruleID, teams: u.demand.teamIDs,
+                window: u.demand.allowed.map(\.description), target: u.demand.target.description,
+                blockers: Dictionary(uniqueKeysWithValues: u.blockers.map { ($0.key, $0.count) }),
+                example: u.example.map(d.constraint))
+        }
+        shortfalls = schedule.shortfalls.map { Shortfall(team: $0.team, members: $0.rosterSize, minimum: $0.minimum) }
+        self.feeds = feeds?.files.map { Feed(name: $0.name, events: $0.eventCount) } ?? []
+        self.folder = folder
+        renderedEvents = feeds?.renderedEvents ?? 0
+    }
+
+    func printText(_ l: Language, written: Bool) {
+        print(l.pick("\(describe.plan.town.name) \(year) 年培训演练排期：共 \(sessions.count) 场",
+            "\(describe.plan.town.nameEnglish ?? describe.plan.town.name) \(year): \(sessions.count) sessions"))
+        for id in teamOrder {
+            let name = describe.plan.team(id)?.displayName(l) ?? id
+            print("  \(name) [\(id)]: \(sessionsPerTeam[id] ?? 0)" + l.pick(" 场", ""))
+        }
+        for s in shortfalls {
+            let name = describe.plan.team(s.team)?.displayName(l) ?? s.team
+            print(l.pick("注意：\(name)在册 \(s.members) 人，低于最少 \(s.minimum) 人，已按全员到场排期",
+                "Note: \(name) has \(s.members) members, below its minimum \(s.minimum); scheduled with everyone"))
+        }
+        if unmet.isEmpty {
+            print(l.pick("全部需求均已排入。", "Every demand was placed."))
+        } else {
+            print(l.pick("未能排入 \(unmet.count) 场：", "\(unmet.count) demand(s) could not be placed:"))
+            for u in unmet {
+                let blockers = u.blockers.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+                    .map { "\(describe.blockerKey($0.key)) \($0.value)" }.joined(separator: l.pick("，", ", "))
+                print("  \(u.uid)  \(u.window.joined(separator: ","))")
+                print(l.pick("    受阻：", "    blocked by: ") + blockers)
+                if let e = u.example { print(l.pick("    例：", "    e.g. ") + e) }
+            }
+        }
+        if written {
+            print(l.pick("已导出 \(feeds.count) 个日历到 \(folder)（渲染事件 \(renderedEvents) 个）",
+                "Wrote \(feeds.count) calendars to \(folder) (\(renderedEvents) events rendered)"))
+        } else {
+            print(l.pick("因有未排入的需求，未导出日历（可加 --allow-partial 仍然导出）。",
+                "Nothing exported because of unmet demand (use --allow-partial to export anyway)."))
+        }
+    }
+}

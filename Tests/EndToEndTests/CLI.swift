@@ -1,0 +1,66 @@
+import Foundation
+
+/// Runs the built `drillcal` binary like a user would, in a scratch copy of the example town.
+struct CLI {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The binary SwiftPM built beside this test bundle (the test target depends on it).
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["DRILLCAL_BIN"] { return URL(fileURLWithPath: path) }
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return exe.deletingLastPathComponent().appendingPathComponent("drillcal")
+    }
+
+    /// The repository root (for calendars/).
+    static var root: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    @discardableResult
+    static func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "SOURCE_DATE_EPOCH")
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// A scratch copy of `calendars/` (holidays + the example town) without its exported feeds.
+    static func scratchTown() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("drillcal-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let calendars = dir.appendingPathComponent("calendars")
+        try FileManager.default.copyItem(at: root.appendingPathComponent("calendars"), to: calendars)
+        let town = calendars.appendingPathComponent("qingshan")
+        try? FileManager.default.removeItem(at: town.appendingPathComponent("feeds"))
+        return town
+    }
+
+    static func read(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
+
+    static func write(_ text: String, _ url: URL) throws { try Data(text.utf8).write(to: url) }
+
+    /// Every file in a folder with its bytes, to prove nothing changed.
+    static func snapshot(_ folder: URL) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            out[name] = try Data(contentsOf: folder.appendingPathComponent(name))
+        }
+        return out
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what drillcal needs on a fresh Debian 12 machine, only if it is missing:
+# libical-dev (and pkg-config) to build, tzdata at run time (libical reads /usr/share/zoneinfo).
+set -euo pipefail
+
+need=()
+dpkg -s libical-dev >/dev/null 2>&1 || need+=(libical-dev)
+dpkg -s pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+[ -f /usr/share/zoneinfo/Asia/Shanghai ] || need+=(tzdata)
+for extra in "$@"; do dpkg -s "$extra" >/dev/null 2>&1 || need+=("$extra"); done
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}" >&2
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+command -v swift >/dev/null || { echo "setup: swift is not on PATH (expected /opt/swift/usr/bin)" >&2; exit 1; }

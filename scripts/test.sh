@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The test command: unit, integration and end-to-end tests (swift test), then the example's feeds
+# read by independent consumers (scripts/verify-feeds.sh: Python icalendar, vdirsyncer + khal over HTTP).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+swift build --build-tests 2>&1 | tail -n 1
+swift test --skip-build 2>&1 | tee /tmp/drillcal-swift-test.log | grep -vE '^(◇|↳)' | tail -n 40
+status=${PIPESTATUS[0]}
+[ "$status" -eq 0 ] || { echo "swift test failed ($status)"; exit "$status"; }
+if [ "${DRILLCAL_SKIP_CONSUMERS:-0}" != 1 ]; then
+  bash scripts/verify-feeds.sh
+fi

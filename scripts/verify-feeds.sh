@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Reads the example town's feeds with consumers that share no code with drillcal:
+#   1. Python `icalendar` and 2. Python `ical` (PyPI), parsing every feed file;
+#   3. vdirsyncer + khal (Debian), subscribing to team and town feeds over http://127.0.0.1.
+# Builds the example into a temporary copy first, so the committed feeds are not touched.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh vdirsyncer khal python3-venv
+work="$(mktemp -d)"
+trap 'kill ${server:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+
+swift build --product drillcal 2>&1 | tail -n 1
+bin="$(swift build --show-bin-path)/drillcal"
+cp -r calendars "$work/calendars"
+rm -rf "$work/calendars/qingshan/feeds"
+"$bin" build "$work/calendars/qingshan" --now 2026-11-29T00:00:00Z >/dev/null
+feeds="$work/calendars/qingshan/feeds"
+
+venv="${DRILLCAL_VENV:-$HOME/.cache/drillcal-venv}"
+[ -x "$venv/bin/python" ] || /usr/bin/python3 -m venv "$venv"
+"$venv/bin/python" -c 'import icalendar, ical' 2>/dev/null || "$venv/bin/pip" install -q icalendar ical
+"$venv/bin/python" scripts/verify_feeds.py "$feeds"
+
+# vdirsyncer + khal: subscribe over HTTP like a desktop client.
+port=$(( 20000 + RANDOM % 20000 ))
+( cd "$feeds" && exec /usr/bin/python3 -m http.server "$port" --bind 127.0.0.1 ) >/dev/null 2>&1 &
+server=$!
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/town.ics" >/dev/null 2>&1 && break; sleep 0.1; done
+mkdir -p "$work/vdir/team" "$work/vdir/town" "$work/status"
+cat > "$work/vdirsyncer.conf" <<CONF
+[general]
+status_path = "$work/status"
+[pair team]
+a = "team_remote"
+b = "team_local"
+collections = null
+[storage team_remote]
+type = "http"
+url = "http://127.0.0.1:$port/team-v-shangcun.ics"
+[storage team_local]
+type = "filesystem"
+path = "$work/vdir/team"
+fileext = ".ics"
+[pair town]
+a = "town_remote"
+b = "town_local"
+collections = null
+[storage town_remote]
+type = "http"
+url = "http://127.0.0.1:$port/town.ics"
+[storage town_local]
+type = "filesystem"
+path = "$work/vdir/town"
+fileext = ".ics"
+CONF
+vdirsyncer -c "$work/vdirsyncer.conf" discover >/dev/null 2>&1 || true
+vdirsyncer -c "$work/vdirsyncer.conf" sync >/dev/null
+cat > "$work/khal.conf" <<CONF
+[calendars]
+[[team]]
+path = $work/vdir/team
+[[town]]
+path = $work/vdir/town
+[locale]
+local_timezone = Asia/Shanghai
+default_timezone = Asia/Shanghai
+timeformat = %H:%M
+dateformat = %Y-%m-%d
+longdateformat = %Y-%m-%d
+datetimeformat = %Y-%m-%d %H:%M
+longdatetimeformat = %Y-%m-%d %H:%M
+CONF
+expected_team=$(grep -c '^BEGIN:VEVENT' "$feeds/team-v-shangcun.ics")
+expected_town=$(grep -c '^BEGIN:VEVENT' "$feeds/town.ics")
+got_team=$(ls "$work/vdir/team" | wc -l)
+got_town=$(ls "$work/vdir/town" | wc -l)
+listed=$(khal -c "$work/khal.conf" list -a team 2027-01-01 366d --format '{start-date} {title}' 2>/dev/null | grep -c '上村应急救援队' || true)
+passed=2; failed=0
+if [ "$got_team" -eq "$expected_team" ] && [ "$got_town" -eq "$expected_town" ] && [ "$listed" -ge "$expected_team" ]; then
+  echo "vdirsyncer+khal: ok (team-v-shangcun: $got_team of $expected_team events synced, khal lists $listed; town: $got_town of $expected_town)"
+  passed=$((passed + 1))
+else
+  echo "vdirsyncer+khal: FAILED (team synced $got_team/$expected_team, khal listed $listed, town synced $got_town/$expected_town)"
+  failed=1
+fi
+echo "consumers: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
