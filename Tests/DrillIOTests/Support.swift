@@ -248,8 +248,20 @@ let validHolidays = """
 
 /// A plan.yaml with `old` replaced by `new` (the replaced text must exist).
 func plan(replacing old: String, with new: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
-    #expect(validPlan.contains(old), "fixture text not found: \(old)", sourceLocation: sourceLocation)
-    return validPlan.replacingOccurrences(of: old, with: new)
+    edit(validPlan, old, new, sourceLocation: sourceLocation).text
+}
+
+/// `text` with the first `old` replaced by `new`, and the line of the last line of `new` in it.
+func edit(_ text: String, _ old: String, _ new: String, sourceLocation: SourceLocation = #_sourceLocation) -> (text: String, line: Int) {
+    guard let range = text.range(of: old) else {
+        Issue.record("fixture text not found: \(old)", sourceLocation: sourceLocation)
+        return (text, 0)
+    }
+    let before = text[..<range.lowerBound].filter { $0 == "\n" }.count
+    var trimmedNew = Substring(new)
+    while trimmedNew.hasSuffix("\n") { trimmedNew = trimmedNew.dropLast() }
+    let inside = trimmedNew.filter { $0 == "\n" }.count
+    return (text.replacingCharacters(in: range, with: new), before + inside + 1)
 }
 
 /// Line number (1-based) of the first line of `yaml` containing `needle`.
