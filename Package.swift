@@ -29,7 +29,7 @@ let package = Package(
         .target(
             name: "DrillIO",
             dependencies: [
-                "DrillCore", "ICal", "Yams",
+                "DrillCore", "Yams",
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),

@@ -1,0 +1,55 @@
+import DrillCore
+
+/// Reads a statutory-holiday file (calendars/holidays/<year>.yaml): the State Council's holidays
+/// and swapped working days (调休), which cannot be computed and so are shipped as data.
+public enum HolidayLoader {
+    /// Reads and checks a holiday file.
+    ///
+    /// - Throws: `InputError` for unreadable files, malformed YAML, unreal dates, `from` after `to`.
+    ///
+    /// ```swift
+    /// let holidays = try HolidayLoader.load(file: "calendars/holidays/2027.yaml")
+    /// ```
+    public static func load(file: String) throws(InputError) -> HolidayCalendar {
+        try parse(yaml: FileBytes.utf8Text(file), file: file)
+    }
+
+    /// Checks a holiday file given as text; `file` is only used in errors.
+    public static func parse(yaml: String, file: String) throws(InputError) -> HolidayCalendar {
+        try read(yaml: yaml, file: file).calendar
+    }
+
+    struct Parsed {
+        var calendar: HolidayCalendar
+        var year: Int
+        var yearLine: Int?
+    }
+
+    static func read(yaml: String, file: String) throws(InputError) -> Parsed {
+        let root = try YAMLDocument.root(yaml, file: file)
+        let m = try root.mapping(["year", "source", "provisional", "holidays", "workdays"])
+        let yearNode = try m.required("year", LocalizedText(zh: "年份（如 2027）", en: "the year (like 2027)"))
+        let year = try yearNode.int(atLeast: 1970)
+        _ = try m["source"]?.scalar(.text)
+        _ = try m["provisional"]?.bool()
+
+        var holidays: [HolidayCalendar.Holiday] = []
+        for item in try m["holidays"]?.items(LocalizedText(zh: "假期列表", en: "a list of holidays")) ?? [] {
+            let h = try item.mapping(["name", "from", "to"])
+            let from = try h.required("from", .date).date()
+            let toNode = try h.required("to", .date)
+            let to = try toNode.date()
+            guard from <= to else {
+                throw toNode.error(LocalizedText(zh: "不早于 from（\(from)）的日期", en: "a date not before from (\(from))"))
+            }
+            holidays.append(.init(name: try h.required("name", .text).string(), range: DateRange(from: from, to: to)))
+        }
+        var workdays: Set<CivilDate> = []
+        for w in try m["workdays"]?.values(.date) ?? [] {
+            workdays.insert(try w.date())
+        }
+        return Parsed(
+            calendar: HolidayCalendar(holidays: holidays, swappedWorkdays: workdays, years: [year]), year: year,
+            yearLine: yearNode.line)
+    }
+}

@@ -1,0 +1,106 @@
+import DrillCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Turns the bytes of an input file into text: UTF-8 (with or without a byte-order mark) or
+/// GB18030, the encoding Excel in China writes CSV in.
+public enum TextDecoder {
+    static let expectedText = LocalizedText(
+        zh: "UTF-8 文本（或使用 --encoding gb18030）", en: "UTF-8 text (or --encoding gb18030)")
+
+    /// Decodes `bytes` as `encoding`.
+    ///
+    /// - Parameters:
+    ///   - bytes: the file's bytes.
+    ///   - encoding: `.auto` takes UTF-8 when valid, else GB18030.
+    ///   - file: the path, for errors.
+    /// - Throws: `InputError` naming the line of the first byte that cannot be decoded.
+    ///
+    /// ```swift
+    /// let text = try TextDecoder.decode(Array(data), encoding: .auto, file: "roster.csv")
+    /// ```
+    public static func decode(_ bytes: [UInt8], encoding: RosterEncoding, file: String) throws(InputError) -> String {
+        var body = bytes[...]
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        switch encoding {
+        case .utf8:
+            return try utf8(body, file: file)
+        case .gb18030:
+            return try gb18030(body, file: file)
+        case .auto:
+            if firstInvalidUTF8(body) == nil { return try utf8(body, file: file) }
+            return try gb18030(body, file: file)
+        }
+    }
+
+    /// Line (1-based) of the byte at `offset`: newlines before it, plus one.
+    static func line(of offset: Int, in bytes: ArraySlice<UInt8>) -> Int {
+        bytes.prefix(offset).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+    }
+
+    static func undecodable(_ bytes: ArraySlice<UInt8>, at offset: Int, file: String) -> InputError {
+        let bad = bytes.dropFirst(offset).prefix(4).map { "\\x" + String($0, radix: 16, uppercase: true) }
+        return InputError(
+            file: file, line: line(of: offset, in: bytes), expected: expectedText, found: bad.joined())
+    }
+
+    /// Offset of the first byte that is not part of valid UTF-8, nil when all are.
+    static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): offset += scalar.count
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
+    }
+
+    static func utf8(_ bytes: ArraySlice<UInt8>, file: String) throws(InputError) -> String {
+        if let bad = firstInvalidUTF8(bytes) { throw undecodable(bytes, at: bad, file: file) }
+        return dropBOM(String(decoding: bytes, as: UTF8.self))
+    }
+
+    static func dropBOM(_ text: String) -> String {
+        text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
+    }
+
+    static func gb18030(_ bytes: ArraySlice<UInt8>, file: String) throws(InputError) -> String {
+        let cd = iconv_open("UTF-8", "GB18030")
+        guard let cd, Int(bitPattern: cd) != -1 else {
+            throw InputError(
+                file: file,
+                expected: LocalizedText(zh: "系统支持 GB18030 转换（iconv）", en: "GB18030 support in iconv"),
+                found: "iconv_open failed")
+        }
+        defer { iconv_close(cd) }
+        var input = Array(bytes)
+        // GB18030 needs at most 4 UTF-8 bytes per 2 input bytes; 2x + 16 is always enough.
+        var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
+        let total = input.count
+        var badOffset: Int?
+        let written: Int = input.withUnsafeMutableBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress)?
+                    .assumingMemoryBound(to: CChar.self)
+                var inLeft = total
+                var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress)?
+                    .assumingMemoryBound(to: CChar.self)
+                var outLeft = outBuf.count
+                if total > 0 {
+                    let result = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                    if result == -1 || inLeft > 0 { badOffset = total - inLeft }
+                }
+                return outBuf.count - outLeft
+            }
+        }
+        if let badOffset { throw undecodable(bytes, at: badOffset, file: file) }
+        return dropBOM(String(decoding: output.prefix(written), as: UTF8.self))
+    }
+}
