@@ -71,13 +71,13 @@ struct CalendarReader {
             case ICAL_ATTENDEE_PROPERTY:
                 event.attendees.append(
                     ICalAttendee(
-                        name: Self.parameter(property, "CN") ?? "",
+                        name: Self.commonName(property),
                         address: Self.value(of: property) ?? "",
                         role: Self.parameter(property, "ROLE") ?? "REQ-PARTICIPANT",
                         partstat: Self.parameter(property, "PARTSTAT")))
             case ICAL_ORGANIZER_PROPERTY:
                 event.organizer = ICalOrganizer(
-                    name: Self.parameter(property, "CN") ?? "", address: Self.value(of: property) ?? "")
+                    name: Self.commonName(property), address: Self.value(of: property) ?? "")
             case ICAL_X_PROPERTY:
                 if let name = borrowLibicalString(icalproperty_get_x_name(property)),
                     !name.uppercased().hasPrefix("X-LIC-")
@@ -207,6 +207,12 @@ struct CalendarReader {
 
     private static func rawValue(of property: OpaquePointer) -> String? {
         takeLibicalString(icalproperty_get_value_as_string_r(property))
+    }
+
+    /// The CN parameter decoded (RFC 6868 `^'` and `^n`), or "" when absent.
+    private static func commonName(_ property: OpaquePointer) -> String {
+        icalproperty_get_first_parameter(property, ICAL_CN_PARAMETER)
+            .flatMap { borrowLibicalString(icalparameter_get_cn($0)) } ?? ""
     }
 
     private static func parameter(_ property: OpaquePointer, _ name: String) -> String? {
