@@ -60,7 +60,7 @@ public enum ICalParser {
             return ICalError(
                 .parseFailed,
                 message: "expected END:VCALENDAR before the end of the text, found none (file cut off?)",
-                line: lines.lineCount, source: source)
+                line: lines.entries.last?.line, source: source)
         }
         return ICalError(.parseFailed, message: "libical could not parse the calendar", source: source)
     }

@@ -21,10 +21,11 @@ struct SourceLines {
     init(_ text: String) {
         var eventStart: Int?
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on bytes: as Characters, "\r\n" is one grapheme and would never match "\n".
+        for rawLine in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            var line = Substring(rawLine)
-            if line.hasSuffix("\r") { line = line.dropLast() }
+            let bytes = rawLine.last == UInt8(ascii: "\r") ? rawLine.dropLast() : rawLine[...]
+            let line = Substring(String(decoding: bytes, as: UTF8.self))
             if let first = line.first, first == " " || first == "\t", !entries.isEmpty {
                 let last = entries.removeLast()
                 entries.append(Entry(line: last.line, name: last.name, content: last.content + line.dropFirst()))
