@@ -1,0 +1,93 @@
+/// Checks applied to values before they reach libical.
+///
+/// libical escapes TEXT values but copies CAL-ADDRESS, URI, UID and X-property values verbatim, so a
+/// CR or LF in them would inject a new line into the file (LIBICAL.md, "Writing").
+enum ValueCheck {
+    /// Throws `.unsafeValue` when `value` holds any control character (CR, LF, TAB, NUL, DEL, C1).
+    static func noControlCharacters(_ value: String, property: String) throws(ICalError) {
+        if let bad = value.unicodeScalars.first(where: isControl) {
+            throw ICalError(
+                .unsafeValue,
+                message: "expected no control characters, found \(describe(bad)) in '\(printable(value))'",
+                property: property)
+        }
+    }
+
+    /// Throws `.unsafeValue` for an empty or control-character-bearing verbatim value.
+    static func verbatim(_ value: String, property: String) throws(ICalError) {
+        try noControlCharacters(value, property: property)
+        if value.isEmpty {
+            throw ICalError(.invalidValue, message: "expected a value, found an empty string", property: property)
+        }
+    }
+
+    /// TEXT values may hold anything libical can escape; only NUL would silently cut them short.
+    static func text(_ value: String, property: String) throws(ICalError) {
+        if value.unicodeScalars.contains("\0") {
+            throw ICalError(
+                .unsafeValue, message: "expected text without NUL characters, found one in '\(printable(value))'",
+                property: property)
+        }
+    }
+
+    /// Accepts IANA-style zone names only: `[A-Za-z0-9_+-/]`, no `..`, no leading `/`.
+    ///
+    /// libical opens `zoneinfo/<TZID>` for names outside zone.tab, so a name must not walk paths.
+    static func timeZoneID(_ tzid: String) throws(ICalError) {
+        let allowed = tzid.unicodeScalars.allSatisfy { scalar in
+            switch scalar {
+            case "A"..."Z", "a"..."z", "0"..."9", "_", "+", "-", "/": true
+            default: false
+            }
+        }
+        guard !tzid.isEmpty, tzid.utf8.count <= 64, allowed, !tzid.contains(".."), !tzid.hasPrefix("/")
+        else {
+            throw ICalError(
+                .unsafeValue,
+                message: "expected a time zone name like Asia/Shanghai (letters, digits, _ + - /), "
+                    + "found '\(printable(tzid))'",
+                property: "TZID")
+        }
+    }
+
+    /// Accepts `X-` names of letters, digits and dashes, except libical's own `X-LIC-` names.
+    static func extraPropertyName(_ name: String) throws(ICalError) {
+        let upper = name.uppercased()
+        let allowed = name.unicodeScalars.allSatisfy { scalar in
+            switch scalar {
+            case "A"..."Z", "a"..."z", "0"..."9", "-": true
+            default: false
+            }
+        }
+        guard allowed, upper.hasPrefix("X-"), upper.count > 2, !upper.hasPrefix("X-LIC-") else {
+            try noControlCharacters(name, property: "X-property name")
+            throw ICalError(
+                .unsafeValue,
+                message: "expected an extension property name like X-DRILLCAL-TEAM (X- then letters, "
+                    + "digits, dashes; not X-LIC-), found '\(printable(name))'",
+                property: name)
+        }
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control
+    }
+
+    private static func describe(_ scalar: Unicode.Scalar) -> String {
+        switch scalar {
+        case "\r": "a carriage return (CR)"
+        case "\n": "a line feed (LF)"
+        case "\t": "a tab"
+        default: "control character U+" + String(scalar.value, radix: 16, uppercase: true)
+        }
+    }
+
+    /// The value with control characters shown as escapes, for messages.
+    static func printable(_ value: String) -> String {
+        var result = ""
+        for scalar in value.unicodeScalars {
+            result += isControl(scalar) ? scalar.escaped(asASCII: true) : String(scalar)
+        }
+        return result.count > 80 ? String(result.prefix(77)) + "..." : result
+    }
+}
