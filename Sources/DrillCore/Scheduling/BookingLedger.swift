@@ -49,6 +49,20 @@ struct BookingLedger {
         }
         for t in session.teamIDs { teamDays[t, default: []].append((session.slot.date, session.uid)) }
     }
+
+    /// Takes a session's bookings out again (used when the scheduler moves a session to make room).
+    mutating func unbook(_ session: ScheduledSession) {
+        let day = session.slot.date.dayNumber
+        let uid = session.uid
+        for m in session.memberIDs { members[m]?[day]?.removeAll { $0.uid == uid } }
+        if let v = session.venueID { venues[v]?[day]?.removeAll { $0.uid == uid } }
+        if let s = session.supervisorID {
+            supervisors[s]?[day]?.removeAll { $0.uid == uid }
+            supervisorWeeks[s]?[BookingLedger.week(of: session.slot.date)]? -= 1
+            supervisorLoad[s]? -= 1
+        }
+        for t in session.teamIDs { teamDays[t]?.removeAll { $0.uid == uid } }
+    }
 }
 
 extension Int {

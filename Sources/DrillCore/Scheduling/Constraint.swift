@@ -21,6 +21,19 @@ public enum Constraint: Hashable, Sendable, Codable {
     /// No supervisor can attend: each id with its own reason.
     case supervisorsUnavailable([SupervisorConflict])
 
+    /// The one placed session that causes this conflict, if moving it could clear the way.
+    public var blockingSession: String? {
+        switch self {
+        case .gap(_, let s, _, _), .memberBusy(_, let s), .venueBusy(_, let s): return s
+        case .supervisorsUnavailable(let conflicts):
+            let sessions = Set(conflicts.compactMap { c -> String? in
+                if case .busy(let s, _) = c.reason { return s } else { return nil }
+            })
+            return conflicts.count == 1 && sessions.count == 1 ? sessions.first : nil
+        default: return nil
+        }
+    }
+
     /// A short key for counting blockers of an unmet demand.
     public var key: String {
         switch self {

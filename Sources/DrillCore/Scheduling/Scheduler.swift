@@ -49,45 +49,112 @@ public struct Scheduler: Sendable {
             ($0.allowedDayCount, $0.target, $0.uid) < ($1.allowedDayCount, $1.target, $1.uid)
         }
         var ledger = BookingLedger()
-        var sessions: [ScheduledSession] = []
+        var placed: [String: ScheduledSession] = [:]
+        var villages: [String: String?] = [:]
         var unmet: [UnmetDemand] = []
         var rejections: [String: [Rejection]] = [:]
+        let demandsByUID = Dictionary(uniqueKeysWithValues: all.map { ($0.uid, $0) })
 
         for demand in order {
             let rule = rulesByID[demand.ruleID]!
-            var tried: [Rejection] = []
-            var counts: [String: Int] = [:]
-            var firstOfKind: [String: Constraint] = [:]
-            var placed: (ScheduledSession, String?)?
-            for candidate in candidates(demand, rule) {
-                switch evaluate(demand, rule, candidate, ledger) {
-                case .success(let result):
-                    placed = result
-                case .failure(let constraint):
-                    counts[constraint.key, default: 0] += 1
-                    if firstOfKind[constraint.key] == nil { firstOfKind[constraint.key] = constraint }
-                    if recordRejections { tried.append(Rejection(slot: candidate, constraint: constraint)) }
-                    continue
-                }
-                break
-            }
-            if let (session, village) = placed {
+            let first = attempt(demand, rule, ledger, record: recordRejections)
+            if let (session, village) = first.placed {
                 ledger.book(session, village: village)
-                sessions.append(session)
-                if recordRejections { rejections[session.uid] = tried }
-            } else {
-                let blockers = counts.map { BlockerCount(key: $0.key, count: $0.value) }
-                    .sorted { ($1.count, $0.key) < ($0.count, $1.key) }
-                unmet.append(
-                    UnmetDemand(
-                        demand: demand, blockers: blockers, example: blockers.first.flatMap { firstOfKind[$0.key] }))
+                placed[session.uid] = session
+                villages[session.uid] = village
+                if recordRejections { rejections[session.uid] = first.tried }
+                continue
             }
+            // Repair: move the one session that blocks a good candidate, if it can go elsewhere.
+            if let moved = repair(demand, rule, &ledger, placed, demandsByUID, record: recordRejections) {
+                for (session, village, tried) in moved {
+                    placed[session.uid] = session
+                    villages[session.uid] = village
+                    if recordRejections { rejections[session.uid] = tried }
+                }
+                continue
+            }
+            let blockers = first.counts.map { BlockerCount(key: $0.key, count: $0.value) }
+                .sorted { ($1.count, $0.key) < ($0.count, $1.key) }
+            unmet.append(
+                UnmetDemand(
+                    demand: demand, blockers: blockers, example: blockers.first.flatMap { first.firstOfKind[$0.key] }))
         }
 
+        var sessions = Array(placed.values)
         sessions.sort { ($0.slot.absoluteStart, $0.uid) < ($1.slot.absoluteStart, $1.uid) }
         unmet.sort { ($0.demand.target, $0.demand.uid) < ($1.demand.target, $1.demand.uid) }
         return Schedule(sessions: sessions, unmet: unmet, shortfalls: shortfalls(), rejections: rejections)
     }
+
+    /// The result of trying every candidate of one demand against the current bookings.
+    struct Attempt {
+        var placed: (ScheduledSession, String?)?
+        var tried: [Rejection] = []
+        var counts: [String: Int] = [:]
+        var firstOfKind: [String: Constraint] = [:]
+    }
+
+    /// Takes the cheapest feasible candidate of `demand`, noting what ruled out the better ones.
+    func attempt(_ demand: Demand, _ rule: Rule, _ ledger: BookingLedger, record: Bool) -> Attempt {
+        var result = Attempt()
+        for candidate in candidates(demand, rule) {
+            switch evaluate(demand, rule, candidate, ledger) {
+            case .success(let placed):
+                result.placed = placed
+                return result
+            case .failure(let constraint):
+                result.counts[constraint.key, default: 0] += 1
+                if result.firstOfKind[constraint.key] == nil { result.firstOfKind[constraint.key] = constraint }
+                if record { result.tried.append(Rejection(slot: candidate, constraint: constraint)) }
+            }
+        }
+        return result
+    }
+
+    /// One level of repair for a demand with no feasible candidate: for its best candidates
+    /// (at most `repairCandidates`), if a single placed session blocks it, move that session to its
+    /// own next feasible candidate and take the freed slot. Bounded and deterministic; the ledger
+    /// is restored when no move works.
+    func repair(
+        _ demand: Demand, _ rule: Rule, _ ledger: inout BookingLedger, _ placed: [String: ScheduledSession],
+        _ demandsByUID: [String: Demand], record: Bool
+    ) -> [(ScheduledSession, String?, [Rejection])]? {
+        var triedBlockers = Set<String>()
+        for candidate in candidates(demand, rule).prefix(Scheduler.repairCandidates) {
+            guard case .failure(let constraint) = evaluate(demand, rule, candidate, ledger),
+                let uid = constraint.blockingSession, triedBlockers.insert(uid).inserted,
+                let blocker = placed[uid], let blockerDemand = demandsByUID[uid],
+                let blockerRule = rulesByID[blockerDemand.ruleID]
+            else { continue }
+            let blockerVillage = blocker.venueID.flatMap { venuesByID[$0]?.village }
+            ledger.unbook(blocker)
+            if case .success(let mine) = evaluate(demand, rule, candidate, ledger) {
+                // What ruled out the better candidates, seen with the blocker out of the way.
+                var tried: [Rejection] = []
+                if record {
+                    for c in candidates(demand, rule) {
+                        if c == candidate { break }
+                        if case .failure(let k) = evaluate(demand, rule, c, ledger) {
+                            tried.append(Rejection(slot: c, constraint: k))
+                        }
+                    }
+                }
+                ledger.book(mine.0, village: mine.1)
+                let again = attempt(blockerDemand, blockerRule, ledger, record: record)
+                if let moved = again.placed {
+                    ledger.book(moved.0, village: moved.1)
+                    return [(mine.0, mine.1, tried), (moved.0, moved.1, again.tried)]
+                }
+                ledger.unbook(mine.0)
+            }
+            ledger.book(blocker, village: blockerVillage)
+        }
+        return nil
+    }
+
+    /// How many of a failed demand's best candidates the repair step looks at.
+    static let repairCandidates = 60
 
     /// Teams whose roster is below their minimum.
     public func shortfalls() -> [TeamTurnout] {
