@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // Debian's libical-dev through pkg-config; macros and variadics sit behind shim.h.
@@ -35,10 +36,23 @@ let package = Package(
         ),
         // Turning a schedule into iCalendar feeds through libical, written atomically.
         .target(name: "DrillFeeds", dependencies: ["DrillCore", "ICal"]),
+        // Debian's libxlsxwriter-dev, for the attendance spreadsheet.
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
+        // Attendance store: protocol, in-memory and SQLite (GRDB) implementations.
+        .target(
+            name: "DrillStore",
+            dependencies: ["DrillCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Reports: HTML, Markdown, CSV and XLSX renderings of an AnnualReport.
+        .target(name: "DrillReports", dependencies: ["DrillCore", "CXlsxWriter"]),
         .executableTarget(
             name: "drillcal",
             dependencies: [
-                "DrillCore", "DrillIO", "DrillFeeds", "ICal",
+                "DrillCore", "DrillIO", "DrillFeeds", "DrillStore", "DrillReports", "ICal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,6 +60,8 @@ let package = Package(
         .testTarget(name: "DrillCoreTests", dependencies: ["DrillCore"]),
         .testTarget(name: "DrillIOTests", dependencies: ["DrillIO", "DrillCore"]),
         .testTarget(name: "DrillFeedsTests", dependencies: ["DrillFeeds", "DrillCore", "ICal"]),
+        .testTarget(name: "DrillStoreTests", dependencies: ["DrillStore", "DrillCore"]),
+        .testTarget(name: "DrillReportsTests", dependencies: ["DrillReports", "DrillCore"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["drillcal", "ICal"]

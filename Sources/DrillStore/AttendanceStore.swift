@@ -1,0 +1,96 @@
+import DrillCore
+
+/// Where published sessions, rosters as of each session, attendance, summaries and the audit trail
+/// live. SQLite (GRDB) is the default; an in-memory store sits beside it for tests, and a
+/// PostgreSQL store must pass the same conformance suite (Tests/DrillStoreTests).
+///
+/// Every method is one transaction: it either changes everything it was given or nothing.
+public protocol AttendanceStore: Sendable {
+    /// Records the published schedule: inserts or updates sessions by UID (a finalized session keeps
+    /// its attendance and lock), marks stored sessions that are no longer published as cancelled,
+    /// and stores the roster as of each session (`rosters[uid]`, replaced for sessions not finalized).
+    func publish(sessions: [SessionRecord], rosters: [String: [RosterEntry]]) async throws(StoreError)
+
+    /// Every stored session, by start time then UID.
+    func sessions() async throws(StoreError) -> [SessionRecord]
+
+    /// One session, or nil.
+    func session(_ uid: String) async throws(StoreError) -> SessionRecord?
+
+    /// The roster of a session as stored when it was published, by team then member id.
+    func roster(of uid: String) async throws(StoreError) -> [RosterEntry]
+
+    /// Records marks, all or nothing. Rejects: an unknown session (`.unknownSession`), a finalized
+    /// one (`.finalized`), a member not on the session's roster unless the mark is a guest
+    /// (`.unknownMember`), the same member twice in one call (`.duplicateMark`), `excused` without a
+    /// reason (`.invalid`). A mark equal to the stored one (same status and reason), or whose
+    /// `clientID` was already recorded, changes nothing. Each change appends an audit entry.
+    /// - Returns: how many marks changed.
+    @discardableResult
+    func record(_ marks: [AttendanceMark]) async throws(StoreError) -> Int
+
+    /// Current marks of one session, by member id.
+    func marks(session uid: String) async throws(StoreError) -> [AttendanceMark]
+
+    /// Current marks of every session, by session then member id.
+    func allMarks() async throws(StoreError) -> [AttendanceMark]
+
+    /// Locks a session's record. `.finalized` if already locked.
+    func finalize(_ uid: String, by: String, at: Int) async throws(StoreError)
+
+    /// Unlocks a finalized session; the reason goes into the audit trail. `.notFinalized` if it is not locked.
+    func reopen(_ uid: String, by: String, reason: String, at: Int) async throws(StoreError)
+
+    /// The audit trail, oldest first; one session's or all.
+    func audit(session uid: String?) async throws(StoreError) -> [AuditEntry]
+
+    /// Stores (replaces) a drill's summary record; audited.
+    func saveSummary(_ summary: DrillSummary, for uid: String, by: String, at: Int) async throws(StoreError)
+
+    /// A drill's summary record, or nil.
+    func summary(for uid: String) async throws(StoreError) -> DrillSummary?
+}
+
+/// Why the store refused something. Messages in Chinese or English, naming what was wrong.
+public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// No session with this UID.
+    case unknownSession(String)
+    /// The member is not on the session's roster (and was not recorded as a guest).
+    case unknownMember(session: String, member: String)
+    /// The same member appears twice in one recording.
+    case duplicateMark(session: String, member: String)
+    /// The session's record is locked.
+    case finalized(String)
+    /// Reopen of a session that is not locked.
+    case notFinalized(String)
+    /// Anything else wrong with the input.
+    case invalid(String)
+    /// The database failed.
+    case database(String)
+
+    /// The message in `language`.
+    public func message(_ language: Language) -> String {
+        switch self {
+        case .unknownSession(let uid):
+            return language.pick("未找到活动 UID “\(uid)”", "no session with UID \"\(uid)\"")
+        case .unknownMember(let uid, let m):
+            return language.pick(
+                "队员编号 “\(m)” 不在活动 \(uid) 的名册中（非队员请登记为来宾）",
+                "member \"\(m)\" is not on the roster of \(uid) (record non-members as guests)")
+        case .duplicateMark(let uid, let m):
+            return language.pick("队员 “\(m)” 在活动 \(uid) 中被重复登记", "member \"\(m)\" is recorded twice for \(uid)")
+        case .finalized(let uid):
+            return language.pick(
+                "活动 \(uid) 的出勤记录已锁定；如需修改请先用 --reopen 并说明原因",
+                "the record of \(uid) is finalized; use --reopen with a reason to change it")
+        case .notFinalized(let uid):
+            return language.pick("活动 \(uid) 的出勤记录未锁定", "the record of \(uid) is not finalized")
+        case .invalid(let text):
+            return text
+        case .database(let text):
+            return language.pick("数据库错误：\(text)", "database error: \(text)")
+        }
+    }
+
+    public var description: String { message(.en) }
+}
