@@ -74,6 +74,25 @@ import Testing
         #expect(got.attendees.first?.role == "CHAIR")
     }
 
+    @Test func carriageReturnsInTextBecomeLineFeeds() throws {
+        var event = Fixtures.minimalEvent
+        event.summary = "a\r\nX-EVIL:1\rb\tc"
+        event.attendees = [ICalAttendee(name: "n\r\nX-EVIL:2", address: "urn:x", role: "CHAIR")]
+        let text = try ICalWriter.renderEvent(event)
+        #expect(!text.contains("\r\nX-EVIL"))
+        let got = try ICalParser.parse(try Fixtures.calendar([event]), source: "cr.ics").events.first
+        #expect(got?.summary == "a\nX-EVIL:1\nb\tc")
+        #expect(got?.attendees.first?.name == "n\nX-EVIL:2")
+    }
+
+    @Test func otherControlCharactersInTextThrow() {
+        for bad in ["a\u{1}b", "nul\u{0}", "del\u{7F}"] {
+            var event = Fixtures.minimalEvent
+            event.summary = bad
+            #expect { try ICalWriter.renderEvent(event) } throws: { ($0 as? ICalError)?.kind == .unsafeValue }
+        }
+    }
+
     @Test func chineseTextFoldsAtSeventyFiveOctetsOnCharacterBoundaries() throws {
         var event = Fixtures.minimalEvent
         event.summary = String(repeating: "民兵训练集合地点镇政府广场", count: 12)

@@ -43,7 +43,7 @@ public enum ICalWriter {
         _ header: ICalCalendarHeader, timeZones: [String], events: [String]
     ) throws(ICalError) -> String {
         ICalLibrary.configure()
-        try ValueCheck.text(header.productID, property: "PRODID")
+        try ValueCheck.verbatim(header.productID, property: "PRODID")
         try ValueCheck.verbatim(header.name, property: "X-WR-CALNAME")
         if let description = header.description {
             try ValueCheck.noControlCharacters(description, property: "X-WR-CALDESC")
