@@ -21,6 +21,18 @@ import Testing
         #expect(try ICalParser.parse(feed, source: "feed.ics").timeZoneIDs == ["Asia/Shanghai"])
     }
 
+    @Test func calendarKeepsZoneOrderAndDropsDuplicates() throws {
+        let feed = try ICalWriter.renderCalendar(
+            Fixtures.header, timeZones: ["Asia/Shanghai", "Europe/Berlin", "Asia/Shanghai", "America/New_York"],
+            events: [])
+        let written = feed.split(separator: "\r\n").filter { $0.hasPrefix("TZID:") }
+        #expect(written == ["TZID:Asia/Shanghai", "TZID:Europe/Berlin", "TZID:America/New_York"])
+        #expect(
+            try ICalParser.parse(feed, source: "zones.ics").timeZoneIDs == [
+                "Asia/Shanghai", "Europe/Berlin", "America/New_York",
+            ])
+    }
+
     @Test func zoneWithDaylightSavingKeepsItsRulesFrom2000() throws {
         let text = try ICalWriter.timeZoneComponent("Europe/Berlin")
         #expect(text.contains("TZID:Europe/Berlin\r\n"))

@@ -24,6 +24,13 @@ struct CalendarReader {
                 zoneIDs.append(name)
             }
         }
+        // libical stores VTIMEZONEs newest first; put them back in file order.
+        let zoneLines = Dictionary(
+            lines.entries.filter { $0.name == "TZID" }.map { ($0.content.split(separator: ":", maxSplits: 1).last.map(String.init) ?? "", $0.line) },
+            uniquingKeysWith: { first, _ in first })
+        zoneIDs = zoneIDs.enumerated()
+            .sorted { (zoneLines[$0.element] ?? Int.max, $0.offset) < (zoneLines[$1.element] ?? Int.max, $1.offset) }
+            .map(\.element)
         var events: [ICalParsedEvent] = []
         for (index, vevent) in Self.components(of: root, ICAL_VEVENT_COMPONENT).enumerated() {
             events.append(try readEvent(vevent, index: index, knownZones: Set(zoneIDs)))

@@ -28,8 +28,8 @@ public enum ICalWriter {
     /// Renders a whole VCALENDAR around already rendered events.
     ///
     /// The shell holds VERSION:2.0, PRODID, CALSCALE:GREGORIAN, METHOD:PUBLISH, X-WR-CALNAME,
-    /// X-WR-TIMEZONE, X-WR-CALDESC, REFRESH-INTERVAL, X-PUBLISHED-TTL and one VTIMEZONE per entry
-    /// of `timeZones`, built and serialised by libical; `events` are spliced in before
+    /// X-WR-TIMEZONE, X-WR-CALDESC, REFRESH-INTERVAL, X-PUBLISHED-TTL and one VTIMEZONE per distinct
+    /// entry of `timeZones` (in that order), built and serialised by libical; `events` are spliced in before
     /// `END:VCALENDAR` in the given order.
     ///
     /// - Parameters:
@@ -56,7 +56,8 @@ public enum ICalWriter {
                 property: "REFRESH-INTERVAL")
         }
         var zoneTexts: [String] = []
-        for tzid in timeZones {
+        var seenZones: Set<String> = []
+        for tzid in timeZones where seenZones.insert(tzid).inserted {
             zoneTexts.append(try TimeZoneRegistry.shared.vtimezone(tzid))
         }
         for (index, text) in events.enumerated() {
