@@ -8,13 +8,15 @@ import Testing
     @Test func firstSaturdayOfEveryMonthIn2027() throws {
         let dates = try RecurrenceRule.dates(of: "FREQ=MONTHLY;BYDAY=1SA", start: jan1, through: dec31)
         let days = [2, 6, 6, 3, 1, 5, 3, 7, 4, 2, 6, 4]
-        #expect(dates == days.enumerated().map { ICalDate(year: 2027, month: $0.offset + 1, day: $0.element) })
+        #expect(
+            dates == days.enumerated().map { ICalDate(year: 2027, month: $0.offset + 1, day: $0.element) })
         #expect(dates.first == ICalDate(year: 2027, month: 1, day: 2))
     }
 
     @Test func yearlyOnMayTwelfth() throws {
         let dates = try RecurrenceRule.dates(
-            of: "FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=12", start: jan1, through: ICalDate(year: 2030, month: 12, day: 31))
+            of: "FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=12", start: jan1,
+            through: ICalDate(year: 2030, month: 12, day: 31))
         #expect(dates == (2027...2030).map { ICalDate(year: $0, month: 5, day: 12) })
     }
 
@@ -29,7 +31,10 @@ import Testing
             of: "RSCALE=CHINESE;FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=1", start: jan1,
             through: ICalDate(year: 2029, month: 12, day: 31))
         #expect(dates.count == 3)
-        #expect(dates.dropFirst() == [ICalDate(year: 2028, month: 1, day: 26), ICalDate(year: 2029, month: 2, day: 13)])
+        #expect(
+            dates.dropFirst() == [
+                ICalDate(year: 2028, month: 1, day: 26), ICalDate(year: 2029, month: 2, day: 13),
+            ])
         // Spring Festival 2027 is 6 February; libical 3.0.16 with this ICU says 7 February.
         withKnownIssue("libical/ICU place the 2027 Chinese new year a day late") {
             #expect(dates.first == ICalDate(year: 2027, month: 2, day: 6))
@@ -45,10 +50,14 @@ import Testing
     }
 
     @Test func tooManyDatesThrows() {
-        #expect { try RecurrenceRule.dates(of: "FREQ=DAILY", start: jan1, through: dec31, limit: 100) } throws: {
+        #expect {
+            try RecurrenceRule.dates(of: "FREQ=DAILY", start: jan1, through: dec31, limit: 100)
+        } throws: {
             error in (error as? ICalError)?.kind == .invalidValue
         }
-        #expect((try? RecurrenceRule.dates(of: "FREQ=DAILY", start: jan1, through: dec31, limit: 365))?.count == 365)
+        #expect(
+            (try? RecurrenceRule.dates(of: "FREQ=DAILY", start: jan1, through: dec31, limit: 365))?.count
+                == 365)
     }
 
     @Test(arguments: [

@@ -23,7 +23,8 @@ import Testing
 
     @Test func calendarKeepsZoneOrderAndDropsDuplicates() throws {
         let feed = try ICalWriter.renderCalendar(
-            Fixtures.header, timeZones: ["Asia/Shanghai", "Europe/Berlin", "Asia/Shanghai", "America/New_York"],
+            Fixtures.header,
+            timeZones: ["Asia/Shanghai", "Europe/Berlin", "Asia/Shanghai", "America/New_York"],
             events: [])
         let written = feed.split(separator: "\r\n").filter { $0.hasPrefix("TZID:") }
         #expect(written == ["TZID:Asia/Shanghai", "TZID:Europe/Berlin", "TZID:America/New_York"])
@@ -48,7 +49,8 @@ import Testing
     }
 
     @Test(arguments: [
-        "../../../etc/passwd", "/etc/localtime", "Asia/../../etc", "Asia/Shanghai\r\nX:1", "Asia Shanghai", "",
+        "../../../etc/passwd", "/etc/localtime", "Asia/../../etc", "Asia/Shanghai\r\nX:1", "Asia Shanghai",
+        "",
         "Asia/Shanghai;VALUE=X", "Asia/上海",
     ])
     func unsafeZoneNamesThrow(tzid: String) {

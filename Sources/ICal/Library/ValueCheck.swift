@@ -17,14 +17,16 @@ enum ValueCheck {
     static func verbatim(_ value: String, property: String) throws(ICalError) {
         try noControlCharacters(value, property: property)
         if value.isEmpty {
-            throw ICalError(.invalidValue, message: "expected a value, found an empty string", property: property)
+            throw ICalError(
+                .invalidValue, message: "expected a value, found an empty string", property: property)
         }
     }
 
     /// TEXT values may hold any text and line breaks (libical escapes them); other control
     /// characters would be copied raw into the file, which RFC 5545 forbids, and NUL cuts it short.
     static func text(_ value: String, property: String) throws(ICalError) {
-        if let bad = value.unicodeScalars.first(where: { isControl($0) && !["\t", "\n", "\r"].contains($0) }) {
+        if let bad = value.unicodeScalars.first(where: { isControl($0) && !["\t", "\n", "\r"].contains($0) })
+        {
             throw ICalError(
                 .unsafeValue,
                 message: "expected text with no control characters other than tab and line breaks, "

@@ -26,10 +26,14 @@ struct CalendarReader {
         }
         // libical stores VTIMEZONEs newest first; put them back in file order.
         let zoneLines = Dictionary(
-            lines.entries.filter { $0.name == "TZID" }.map { ($0.content.split(separator: ":", maxSplits: 1).last.map(String.init) ?? "", $0.line) },
+            lines.entries.filter { $0.name == "TZID" }.map {
+                ($0.content.split(separator: ":", maxSplits: 1).last.map(String.init) ?? "", $0.line)
+            },
             uniquingKeysWith: { first, _ in first })
         zoneIDs = zoneIDs.enumerated()
-            .sorted { (zoneLines[$0.element] ?? Int.max, $0.offset) < (zoneLines[$1.element] ?? Int.max, $1.offset) }
+            .sorted {
+                (zoneLines[$0.element] ?? Int.max, $0.offset) < (zoneLines[$1.element] ?? Int.max, $1.offset)
+            }
             .map(\.element)
         var events: [ICalParsedEvent] = []
         for (index, vevent) in Self.components(of: root, ICAL_VEVENT_COMPONENT).enumerated() {
@@ -52,14 +56,17 @@ struct CalendarReader {
         for property in Self.properties(of: vevent) {
             let kind = icalproperty_isa(property)
             if let tzidParameter = icalproperty_get_first_parameter(property, ICAL_TZID_PARAMETER),
-                let tzid = borrowLibicalString(icalparameter_get_tzid(tzidParameter)), !knownZones.contains(tzid)
+                let tzid = borrowLibicalString(icalparameter_get_tzid(tzidParameter)),
+                !knownZones.contains(tzid)
             {
                 let name = takeLibicalString(icalproperty_get_property_name_r(property)) ?? "?"
                 throw ICalError(
                     .unknownTimeZone,
                     message: "expected a VTIMEZONE with TZID:\(tzid) in the file, found "
-                        + (knownZones.isEmpty ? "no VTIMEZONE" : "only \(knownZones.sorted().joined(separator: ", "))"),
-                    property: name, line: lines.line(of: name, inEvent: index, containing: tzid), source: source)
+                        + (knownZones.isEmpty
+                            ? "no VTIMEZONE" : "only \(knownZones.sorted().joined(separator: ", "))"),
+                    property: name, line: lines.line(of: name, inEvent: index, containing: tzid),
+                    source: source)
             }
             switch kind {
             case ICAL_SEQUENCE_PROPERTY: event.sequence = Int(icalproperty_get_sequence(property))
@@ -70,7 +77,8 @@ struct CalendarReader {
             case ICAL_CATEGORIES_PROPERTY:
                 if let category = Self.value(of: property) { event.categories.append(category) }
             case ICAL_DTSTART_PROPERTY:
-                (event.start, event.startTimeZone) = try time(property, "DTSTART", icalproperty_get_dtstart, index)
+                (event.start, event.startTimeZone) = try time(
+                    property, "DTSTART", icalproperty_get_dtstart, index)
             case ICAL_DTEND_PROPERTY:
                 (event.end, event.endTimeZone) = try time(property, "DTEND", icalproperty_get_dtend, index)
             case ICAL_DTSTAMP_PROPERTY:
@@ -108,8 +116,10 @@ struct CalendarReader {
             let written = Self.rawValue(of: property)
             throw ICalError(
                 .invalidValue,
-                message: "expected a real date and time (month 1-12, hour 0-23, ...), found '\(written ?? value.isoText)'",
-                property: name, line: lines.line(of: name, inEvent: eventIndex, containing: written), source: source)
+                message:
+                    "expected a real date and time (month 1-12, hour 0-23, ...), found '\(written ?? value.isoText)'",
+                property: name, line: lines.line(of: name, inEvent: eventIndex, containing: written),
+                source: source)
         }
         let zone: String? =
             if let parameter = icalproperty_get_first_parameter(property, ICAL_TZID_PARAMETER) {
@@ -192,7 +202,8 @@ struct CalendarReader {
         return result
     }
 
-    private static func components(of component: OpaquePointer, _ kind: icalcomponent_kind) -> [OpaquePointer] {
+    private static func components(of component: OpaquePointer, _ kind: icalcomponent_kind) -> [OpaquePointer]
+    {
         var result: [OpaquePointer] = []
         var child = icalcomponent_get_first_component(component, kind)
         while let current = child {

@@ -80,7 +80,8 @@ public enum RecurrenceRule {
         }
         ICalLibrary.configure()
         if rule.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            return failure("expected a rule on one line, found control characters in '\(ValueCheck.printable(rule))'")
+            return failure(
+                "expected a rule on one line, found control characters in '\(ValueCheck.printable(rule))'")
         }
         let shown = ValueCheck.printable(rule)
         // The parse mallocs rscale; the iteration owns and frees it from here on.
@@ -92,10 +93,12 @@ public enum RecurrenceRule {
             iteration.rule.freq != ICAL_MONTHLY_RECURRENCE, iteration.rule.freq != ICAL_YEARLY_RECURRENCE
         {
             return failure(
-                "expected BYDAY with a number (like 2MO) only with FREQ=MONTHLY or FREQ=YEARLY, found '\(shown)'")
+                "expected BYDAY with a number (like 2MO) only with FREQ=MONTHLY or FREQ=YEARLY, found '\(shown)'"
+            )
         }
         guard dateFrequencies.contains(iteration.rule.freq) else {
-            return failure("expected FREQ=DAILY, WEEKLY, MONTHLY or YEARLY (drills fall on dates), found '\(shown)'")
+            return failure(
+                "expected FREQ=DAILY, WEEKLY, MONTHLY or YEARLY (drills fall on dates), found '\(shown)'")
         }
         guard iteration.start(at: start) else {
             return failure("libical cannot expand '\(shown)' (e.g. BYWEEKNO is only valid with FREQ=YEARLY)")
@@ -126,7 +129,8 @@ private final class RuleIteration {
             rule.until.minute = 59
             rule.until.second = 59
         }
-        iterator = icalrecur_iterator_new(rule, LibicalTime.floating(ICalDateTime(date: date, hour: 0, minute: 0, second: 0)))
+        iterator = icalrecur_iterator_new(
+            rule, LibicalTime.floating(ICalDateTime(date: date, hour: 0, minute: 0, second: 0)))
         return iterator != nil
     }
 

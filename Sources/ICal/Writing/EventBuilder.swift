@@ -82,7 +82,8 @@ enum EventBuilder {
     ) throws(ICalError) {
         guard let parameter = icalparameter_new_from_value_string(kind, value) else {
             icalproperty_free(property)
-            throw ICalError(.invalidValue, message: "libical rejected parameter value '\(value)'", property: "ATTENDEE")
+            throw ICalError(
+                .invalidValue, message: "libical rejected parameter value '\(value)'", property: "ATTENDEE")
         }
         icalproperty_add_parameter(property, parameter)
     }

@@ -52,7 +52,8 @@ public enum ICalWriter {
         _ = try TimeZoneRegistry.shared.vtimezone(header.timeZone)
         guard header.refreshMinutes > 0 else {
             throw ICalError(
-                .invalidValue, message: "expected a refresh interval of 1 minute or more, found \(header.refreshMinutes)",
+                .invalidValue,
+                message: "expected a refresh interval of 1 minute or more, found \(header.refreshMinutes)",
                 property: "REFRESH-INTERVAL")
         }
         var zoneTexts: [String] = []
@@ -65,7 +66,8 @@ public enum ICalWriter {
                 throw ICalError(
                     .invalidValue,
                     message: "expected event text from ICalWriter.renderEvent (BEGIN:VEVENT ... END:VEVENT "
-                        + "with CRLF), found '\(ValueCheck.printable(String(text.prefix(40))))' at index \(index)")
+                        + "with CRLF), found '\(ValueCheck.printable(String(text.prefix(40))))' at index \(index)"
+                )
             }
         }
         let shell = try CalendarBuilder.renderShell(header, zoneTexts: zoneTexts)
