@@ -68,6 +68,7 @@ struct CalendarReader {
                     property: name, line: lines.line(of: name, inEvent: index, containing: tzid),
                     source: source)
             }
+            try checkDateValue(property, eventIndex: index)
             switch kind {
             case ICAL_SEQUENCE_PROPERTY: event.sequence = Int(icalproperty_get_sequence(property))
             case ICAL_SUMMARY_PROPERTY: event.summary = Self.value(of: property)
@@ -104,6 +105,27 @@ struct CalendarReader {
         }
         event.alarmCount = Int(icalcomponent_count_components(vevent, ICAL_VALARM_COMPONENT))
         return event
+    }
+
+    /// Any DATE or DATE-TIME value (RECURRENCE-ID, EXDATE, CREATED, ...) must be a real date:
+    /// libical accepts month 13 and hour 99 silently.
+    private func checkDateValue(_ property: OpaquePointer, eventIndex: Int) throws(ICalError) {
+        guard let value = icalproperty_get_value(property) else { return }
+        let time: icaltimetype
+        switch icalvalue_isa(value) {
+        case ICAL_DATETIME_VALUE: time = icalvalue_get_datetime(value)
+        case ICAL_DATE_VALUE: time = icalvalue_get_date(value)
+        default: return
+        }
+        guard !LibicalTime.dateTime(time).isValid else { return }
+        let name = takeLibicalString(icalproperty_get_property_name_r(property)) ?? "?"
+        let written = Self.rawValue(of: property)
+        throw ICalError(
+            .invalidValue,
+            message: "expected a real date and time (month 1-12, day within the month, hour 0-23, ...), "
+                + "found '\(written ?? "?")'",
+            property: name, line: lines.line(of: name, inEvent: eventIndex, containing: written),
+            source: source)
     }
 
     /// Reads a DATE or DATE-TIME property and checks the ranges libical does not check.
