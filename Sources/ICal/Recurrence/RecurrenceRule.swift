@@ -12,7 +12,8 @@ public enum RecurrenceRule {
     ///
     /// Rejected: text libical cannot parse, control characters, an ordinal BYDAY such as `2MO`
     /// outside FREQ=MONTHLY/YEARLY (libical accepts it and yields wrong dates), and rules libical
-    /// parses but cannot iterate (`FREQ=DAILY;BYWEEKNO=3`).
+    /// parses but cannot iterate (`FREQ=DAILY;BYWEEKNO=3`), and sub-daily FREQ (HOURLY, MINUTELY,
+    /// SECONDLY), since drills fall on dates.
     /// - Parameter rule: the RRULE value without the `RRULE:` prefix, e.g. `FREQ=WEEKLY;BYDAY=SA`.
     /// - Returns: a one-line English reason, or nil.
     public static func problem(with rule: String) -> String? {
