@@ -5,7 +5,8 @@ enum Fixtures {
     static func dateTime(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int = 0)
         -> ICalDateTime
     {
-        ICalDateTime(date: ICalDate(year: year, month: month, day: day), hour: hour, minute: minute, second: second)
+        ICalDateTime(
+            date: ICalDate(year: year, month: month, day: day), hour: hour, minute: minute, second: second)
     }
 
     static let header = ICalCalendarHeader(
@@ -35,7 +36,8 @@ enum Fixtures {
         ],
         status: .tentative,
         alarms: [
-            ICalAlarm(minutesBefore: 1440, description: "明天训练"), ICalAlarm(minutesBefore: 120, description: "两小时后训练"),
+            ICalAlarm(minutesBefore: 1440, description: "明天训练"),
+            ICalAlarm(minutesBefore: 120, description: "两小时后训练"),
         ],
         url: "https://drillcal.example/qingshan/2027-01-02",
         extra: [
@@ -58,7 +60,8 @@ enum Fixtures {
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//test//EN"]
         if zone {
             lines += [
-                "BEGIN:VTIMEZONE", "TZID:Asia/Shanghai", "BEGIN:STANDARD", "TZOFFSETFROM:+0800", "TZOFFSETTO:+0800",
+                "BEGIN:VTIMEZONE", "TZID:Asia/Shanghai", "BEGIN:STANDARD", "TZOFFSETFROM:+0800",
+                "TZOFFSETTO:+0800",
                 "TZNAME:CST", "DTSTART:19700101T000000", "END:STANDARD", "END:VTIMEZONE",
             ]
         }

@@ -99,6 +99,15 @@ import Testing
         #expect(error?.line == 15)
     }
 
+    @Test func februaryThirtyFirstInRecurrenceIDThrows() {
+        let error = parseError(
+            Fixtures.handWritten(eventLines: goodEvent + ["RECURRENCE-ID;TZID=Asia/Shanghai:20270231T090000"])
+        )
+        #expect(error?.kind == .invalidValue)
+        #expect(error?.property == "RECURRENCE-ID")
+        #expect(error?.line == 19)
+    }
+
     @Test func tzidWithoutVTimezoneThrowsUnknownTimeZone() {
         let error = parseError(Fixtures.handWritten(eventLines: goodEvent, zone: false))
         #expect(error?.kind == .unknownTimeZone)

@@ -57,7 +57,9 @@ import Testing
         event.description = awkward + "\n\nthird"
         event.location = awkward
         event.organizer = ICalOrganizer(name: awkward, address: "urn:drillcal:qingshan:officer:o01")
-        event.attendees = [ICalAttendee(name: awkward, address: "urn:drillcal:qingshan:member:m001", role: "CHAIR")]
+        event.attendees = [
+            ICalAttendee(name: awkward, address: "urn:drillcal:qingshan:member:m001", role: "CHAIR")
+        ]
         event.alarms = [ICalAlarm(minutesBefore: 30, description: awkward)]
         let text = try ICalWriter.renderEvent(event)
         // Every physical line is a proper content line: the line break was escaped, not written.
@@ -65,13 +67,33 @@ import Testing
             #expect(!line.contains("\n") && !line.contains("\r"))
             #expect(line.first == " " || line.contains(":"))
         }
-        let got = try #require(try ICalParser.parse(try Fixtures.calendar([event]), source: "awkward.ics").events.first)
+        let got = try #require(
+            try ICalParser.parse(try Fixtures.calendar([event]), source: "awkward.ics").events.first)
         #expect(got.summary == awkward)
         #expect(got.description == awkward + "\n\nthird")
         #expect(got.location == awkward)
         #expect(got.organizer?.name == awkward)
         #expect(got.attendees.first?.name == awkward)
         #expect(got.attendees.first?.role == "CHAIR")
+    }
+
+    @Test func carriageReturnsInTextBecomeLineFeeds() throws {
+        var event = Fixtures.minimalEvent
+        event.summary = "a\r\nX-EVIL:1\rb\tc"
+        event.attendees = [ICalAttendee(name: "n\r\nX-EVIL:2", address: "urn:x", role: "CHAIR")]
+        let text = try ICalWriter.renderEvent(event)
+        #expect(!text.contains("\r\nX-EVIL"))
+        let got = try ICalParser.parse(try Fixtures.calendar([event]), source: "cr.ics").events.first
+        #expect(got?.summary == "a\nX-EVIL:1\nb\tc")
+        #expect(got?.attendees.first?.name == "n\nX-EVIL:2")
+    }
+
+    @Test func otherControlCharactersInTextThrow() {
+        for bad in ["a\u{1}b", "nul\u{0}", "del\u{7F}"] {
+            var event = Fixtures.minimalEvent
+            event.summary = bad
+            #expect { try ICalWriter.renderEvent(event) } throws: { ($0 as? ICalError)?.kind == .unsafeValue }
+        }
     }
 
     @Test func chineseTextFoldsAtSeventyFiveOctetsOnCharacterBoundaries() throws {
@@ -188,14 +210,18 @@ import Testing
         var second = Fixtures.minimalEvent
         second.uid = "min-2"
         let events = try [Fixtures.fullEvent, Fixtures.minimalEvent, second].map(ICalWriter.renderEvent)
-        let text = try ICalWriter.renderCalendar(Fixtures.header, timeZones: ["Asia/Shanghai"], events: events)
+        let text = try ICalWriter.renderCalendar(
+            Fixtures.header, timeZones: ["Asia/Shanghai"], events: events)
         let lines = text.split(separator: "\r\n").map(String.init)
-        #expect(Array(lines.prefix(11)) == [
-            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//drillcal//drillcal 1.0//ZH", "CALSCALE:GREGORIAN",
-            "METHOD:PUBLISH", "X-WR-CALNAME:青山镇民兵训练", "X-WR-TIMEZONE:Asia/Shanghai",
-            "X-WR-CALDESC:青山镇 2027 年度训练日程", "REFRESH-INTERVAL;VALUE=DURATION:PT12H", "X-PUBLISHED-TTL:PT12H",
-            "BEGIN:VTIMEZONE",
-        ])
+        #expect(
+            Array(lines.prefix(11)) == [
+                "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//drillcal//drillcal 1.0//ZH",
+                "CALSCALE:GREGORIAN",
+                "METHOD:PUBLISH", "X-WR-CALNAME:青山镇民兵训练", "X-WR-TIMEZONE:Asia/Shanghai",
+                "X-WR-CALDESC:青山镇 2027 年度训练日程", "REFRESH-INTERVAL;VALUE=DURATION:PT12H",
+                "X-PUBLISHED-TTL:PT12H",
+                "BEGIN:VTIMEZONE",
+            ])
         #expect(text.hasSuffix("END:VEVENT\r\nEND:VCALENDAR\r\n"))
         #expect(!text.contains("\n\n") && !text.replacingCRLF().contains("\n"))
         let parsed = try ICalParser.parse(text, source: "feed.ics")
@@ -209,11 +235,14 @@ import Testing
     }
 
     @Test func calendarRejectsTextThatIsNotARenderedEvent() {
-        #expect { try ICalWriter.renderCalendar(Fixtures.header, timeZones: [], events: ["SUMMARY:x\r\n"]) } throws: {
+        #expect {
+            try ICalWriter.renderCalendar(Fixtures.header, timeZones: [], events: ["SUMMARY:x\r\n"])
+        } throws: {
             error in (error as? ICalError)?.kind == .invalidValue
         }
         #expect {
-            try ICalWriter.renderCalendar(Fixtures.header, timeZones: [], events: ["BEGIN:VEVENT\nEND:VEVENT\n"])
+            try ICalWriter.renderCalendar(
+                Fixtures.header, timeZones: [], events: ["BEGIN:VEVENT\nEND:VEVENT\n"])
         } throws: { error in (error as? ICalError)?.kind == .invalidValue }
     }
 }

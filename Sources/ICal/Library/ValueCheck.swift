@@ -17,17 +17,39 @@ enum ValueCheck {
     static func verbatim(_ value: String, property: String) throws(ICalError) {
         try noControlCharacters(value, property: property)
         if value.isEmpty {
-            throw ICalError(.invalidValue, message: "expected a value, found an empty string", property: property)
+            throw ICalError(
+                .invalidValue, message: "expected a value, found an empty string", property: property)
         }
     }
 
-    /// TEXT values may hold anything libical can escape; only NUL would silently cut them short.
+    /// TEXT values may hold any text and line breaks (libical escapes them); other control
+    /// characters would be copied raw into the file, which RFC 5545 forbids, and NUL cuts it short.
     static func text(_ value: String, property: String) throws(ICalError) {
-        if value.unicodeScalars.contains("\0") {
+        if let bad = value.unicodeScalars.first(where: { isControl($0) && !["\t", "\n", "\r"].contains($0) })
+        {
             throw ICalError(
-                .unsafeValue, message: "expected text without NUL characters, found one in '\(printable(value))'",
+                .unsafeValue,
+                message: "expected text with no control characters other than tab and line breaks, "
+                    + "found \(describe(bad)) in '\(printable(value))'",
                 property: property)
         }
+    }
+
+    /// Line breaks as LF only: libical drops a CR from TEXT (and turns it into a space in
+    /// parameters), so CRLF and lone CR become LF to round-trip as the same line break.
+    static func normalizedLineBreaks(_ value: String) -> String {
+        guard value.unicodeScalars.contains("\r") else { return value }
+        var scalars = String.UnicodeScalarView()
+        var previousWasCR = false
+        for scalar in value.unicodeScalars {
+            if scalar == "\n" && previousWasCR {
+                previousWasCR = false
+                continue
+            }
+            previousWasCR = scalar == "\r"
+            scalars.append(previousWasCR ? "\n" : scalar)
+        }
+        return String(scalars)
     }
 
     /// Accepts IANA-style zone names only: `[A-Za-z0-9_+-/]`, no `..`, no leading `/`.

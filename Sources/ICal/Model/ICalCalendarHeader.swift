@@ -12,7 +12,8 @@ public struct ICalCalendarHeader: Hashable, Sendable {
     public var refreshMinutes: Int
 
     /// Creates a header.
-    public init(productID: String, name: String, description: String?, timeZone: String, refreshMinutes: Int) {
+    public init(productID: String, name: String, description: String?, timeZone: String, refreshMinutes: Int)
+    {
         self.productID = productID
         self.name = name
         self.description = description

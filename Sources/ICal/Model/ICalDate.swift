@@ -21,7 +21,8 @@ public struct ICalDate: Hashable, Sendable, Comparable {
 
     /// True for a real Gregorian date in years 1...9999 (no month 13, no February 30).
     var isValid: Bool {
-        (1...9999).contains(year) && (1...12).contains(month) && (1...Self.daysIn(month: month, year: year)).contains(day)
+        (1...9999).contains(year) && (1...12).contains(month)
+            && (1...Self.daysIn(month: month, year: year)).contains(day)
     }
 
     /// `2027-01-02`, for messages.

@@ -24,6 +24,17 @@ struct CalendarReader {
                 zoneIDs.append(name)
             }
         }
+        // libical stores VTIMEZONEs newest first; put them back in file order.
+        let zoneLines = Dictionary(
+            lines.entries.filter { $0.name == "TZID" }.map {
+                ($0.content.split(separator: ":", maxSplits: 1).last.map(String.init) ?? "", $0.line)
+            },
+            uniquingKeysWith: { first, _ in first })
+        zoneIDs = zoneIDs.enumerated()
+            .sorted {
+                (zoneLines[$0.element] ?? Int.max, $0.offset) < (zoneLines[$1.element] ?? Int.max, $1.offset)
+            }
+            .map(\.element)
         var events: [ICalParsedEvent] = []
         for (index, vevent) in Self.components(of: root, ICAL_VEVENT_COMPONENT).enumerated() {
             events.append(try readEvent(vevent, index: index, knownZones: Set(zoneIDs)))
@@ -45,15 +56,19 @@ struct CalendarReader {
         for property in Self.properties(of: vevent) {
             let kind = icalproperty_isa(property)
             if let tzidParameter = icalproperty_get_first_parameter(property, ICAL_TZID_PARAMETER),
-                let tzid = borrowLibicalString(icalparameter_get_tzid(tzidParameter)), !knownZones.contains(tzid)
+                let tzid = borrowLibicalString(icalparameter_get_tzid(tzidParameter)),
+                !knownZones.contains(tzid)
             {
                 let name = takeLibicalString(icalproperty_get_property_name_r(property)) ?? "?"
                 throw ICalError(
                     .unknownTimeZone,
                     message: "expected a VTIMEZONE with TZID:\(tzid) in the file, found "
-                        + (knownZones.isEmpty ? "no VTIMEZONE" : "only \(knownZones.sorted().joined(separator: ", "))"),
-                    property: name, line: lines.line(of: name, inEvent: index, containing: tzid), source: source)
+                        + (knownZones.isEmpty
+                            ? "no VTIMEZONE" : "only \(knownZones.sorted().joined(separator: ", "))"),
+                    property: name, line: lines.line(of: name, inEvent: index, containing: tzid),
+                    source: source)
             }
+            try checkDateValue(property, eventIndex: index)
             switch kind {
             case ICAL_SEQUENCE_PROPERTY: event.sequence = Int(icalproperty_get_sequence(property))
             case ICAL_SUMMARY_PROPERTY: event.summary = Self.value(of: property)
@@ -63,7 +78,8 @@ struct CalendarReader {
             case ICAL_CATEGORIES_PROPERTY:
                 if let category = Self.value(of: property) { event.categories.append(category) }
             case ICAL_DTSTART_PROPERTY:
-                (event.start, event.startTimeZone) = try time(property, "DTSTART", icalproperty_get_dtstart, index)
+                (event.start, event.startTimeZone) = try time(
+                    property, "DTSTART", icalproperty_get_dtstart, index)
             case ICAL_DTEND_PROPERTY:
                 (event.end, event.endTimeZone) = try time(property, "DTEND", icalproperty_get_dtend, index)
             case ICAL_DTSTAMP_PROPERTY:
@@ -91,6 +107,27 @@ struct CalendarReader {
         return event
     }
 
+    /// Any DATE or DATE-TIME value (RECURRENCE-ID, EXDATE, CREATED, ...) must be a real date:
+    /// libical accepts month 13 and hour 99 silently.
+    private func checkDateValue(_ property: OpaquePointer, eventIndex: Int) throws(ICalError) {
+        guard let value = icalproperty_get_value(property) else { return }
+        let time: icaltimetype
+        switch icalvalue_isa(value) {
+        case ICAL_DATETIME_VALUE: time = icalvalue_get_datetime(value)
+        case ICAL_DATE_VALUE: time = icalvalue_get_date(value)
+        default: return
+        }
+        guard !LibicalTime.dateTime(time).isValid else { return }
+        let name = takeLibicalString(icalproperty_get_property_name_r(property)) ?? "?"
+        let written = Self.rawValue(of: property)
+        throw ICalError(
+            .invalidValue,
+            message: "expected a real date and time (month 1-12, day within the month, hour 0-23, ...), "
+                + "found '\(written ?? "?")'",
+            property: name, line: lines.line(of: name, inEvent: eventIndex, containing: written),
+            source: source)
+    }
+
     /// Reads a DATE or DATE-TIME property and checks the ranges libical does not check.
     private func time(
         _ property: OpaquePointer, _ name: String, _ get: (OpaquePointer?) -> icaltimetype, _ eventIndex: Int
@@ -101,8 +138,10 @@ struct CalendarReader {
             let written = Self.rawValue(of: property)
             throw ICalError(
                 .invalidValue,
-                message: "expected a real date and time (month 1-12, hour 0-23, ...), found '\(written ?? value.isoText)'",
-                property: name, line: lines.line(of: name, inEvent: eventIndex, containing: written), source: source)
+                message:
+                    "expected a real date and time (month 1-12, hour 0-23, ...), found '\(written ?? value.isoText)'",
+                property: name, line: lines.line(of: name, inEvent: eventIndex, containing: written),
+                source: source)
         }
         let zone: String? =
             if let parameter = icalproperty_get_first_parameter(property, ICAL_TZID_PARAMETER) {
@@ -185,7 +224,8 @@ struct CalendarReader {
         return result
     }
 
-    private static func components(of component: OpaquePointer, _ kind: icalcomponent_kind) -> [OpaquePointer] {
+    private static func components(of component: OpaquePointer, _ kind: icalcomponent_kind) -> [OpaquePointer]
+    {
         var result: [OpaquePointer] = []
         var child = icalcomponent_get_first_component(component, kind)
         while let current = child {

@@ -25,7 +25,8 @@ public enum ICalParser {
         let lines = SourceLines(text)
         if text.unicodeScalars.contains("\0") {
             throw ICalError(
-                .parseFailed, message: "expected iCalendar text, found a NUL character (binary file?)", source: source)
+                .parseFailed, message: "expected iCalendar text, found a NUL character (binary file?)",
+                source: source)
         }
         guard let calendar = OwnedComponent(icalparser_parse_string(text)) else {
             throw notACalendar(lines, source: source)
@@ -36,7 +37,8 @@ public enum ICalParser {
             throw ICalError(
                 .parseFailed,
                 message: "expected exactly one BEGIN:VCALENDAR ... END:VCALENDAR, found "
-                    + (found.uppercased() == "BEGIN:VCALENDAR" ? "several calendars or text after END:VCALENDAR"
+                    + (found.uppercased() == "BEGIN:VCALENDAR"
+                        ? "several calendars or text after END:VCALENDAR"
                         : "'\(ValueCheck.printable(found))'"),
                 line: lines.firstEntry?.line, source: source)
         }
@@ -48,7 +50,8 @@ public enum ICalParser {
     private static func notACalendar(_ lines: SourceLines, source: String) -> ICalError {
         guard let first = lines.firstEntry else {
             return ICalError(
-                .parseFailed, message: "expected BEGIN:VCALENDAR, found an empty file", line: 1, source: source)
+                .parseFailed, message: "expected BEGIN:VCALENDAR, found an empty file", line: 1,
+                source: source)
         }
         guard first.content.uppercased() == "BEGIN:VCALENDAR" else {
             return ICalError(

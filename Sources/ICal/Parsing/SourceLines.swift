@@ -28,7 +28,8 @@ struct SourceLines {
             let line = Substring(String(decoding: bytes, as: UTF8.self))
             if let first = line.first, first == " " || first == "\t", !entries.isEmpty {
                 let last = entries.removeLast()
-                entries.append(Entry(line: last.line, name: last.name, content: last.content + line.dropFirst()))
+                entries.append(
+                    Entry(line: last.line, name: last.name, content: last.content + line.dropFirst()))
                 continue
             }
             if line.isEmpty { continue }
@@ -57,7 +58,9 @@ struct SourceLines {
             }
         let candidates = entries[range]
         let token = token.flatMap { $0.isEmpty ? nil : $0 }
-        if let name, let token, let hit = candidates.first(where: { $0.name == name && $0.content.contains(token) }) {
+        if let name, let token,
+            let hit = candidates.first(where: { $0.name == name && $0.content.contains(token) })
+        {
             return hit.line
         }
         if let name, let hit = candidates.first(where: { $0.name == name }) { return hit.line }

@@ -12,7 +12,8 @@ public enum RecurrenceRule {
     ///
     /// Rejected: text libical cannot parse, control characters, an ordinal BYDAY such as `2MO`
     /// outside FREQ=MONTHLY/YEARLY (libical accepts it and yields wrong dates), and rules libical
-    /// parses but cannot iterate (`FREQ=DAILY;BYWEEKNO=3`).
+    /// parses but cannot iterate (`FREQ=DAILY;BYWEEKNO=3`), and sub-daily FREQ (HOURLY, MINUTELY,
+    /// SECONDLY), since drills fall on dates.
     /// - Parameter rule: the RRULE value without the `RRULE:` prefix, e.g. `FREQ=WEEKLY;BYDAY=SA`.
     /// - Returns: a one-line English reason, or nil.
     public static func problem(with rule: String) -> String? {
@@ -39,13 +40,24 @@ public enum RecurrenceRule {
         }
         let iteration = try parse(rule, start: start).get()
         var result: [ICalDate] = []
+        var stalled = 0
         while true {
             let next = icalrecur_iterator_next(iteration.iterator)
             if icaltime_is_null_time(next) != 0 { break }
             let date = ICalDate(year: Int(next.year), month: Int(next.month), day: Int(next.day))
             if date > end { break }
-            // libical can hand out the first occurrence twice; keep the list strictly increasing.
-            if date < start || (result.last.map { date <= $0 } ?? false) { continue }
+            // Several occurrences can fall on one day (BYHOUR); keep the list strictly increasing,
+            // but stop if libical stops advancing (it repeats one date forever in some cases).
+            if date < start || (result.last.map { date <= $0 } ?? false) {
+                stalled += 1
+                if stalled > 100_000 {
+                    throw ICalError(
+                        .libraryError, message: "libical stopped advancing at \(date.isoText) for '\(rule)'",
+                        property: "RRULE")
+                }
+                continue
+            }
+            stalled = 0
             if result.count == limit {
                 throw ICalError(
                     .invalidValue,
@@ -58,6 +70,10 @@ public enum RecurrenceRule {
         return result
     }
 
+    private static let dateFrequencies: [icalrecurrencetype_frequency] = [
+        ICAL_DAILY_RECURRENCE, ICAL_WEEKLY_RECURRENCE, ICAL_MONTHLY_RECURRENCE, ICAL_YEARLY_RECURRENCE,
+    ]
+
     /// Parses and checks `rule`, returning a ready iterator from `start`.
     private static func parse(_ rule: String, start: ICalDate) -> Result<RuleIteration, ICalError> {
         func failure(_ message: String) -> Result<RuleIteration, ICalError> {
@@ -65,7 +81,8 @@ public enum RecurrenceRule {
         }
         ICalLibrary.configure()
         if rule.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            return failure("expected a rule on one line, found control characters in '\(ValueCheck.printable(rule))'")
+            return failure(
+                "expected a rule on one line, found control characters in '\(ValueCheck.printable(rule))'")
         }
         let shown = ValueCheck.printable(rule)
         // The parse mallocs rscale; the iteration owns and frees it from here on.
@@ -77,7 +94,12 @@ public enum RecurrenceRule {
             iteration.rule.freq != ICAL_MONTHLY_RECURRENCE, iteration.rule.freq != ICAL_YEARLY_RECURRENCE
         {
             return failure(
-                "expected BYDAY with a number (like 2MO) only with FREQ=MONTHLY or FREQ=YEARLY, found '\(shown)'")
+                "expected BYDAY with a number (like 2MO) only with FREQ=MONTHLY or FREQ=YEARLY, found '\(shown)'"
+            )
+        }
+        guard dateFrequencies.contains(iteration.rule.freq) else {
+            return failure(
+                "expected FREQ=DAILY, WEEKLY, MONTHLY or YEARLY (drills fall on dates), found '\(shown)'")
         }
         guard iteration.start(at: start) else {
             return failure("libical cannot expand '\(shown)' (e.g. BYWEEKNO is only valid with FREQ=YEARLY)")
@@ -97,8 +119,19 @@ private final class RuleIteration {
     }
 
     /// Creates the iterator; false when libical cannot iterate the rule.
+    ///
+    /// Starts from midnight as a DATE-TIME: with a DATE start, libical 3.0.16 returns the start
+    /// date forever for FREQ=DAILY. A DATE UNTIL then becomes the end of that day, so it stays
+    /// inclusive as RFC 5545 says.
     func start(at date: ICalDate) -> Bool {
-        iterator = icalrecur_iterator_new(rule, LibicalTime.date(date))
+        if rule.until.is_date != 0 {
+            rule.until.is_date = 0
+            rule.until.hour = 23
+            rule.until.minute = 59
+            rule.until.second = 59
+        }
+        iterator = icalrecur_iterator_new(
+            rule, LibicalTime.floating(ICalDateTime(date: date, hour: 0, minute: 0, second: 0)))
         return iterator != nil
     }
 

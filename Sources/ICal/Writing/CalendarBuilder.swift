@@ -21,7 +21,8 @@ enum CalendarBuilder {
         // libical adds VALUE=DURATION itself, as RFC 7986 requires for REFRESH-INTERVAL.
         icalcomponent_add_property(root, icalproperty_new_refreshinterval(refresh))
         addExtra(root, "X-PUBLISHED-TTL", takeLibicalString(icaldurationtype_as_ical_string_r(refresh)) ?? "")
-        for text in zoneTexts {
+        // libical puts each added VTIMEZONE in front of the earlier ones; add in reverse to keep order.
+        for text in zoneTexts.reversed() {
             // The cached text came from libical; re-parsing it keeps this tree private to the call.
             guard let zone = icalparser_parse_string(text) else {
                 throw ICalError(.libraryError, message: "libical could not re-read its own VTIMEZONE text")

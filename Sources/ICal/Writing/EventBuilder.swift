@@ -19,12 +19,12 @@ enum EventBuilder {
             icalproperty_add_parameter(property, icalparameter_new_tzid(event.timeZone))
             add(root, property)
         }
-        add(root, icalproperty_new_summary(event.summary))
+        add(root, icalproperty_new_summary(text(event.summary)))
         if !event.description.isEmpty {
-            add(root, icalproperty_new_description(event.description))
+            add(root, icalproperty_new_description(text(event.description)))
         }
         if let location = event.location {
-            add(root, icalproperty_new_location(location))
+            add(root, icalproperty_new_location(text(location)))
         }
         for category in event.categories {
             add(root, icalproperty_new_categories(category))
@@ -32,14 +32,14 @@ enum EventBuilder {
         if let organizer = event.organizer {
             let property = icalproperty_new_organizer(organizer.address)
             if !organizer.name.isEmpty {
-                icalproperty_add_parameter(property, icalparameter_new_cn(organizer.name))
+                icalproperty_add_parameter(property, icalparameter_new_cn(text(organizer.name)))
             }
             add(root, property)
         }
         for attendee in event.attendees {
             let property = icalproperty_new_attendee(attendee.address)
             if !attendee.name.isEmpty {
-                icalproperty_add_parameter(property, icalparameter_new_cn(attendee.name))
+                icalproperty_add_parameter(property, icalparameter_new_cn(text(attendee.name)))
             }
             try addParameter(property, ICAL_ROLE_PARAMETER, attendee.role)
             if let partstat = attendee.partstat {
@@ -60,13 +60,17 @@ enum EventBuilder {
             let valarm = icalcomponent_new(ICAL_VALARM_COMPONENT)
             icalcomponent_add_component(root, valarm)  // owned by the VEVENT from here on
             add(valarm, icalproperty_new_action(ICAL_ACTION_DISPLAY))
-            add(valarm, icalproperty_new_description(alarm.description))
+            add(valarm, icalproperty_new_description(text(alarm.description)))
             var trigger = icaltriggertype()
             trigger.time = icaltime_null_time()
             trigger.duration = icaldurationtype_from_int(Int32(-alarm.minutesBefore * 60))
             add(valarm, icalproperty_new_trigger(trigger))
         }
         return vevent.serialized()
+    }
+
+    private static func text(_ value: String) -> String {
+        ValueCheck.normalizedLineBreaks(value)
     }
 
     private static func add(_ component: OpaquePointer?, _ property: OpaquePointer?) {
@@ -78,7 +82,8 @@ enum EventBuilder {
     ) throws(ICalError) {
         guard let parameter = icalparameter_new_from_value_string(kind, value) else {
             icalproperty_free(property)
-            throw ICalError(.invalidValue, message: "libical rejected parameter value '\(value)'", property: "ATTENDEE")
+            throw ICalError(
+                .invalidValue, message: "libical rejected parameter value '\(value)'", property: "ATTENDEE")
         }
         icalproperty_add_parameter(property, parameter)
     }

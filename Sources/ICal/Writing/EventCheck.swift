@@ -6,7 +6,8 @@ enum EventCheck {
     static func validate(_ event: ICalEvent) throws(ICalError) {
         try ValueCheck.verbatim(event.uid, property: "UID")
         guard event.sequence >= 0 else {
-            throw ICalError(.invalidValue, message: "expected 0 or more, found \(event.sequence)", property: "SEQUENCE")
+            throw ICalError(
+                .invalidValue, message: "expected 0 or more, found \(event.sequence)", property: "SEQUENCE")
         }
         try dateTime(event.stamp, property: "DTSTAMP")
         try dateTime(event.start, property: "DTSTART")
@@ -14,7 +15,8 @@ enum EventCheck {
         guard !event.end.isBefore(event.start) else {
             throw ICalError(
                 .invalidValue,
-                message: "expected an end at or after the start \(event.start.isoText), found \(event.end.isoText)",
+                message:
+                    "expected an end at or after the start \(event.start.isoText), found \(event.end.isoText)",
                 property: "DTEND")
         }
         try ValueCheck.timeZoneID(event.timeZone)
@@ -55,7 +57,8 @@ enum EventCheck {
         for alarm in event.alarms {
             guard (0...(366 * 24 * 60)).contains(alarm.minutesBefore) else {
                 throw ICalError(
-                    .invalidValue, message: "expected 0 to 527040 minutes before the start, found \(alarm.minutesBefore)",
+                    .invalidValue,
+                    message: "expected 0 to 527040 minutes before the start, found \(alarm.minutesBefore)",
                     property: "TRIGGER")
             }
             try ValueCheck.text(alarm.description, property: "DESCRIPTION")
@@ -70,7 +73,8 @@ enum EventCheck {
     private static func dateTime(_ value: ICalDateTime, property: String) throws(ICalError) {
         guard value.isValid, value.second < 60 else {
             throw ICalError(
-                .invalidValue, message: "expected a real date and time, found \(value.isoText)", property: property)
+                .invalidValue, message: "expected a real date and time, found \(value.isoText)",
+                property: property)
         }
     }
 }

@@ -28,8 +28,8 @@ public enum ICalWriter {
     /// Renders a whole VCALENDAR around already rendered events.
     ///
     /// The shell holds VERSION:2.0, PRODID, CALSCALE:GREGORIAN, METHOD:PUBLISH, X-WR-CALNAME,
-    /// X-WR-TIMEZONE, X-WR-CALDESC, REFRESH-INTERVAL, X-PUBLISHED-TTL and one VTIMEZONE per entry
-    /// of `timeZones`, built and serialised by libical; `events` are spliced in before
+    /// X-WR-TIMEZONE, X-WR-CALDESC, REFRESH-INTERVAL, X-PUBLISHED-TTL and one VTIMEZONE per distinct
+    /// entry of `timeZones` (in that order), built and serialised by libical; `events` are spliced in before
     /// `END:VCALENDAR` in the given order.
     ///
     /// - Parameters:
@@ -43,7 +43,7 @@ public enum ICalWriter {
         _ header: ICalCalendarHeader, timeZones: [String], events: [String]
     ) throws(ICalError) -> String {
         ICalLibrary.configure()
-        try ValueCheck.text(header.productID, property: "PRODID")
+        try ValueCheck.verbatim(header.productID, property: "PRODID")
         try ValueCheck.verbatim(header.name, property: "X-WR-CALNAME")
         if let description = header.description {
             try ValueCheck.noControlCharacters(description, property: "X-WR-CALDESC")
@@ -52,11 +52,13 @@ public enum ICalWriter {
         _ = try TimeZoneRegistry.shared.vtimezone(header.timeZone)
         guard header.refreshMinutes > 0 else {
             throw ICalError(
-                .invalidValue, message: "expected a refresh interval of 1 minute or more, found \(header.refreshMinutes)",
+                .invalidValue,
+                message: "expected a refresh interval of 1 minute or more, found \(header.refreshMinutes)",
                 property: "REFRESH-INTERVAL")
         }
         var zoneTexts: [String] = []
-        for tzid in timeZones {
+        var seenZones: Set<String> = []
+        for tzid in timeZones where seenZones.insert(tzid).inserted {
             zoneTexts.append(try TimeZoneRegistry.shared.vtimezone(tzid))
         }
         for (index, text) in events.enumerated() {
@@ -64,7 +66,8 @@ public enum ICalWriter {
                 throw ICalError(
                     .invalidValue,
                     message: "expected event text from ICalWriter.renderEvent (BEGIN:VEVENT ... END:VEVENT "
-                        + "with CRLF), found '\(ValueCheck.printable(String(text.prefix(40))))' at index \(index)")
+                        + "with CRLF), found '\(ValueCheck.printable(String(text.prefix(40))))' at index \(index)"
+                )
             }
         }
         let shell = try CalendarBuilder.renderShell(header, zoneTexts: zoneTexts)

@@ -22,15 +22,6 @@ enum LibicalTime {
         return time
     }
 
-    /// A DATE value (no time).
-    static func date(_ value: ICalDate) -> icaltimetype {
-        var time = icaltime_null_date()
-        time.year = Int32(value.year)
-        time.month = Int32(value.month)
-        time.day = Int32(value.day)
-        return time
-    }
-
     /// The fields of a libical time, unvalidated (libical accepts month 13 silently).
     static func dateTime(_ time: icaltimetype) -> ICalDateTime {
         ICalDateTime(
