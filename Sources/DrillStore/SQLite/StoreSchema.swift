@@ -18,7 +18,7 @@ enum StoreSchema {
                 t.column("rule_id", .text).notNull()
                 t.column("kind", .text).notNull()
                     .check(sql: "kind IN (\(sqlList(SessionKind.allStorageKeys)))")
-                t.column("teams", .jsonText).notNull().check(sql: "json_type(teams) = 'array'")
+                t.column("teams", .jsonText).notNull().check(sql: jsonArray("teams"))
                 t.column("date", .text).notNull()
                     .check(sql: "date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'")
                 t.column("start_minute", .integer).notNull().check(sql: "start_minute BETWEEN 0 AND 1439")
@@ -38,7 +38,7 @@ enum StoreSchema {
                 t.column("member_id", .text).notNull()
                 t.column("name", .text).notNull()
                 t.column("team_id", .text).notNull()
-                t.column("roles", .jsonText).notNull().check(sql: "json_type(roles) = 'array'")
+                t.column("roles", .jsonText).notNull().check(sql: jsonArray("roles"))
                 t.column("away", .boolean).notNull()
                 t.primaryKey(["session_uid", "team_id", "member_id"])
             }
@@ -92,6 +92,12 @@ enum StoreSchema {
         }
 
         return migrator
+    }
+
+    /// A check that `column` holds a JSON array; CASE, because `json_type` raises on malformed text
+    /// where a CHECK should just be false.
+    private static func jsonArray(_ column: String) -> String {
+        "CASE WHEN json_valid(\(column)) THEN json_type(\(column)) = 'array' ELSE 0 END"
     }
 
     /// `'a', 'b'` for an SQL `IN` list of fixed keys (none contains a quote).
