@@ -15,9 +15,11 @@ struct AttendanceStoreConformanceTests {
         let store = fixture.store
         // Same start for two UIDs, given out of order: the UID breaks the tie.
         let twin = Sample.session("s0-twin", day: 7)
-        try await store.publish(sessions: [Sample.deadline, Sample.drill, twin, Sample.training], rosters: Sample.rosters)
+        try await store.publish(
+            sessions: [Sample.deadline, Sample.drill, twin, Sample.training], rosters: Sample.rosters)
 
-        #expect(try await store.sessions().map(\.uid) == ["s1-training", "s0-twin", "s2-drill", "s3-deadline"])
+        #expect(
+            try await store.sessions().map(\.uid) == ["s1-training", "s0-twin", "s2-drill", "s3-deadline"])
         #expect(try await store.session(Sample.drill.uid) == Sample.drill)
         #expect(try await store.session("nope") == nil)
         #expect(try await store.roster(of: Sample.drill.uid).map(\.memberID) == ["m1", "m2", "m3"])
@@ -25,7 +27,9 @@ struct AttendanceStoreConformanceTests {
         #expect(try await store.roster(of: Sample.deadline.uid).isEmpty)
     }
 
-    @Test("publish upserts by UID, cancels what is gone and revives what comes back", arguments: StoreKind.allCases)
+    @Test(
+        "publish upserts by UID, cancels what is gone and revives what comes back",
+        arguments: StoreKind.allCases)
     func publishUpsertsCancelsRevives(kind: StoreKind) async throws {
         let fixture = try await Sample.published(kind)
         defer { fixture.cleanUp() }
@@ -37,17 +41,21 @@ struct AttendanceStoreConformanceTests {
         moved.sequence = 1
         moved.slot.startMinute += 60
         moved.slot.endMinute += 60
-        try await store.publish(sessions: [moved, Sample.deadline], rosters: [moved.uid: Sample.rosters[moved.uid]!])
+        try await store.publish(
+            sessions: [moved, Sample.deadline], rosters: [moved.uid: Sample.rosters[moved.uid]!])
         #expect(try await store.sessions().count == 3)
         #expect(try await store.session(moved.uid) == moved)
         #expect(try await store.session(Sample.training.uid)?.cancelled == true)
         #expect(try await store.marks(session: Sample.drill.uid).count == 1, "attendance history stays")
 
         // The training comes back: no longer cancelled, and its roster is what was published now.
-        try await store.publish(sessions: Sample.all, rosters: [Sample.training.uid: [Sample.entry("m9", "赵六")]])
+        try await store.publish(
+            sessions: Sample.all, rosters: [Sample.training.uid: [Sample.entry("m9", "赵六")]])
         #expect(try await store.session(Sample.training.uid) == Sample.training)
         #expect(try await store.roster(of: Sample.training.uid).map(\.memberID) == ["m9"])
-        #expect(try await store.roster(of: Sample.drill.uid).isEmpty, "a session published without a roster has none")
+        #expect(
+            try await store.roster(of: Sample.drill.uid).isEmpty,
+            "a session published without a roster has none")
     }
 
     @Test("publish ignores finalized/cancelled flags given by the publisher", arguments: StoreKind.allCases)
@@ -61,7 +69,9 @@ struct AttendanceStoreConformanceTests {
         #expect(try await fixture.store.session(claimed.uid) == Sample.training)
     }
 
-    @Test("a finalized session keeps its lock and the roster it was taken against", arguments: StoreKind.allCases)
+    @Test(
+        "a finalized session keeps its lock and the roster it was taken against",
+        arguments: StoreKind.allCases)
     func rosterAsOfSession(kind: StoreKind) async throws {
         let fixture = try await Sample.published(kind)
         defer { fixture.cleanUp() }
@@ -124,16 +134,20 @@ struct AttendanceStoreConformanceTests {
             Sample.mark("m3", .present, session: Sample.drill.uid, source: .page),
         ]
         #expect(try await store.record(marks) == 4)
-        #expect(try await store.marks(session: Sample.training.uid).map(\.memberID) == ["guest:陈七", "m1", "m2"])
+        #expect(
+            try await store.marks(session: Sample.training.uid).map(\.memberID) == ["guest:陈七", "m1", "m2"])
         #expect(try await store.marks(session: Sample.training.uid).last == marks[0])
         #expect(try await store.allMarks() == [marks[2], marks[1], marks[0], marks[3]])
         #expect(try await store.marks(session: Sample.deadline.uid).isEmpty)
 
         let audit = try await store.audit(session: Sample.training.uid)
         #expect(audit.count == 3)
-        #expect(audit[0] == AuditEntry(
-            sessionUID: Sample.training.uid, action: "mark", memberID: "m2", before: nil, after: "excused",
-            reason: "外出务工", by: "operator", at: 1_800_000_000, source: "cli"))
+        #expect(
+            audit[0]
+                == AuditEntry(
+                    sessionUID: Sample.training.uid, action: "mark", memberID: "m2", before: nil,
+                    after: "excused",
+                    reason: "外出务工", by: "operator", at: 1_800_000_000, source: "cli"))
         #expect(try await store.audit(session: nil).count == 4)
         #expect(try await store.audit(session: Sample.drill.uid).map(\.source) == ["page"])
         #expect(try await store.record([]) == 0)
@@ -173,7 +187,9 @@ struct AttendanceStoreConformanceTests {
         await #expect(throws: StoreError.unknownSession("ghost")) {
             try await store.record([Sample.mark("m1", .present, session: "ghost")])
         }
-        await #expect(throws: StoreError.unknownSession("ghost")) { try await store.finalize("ghost", by: "a", at: 1) }
+        await #expect(throws: StoreError.unknownSession("ghost")) {
+            try await store.finalize("ghost", by: "a", at: 1)
+        }
         await #expect(throws: StoreError.unknownSession("ghost")) {
             try await store.reopen("ghost", by: "a", reason: "r", at: 1)
         }
@@ -194,7 +210,9 @@ struct AttendanceStoreConformanceTests {
         }
         for reason in [nil, "", "  "] as [String?] {
             await #expect {
-                try await store.record([Sample.mark("m1", .present), Sample.mark("m2", .excused, reason: reason)])
+                try await store.record([
+                    Sample.mark("m1", .present), Sample.mark("m2", .excused, reason: reason),
+                ])
             } throws: { error in
                 guard case .invalid(let text) = error as? StoreError else { return false }
                 return text.contains("m2") && text.contains("请假")
@@ -205,7 +223,9 @@ struct AttendanceStoreConformanceTests {
         }
         try await store.finalize(uid, by: "站长", at: 1)
         await #expect(throws: StoreError.finalized(uid)) { try await store.finalize(uid, by: "站长", at: 2) }
-        await #expect(throws: StoreError.finalized(uid)) { try await store.record([Sample.mark("m1", .present)]) }
+        await #expect(throws: StoreError.finalized(uid)) {
+            try await store.record([Sample.mark("m1", .present)])
+        }
         await #expect {
             try await store.reopen(uid, by: "站长", reason: " ", at: 3)
         } throws: { error in
@@ -228,15 +248,21 @@ struct AttendanceStoreConformanceTests {
         let again = [Sample.mark("m1", .present, by: "other", at: 1_900_000_000), first[1]]
         #expect(try await store.record(again) == 0)
         #expect(try await store.audit(session: nil).count == 2)
-        #expect(try await store.marks(session: Sample.training.uid) == first.sorted { $0.memberID < $1.memberID })
+        #expect(
+            try await store.marks(session: Sample.training.uid) == first.sorted { $0.memberID < $1.memberID })
 
         // A new reason is a change; so is a new status, audited with before and after.
         #expect(try await store.record([Sample.mark("m2", .excused, reason: "住院")]) == 1)
-        #expect(try await store.record([Sample.mark("m1", .late, by: "leader", at: 1_800_000_500, source: .page)]) == 1)
+        #expect(
+            try await store.record([Sample.mark("m1", .late, by: "leader", at: 1_800_000_500, source: .page)])
+                == 1)
         let last = try #require(try await store.audit(session: Sample.training.uid).last)
-        #expect(last == AuditEntry(
-            sessionUID: Sample.training.uid, action: "mark", memberID: "m1", before: "present", after: "late",
-            reason: nil, by: "leader", at: 1_800_000_500, source: "page"))
+        #expect(
+            last
+                == AuditEntry(
+                    sessionUID: Sample.training.uid, action: "mark", memberID: "m1", before: "present",
+                    after: "late",
+                    reason: nil, by: "leader", at: 1_800_000_500, source: "page"))
         #expect(try await store.audit(session: nil).count == 4)
     }
 
@@ -270,7 +296,9 @@ struct AttendanceStoreConformanceTests {
 
     // MARK: Locking and the audit trail
 
-    @Test("finalize, refused mark, reopen with a reason, mark: all in the audit trail", arguments: StoreKind.allCases)
+    @Test(
+        "finalize, refused mark, reopen with a reason, mark: all in the audit trail",
+        arguments: StoreKind.allCases)
     func finalizeReopenTrail(kind: StoreKind) async throws {
         let fixture = try await Sample.published(kind)
         defer { fixture.cleanUp() }
@@ -299,7 +327,8 @@ struct AttendanceStoreConformanceTests {
                 sessionUID: uid, action: "reopen", memberID: nil, before: nil, after: nil,
                 reason: "张三实际到场，签到表漏登", by: "站长", at: 300, source: "cli"),
             AuditEntry(
-                sessionUID: uid, action: "mark", memberID: "m1", before: "absent", after: "present", reason: nil,
+                sessionUID: uid, action: "mark", memberID: "m1", before: "absent", after: "present",
+                reason: nil,
                 by: "站长", at: 400, source: "cli"),
         ]
         #expect(try await store.audit(session: uid) == expected)
@@ -322,14 +351,15 @@ struct AttendanceStoreConformanceTests {
         try await store.saveSummary(revised, for: uid, by: "副站长", at: 600)
         #expect(try await store.summary(for: uid) == revised)
         #expect(try await store.summary(for: Sample.training.uid) == nil)
-        #expect(try await store.audit(session: uid) == [
-            AuditEntry(
-                sessionUID: uid, action: "summary", memberID: nil, before: nil, after: nil, reason: nil,
-                by: "站长", at: 500, source: "cli"),
-            AuditEntry(
-                sessionUID: uid, action: "summary", memberID: nil, before: nil, after: nil, reason: nil,
-                by: "副站长", at: 600, source: "cli"),
-        ])
+        #expect(
+            try await store.audit(session: uid) == [
+                AuditEntry(
+                    sessionUID: uid, action: "summary", memberID: nil, before: nil, after: nil, reason: nil,
+                    by: "站长", at: 500, source: "cli"),
+                AuditEntry(
+                    sessionUID: uid, action: "summary", memberID: nil, before: nil, after: nil, reason: nil,
+                    by: "副站长", at: 600, source: "cli"),
+            ])
     }
 
     @Test("concurrent recordings all land, each once", arguments: StoreKind.allCases)

@@ -16,7 +16,9 @@ struct SQLiteStoreTests {
 
         let first = try SQLiteStore(path: path)
         try await first.publish(sessions: Sample.all, rosters: Sample.rosters)
-        try await first.record([Sample.mark("m1", .present, clientID: "c1"), Sample.mark("m2", .excused, reason: "病假")])
+        try await first.record([
+            Sample.mark("m1", .present, clientID: "c1"), Sample.mark("m2", .excused, reason: "病假"),
+        ])
         try await first.finalize(Sample.training.uid, by: "站长", at: 10)
         try await first.saveSummary(Sample.summary, for: Sample.drill.uid, by: "站长", at: 11)
         let sessions = try await first.sessions()
@@ -33,10 +35,12 @@ struct SQLiteStoreTests {
         #expect(try await second.summary(for: Sample.drill.uid) == Sample.summary)
         #expect(try await second.session(Sample.training.uid)?.finalized == true)
         try await second.reopen(Sample.training.uid, by: "站长", reason: "补录", at: 12)
-        #expect(try await second.record([Sample.mark("m1", .present, clientID: "c1")]) == 0, "client ids persist")
-        #expect(try await second.appliedMigrations() == [
-            "v1-sessions", "v1-rosters", "v1-attendance", "v1-audit", "v1-summaries",
-        ])
+        #expect(
+            try await second.record([Sample.mark("m1", .present, clientID: "c1")]) == 0, "client ids persist")
+        #expect(
+            try await second.appliedMigrations() == [
+                "v1-sessions", "v1-rosters", "v1-attendance", "v1-audit", "v1-summaries",
+            ])
         try second.close()
     }
 
@@ -72,7 +76,10 @@ struct SQLiteStoreTests {
         (attendance(status: "'excused'"), "CHECK constraint failed"),  // no reason
         (attendance(recordedBy: "NULL"), "NOT NULL constraint failed: attendance.recorded_by"),
         (attendance(session: "'ghost'"), "FOREIGN KEY constraint failed"),
-        (attendance() + ";" + attendance(), "UNIQUE constraint failed: attendance.session_uid, attendance.member_id"),
+        (
+            attendance() + ";" + attendance(),
+            "UNIQUE constraint failed: attendance.session_uid, attendance.member_id"
+        ),
         (session(kind: "'drill:live'"), "CHECK constraint failed"),
         (session(teams: "'t1'"), "CHECK constraint failed"),
         (session(teams: "'{\"t\": 1}'"), "CHECK constraint failed"),
@@ -84,8 +91,14 @@ struct SQLiteStoreTests {
                 + "VALUES ('s1-training', 'm1', '张三', 't1', '[]', 0)",
             "UNIQUE constraint failed: roster_entry.session_uid, roster_entry.team_id, roster_entry.member_id"
         ),
-        ("INSERT INTO seen_client_id (client_id) VALUES ('c'), ('c')", "UNIQUE constraint failed: seen_client_id.client_id"),
-        ("INSERT INTO summary (session_uid, json) VALUES ('s1-training', '{not json')", "CHECK constraint failed"),
+        (
+            "INSERT INTO seen_client_id (client_id) VALUES ('c'), ('c')",
+            "UNIQUE constraint failed: seen_client_id.client_id"
+        ),
+        (
+            "INSERT INTO summary (session_uid, json) VALUES ('s1-training', '{not json')",
+            "CHECK constraint failed"
+        ),
         (
             "INSERT INTO audit (session_uid, action, by, at, source) VALUES ('s1-training', 'delete', 'x', 1, 'cli')",
             "CHECK constraint failed"

@@ -61,7 +61,9 @@ enum Sample {
     static let deadline = session("s3-deadline", kind: .deadline, teams: [], day: 14, start: 0)
     static let all = [training, drill, deadline]
 
-    static func entry(_ member: String, _ name: String, team: String = "t1", away: Bool = false) -> RosterEntry {
+    static func entry(_ member: String, _ name: String, team: String = "t1", away: Bool = false)
+        -> RosterEntry
+    {
         RosterEntry(memberID: member, name: name, teamID: team, roles: [.militia, .volunteer], away: away)
     }
 

@@ -84,7 +84,8 @@ public actor InMemoryStore: AttendanceStore {
         return auditTrail.filter { $0.sessionUID == uid }
     }
 
-    public func saveSummary(_ summary: DrillSummary, for uid: String, by: String, at: Int) throws(StoreError) {
+    public func saveSummary(_ summary: DrillSummary, for uid: String, by: String, at: Int) throws(StoreError)
+    {
         _ = try LockRules.checkSummary(sessionsByUID[uid], uid: uid)
         summaries[uid] = summary
         auditTrail.append(.summarySaved(uid, by: by, at: at))

@@ -105,7 +105,8 @@ struct RosterEntryRow: Codable, FetchableRecord, PersistableRecord {
     }
 
     func entry() throws -> RosterEntry {
-        RosterEntry(memberID: memberID, name: name, teamID: teamID, roles: try JSONText.decode(roles), away: away)
+        RosterEntry(
+            memberID: memberID, name: name, teamID: teamID, roles: try JSONText.decode(roles), away: away)
     }
 }
 
@@ -150,7 +151,8 @@ struct AttendanceRow: Codable, FetchableRecord, PersistableRecord {
     }
 
     func mark() throws -> AttendanceMark {
-        guard let status = AttendanceStatus(rawValue: status), let source = MarkSource(rawValue: source) else {
+        guard let status = AttendanceStatus(rawValue: status), let source = MarkSource(rawValue: source)
+        else {
             throw StoreError.database("attendance \(sessionUID)/\(memberID): bad status or source")
         }
         return AttendanceMark(

@@ -56,13 +56,15 @@ public struct SQLiteStore: AttendanceStore {
 
     // MARK: - AttendanceStore
 
-    public func publish(sessions: [SessionRecord], rosters: [String: [RosterEntry]]) async throws(StoreError) {
+    public func publish(sessions: [SessionRecord], rosters: [String: [RosterEntry]]) async throws(StoreError)
+    {
         try await write { db in
             let stored = try SessionRow.fetchAll(db).map { try $0.record() }
             let plan = try PublishPlan.make(sessions: sessions, rosters: rosters, stored: stored)
             for session in plan.sessions { try SessionRow(session).upsert(db) }
             if !plan.cancellations.isEmpty {
-                try SessionRow.filter(keys: plan.cancellations).updateAll(db, SessionRow.Columns.cancelled.set(to: true))
+                try SessionRow.filter(keys: plan.cancellations).updateAll(
+                    db, SessionRow.Columns.cancelled.set(to: true))
             }
             for (uid, roster) in plan.rosters {
                 try RosterEntryRow.filter(RosterEntryRow.Columns.sessionUID == uid).deleteAll(db)
@@ -86,7 +88,8 @@ public struct SQLiteStore: AttendanceStore {
     public func roster(of uid: String) async throws(StoreError) -> [RosterEntry] {
         try await read { db in
             try Self.requireSession(uid, db)
-            return try RosterEntryRow
+            return
+                try RosterEntryRow
                 .filter(RosterEntryRow.Columns.sessionUID == uid)
                 .order(RosterEntryRow.Columns.teamID, RosterEntryRow.Columns.memberID)
                 .fetchAll(db).map { try $0.entry() }
@@ -110,7 +113,8 @@ public struct SQLiteStore: AttendanceStore {
     public func marks(session uid: String) async throws(StoreError) -> [AttendanceMark] {
         try await read { db in
             try Self.requireSession(uid, db)
-            return try AttendanceRow
+            return
+                try AttendanceRow
                 .filter(AttendanceRow.Columns.sessionUID == uid)
                 .order(AttendanceRow.Columns.memberID)
                 .fetchAll(db).map { try $0.mark() }
@@ -127,7 +131,8 @@ public struct SQLiteStore: AttendanceStore {
 
     public func finalize(_ uid: String, by: String, at: Int) async throws(StoreError) {
         try await write { db in
-            var row = try SessionRow(LockRules.checkFinalize(SessionRow.fetchOne(db, key: uid)?.record(), uid: uid))
+            var row = try SessionRow(
+                LockRules.checkFinalize(SessionRow.fetchOne(db, key: uid)?.record(), uid: uid))
             row.finalized = true
             try row.update(db)
             var audit = AuditRow(.finalized(uid, by: by, at: at))
@@ -157,7 +162,9 @@ public struct SQLiteStore: AttendanceStore {
         }
     }
 
-    public func saveSummary(_ summary: DrillSummary, for uid: String, by: String, at: Int) async throws(StoreError) {
+    public func saveSummary(_ summary: DrillSummary, for uid: String, by: String, at: Int)
+        async throws(StoreError)
+    {
         try await write { db in
             _ = try LockRules.checkSummary(SessionRow.fetchOne(db, key: uid)?.record(), uid: uid)
             try SummaryRow(summary, session: uid).upsert(db)
@@ -176,14 +183,17 @@ public struct SQLiteStore: AttendanceStore {
     // MARK: - Plumbing
 
     /// Runs `updates` in one write transaction, mapping every error to a `StoreError`.
-    private func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws(StoreError)
+    private func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T)
+        async throws(StoreError)
         -> T
     {
         do { return try await dbWriter.write(updates) } catch { throw StoreError(error) }
     }
 
     /// Runs `value` on a consistent snapshot, mapping every error to a `StoreError`.
-    private func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    private func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T)
+        async throws(StoreError) -> T
+    {
         do { return try await dbWriter.read(value) } catch { throw StoreError(error) }
     }
 

@@ -36,9 +36,11 @@ public struct PublishPlan: Sendable, Hashable {
             guard published.insert(session.uid).inserted else {
                 throw .invalid("发布的日程中活动 UID “\(session.uid)” 出现了两次")
             }
-            guard (0..<1440).contains(session.slot.startMinute), session.slot.endMinute >= session.slot.startMinute
+            guard (0..<1440).contains(session.slot.startMinute),
+                session.slot.endMinute >= session.slot.startMinute
             else {
-                throw .invalid("活动 \(session.uid) 的时间 \(session.slot.startMinute)–\(session.slot.endMinute) 分钟无效")
+                throw .invalid(
+                    "活动 \(session.uid) 的时间 \(session.slot.startMinute)–\(session.slot.endMinute) 分钟无效")
             }
             // The lock belongs to the store (finalize/reopen), not to the publisher.
             session.finalized = storedByUID[session.uid]?.finalized ?? false
@@ -51,7 +53,8 @@ public struct PublishPlan: Sendable, Hashable {
         for uid in rosters.keys.sorted() where !published.contains(uid) {
             throw .invalid("名册所属的活动 UID “\(uid)” 不在发布的日程中")
         }
-        plan.cancellations = stored.filter { !published.contains($0.uid) && !$0.cancelled }.map(\.uid).sorted()
+        plan.cancellations = stored.filter { !published.contains($0.uid) && !$0.cancelled }.map(\.uid)
+            .sorted()
         return plan
     }
 

@@ -45,7 +45,9 @@ public struct RecordingPlan: Sendable, Hashable {
 
     /// Decides a recording.
     /// - Throws: a `StoreError` naming the first faulty mark, or whatever `context` throws.
-    public static func make(for marks: [AttendanceMark], in context: some RecordingContext) throws -> RecordingPlan {
+    public static func make(for marks: [AttendanceMark], in context: some RecordingContext) throws
+        -> RecordingPlan
+    {
         var plan = RecordingPlan(changes: [], newClientIDs: [])
         var batchClientIDs = Set<String>()
         var members = Set<[String]>()
