@@ -44,6 +44,36 @@ struct SQLiteStoreTests {
         try second.close()
     }
 
+    @Test("a database failure halfway through a recording rolls the whole call back")
+    func rollbackOnFailure() async throws {
+        let fixture = try StoreKind.sqliteFile.make()
+        defer { fixture.cleanUp() }
+        let store = try #require(fixture.store as? SQLiteStore)
+        try await store.publish(sessions: Sample.all, rosters: Sample.rosters)
+        try await store.record([Sample.mark("m1", .present)])
+        // A trigger makes the third write fail after two marks and their audit rows went in.
+        try await store.execute(
+            sql: """
+                CREATE TRIGGER fail_boom BEFORE INSERT ON attendance WHEN NEW.member_id = 'guest:boom'
+                BEGIN SELECT RAISE(ABORT, 'boom'); END
+                """)
+        let batch = [
+            Sample.mark("m1", .late, clientID: "c1"),
+            Sample.mark("m2", .present),
+            Sample.mark("guest:boom", .present, guest: true),
+        ]
+        await #expect {
+            try await store.record(batch)
+        } throws: { error in
+            guard case .database(let text) = error as? StoreError else { return false }
+            return text.contains("boom")
+        }
+        #expect(try await store.allMarks() == [Sample.mark("m1", .present)])
+        #expect(try await store.audit(session: nil).count == 1)
+        try await store.execute(sql: "DROP TRIGGER fail_boom")
+        #expect(try await store.record(batch) == 3, "the client id of the failed call was not kept")
+    }
+
     @Test("the file store runs in WAL mode with foreign keys on")
     func fileStorePragmas() async throws {
         let fixture = try StoreKind.sqliteFile.make()
