@@ -9,6 +9,12 @@ public protocol AttendanceStore: Sendable {
     /// Records the published schedule: inserts or updates sessions by UID (a finalized session keeps
     /// its attendance and lock), marks stored sessions that are no longer published as cancelled,
     /// and stores the roster as of each session (`rosters[uid]`, replaced for sessions not finalized).
+    ///
+    /// The store owns the flags: a published session is never cancelled, keeps the stored `finalized`
+    /// (false when new), and one published without a roster gets an empty one. A cancelled session
+    /// that is published again is no longer cancelled. `.invalid` for a UID given twice, a roster for
+    /// a UID not published, a member twice in one team's roster, or a start outside 0..<1440 or an end
+    /// before the start. See `PublishPlan`, which every store uses.
     func publish(sessions: [SessionRecord], rosters: [String: [RosterEntry]]) async throws(StoreError)
 
     /// Every stored session, by start time then UID.
@@ -18,6 +24,7 @@ public protocol AttendanceStore: Sendable {
     func session(_ uid: String) async throws(StoreError) -> SessionRecord?
 
     /// The roster of a session as stored when it was published, by team then member id.
+    /// `.unknownSession` for a UID never published.
     func roster(of uid: String) async throws(StoreError) -> [RosterEntry]
 
     /// Records marks, all or nothing. Rejects: an unknown session (`.unknownSession`), a finalized
@@ -25,29 +32,34 @@ public protocol AttendanceStore: Sendable {
     /// (`.unknownMember`), the same member twice in one call (`.duplicateMark`), `excused` without a
     /// reason (`.invalid`). A mark equal to the stored one (same status and reason), or whose
     /// `clientID` was already recorded, changes nothing. Each change appends an audit entry.
+    ///
+    /// Already-recorded client ids are skipped before any check, so a retried check-in is a quiet
+    /// no-op even after the record was locked. See `RecordingPlan`, which every store uses.
     /// - Returns: how many marks changed.
     @discardableResult
     func record(_ marks: [AttendanceMark]) async throws(StoreError) -> Int
 
-    /// Current marks of one session, by member id.
+    /// Current marks of one session, by member id. `.unknownSession` for a UID never published.
     func marks(session uid: String) async throws(StoreError) -> [AttendanceMark]
 
-    /// Current marks of every session, by session then member id.
+    /// Current marks of every session, by session UID then member id.
     func allMarks() async throws(StoreError) -> [AttendanceMark]
 
-    /// Locks a session's record. `.finalized` if already locked.
+    /// Locks a session's record. `.finalized` if already locked. Audited as `finalize`, source `cli`.
     func finalize(_ uid: String, by: String, at: Int) async throws(StoreError)
 
     /// Unlocks a finalized session; the reason goes into the audit trail. `.notFinalized` if it is not locked.
+    /// `.invalid` without a reason. Audited as `reopen`, source `cli`.
     func reopen(_ uid: String, by: String, reason: String, at: Int) async throws(StoreError)
 
-    /// The audit trail, oldest first; one session's or all.
+    /// The audit trail, oldest first (in the order the changes were made); one session's or all.
+    /// `.unknownSession` for a UID never published.
     func audit(session uid: String?) async throws(StoreError) -> [AuditEntry]
 
-    /// Stores (replaces) a drill's summary record; audited.
+    /// Stores (replaces) a drill's summary record; audited as `summary`, source `cli`.
     func saveSummary(_ summary: DrillSummary, for uid: String, by: String, at: Int) async throws(StoreError)
 
-    /// A drill's summary record, or nil.
+    /// A drill's summary record, or nil. `.unknownSession` for a UID never published.
     func summary(for uid: String) async throws(StoreError) -> DrillSummary?
 }
 

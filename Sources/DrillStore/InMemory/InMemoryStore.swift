@@ -1,0 +1,125 @@
+import DrillCore
+
+/// An `AttendanceStore` kept in memory: for tests and dry runs. Nothing survives the process.
+///
+/// Each method works out what to change before changing anything (with the same `PublishPlan`,
+/// `RecordingPlan` and lock rules as `SQLiteStore`), so a refused call leaves the store as it was.
+///
+/// ```swift
+/// let store = InMemoryStore()
+/// try await store.publish(sessions: sessions, rosters: rosters)
+/// try await store.record([mark])
+/// ```
+public actor InMemoryStore: AttendanceStore {
+    private var sessionsByUID: [String: SessionRecord] = [:]
+    private var rosters: [String: [RosterEntry]] = [:]
+    /// Current marks, by session UID then member id.
+    private var marksBySession: [String: [String: AttendanceMark]] = [:]
+    private var seenClientIDs: Set<String> = []
+    private var auditTrail: [AuditEntry] = []
+    private var summaries: [String: DrillSummary] = [:]
+
+    /// Makes an empty store.
+    public init() {}
+
+    public func publish(sessions: [SessionRecord], rosters: [String: [RosterEntry]]) throws(StoreError) {
+        let plan = try PublishPlan.make(
+            sessions: sessions, rosters: rosters, stored: Array(sessionsByUID.values))
+        for session in plan.sessions { sessionsByUID[session.uid] = session }
+        for uid in plan.cancellations { sessionsByUID[uid]?.cancelled = true }
+        for (uid, roster) in plan.rosters { self.rosters[uid] = roster }
+    }
+
+    public func sessions() -> [SessionRecord] {
+        sessionsByUID.values.sorted(by: StoreOrder.sessions)
+    }
+
+    public func session(_ uid: String) -> SessionRecord? { sessionsByUID[uid] }
+
+    public func roster(of uid: String) throws(StoreError) -> [RosterEntry] {
+        _ = try existing(uid)
+        return rosters[uid] ?? []
+    }
+
+    @discardableResult
+    public func record(_ marks: [AttendanceMark]) throws(StoreError) -> Int {
+        let plan: RecordingPlan
+        do {
+            plan = try RecordingPlan.make(for: marks, in: Snapshot(store: self))
+        } catch {
+            throw StoreError(error)
+        }
+        for change in plan.changes {
+            marksBySession[change.mark.sessionUID, default: [:]][change.mark.memberID] = change.mark
+            auditTrail.append(change.auditEntry)
+        }
+        seenClientIDs.formUnion(plan.newClientIDs)
+        return plan.changes.count
+    }
+
+    public func marks(session uid: String) throws(StoreError) -> [AttendanceMark] {
+        _ = try existing(uid)
+        return (marksBySession[uid] ?? [:]).values.sorted(by: StoreOrder.marks)
+    }
+
+    public func allMarks() -> [AttendanceMark] {
+        marksBySession.values.flatMap(\.values).sorted(by: StoreOrder.marks)
+    }
+
+    public func finalize(_ uid: String, by: String, at: Int) throws(StoreError) {
+        _ = try LockRules.checkFinalize(sessionsByUID[uid], uid: uid)
+        sessionsByUID[uid]?.finalized = true
+        auditTrail.append(.finalized(uid, by: by, at: at))
+    }
+
+    public func reopen(_ uid: String, by: String, reason: String, at: Int) throws(StoreError) {
+        _ = try LockRules.checkReopen(sessionsByUID[uid], uid: uid, reason: reason)
+        sessionsByUID[uid]?.finalized = false
+        auditTrail.append(.reopened(uid, by: by, reason: reason, at: at))
+    }
+
+    public func audit(session uid: String?) throws(StoreError) -> [AuditEntry] {
+        guard let uid else { return auditTrail }
+        _ = try existing(uid)
+        return auditTrail.filter { $0.sessionUID == uid }
+    }
+
+    public func saveSummary(_ summary: DrillSummary, for uid: String, by: String, at: Int) throws(StoreError)
+    {
+        _ = try LockRules.checkSummary(sessionsByUID[uid], uid: uid)
+        summaries[uid] = summary
+        auditTrail.append(.summarySaved(uid, by: by, at: at))
+    }
+
+    public func summary(for uid: String) throws(StoreError) -> DrillSummary? {
+        _ = try existing(uid)
+        return summaries[uid]
+    }
+
+    private func existing(_ uid: String) throws(StoreError) -> SessionRecord {
+        guard let session = sessionsByUID[uid] else { throw .unknownSession(uid) }
+        return session
+    }
+
+    /// The store's state as `RecordingPlan` reads it; taken inside the actor, so nothing moves meanwhile.
+    private struct Snapshot: RecordingContext {
+        let sessions: [String: SessionRecord]
+        let rosters: [String: [RosterEntry]]
+        let marks: [String: [String: AttendanceMark]]
+        let seen: Set<String>
+
+        init(store: isolated InMemoryStore) {
+            sessions = store.sessionsByUID
+            rosters = store.rosters
+            marks = store.marksBySession
+            seen = store.seenClientIDs
+        }
+
+        func session(_ uid: String) -> SessionRecord? { sessions[uid] }
+        func isOnRoster(session uid: String, member: String) -> Bool {
+            rosters[uid]?.contains { $0.memberID == member } ?? false
+        }
+        func currentMark(session uid: String, member: String) -> AttendanceMark? { marks[uid]?[member] }
+        func hasSeen(clientID: String) -> Bool { seen.contains(clientID) }
+    }
+}

@@ -1,0 +1,254 @@
+import DrillCore
+import Foundation
+import GRDB
+
+// One plain Codable record per table, with the columns spelled as in the schema
+// (`StoreSchema`). Each converts to and from the DrillCore value it stores.
+
+/// A row of `session`.
+struct SessionRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "session"
+
+    var uid: String
+    var sequence: Int
+    var ruleID: String
+    var kind: String
+    /// JSON array of team ids.
+    var teams: String
+    /// `YYYY-MM-DD`.
+    var date: String
+    var startMinute: Int
+    var endMinute: Int
+    var venueID: String?
+    var supervisorID: String?
+    var finalized: Bool
+    var cancelled: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case uid, sequence, kind, teams, date, finalized, cancelled
+        case ruleID = "rule_id"
+        case startMinute = "start_minute"
+        case endMinute = "end_minute"
+        case venueID = "venue_id"
+        case supervisorID = "supervisor_id"
+    }
+
+    enum Columns {
+        static let uid = Column(CodingKeys.uid)
+        static let date = Column(CodingKeys.date)
+        static let startMinute = Column(CodingKeys.startMinute)
+        static let finalized = Column(CodingKeys.finalized)
+        static let cancelled = Column(CodingKeys.cancelled)
+    }
+
+    init(_ session: SessionRecord) throws {
+        uid = session.uid
+        sequence = session.sequence
+        ruleID = session.ruleID
+        kind = session.kind.storageKey
+        teams = try JSONText.encode(session.teamIDs)
+        date = session.slot.date.description
+        startMinute = session.slot.startMinute
+        endMinute = session.slot.endMinute
+        venueID = session.venueID
+        supervisorID = session.supervisorID
+        finalized = session.finalized
+        cancelled = session.cancelled
+    }
+
+    func record() throws -> SessionRecord {
+        guard let kind = SessionKind(storageKey: kind) else {
+            throw StoreError.database("session \(uid): unknown kind \"\(kind)\"")
+        }
+        guard let day = CivilDate(iso: date) else {
+            throw StoreError.database("session \(uid): bad date \"\(date)\"")
+        }
+        return SessionRecord(
+            uid: uid, sequence: sequence, ruleID: ruleID, kind: kind, teamIDs: try JSONText.decode(teams),
+            slot: TimeSlot(date: day, startMinute: startMinute, endMinute: endMinute),
+            venueID: venueID, supervisorID: supervisorID, finalized: finalized, cancelled: cancelled)
+    }
+}
+
+/// A row of `roster_entry`.
+struct RosterEntryRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "roster_entry"
+
+    var sessionUID: String
+    var memberID: String
+    var name: String
+    var teamID: String
+    /// JSON array of role keys.
+    var roles: String
+    var away: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case name, roles, away
+        case sessionUID = "session_uid"
+        case memberID = "member_id"
+        case teamID = "team_id"
+    }
+
+    enum Columns {
+        static let sessionUID = Column(CodingKeys.sessionUID)
+        static let memberID = Column(CodingKeys.memberID)
+        static let teamID = Column(CodingKeys.teamID)
+    }
+
+    init(_ entry: RosterEntry, session uid: String) throws {
+        sessionUID = uid
+        memberID = entry.memberID
+        name = entry.name
+        teamID = entry.teamID
+        roles = try JSONText.encode(entry.roles)
+        away = entry.away
+    }
+
+    func entry() throws -> RosterEntry {
+        RosterEntry(
+            memberID: memberID, name: name, teamID: teamID, roles: try JSONText.decode(roles), away: away)
+    }
+}
+
+/// A row of `attendance`: the current mark of one member at one session.
+struct AttendanceRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "attendance"
+
+    var sessionUID: String
+    var memberID: String
+    var status: String
+    var reason: String?
+    var guest: Bool
+    var recordedBy: String
+    var recordedAt: Int
+    var source: String
+    var clientID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case status, reason, guest, source
+        case sessionUID = "session_uid"
+        case memberID = "member_id"
+        case recordedBy = "recorded_by"
+        case recordedAt = "recorded_at"
+        case clientID = "client_id"
+    }
+
+    enum Columns {
+        static let sessionUID = Column(CodingKeys.sessionUID)
+        static let memberID = Column(CodingKeys.memberID)
+    }
+
+    init(_ mark: AttendanceMark) {
+        sessionUID = mark.sessionUID
+        memberID = mark.memberID
+        status = mark.status.rawValue
+        reason = mark.reason
+        guest = mark.guest
+        recordedBy = mark.recordedBy
+        recordedAt = mark.recordedAt
+        source = mark.source.rawValue
+        clientID = mark.clientID
+    }
+
+    func mark() throws -> AttendanceMark {
+        guard let status = AttendanceStatus(rawValue: status), let source = MarkSource(rawValue: source)
+        else {
+            throw StoreError.database("attendance \(sessionUID)/\(memberID): bad status or source")
+        }
+        return AttendanceMark(
+            sessionUID: sessionUID, memberID: memberID, status: status, reason: reason, guest: guest,
+            recordedBy: recordedBy, recordedAt: recordedAt, source: source, clientID: clientID)
+    }
+}
+
+/// A row of `seen_client_id`: a check-in submission already recorded.
+struct SeenClientIDRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "seen_client_id"
+
+    var clientID: String
+
+    enum CodingKeys: String, CodingKey {
+        case clientID = "client_id"
+    }
+}
+
+/// A row of `audit`.
+struct AuditRow: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "audit"
+
+    var id: Int64?
+    var sessionUID: String
+    var action: String
+    var memberID: String?
+    var before: String?
+    var after: String?
+    var reason: String?
+    var by: String
+    var at: Int
+    var source: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, action, before, after, reason, by, at, source
+        case sessionUID = "session_uid"
+        case memberID = "member_id"
+    }
+
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let sessionUID = Column(CodingKeys.sessionUID)
+    }
+
+    init(_ entry: AuditEntry) {
+        id = nil
+        sessionUID = entry.sessionUID
+        action = entry.action
+        memberID = entry.memberID
+        before = entry.before
+        after = entry.after
+        reason = entry.reason
+        by = entry.by
+        at = entry.at
+        source = entry.source
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    var entry: AuditEntry {
+        AuditEntry(
+            sessionUID: sessionUID, action: action, memberID: memberID, before: before, after: after,
+            reason: reason, by: by, at: at, source: source)
+    }
+}
+
+/// A row of `summary`: a drill's summary record as JSON.
+struct SummaryRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "summary"
+
+    var sessionUID: String
+    var json: String
+
+    enum CodingKeys: String, CodingKey {
+        case json
+        case sessionUID = "session_uid"
+    }
+
+    init(_ summary: DrillSummary, session uid: String) throws {
+        sessionUID = uid
+        json = try JSONText.encode(summary)
+    }
+
+    func summary() throws -> DrillSummary { try JSONText.decode(json) }
+}
+
+/// JSON columns as text, with sorted keys so equal values store equal text.
+enum JSONText {
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ text: String) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,228 @@
+import DrillCore
+import GRDB
+
+/// The default `AttendanceStore`: one SQLite file, through GRDB.
+///
+/// The file is opened as a `DatabasePool` in WAL mode (readers never wait for the writer) with
+/// foreign keys on, and migrated to the current schema (`StoreSchema`) on open. Every method runs
+/// in one write transaction, so a refused call, a failure or a killed process leaves the file as it was.
+///
+/// ```swift
+/// let store = try SQLiteStore(path: "attendance.sqlite")
+/// try await store.publish(sessions: sessions, rosters: rosters)
+/// let changed = try await store.record(marks)
+/// ```
+public struct SQLiteStore: AttendanceStore {
+    /// The connection every method goes through (a pool for files, a queue in memory).
+    let dbWriter: any DatabaseWriter
+
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    /// - Parameter path: the SQLite file; its folder must exist.
+    /// - Throws: `.database` when the file cannot be opened or migrated.
+    public init(path: String) throws(StoreError) {
+        do {
+            try self.init(writer: DatabasePool(path: path, configuration: Self.configuration))
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// A fresh store in memory, with the same schema: for tests.
+    public static func inMemory() throws(StoreError) -> SQLiteStore {
+        do {
+            return try SQLiteStore(writer: DatabaseQueue(configuration: configuration))
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    private init(writer: any DatabaseWriter) throws {
+        dbWriter = writer
+        try StoreSchema.migrator.migrate(writer)
+    }
+
+    private static var configuration: Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.label = "drillcal.store"
+        return config
+    }
+
+    /// Closes the database; later calls fail with `.database`. Optional: the file is also closed
+    /// when the last copy of the store goes away.
+    public func close() throws(StoreError) {
+        do { try dbWriter.close() } catch { throw StoreError(error) }
+    }
+
+    // MARK: - AttendanceStore
+
+    public func publish(sessions: [SessionRecord], rosters: [String: [RosterEntry]]) async throws(StoreError)
+    {
+        try await write { db in
+            let stored = try SessionRow.fetchAll(db).map { try $0.record() }
+            let plan = try PublishPlan.make(sessions: sessions, rosters: rosters, stored: stored)
+            for session in plan.sessions { try SessionRow(session).upsert(db) }
+            if !plan.cancellations.isEmpty {
+                try SessionRow.filter(keys: plan.cancellations).updateAll(
+                    db, SessionRow.Columns.cancelled.set(to: true))
+            }
+            for (uid, roster) in plan.rosters {
+                try RosterEntryRow.filter(RosterEntryRow.Columns.sessionUID == uid).deleteAll(db)
+                for entry in roster { try RosterEntryRow(entry, session: uid).insert(db) }
+            }
+        }
+    }
+
+    public func sessions() async throws(StoreError) -> [SessionRecord] {
+        try await read { db in
+            try SessionRow
+                .order(SessionRow.Columns.date, SessionRow.Columns.startMinute, SessionRow.Columns.uid)
+                .fetchAll(db).map { try $0.record() }
+        }
+    }
+
+    public func session(_ uid: String) async throws(StoreError) -> SessionRecord? {
+        try await read { db in try SessionRow.fetchOne(db, key: uid)?.record() }
+    }
+
+    public func roster(of uid: String) async throws(StoreError) -> [RosterEntry] {
+        try await read { db in
+            try Self.requireSession(uid, db)
+            return
+                try RosterEntryRow
+                .filter(RosterEntryRow.Columns.sessionUID == uid)
+                .order(RosterEntryRow.Columns.teamID, RosterEntryRow.Columns.memberID)
+                .fetchAll(db).map { try $0.entry() }
+        }
+    }
+
+    @discardableResult
+    public func record(_ marks: [AttendanceMark]) async throws(StoreError) -> Int {
+        try await write { db in
+            let plan = try RecordingPlan.make(for: marks, in: Context(db: db))
+            for change in plan.changes {
+                try AttendanceRow(change.mark).upsert(db)
+                var audit = AuditRow(change.auditEntry)
+                try audit.insert(db)
+            }
+            for clientID in plan.newClientIDs { try SeenClientIDRow(clientID: clientID).insert(db) }
+            return plan.changes.count
+        }
+    }
+
+    public func marks(session uid: String) async throws(StoreError) -> [AttendanceMark] {
+        try await read { db in
+            try Self.requireSession(uid, db)
+            return
+                try AttendanceRow
+                .filter(AttendanceRow.Columns.sessionUID == uid)
+                .order(AttendanceRow.Columns.memberID)
+                .fetchAll(db).map { try $0.mark() }
+        }
+    }
+
+    public func allMarks() async throws(StoreError) -> [AttendanceMark] {
+        try await read { db in
+            try AttendanceRow
+                .order(AttendanceRow.Columns.sessionUID, AttendanceRow.Columns.memberID)
+                .fetchAll(db).map { try $0.mark() }
+        }
+    }
+
+    public func finalize(_ uid: String, by: String, at: Int) async throws(StoreError) {
+        try await write { db in
+            var row = try SessionRow(
+                LockRules.checkFinalize(SessionRow.fetchOne(db, key: uid)?.record(), uid: uid))
+            row.finalized = true
+            try row.update(db)
+            var audit = AuditRow(.finalized(uid, by: by, at: at))
+            try audit.insert(db)
+        }
+    }
+
+    public func reopen(_ uid: String, by: String, reason: String, at: Int) async throws(StoreError) {
+        try await write { db in
+            var row = try SessionRow(
+                LockRules.checkReopen(SessionRow.fetchOne(db, key: uid)?.record(), uid: uid, reason: reason))
+            row.finalized = false
+            try row.update(db)
+            var audit = AuditRow(.reopened(uid, by: by, reason: reason, at: at))
+            try audit.insert(db)
+        }
+    }
+
+    public func audit(session uid: String?) async throws(StoreError) -> [AuditEntry] {
+        try await read { db in
+            var request = AuditRow.order(AuditRow.Columns.id)
+            if let uid {
+                try Self.requireSession(uid, db)
+                request = request.filter(AuditRow.Columns.sessionUID == uid)
+            }
+            return try request.fetchAll(db).map(\.entry)
+        }
+    }
+
+    public func saveSummary(_ summary: DrillSummary, for uid: String, by: String, at: Int)
+        async throws(StoreError)
+    {
+        try await write { db in
+            _ = try LockRules.checkSummary(SessionRow.fetchOne(db, key: uid)?.record(), uid: uid)
+            try SummaryRow(summary, session: uid).upsert(db)
+            var audit = AuditRow(.summarySaved(uid, by: by, at: at))
+            try audit.insert(db)
+        }
+    }
+
+    public func summary(for uid: String) async throws(StoreError) -> DrillSummary? {
+        try await read { db in
+            try Self.requireSession(uid, db)
+            return try SummaryRow.fetchOne(db, key: uid)?.summary()
+        }
+    }
+
+    // MARK: - Plumbing
+
+    /// Runs `updates` in one write transaction, mapping every error to a `StoreError`.
+    private func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T)
+        async throws(StoreError)
+        -> T
+    {
+        do { return try await dbWriter.write(updates) } catch { throw StoreError(error) }
+    }
+
+    /// Runs `value` on a consistent snapshot, mapping every error to a `StoreError`.
+    private func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T)
+        async throws(StoreError) -> T
+    {
+        do { return try await dbWriter.read(value) } catch { throw StoreError(error) }
+    }
+
+    private static func requireSession(_ uid: String, _ db: Database) throws {
+        guard try SessionRow.exists(db, key: uid) else { throw StoreError.unknownSession(uid) }
+    }
+
+    /// What `RecordingPlan` asks, answered inside the write transaction.
+    private struct Context: RecordingContext {
+        let db: Database
+
+        func session(_ uid: String) throws -> SessionRecord? {
+            try SessionRow.fetchOne(db, key: uid)?.record()
+        }
+
+        func isOnRoster(session uid: String, member: String) throws -> Bool {
+            try RosterEntryRow
+                .filter(RosterEntryRow.Columns.sessionUID == uid && RosterEntryRow.Columns.memberID == member)
+                .isEmpty(db) == false
+        }
+
+        func currentMark(session uid: String, member: String) throws -> AttendanceMark? {
+            try AttendanceRow
+                .filter(AttendanceRow.Columns.sessionUID == uid && AttendanceRow.Columns.memberID == member)
+                .fetchOne(db)?.mark()
+        }
+
+        func hasSeen(clientID: String) throws -> Bool {
+            try SeenClientIDRow.exists(db, key: clientID)
+        }
+    }
+}

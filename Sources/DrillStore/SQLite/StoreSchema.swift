@@ -1,0 +1,107 @@
+import DrillCore
+import GRDB
+
+/// The SQLite schema, as named migrations. Append new migrations at the end; never edit one that has
+/// shipped, since stored databases have already run it.
+///
+/// The schema holds the store's invariants itself (NOT NULL, CHECK, UNIQUE, foreign keys), so a bug
+/// in Swift, or a hand edit with `sqlite3`, cannot store a status, source or kind the code cannot read.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+
+        // Published sessions. Never deleted: dropped ones are marked cancelled, so attendance stays.
+        migrator.registerMigration("v1-sessions") { db in
+            try db.create(table: "session") { t in
+                t.primaryKey("uid", .text)
+                t.column("sequence", .integer).notNull()
+                t.column("rule_id", .text).notNull()
+                t.column("kind", .text).notNull()
+                    .check(sql: "kind IN (\(sqlList(SessionKind.allStorageKeys)))")
+                t.column("teams", .jsonText).notNull().check(sql: jsonArray("teams"))
+                t.column("date", .text).notNull()
+                    .check(sql: "date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'")
+                t.column("start_minute", .integer).notNull().check(sql: "start_minute BETWEEN 0 AND 1439")
+                t.column("end_minute", .integer).notNull()
+                t.column("venue_id", .text)
+                t.column("supervisor_id", .text)
+                t.column("finalized", .boolean).notNull().defaults(to: false)
+                t.column("cancelled", .boolean).notNull().defaults(to: false)
+                t.check(sql: "end_minute >= start_minute")
+            }
+        }
+
+        // The roster as of each session: who was expected when it was published.
+        migrator.registerMigration("v1-rosters") { db in
+            try db.create(table: "roster_entry") { t in
+                t.column("session_uid", .text).notNull().references("session", onDelete: .cascade)
+                t.column("member_id", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("team_id", .text).notNull()
+                t.column("roles", .jsonText).notNull().check(sql: jsonArray("roles"))
+                t.column("away", .boolean).notNull()
+                t.primaryKey(["session_uid", "team_id", "member_id"])
+            }
+        }
+
+        // Current marks, one per member and session, and the client ids already recorded.
+        migrator.registerMigration("v1-attendance") { db in
+            try db.create(table: "attendance") { t in
+                t.column("session_uid", .text).notNull().references("session")
+                t.column("member_id", .text).notNull()
+                t.column("status", .text).notNull()
+                    .check(sql: "status IN (\(sqlList(AttendanceStatus.allCases.map(\.rawValue))))")
+                t.column("reason", .text)
+                t.column("guest", .boolean).notNull()
+                t.column("recorded_by", .text).notNull()
+                t.column("recorded_at", .integer).notNull()
+                t.column("source", .text).notNull()
+                    .check(sql: "source IN (\(sqlList(MarkSource.allCases.map(\.rawValue))))")
+                t.column("client_id", .text)
+                t.uniqueKey(["session_uid", "member_id"])
+                t.check(sql: "status <> 'excused' OR trim(coalesce(reason, '')) <> ''")
+            }
+            try db.create(table: "seen_client_id") { t in
+                t.primaryKey("client_id", .text)
+            }
+        }
+
+        // Every change, oldest first (by id).
+        migrator.registerMigration("v1-audit") { db in
+            try db.create(table: "audit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("session_uid", .text).notNull().references("session").indexed()
+                t.column("action", .text).notNull()
+                    .check(sql: "action IN (\(sqlList(AuditEntry.Action.allCases.map(\.rawValue))))")
+                t.column("member_id", .text)
+                t.column("before", .text)
+                t.column("after", .text)
+                t.column("reason", .text)
+                t.column("by", .text).notNull()
+                t.column("at", .integer).notNull()
+                t.column("source", .text).notNull()
+            }
+        }
+
+        // Drill summaries (演练总结), one per session, as JSON.
+        migrator.registerMigration("v1-summaries") { db in
+            try db.create(table: "summary") { t in
+                t.primaryKey("session_uid", .text).references("session")
+                t.column("json", .jsonText).notNull().check(sql: "json_valid(json)")
+            }
+        }
+
+        return migrator
+    }
+
+    /// A check that `column` holds a JSON array; CASE, because `json_type` raises on malformed text
+    /// where a CHECK should just be false.
+    private static func jsonArray(_ column: String) -> String {
+        "CASE WHEN json_valid(\(column)) THEN json_type(\(column)) = 'array' ELSE 0 END"
+    }
+
+    /// `'a', 'b'` for an SQL `IN` list of fixed keys (none contains a quote).
+    private static func sqlList(_ keys: [String]) -> String {
+        keys.map { "'\($0)'" }.joined(separator: ", ")
+    }
+}

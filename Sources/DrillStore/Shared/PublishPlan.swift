@@ -1,0 +1,69 @@
+import DrillCore
+
+/// What `publish(sessions:rosters:)` writes, worked out once for every store so they cannot drift.
+///
+/// Published sessions are stored as given, except that a stored session keeps its lock (`finalized`)
+/// and nothing published is cancelled; stored sessions missing from the list are marked cancelled,
+/// never deleted, so their attendance stays; rosters are replaced only for sessions not finalized,
+/// so a locked record keeps the roster it was taken against.
+///
+/// ```swift
+/// let plan = try PublishPlan.make(sessions: published, rosters: rosters, stored: try await store.sessions())
+/// ```
+public struct PublishPlan: Sendable, Hashable {
+    /// Sessions to insert or update by UID, in their stored form.
+    public var sessions: [SessionRecord]
+    /// UIDs of stored sessions no longer published that are to be marked cancelled.
+    public var cancellations: [String]
+    /// Rosters to store in place of the old ones, by UID, each by team then member id.
+    public var rosters: [String: [RosterEntry]]
+
+    /// Works out a publication against the sessions already stored.
+    /// - Parameters:
+    ///   - sessions: the published schedule.
+    ///   - rosters: the roster as of each published session; a session without one gets an empty roster.
+    ///   - stored: every session the store holds now.
+    /// - Throws: `.invalid` for a UID published twice, a roster for a UID not published, a member twice
+    ///   in one team of a roster, or a slot a store cannot hold.
+    public static func make(
+        sessions: [SessionRecord], rosters: [String: [RosterEntry]], stored: [SessionRecord]
+    ) throws(StoreError) -> PublishPlan {
+        let storedByUID = Dictionary(stored.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
+        var published = Set<String>()
+        var plan = PublishPlan(sessions: [], cancellations: [], rosters: [:])
+        for var session in sessions {
+            guard !session.uid.isEmpty else { throw .invalid("发布的日程中有活动缺少 UID") }
+            guard published.insert(session.uid).inserted else {
+                throw .invalid("发布的日程中活动 UID “\(session.uid)” 出现了两次")
+            }
+            guard (0..<1440).contains(session.slot.startMinute),
+                session.slot.endMinute >= session.slot.startMinute
+            else {
+                throw .invalid(
+                    "活动 \(session.uid) 的时间 \(session.slot.startMinute)–\(session.slot.endMinute) 分钟无效")
+            }
+            // The lock belongs to the store (finalize/reopen), not to the publisher.
+            session.finalized = storedByUID[session.uid]?.finalized ?? false
+            session.cancelled = false
+            plan.sessions.append(session)
+            if !session.finalized {
+                plan.rosters[session.uid] = try checkedRoster(rosters[session.uid] ?? [], of: session.uid)
+            }
+        }
+        for uid in rosters.keys.sorted() where !published.contains(uid) {
+            throw .invalid("名册所属的活动 UID “\(uid)” 不在发布的日程中")
+        }
+        plan.cancellations = stored.filter { !published.contains($0.uid) && !$0.cancelled }.map(\.uid)
+            .sorted()
+        return plan
+    }
+
+    /// The roster sorted by team then member id, or `.invalid` naming a member listed twice in one team.
+    static func checkedRoster(_ roster: [RosterEntry], of uid: String) throws(StoreError) -> [RosterEntry] {
+        let sorted = roster.sorted(by: StoreOrder.roster)
+        for (a, b) in zip(sorted, sorted.dropFirst()) where a.teamID == b.teamID && a.memberID == b.memberID {
+            throw .invalid("活动 \(uid) 的名册中队员 “\(a.memberID)”（队伍 \(a.teamID)）出现了两次")
+        }
+        return sorted
+    }
+}

@@ -1,0 +1,194 @@
+import DrillCore
+import Foundation
+import Testing
+
+@testable import DrillStore
+
+/// What only the SQLite store promises: a file that persists, WAL, foreign keys, and a schema that
+/// refuses bad rows by itself.
+@Suite("SQLiteStore")
+struct SQLiteStoreTests {
+    @Test("closing and reopening the file keeps everything")
+    func persistence() async throws {
+        let folder = try StoreFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("attendance.sqlite").path
+
+        let first = try SQLiteStore(path: path)
+        try await first.publish(sessions: Sample.all, rosters: Sample.rosters)
+        try await first.record([
+            Sample.mark("m1", .present, clientID: "c1"), Sample.mark("m2", .excused, reason: "病假"),
+        ])
+        try await first.finalize(Sample.training.uid, by: "站长", at: 10)
+        try await first.saveSummary(Sample.summary, for: Sample.drill.uid, by: "站长", at: 11)
+        let sessions = try await first.sessions()
+        let marks = try await first.allMarks()
+        let audit = try await first.audit(session: nil)
+        try first.close()
+        await #expect(throws: StoreError.self) { try await first.sessions() }
+
+        let second = try SQLiteStore(path: path)
+        #expect(try await second.sessions() == sessions)
+        #expect(try await second.roster(of: Sample.drill.uid).count == 3)
+        #expect(try await second.allMarks() == marks)
+        #expect(try await second.audit(session: nil) == audit)
+        #expect(try await second.summary(for: Sample.drill.uid) == Sample.summary)
+        #expect(try await second.session(Sample.training.uid)?.finalized == true)
+        try await second.reopen(Sample.training.uid, by: "站长", reason: "补录", at: 12)
+        #expect(
+            try await second.record([Sample.mark("m1", .present, clientID: "c1")]) == 0, "client ids persist")
+        #expect(
+            try await second.appliedMigrations() == [
+                "v1-sessions", "v1-rosters", "v1-attendance", "v1-audit", "v1-summaries",
+            ])
+        try second.close()
+    }
+
+    @Test("a database failure halfway through a recording rolls the whole call back")
+    func rollbackOnFailure() async throws {
+        let fixture = try StoreKind.sqliteFile.make()
+        defer { fixture.cleanUp() }
+        let store = try #require(fixture.store as? SQLiteStore)
+        try await store.publish(sessions: Sample.all, rosters: Sample.rosters)
+        try await store.record([Sample.mark("m1", .present)])
+        // A trigger makes the third write fail after two marks and their audit rows went in.
+        try await store.execute(
+            sql: """
+                CREATE TRIGGER fail_boom BEFORE INSERT ON attendance WHEN NEW.member_id = 'guest:boom'
+                BEGIN SELECT RAISE(ABORT, 'boom'); END
+                """)
+        let batch = [
+            Sample.mark("m1", .late, clientID: "c1"),
+            Sample.mark("m2", .present),
+            Sample.mark("guest:boom", .present, guest: true),
+        ]
+        await #expect {
+            try await store.record(batch)
+        } throws: { error in
+            guard case .database(let text) = error as? StoreError else { return false }
+            return text.contains("boom")
+        }
+        #expect(try await store.allMarks() == [Sample.mark("m1", .present)])
+        #expect(try await store.audit(session: nil).count == 1)
+        try await store.execute(sql: "DROP TRIGGER fail_boom")
+        #expect(try await store.record(batch) == 3, "the client id of the failed call was not kept")
+    }
+
+    @Test("the file store runs in WAL mode with foreign keys on")
+    func fileStorePragmas() async throws {
+        let fixture = try StoreKind.sqliteFile.make()
+        defer { fixture.cleanUp() }
+        let store = try #require(fixture.store as? SQLiteStore)
+        #expect(try await store.pragma("journal_mode") == "wal")
+        #expect(try await store.pragma("foreign_keys") == "1")
+    }
+
+    @Test("the in-memory SQLite store has foreign keys on")
+    func memoryStorePragmas() async throws {
+        let store = try SQLiteStore.inMemory()
+        #expect(try await store.pragma("foreign_keys") == "1")
+    }
+
+    @Test("a folder that does not exist is a database error")
+    func badPath() {
+        #expect {
+            _ = try SQLiteStore(path: "/nonexistent-drillstore/x/attendance.sqlite")
+        } throws: { error in
+            guard case .database = error as? StoreError else { return false }
+            return true
+        }
+    }
+
+    /// Raw rows the schema must refuse on its own, with the SQLite message expected.
+    static let badRows: [(sql: String, message: String)] = [
+        (attendance(status: "'maybe'"), "CHECK constraint failed"),
+        (attendance(source: "'email'"), "CHECK constraint failed"),
+        (attendance(status: "'excused'"), "CHECK constraint failed"),  // no reason
+        (attendance(recordedBy: "NULL"), "NOT NULL constraint failed: attendance.recorded_by"),
+        (attendance(session: "'ghost'"), "FOREIGN KEY constraint failed"),
+        (
+            attendance() + ";" + attendance(),
+            "UNIQUE constraint failed: attendance.session_uid, attendance.member_id"
+        ),
+        (session(kind: "'drill:live'"), "CHECK constraint failed"),
+        (session(teams: "'t1'"), "CHECK constraint failed"),
+        (session(teams: "'{\"t\": 1}'"), "CHECK constraint failed"),
+        (session(date: "'12/05/2027'"), "CHECK constraint failed"),
+        (session(uid: "NULL"), "NOT NULL constraint failed: session.uid"),
+        (session(uid: "'s1-training'"), "UNIQUE constraint failed: session.uid"),
+        (
+            "INSERT INTO roster_entry (session_uid, member_id, name, team_id, roles, away) "
+                + "VALUES ('s1-training', 'm1', '张三', 't1', '[]', 0)",
+            "UNIQUE constraint failed: roster_entry.session_uid, roster_entry.team_id, roster_entry.member_id"
+        ),
+        (
+            "INSERT INTO seen_client_id (client_id) VALUES ('c'), ('c')",
+            "UNIQUE constraint failed: seen_client_id.client_id"
+        ),
+        (
+            "INSERT INTO summary (session_uid, json) VALUES ('s1-training', '{not json')",
+            "CHECK constraint failed"
+        ),
+        (
+            "INSERT INTO audit (session_uid, action, by, at, source) VALUES ('s1-training', 'delete', 'x', 1, 'cli')",
+            "CHECK constraint failed"
+        ),
+        ("DELETE FROM session WHERE uid = 's2-drill'", "FOREIGN KEY constraint failed"),  // it has attendance
+    ]
+
+    @Test("the schema itself refuses bad rows", arguments: 0..<badRows.count)
+    func schemaConstraints(index: Int) async throws {
+        let store = try SQLiteStore.inMemory()
+        try await store.publish(sessions: Sample.all, rosters: Sample.rosters)
+        try await store.record([Sample.mark("m1", .present, session: Sample.drill.uid)])
+        let (sql, message) = Self.badRows[index]
+        await #expect {
+            try await store.execute(sql: sql)
+        } throws: { error in
+            guard case .database(let text) = error as? StoreError else { return false }
+            return text.contains(message)
+        }
+        // The refused statement left nothing behind.
+        #expect(try await store.allMarks().count == 1)
+        #expect(try await store.sessions().count == 3)
+    }
+
+    @Test("a good raw row passes the same checks, so the bad ones fail for the right reason")
+    func schemaAcceptsGoodRows() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await store.publish(sessions: Sample.all, rosters: Sample.rosters)
+        try await store.execute(sql: Self.attendance())
+        try await store.execute(sql: Self.session(uid: "'s9'"))
+        #expect(try await store.marks(session: Sample.training.uid).map(\.memberID) == ["m1"])
+        #expect(try await store.session("s9")?.kind == .drill(.tabletop, .single))
+    }
+
+    static func attendance(
+        session: String = "'s1-training'", status: String = "'present'", source: String = "'cli'",
+        recordedBy: String = "'x'"
+    ) -> String {
+        "INSERT INTO attendance (session_uid, member_id, status, guest, recorded_by, recorded_at, source) "
+            + "VALUES (\(session), 'm1', \(status), 0, \(recordedBy), 1, \(source))"
+    }
+
+    static func session(
+        uid: String = "'s9'", kind: String = "'drill:tabletop:single'", teams: String = "'[\"t1\"]'",
+        date: String = "'2027-05-12'"
+    ) -> String {
+        "INSERT INTO session (uid, sequence, rule_id, kind, teams, date, start_minute, end_minute) "
+            + "VALUES (\(uid), 0, 'r', \(kind), \(teams), \(date), 540, 600)"
+    }
+}
+
+@Suite("Shared store rules")
+struct SharedRulesTests {
+    @Test("every session kind round-trips through its storage key")
+    func kindKeys() {
+        for key in SessionKind.allStorageKeys {
+            #expect(SessionKind(storageKey: key)?.storageKey == key)
+        }
+        #expect(SessionKind.drill(.live, .comprehensive).storageKey == "drill:live:comprehensive")
+        #expect(SessionKind(storageKey: "drill:live") == nil)
+        #expect(SessionKind(storageKey: "drill:live:everything") == nil)
+    }
+}
