@@ -1,4 +1,5 @@
 import DrillCore
+import Foundation
 import GRDB
 
 /// The default `AttendanceStore`: one SQLite file, through GRDB.
@@ -15,13 +16,21 @@ import GRDB
 public struct SQLiteStore: AttendanceStore {
     /// The connection every method goes through (a pool for files, a queue in memory).
     let dbWriter: any DatabaseWriter
+    /// Microseconds to pause after each mark inside `record`'s transaction. Only the
+    /// kill-during-import test sets it (through DRILLCAL_TEST_MARK_DELAY_US), to be sure the kill
+    /// lands while the transaction is open.
+    let markDelayMicroseconds: UInt32
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
-    /// - Parameter path: the SQLite file; its folder must exist.
+    /// - Parameters:
+    ///   - path: the SQLite file; its folder must exist.
+    ///   - markDelayMicroseconds: test hook, see the property; 0 in production.
     /// - Throws: `.database` when the file cannot be opened or migrated.
-    public init(path: String) throws(StoreError) {
+    public init(path: String, markDelayMicroseconds: UInt32 = 0) throws(StoreError) {
         do {
-            try self.init(writer: DatabasePool(path: path, configuration: Self.configuration))
+            try self.init(
+                writer: DatabasePool(path: path, configuration: Self.configuration),
+                markDelayMicroseconds: markDelayMicroseconds)
         } catch {
             throw StoreError(error)
         }
@@ -36,8 +45,9 @@ public struct SQLiteStore: AttendanceStore {
         }
     }
 
-    private init(writer: any DatabaseWriter) throws {
+    private init(writer: any DatabaseWriter, markDelayMicroseconds: UInt32 = 0) throws {
         dbWriter = writer
+        self.markDelayMicroseconds = markDelayMicroseconds
         try StoreSchema.migrator.migrate(writer)
     }
 
@@ -104,6 +114,7 @@ public struct SQLiteStore: AttendanceStore {
                 try AttendanceRow(change.mark).upsert(db)
                 var audit = AuditRow(change.auditEntry)
                 try audit.insert(db)
+                if markDelayMicroseconds > 0 { usleep(markDelayMicroseconds) }
             }
             for clientID in plan.newClientIDs { try SeenClientIDRow(clientID: clientID).insert(db) }
             return plan.changes.count
