@@ -12,7 +12,7 @@ struct ReportText {
 
     func title(_ r: AnnualReport) -> String {
         t("\(r.townName)\(r.year)年度应急培训演练工作情况报告",
-          "\(r.townName): annual report on emergency training and drills, \(r.year)")
+          "Annual report on emergency training and drills: \(r.townName), \(r.year)")
     }
     func recipient(_ r: AnnualReport) -> String {
         t("报送：\(r.county)应急管理局", "To: \(r.county) Emergency Management Bureau")
