@@ -67,12 +67,12 @@ struct HTMLReport {
         "<section id=\"\(id)\">\n<h2>\(esc(heading))</h2>\n\(body)</section>\n"
     }
 
-    func table(_ cls: String, _ headers: [String], _ rows: [(cells: [Cell], cls: String?)], numericFrom: Int? = nil)
+    func table(_ cls: String, _ headers: [String], _ rows: [(cells: [Cell], cls: String?)], numeric: Set<Int> = [])
         -> String
     {
         var s = "<table class=\"\(cls)\">\n<thead><tr>"
         for (i, head) in headers.enumerated() {
-            s += numericFrom.map { i >= $0 } == true ? "<th class=\"num\">" : "<th>"
+            s += numeric.contains(i) ? "<th class=\"num\">" : "<th>"
             s += esc(head) + "</th>"
         }
         s += "</tr></thead>\n<tbody>\n"
@@ -124,7 +124,8 @@ struct HTMLReport {
             )
         }
         return table(
-            "rules", [text.rule, text.kind, text.frequency, text.teams, text.required, text.held, text.status], rows)
+            "rules", [text.rule, text.kind, text.frequency, text.teams, text.required, text.held, text.status], rows,
+            numeric: [4, 5])
     }
 
     func kinds() -> String {
@@ -139,7 +140,7 @@ struct HTMLReport {
             ], cls: Optional("total")
         )
         return table("kinds", [text.kind, text.planned, text.held, "\(text.held) / \(text.planned)"], rows + [total],
-            numericFrom: 1)
+            numeric: [1, 2, 3])
     }
 
     func sessions() -> String {
@@ -159,7 +160,7 @@ struct HTMLReport {
             func n(_ v: Int) -> Cell { x.held ? .num(v) : Cell(html: "—", cls: "num muted") }
             return (
                 [
-                    .text(x.when, "nowrap"), Cell(html: name, cls: nil), .text(x.venue), .num(x.rosterSize), n(x.counted),
+                    .text(x.when, "when"), Cell(html: name, cls: nil), .text(x.venue), .num(x.rosterSize), n(x.counted),
                     .num(x.minimum), n(x.late), n(x.excused), n(x.absent), n(x.guests),
                     .text(joined(x.missingRoles), x.missingRoles.isEmpty ? nil : "bad"), status,
                 ], x.belowMinimum ? "below" : (x.held ? nil : "pending")
@@ -169,7 +170,7 @@ struct HTMLReport {
             "sessions",
             [text.when, text.session, text.venue, text.roster, text.counted, text.minimumTurnout, text.late, text.excused,
              text.absent, text.guests, text.missingRoles, text.status],
-            rows)
+            rows, numeric: Set(3...9))
         return s
     }
 
@@ -269,6 +270,11 @@ struct HTMLReport {
         th, td { border: 1px solid #888; padding: 1.2mm 1.6mm; vertical-align: top; text-align: left; }
         th { background: #eef1f5; font-weight: 600; }
         td.num, th.num { text-align: right; }
+        th.num { white-space: nowrap; }
+        table.sessions { font-size: 8pt; }
+        table.sessions th, table.sessions td { padding: 1mm 1.2mm; }
+        table.sessions td.when { width: 19mm; }
+        table.sessions td:nth-child(2) { min-width: 30mm; }
         .nowrap { white-space: nowrap; }
         .small, .sub { font-size: 8pt; }
         .sub, .muted { color: #666; }

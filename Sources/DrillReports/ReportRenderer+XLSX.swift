@@ -219,7 +219,8 @@ struct XLSXSheets {
         if s.isEmpty {
             check(worksheet_write_blank(ws, row, col, format))
         } else {
-            check(worksheet_write_string(ws, row, col, Self.fitted(s), format))
+            // Excel breaks lines in a cell on LF; a CR would show as `_x000D_` in some readers.
+            check(worksheet_write_string(ws, row, col, Self.fitted(s.replacingCRLF()), format))
         }
     }
 

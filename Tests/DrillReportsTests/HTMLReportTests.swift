@@ -66,7 +66,7 @@ import Testing
     @Test func highlightsShortTeamsBelowMinimumSessionsAndMembersUnderThreshold() {
         #expect(html.contains("✗ 未达标"))
         #expect(html.contains("✓ 达标"))
-        #expect(html.contains("<tr class=\"below\"><td class=\"nowrap\">2027-04-20 19:00-21:00</td>"))
+        #expect(html.contains("<tr class=\"below\"><td class=\"when\">2027-04-20 19:00-21:00</td>"))
         #expect(html.contains("<tr class=\"below\"><td>M003</td>"))
         #expect(html.contains("<tr class=\"below\"><td>M004</td>"))
         #expect(!html.contains("<tr class=\"below\"><td>M001</td>"))
