@@ -41,11 +41,15 @@ struct AttendanceMatrix {
             + [text.expected, text.attended, text.rate, text.belowThreshold]
         rows = r.members.map { m in
             // A member line shorter than the column list (a malformed report) is padded, never shifted.
-            let marks = (0..<r.matrixSessions.count).map { i in i < m.cells.count ? text.cell(m.cells[i]) : "" }
+            let marks = (0..<r.matrixSessions.count).map { i in i < m.cells.count ? text.cell(m.cells[i]) : ""
+            }
             let cells: [Cell] =
                 [.text(m.id), .text(m.name), .text(m.teams)]
                 + marks.map { .text($0) }
-                + [.count(m.expected), .count(m.attended), .rate(m.rate), .text(m.belowThreshold ? text.yes : "")]
+                + [
+                    .count(m.expected), .count(m.attended), .rate(m.rate),
+                    .text(m.belowThreshold ? text.yes : ""),
+                ]
             return Row(cells: cells, belowThreshold: m.belowThreshold)
         }
     }

@@ -49,7 +49,11 @@ extension String {
     func mappingScalars(_ replacement: (Unicode.Scalar) -> String?) -> String {
         var out = String.UnicodeScalarView()
         for scalar in unicodeScalars {
-            if let r = replacement(scalar) { out.append(contentsOf: r.unicodeScalars) } else { out.append(scalar) }
+            if let r = replacement(scalar) {
+                out.append(contentsOf: r.unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
         }
         return String(out)
     }

@@ -27,7 +27,9 @@ struct HTMLReport {
     struct Cell {
         var html: String
         var cls: String?
-        static func text(_ s: String, _ cls: String? = nil) -> Cell { Cell(html: HTMLText.escape(s), cls: cls) }
+        static func text(_ s: String, _ cls: String? = nil) -> Cell {
+            Cell(html: HTMLText.escape(s), cls: cls)
+        }
         static func num(_ n: Int) -> Cell { Cell(html: String(n), cls: "num") }
     }
 
@@ -67,7 +69,9 @@ struct HTMLReport {
         "<section id=\"\(id)\">\n<h2>\(esc(heading))</h2>\n\(body)</section>\n"
     }
 
-    func table(_ cls: String, _ headers: [String], _ rows: [(cells: [Cell], cls: String?)], numeric: Set<Int> = [])
+    func table(
+        _ cls: String, _ headers: [String], _ rows: [(cells: [Cell], cls: String?)], numeric: Set<Int> = []
+    )
         -> String
     {
         var s = "<table class=\"\(cls)\">\n<thead><tr>"
@@ -78,7 +82,9 @@ struct HTMLReport {
         s += "</tr></thead>\n<tbody>\n"
         for row in rows {
             s += row.cls.map { "<tr class=\"\($0)\">" } ?? "<tr>"
-            for cell in row.cells { s += (cell.cls.map { "<td class=\"\($0)\">" } ?? "<td>") + cell.html + "</td>" }
+            for cell in row.cells {
+                s += (cell.cls.map { "<td class=\"\($0)\">" } ?? "<td>") + cell.html + "</td>"
+            }
             s += "</tr>\n"
         }
         return s + "</tbody>\n</table>\n"
@@ -89,7 +95,9 @@ struct HTMLReport {
         return "<ol>\n" + items.map { "<li>\(HTMLText.multiline($0))</li>\n" }.joined() + "</ol>\n"
     }
 
-    func joined(_ items: [String]) -> String { items.isEmpty ? "—" : items.joined(separator: text.listSeparator) }
+    func joined(_ items: [String]) -> String {
+        items.isEmpty ? "—" : items.joined(separator: text.listSeparator)
+    }
 
     // MARK: Sections
 
@@ -108,7 +116,11 @@ struct HTMLReport {
             )
         }
         return table(
-            "teams", [text.team, text.level, "\(text.size) / \(text.minimumSize)", text.roles, text.missingRoles, text.result],
+            "teams",
+            [
+                text.team, text.level, "\(text.size) / \(text.minimumSize)", text.roles, text.missingRoles,
+                text.result,
+            ],
             rows)
     }
 
@@ -119,19 +131,26 @@ struct HTMLReport {
             return (
                 [
                     .text(rule.name), .text(rule.kind), .text(rule.frequency), .text(rule.teams),
-                    .num(rule.required), .num(rule.held), .text(ok ? text.done : text.open, ok ? "mark good" : "mark bad"),
+                    .num(rule.required), .num(rule.held),
+                    .text(ok ? text.done : text.open, ok ? "mark good" : "mark bad"),
                 ], ok ? nil : "short"
             )
         }
         return table(
-            "rules", [text.rule, text.kind, text.frequency, text.teams, text.required, text.held, text.status], rows,
+            "rules",
+            [text.rule, text.kind, text.frequency, text.teams, text.required, text.held, text.status], rows,
             numeric: [4, 5])
     }
 
     func kinds() -> String {
         guard !r.kinds.isEmpty else { return "<p class=\"muted\">\(esc(text.none))</p>\n" }
         let rows = r.kinds.map { k -> (cells: [Cell], cls: String?) in
-            ([.text(k.kind), .num(k.planned), .num(k.held), .text(k.planned > 0 ? percent(Double(k.held) / Double(k.planned)) : "—", "num")], nil)
+            (
+                [
+                    .text(k.kind), .num(k.planned), .num(k.held),
+                    .text(k.planned > 0 ? percent(Double(k.held) / Double(k.planned)) : "—", "num"),
+                ], nil
+            )
         }
         let total = (
             cells: [
@@ -139,28 +158,35 @@ struct HTMLReport {
                 .num(r.kinds.reduce(0) { $0 + $1.held }), Cell(html: "", cls: nil),
             ], cls: Optional("total")
         )
-        return table("kinds", [text.kind, text.planned, text.held, "\(text.held) / \(text.planned)"], rows + [total],
+        return table(
+            "kinds", [text.kind, text.planned, text.held, "\(text.held) / \(text.planned)"], rows + [total],
             numeric: [1, 2, 3])
     }
 
     func sessions() -> String {
         var s = ""
         if !r.teams.isEmpty {
-            s += "<figure class=\"chart\">\n" + TurnoutChart(r).svg() + "\n<figcaption>\(esc(text.chartTitle()))</figcaption>\n</figure>\n"
+            s +=
+                "<figure class=\"chart\">\n" + TurnoutChart(r).svg()
+                + "\n<figcaption>\(esc(text.chartTitle()))</figcaption>\n</figure>\n"
         }
         guard !r.sessions.isEmpty else { return s + "<p class=\"muted\">\(esc(text.noSessions))</p>\n" }
         s += "<p class=\"note\">\(esc(text.sessionsNote))</p>\n"
         let rows = r.sessions.map { x -> (cells: [Cell], cls: String?) in
-            let name = "<strong>\(esc(x.name))</strong><br><span class=\"sub\">\(esc(x.kind)) · \(esc(x.teams))</span>"
+            let name =
+                "<strong>\(esc(x.name))</strong><br><span class=\"sub\">\(esc(x.kind)) · \(esc(x.teams))</span>"
             let status: Cell =
                 !x.held
                 ? .text(text.notHeld, "muted")
-                : .text((x.belowMinimum ? text.belowMinimum : text.turnoutOK) + (x.finalized ? "" : text.notFinal),
+                : .text(
+                    (x.belowMinimum ? text.belowMinimum : text.turnoutOK)
+                        + (x.finalized ? "" : text.notFinal),
                     x.belowMinimum ? "mark bad" : "mark good")
             func n(_ v: Int) -> Cell { x.held ? .num(v) : Cell(html: "—", cls: "num muted") }
             return (
                 [
-                    .text(x.when, "when"), Cell(html: name, cls: nil), .text(x.venue), .num(x.rosterSize), n(x.counted),
+                    .text(x.when, "when"), Cell(html: name, cls: nil), .text(x.venue), .num(x.rosterSize),
+                    n(x.counted),
                     .num(x.minimum), n(x.late), n(x.excused), n(x.absent), n(x.guests),
                     .text(joined(x.missingRoles), x.missingRoles.isEmpty ? nil : "bad"), status,
                 ], x.belowMinimum ? "below" : (x.held ? nil : "pending")
@@ -168,20 +194,29 @@ struct HTMLReport {
         }
         s += table(
             "sessions",
-            [text.when, text.session, text.venue, text.roster, text.counted, text.minimumTurnout, text.late, text.excused,
-             text.absent, text.guests, text.missingRoles, text.status],
+            [
+                text.when, text.session, text.venue, text.roster, text.counted, text.minimumTurnout,
+                text.late, text.excused,
+                text.absent, text.guests, text.missingRoles, text.status,
+            ],
             rows, numeric: Set(3...9))
         return s
     }
 
     func shortfalls() -> String {
-        "<h3>\(esc(text.shortfalls))</h3>\n" + list(r.shortfalls) + "<h3>\(esc(text.actions))</h3>\n" + list(r.actions)
+        "<h3>\(esc(text.shortfalls))</h3>\n" + list(r.shortfalls) + "<h3>\(esc(text.actions))</h3>\n"
+            + list(r.actions)
     }
 
     func forecast() -> String {
         guard !r.forecast.isEmpty else { return "<p class=\"muted\">\(esc(text.none))</p>\n" }
         let rows = r.forecast.map { f -> (cells: [Cell], cls: String?) in
-            ([.text(f.team), .text(f.deadline, "nowrap"), Cell(html: HTMLText.multiline(f.message), cls: nil)], nil)
+            (
+                [
+                    .text(f.team), .text(f.deadline, "nowrap"),
+                    Cell(html: HTMLText.multiline(f.message), cls: nil),
+                ], nil
+            )
         }
         return table("forecast", [text.team, text.deadline, text.warning], rows)
     }
@@ -218,8 +253,11 @@ struct HTMLReport {
         if starts.isEmpty { starts = [0] }
         for start in starts {
             let end = min(start + perPart, total)
-            if total > perPart { s += "<h3 class=\"part\">\(esc(text.matrixPart(start + 1, end, total)))</h3>\n" }
-            var head = "<table class=\"matrix\">\n<thead><tr><th>\(esc(text.memberID))</th><th>\(esc(text.memberName))</th>"
+            if total > perPart {
+                s += "<h3 class=\"part\">\(esc(text.matrixPart(start + 1, end, total)))</h3>\n"
+            }
+            var head =
+                "<table class=\"matrix\">\n<thead><tr><th>\(esc(text.memberID))</th><th>\(esc(text.memberName))</th>"
             head += "<th>\(esc(text.teams))</th>"
             for c in r.matrixSessions[start..<end] {
                 head += "<th class=\"vertical\"><span>\(esc(c.date))<br>\(esc(c.title))</span></th>"
@@ -229,7 +267,8 @@ struct HTMLReport {
             s += head
             for (row, member) in zip(m.rows, r.members) {
                 s += row.belowThreshold ? "<tr class=\"below\">" : "<tr>"
-                s += "<td>\(esc(member.id))</td><td class=\"nowrap\">\(esc(member.name))</td><td class=\"small\">\(esc(member.teams))</td>"
+                s +=
+                    "<td>\(esc(member.id))</td><td class=\"nowrap\">\(esc(member.name))</td><td class=\"small\">\(esc(member.teams))</td>"
                 for i in start..<end {
                     let key = i < member.cells.count ? member.cells[i] : ""
                     s += "<td class=\"st \(esc(Self.statusClass(key)))\">\(esc(text.cell(key)))</td>"

@@ -28,7 +28,8 @@ struct MarkdownReport {
         s.replacingCRLF().mappingScalars { scalar in
             switch scalar {
             case "\n": "<br>"
-            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "&", "#", "~", "!", "{", "}": "\\" + String(scalar)
+            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "&", "#", "~", "!", "{", "}":
+                "\\" + String(scalar)
             default: nil
             }
         }
@@ -50,41 +51,60 @@ struct MarkdownReport {
         return items.enumerated().map { "\($0.offset + 1). \(esc($0.element))\n" }.joined() + "\n"
     }
 
-    func joined(_ items: [String]) -> String { items.isEmpty ? "—" : esc(items.joined(separator: text.listSeparator)) }
+    func joined(_ items: [String]) -> String {
+        items.isEmpty ? "—" : esc(items.joined(separator: text.listSeparator))
+    }
 
     func render() -> String {
         var s = "# \(esc(text.title(r)))\n\n"
         s += "\(esc(text.recipient(r)))  \n\(esc(text.station(r)))  \n\(esc(text.asOf(r)))\n\n"
 
         s += "## \(esc(text.sectionTeams))\n\n"
-        s += r.teams.isEmpty ? esc(text.none) + "\n\n" : table(
-            [text.team, text.level, "\(text.size) / \(text.minimumSize)", text.roles, text.missingRoles, text.result],
-            r.teams.map { t in
-                let ok = t.meetsMinimum && t.missingRoles.isEmpty
-                return [
-                    esc(t.name), esc(t.level), "\(t.members) / \(t.minimum)",
-                    esc(text.roleList(t.roles).joined(separator: text.listSeparator)), joined(t.missingRoles),
-                    ok ? esc(text.ok) : "**\(esc(text.notOK))**",
-                ]
-            })
+        s +=
+            r.teams.isEmpty
+            ? esc(text.none) + "\n\n"
+            : table(
+                [
+                    text.team, text.level, "\(text.size) / \(text.minimumSize)", text.roles,
+                    text.missingRoles, text.result,
+                ],
+                r.teams.map { t in
+                    let ok = t.meetsMinimum && t.missingRoles.isEmpty
+                    return [
+                        esc(t.name), esc(t.level), "\(t.members) / \(t.minimum)",
+                        esc(text.roleList(t.roles).joined(separator: text.listSeparator)),
+                        joined(t.missingRoles),
+                        ok ? esc(text.ok) : "**\(esc(text.notOK))**",
+                    ]
+                })
 
         s += "## \(esc(text.sectionRules))\n\n"
-        s += r.rules.isEmpty ? esc(text.none) + "\n\n" : table(
-            [text.rule, text.kind, text.frequency, text.teams, text.required, text.held, text.status],
-            r.rules.map { x in
-                let ok = x.held >= x.required
-                return [
-                    esc(x.name), esc(x.kind), esc(x.frequency), esc(x.teams), String(x.required), String(x.held),
-                    ok ? esc(text.done) : "**\(esc(text.open))**",
-                ]
-            })
+        s +=
+            r.rules.isEmpty
+            ? esc(text.none) + "\n\n"
+            : table(
+                [text.rule, text.kind, text.frequency, text.teams, text.required, text.held, text.status],
+                r.rules.map { x in
+                    let ok = x.held >= x.required
+                    return [
+                        esc(x.name), esc(x.kind), esc(x.frequency), esc(x.teams), String(x.required),
+                        String(x.held),
+                        ok ? esc(text.done) : "**\(esc(text.open))**",
+                    ]
+                })
 
         s += "## \(esc(text.sectionKinds))\n\n"
-        s += r.kinds.isEmpty ? esc(text.none) + "\n\n" : table(
-            [text.kind, text.planned, text.held, "\(text.held) / \(text.planned)"],
-            r.kinds.map { k in
-                [esc(k.kind), String(k.planned), String(k.held), k.planned > 0 ? percent(Double(k.held) / Double(k.planned)) : "—"]
-            }, numericFrom: 1)
+        s +=
+            r.kinds.isEmpty
+            ? esc(text.none) + "\n\n"
+            : table(
+                [text.kind, text.planned, text.held, "\(text.held) / \(text.planned)"],
+                r.kinds.map { k in
+                    [
+                        esc(k.kind), String(k.planned), String(k.held),
+                        k.planned > 0 ? percent(Double(k.held) / Double(k.planned)) : "—",
+                    ]
+                }, numericFrom: 1)
 
         s += "## \(esc(text.sectionSessions))\n\n"
         if r.sessions.isEmpty {
@@ -92,8 +112,11 @@ struct MarkdownReport {
         } else {
             s += esc(text.sessionsNote) + "\n\n"
             s += table(
-                [text.when, text.session, text.kind, text.teams, text.venue, text.roster, text.counted,
-                 text.minimumTurnout, text.late, text.excused, text.absent, text.guests, text.missingRoles, text.status],
+                [
+                    text.when, text.session, text.kind, text.teams, text.venue, text.roster, text.counted,
+                    text.minimumTurnout, text.late, text.excused, text.absent, text.guests, text.missingRoles,
+                    text.status,
+                ],
                 r.sessions.map { x in
                     func n(_ v: Int) -> String { x.held ? String(v) : "—" }
                     let status =
@@ -104,8 +127,10 @@ struct MarkdownReport {
                             : esc(text.turnoutOK + (x.finalized ? "" : text.notFinal))
                     let counted = x.belowMinimum ? "**\(x.counted)**" : n(x.counted)
                     return [
-                        esc(x.when), esc(x.name), esc(x.kind), esc(x.teams), esc(x.venue), String(x.rosterSize), counted,
-                        String(x.minimum), n(x.late), n(x.excused), n(x.absent), n(x.guests), joined(x.missingRoles), status,
+                        esc(x.when), esc(x.name), esc(x.kind), esc(x.teams), esc(x.venue),
+                        String(x.rosterSize), counted,
+                        String(x.minimum), n(x.late), n(x.excused), n(x.absent), n(x.guests),
+                        joined(x.missingRoles), status,
                     ]
                 })
         }
@@ -115,8 +140,12 @@ struct MarkdownReport {
         s += "### \(esc(text.actions))\n\n" + list(r.actions)
 
         s += "## \(esc(text.sectionForecast))\n\n"
-        s += r.forecast.isEmpty ? esc(text.none) + "\n\n" : table(
-            [text.team, text.deadline, text.warning], r.forecast.map { [esc($0.team), esc($0.deadline), esc($0.message)] })
+        s +=
+            r.forecast.isEmpty
+            ? esc(text.none) + "\n\n"
+            : table(
+                [text.team, text.deadline, text.warning],
+                r.forecast.map { [esc($0.team), esc($0.deadline), esc($0.message)] })
 
         s += "## \(esc(text.sectionSummaries))\n\n"
         let withSummary = r.sessions.filter { $0.summary != nil }
@@ -147,7 +176,8 @@ struct MarkdownReport {
                     row.cells.enumerated().map { i, cell in
                         let v = esc(cell.display)
                         // The member's name and rate are bold when under the threshold: Markdown has no shading.
-                        return row.belowThreshold && (i == 1 || i == m.firstSession + m.sessionCount + 2) && !v.isEmpty
+                        return row.belowThreshold && (i == 1 || i == m.firstSession + m.sessionCount + 2)
+                            && !v.isEmpty
                             ? "**\(v)** ✗" : v
                     }
                 }, numericFrom: m.firstSession + m.sessionCount)

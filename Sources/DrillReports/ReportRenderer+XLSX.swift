@@ -78,7 +78,9 @@ struct XLSXSheets {
         self.workbook = workbook
         r = report
         text = ReportText(report.language)
-        func format(bold: Bool = false, background: lxw_color_t? = nil, numberFormat: String? = nil, wrap: Bool = true)
+        func format(
+            bold: Bool = false, background: lxw_color_t? = nil, numberFormat: String? = nil, wrap: Bool = true
+        )
             -> UnsafeMutablePointer<lxw_format>
         {
             let f = workbook_add_format(workbook)!
@@ -92,7 +94,8 @@ struct XLSXSheets {
             return f
         }
         header = format(bold: true, background: 0xEEF1F5)
-        plain = Style(text: format(), number: format(wrap: false), percent: format(numberFormat: "0.0%", wrap: false))
+        plain = Style(
+            text: format(), number: format(wrap: false), percent: format(numberFormat: "0.0%", wrap: false))
         shaded = Style(
             text: format(background: 0xFBE3E0), number: format(background: 0xFBE3E0, wrap: false),
             percent: format(background: 0xFBE3E0, numberFormat: "0.0%", wrap: false))
@@ -142,12 +145,17 @@ struct XLSXSheets {
         guard let ws = addSheet(r.language.pick("活动出勤", "Session turnout")) else { return }
         writeHeader(
             ws,
-            [text.when, text.session, text.kind, text.teams, text.venue, text.roster, text.counted, text.minimumTurnout,
-             text.late, text.excused, text.absent, text.guests, text.missingRoles, text.status])
+            [
+                text.when, text.session, text.kind, text.teams, text.venue, text.roster, text.counted,
+                text.minimumTurnout,
+                text.late, text.excused, text.absent, text.guests, text.missingRoles, text.status,
+            ])
         for (i, x) in r.sessions.enumerated() {
             let row = lxw_row_t(i + 1)
             let style = x.belowMinimum ? shaded : plain
-            for (c, s) in [x.when, x.name, x.kind, x.teams, x.venue].enumerated() { write(ws, row, lxw_col_t(c), s, style.text) }
+            for (c, s) in [x.when, x.name, x.kind, x.teams, x.venue].enumerated() {
+                write(ws, row, lxw_col_t(c), s, style.text)
+            }
             check(worksheet_write_number(ws, row, 5, Double(x.rosterSize), style.number))
             for (c, n) in [x.counted, x.minimum, x.late, x.excused, x.absent, x.guests].enumerated() {
                 // Counts of a session without attendance are blank, not zero: nothing was recorded yet.
@@ -160,7 +168,8 @@ struct XLSXSheets {
             write(ws, row, 12, x.missingRoles.joined(separator: text.listSeparator), style.text)
             let status =
                 !x.held
-                ? text.notHeld : (x.belowMinimum ? text.belowMinimum : text.turnoutOK) + (x.finalized ? "" : text.notFinal)
+                ? text.notHeld
+                : (x.belowMinimum ? text.belowMinimum : text.turnoutOK) + (x.finalized ? "" : text.notFinal)
             write(ws, row, 13, status, style.text)
         }
         check(worksheet_set_column(ws, 0, 0, 20, nil))
@@ -175,7 +184,8 @@ struct XLSXSheets {
     mutating func teamsSheet() {
         guard let ws = addSheet(r.language.pick("队伍", "Teams")) else { return }
         writeHeader(
-            ws, [text.team, text.level, text.size, text.minimumSize, text.roles, text.missingRoles, text.result])
+            ws,
+            [text.team, text.level, text.size, text.minimumSize, text.roles, text.missingRoles, text.result])
         for (i, t) in r.teams.enumerated() {
             let row = lxw_row_t(i + 1)
             let ok = t.meetsMinimum && t.missingRoles.isEmpty

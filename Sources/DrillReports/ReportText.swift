@@ -11,8 +11,9 @@ struct ReportText {
     // MARK: Title block
 
     func title(_ r: AnnualReport) -> String {
-        t("\(r.townName)\(r.year)年度应急培训演练工作情况报告",
-          "Annual report on emergency training and drills: \(r.townName), \(r.year)")
+        t(
+            "\(r.townName)\(r.year)年度应急培训演练工作情况报告",
+            "Annual report on emergency training and drills: \(r.townName), \(r.year)")
     }
     func recipient(_ r: AnnualReport) -> String {
         t("报送：\(r.county)应急管理局", "To: \(r.county) Emergency Management Bureau")
@@ -32,8 +33,10 @@ struct ReportText {
     var sectionMatrix: String { t("八、人员出勤情况", "8. Attendance by member") }
 
     var sections: [String] {
-        [sectionTeams, sectionRules, sectionKinds, sectionSessions, sectionShortfalls, sectionForecast,
-         sectionSummaries, sectionMatrix]
+        [
+            sectionTeams, sectionRules, sectionKinds, sectionSessions, sectionShortfalls, sectionForecast,
+            sectionSummaries, sectionMatrix,
+        ]
     }
 
     // MARK: Column labels
@@ -107,14 +110,19 @@ struct ReportText {
     var open: String { t("✗ 未完成", "✗ open") }
 
     func thresholdNote(_ threshold: Double) -> String {
-        t("出勤率低于\(percent(threshold, decimals: 0))的人员以底色和 ✗ 标出；请假不计入应到。",
-          "Members with a rate under \(percent(threshold, decimals: 0)) are shaded and marked ✗; excused sessions are not held against a member.")
+        t(
+            "出勤率低于\(percent(threshold, decimals: 0))的人员以底色和 ✗ 标出；请假不计入应到。",
+            "Members with a rate under \(percent(threshold, decimals: 0)) are shaded and marked ✗; excused sessions are not held against a member."
+        )
     }
     var sessionsNote: String {
-        t("实到 = 到场 + 迟到（列席人员不计）；低于最低到场人数的活动以底色和 ✗ 标出。",
-          "Counted = present + late (guests excluded); sessions below the minimum are shaded and marked ✗.")
+        t(
+            "实到 = 到场 + 迟到（列席人员不计）；低于最低到场人数的活动以底色和 ✗ 标出。",
+            "Counted = present + late (guests excluded); sessions below the minimum are shaded and marked ✗.")
     }
-    func chartTitle() -> String { t("各队伍平均实到人数与最低到场人数", "Average counted turnout per team against the minimum") }
+    func chartTitle() -> String {
+        t("各队伍平均实到人数与最低到场人数", "Average counted turnout per team against the minimum")
+    }
     var chartBar: String { t("平均实到人数", "average counted") }
     var chartMinimum: String { t("最低到场人数", "minimum") }
     var chartNoSessions: String { t("无已开展活动", "no session held") }
@@ -137,12 +145,14 @@ struct ReportText {
     // MARK: Errors
 
     func cannotCreate(_ path: String, _ why: String) -> String {
-        t("无法创建电子表格 \(path)：\(why)。请检查目录是否存在、是否有写入权限。",
-          "Could not create the spreadsheet \(path): \(why). Check that the folder exists and is writable.")
+        t(
+            "无法创建电子表格 \(path)：\(why)。请检查目录是否存在、是否有写入权限。",
+            "Could not create the spreadsheet \(path): \(why). Check that the folder exists and is writable.")
     }
     func cannotWrite(_ path: String, _ why: String) -> String {
-        t("写入电子表格 \(path) 失败：\(why)。原文件未改动。",
-          "Writing the spreadsheet \(path) failed: \(why). Any existing file was left unchanged.")
+        t(
+            "写入电子表格 \(path) 失败：\(why)。原文件未改动。",
+            "Writing the spreadsheet \(path) failed: \(why). Any existing file was left unchanged.")
     }
 }
 

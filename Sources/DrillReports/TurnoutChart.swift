@@ -20,7 +20,9 @@ struct TurnoutChart {
     init(_ r: AnnualReport) {
         text = ReportText(r.language)
         bars = r.teams.map { team in
-            let held = r.sessions.filter { $0.held && TurnoutChart.names($0.teams).contains { $0 == team.name || $0 == team.id } }
+            let held = r.sessions.filter {
+                $0.held && TurnoutChart.names($0.teams).contains { $0 == team.name || $0 == team.id }
+            }
             guard !held.isEmpty else { return Bar(team: team.name, average: nil, minimum: nil, sessions: 0) }
             let n = Double(held.count)
             return Bar(
@@ -117,10 +119,12 @@ struct TurnoutChart {
 
                     """
             } else {
-                s += "<text x=\"\(decimal(x0))\" dx=\"6\" y=\"\(mid)\" class=\"value muted\">\(esc(text.chartNoSessions))</text>\n"
+                s +=
+                    "<text x=\"\(decimal(x0))\" dx=\"6\" y=\"\(mid)\" class=\"value muted\">\(esc(text.chartNoSessions))</text>\n"
             }
         }
-        s += "<line x1=\"\(decimal(x0))\" y1=\"\(decimal(top - 4))\" x2=\"\(decimal(x0))\" y2=\"\(decimal(bottom))\" stroke=\"#555\"/>\n"
+        s +=
+            "<line x1=\"\(decimal(x0))\" y1=\"\(decimal(top - 4))\" x2=\"\(decimal(x0))\" y2=\"\(decimal(bottom))\" stroke=\"#555\"/>\n"
         s += "</svg>"
         return s
     }

@@ -20,11 +20,15 @@ enum Fixture {
             teams: [
                 .init(
                     id: "town", name: "青山镇综合性应急救援队", level: "镇级", members: 32, minimum: 30,
-                    roles: [.init(role: "医务", have: 2, required: 1), .init(role: "民兵", have: 8, required: 4)],
+                    roles: [
+                        .init(role: "医务", have: 2, required: 1), .init(role: "民兵", have: 8, required: 4),
+                    ],
                     missingRoles: [], meetsMinimum: true),
                 .init(
                     id: "v-longtan", name: "龙潭村应急救援队", level: "村级", members: 8, minimum: 10,
-                    roles: [.init(role: "卫生室", have: 0, required: 1), .init(role: "基干民兵", have: 3, required: 2)],
+                    roles: [
+                        .init(role: "卫生室", have: 0, required: 1), .init(role: "基干民兵", have: 3, required: 2),
+                    ],
                     missingRoles: ["卫生室"], meetsMinimum: false),
             ],
             rules: [
@@ -43,12 +47,14 @@ enum Fixture {
                     excused: 1, absent: 3, guests: 1, missingRoles: [], held: true, finalized: true,
                     belowMinimum: false, summary: nil),
                 .init(
-                    uid: "s2", when: "2027-04-20 19:00-21:00", date: "2027-04-20", name: "山洪转移演练", kind: "实战演练",
+                    uid: "s2", when: "2027-04-20 19:00-21:00", date: "2027-04-20", name: "山洪转移演练",
+                    kind: "实战演练",
                     teams: "龙潭村应急救援队", venue: "龙潭村村委会", rosterSize: 8, counted: 5, minimum: 6, late: 1,
                     excused: 1, absent: 2, guests: 0, missingRoles: ["卫生室"], held: true, finalized: true,
                     belowMinimum: true, summary: summary),
                 .init(
-                    uid: "s3", when: "2028-01-15 09:00-11:00", date: "2028-01-15", name: "森林防火桌面推演", kind: "桌面演练",
+                    uid: "s3", when: "2028-01-15 09:00-11:00", date: "2028-01-15", name: "森林防火桌面推演",
+                    kind: "桌面演练",
                     teams: "青山镇综合性应急救援队、龙潭村应急救援队", venue: "镇会议室", rosterSize: 40, counted: 0,
                     minimum: 24, late: 0, excused: 0, absent: 0, guests: 0, missingRoles: [], held: false,
                     finalized: false, belowMinimum: false, summary: nil),

@@ -13,7 +13,9 @@ import Testing
         #expect(html.contains("报送：遂川县应急管理局"))
         #expect(html.contains("青山镇应急站"))
         #expect(html.contains("2027-12-31"))
-        for heading in ReportText(.zh).sections { #expect(html.contains("<h2>\(heading)</h2>"), "\(heading)") }
+        for heading in ReportText(.zh).sections {
+            #expect(html.contains("<h2>\(heading)</h2>"), "\(heading)")
+        }
     }
 
     @Test func escapesNamesThatLookLikeMarkup() {
@@ -45,8 +47,10 @@ import Testing
 
     @Test func teamWithoutHeldSessionsStillGetsABar() {
         var r = Fixture.report()
-        r.teams.append(.init(id: "v-x", name: "下村应急救援队", level: "村级", members: 10, minimum: 10, roles: [],
-            missingRoles: [], meetsMinimum: true))
+        r.teams.append(
+            .init(
+                id: "v-x", name: "下村应急救援队", level: "村级", members: 10, minimum: 10, roles: [],
+                missingRoles: [], meetsMinimum: true))
         let svg = TurnoutChart(r).svg()
         #expect(svg.count(of: "class=\"bar\"") == 3)
         #expect(svg.contains("无已开展活动"))
@@ -54,7 +58,8 @@ import Testing
 
     @Test func isPrintableOnA4AndSelfContained() {
         #expect(html.contains("@page { size: A4; margin: 15mm; }"))
-        #expect(html.contains("\"Noto Sans CJK SC\", \"Noto Serif CJK SC\", \"WenQuanYi Micro Hei\", sans-serif"))
+        #expect(
+            html.contains("\"Noto Sans CJK SC\", \"Noto Serif CJK SC\", \"WenQuanYi Micro Hei\", sans-serif"))
         #expect(html.contains("page-break-inside: avoid"))
         #expect(!html.contains("src="))
         #expect(!html.contains("<link"))

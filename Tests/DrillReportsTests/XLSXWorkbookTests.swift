@@ -7,7 +7,8 @@ import Testing
 @Suite struct XLSXWorkbookTests {
     /// A fresh folder per test, so parallel tests never share a file.
     func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("drillreports-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "drillreports-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -65,14 +66,18 @@ import Testing
         let path = dir.appendingPathComponent("en.xlsx").path
         try ReportRenderer.writeXLSX(Fixture.report(.en), to: path)
         let workbook = try entry(path, "xl/workbook.xml")
-        for sheet in ["Attendance matrix", "Session turnout", "Teams"] { #expect(workbook.contains("name=\"\(sheet)\"")) }
+        for sheet in ["Attendance matrix", "Session turnout", "Teams"] {
+            #expect(workbook.contains("name=\"\(sheet)\""))
+        }
     }
 
     @Test func failureNamesThePathAndLeavesNothingBehind() throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("missing/sub/a.xlsx").path
-        let error = #expect(throws: ReportError.self) { try ReportRenderer.writeXLSX(Fixture.report(), to: path) }
+        let error = #expect(throws: ReportError.self) {
+            try ReportRenderer.writeXLSX(Fixture.report(), to: path)
+        }
         #expect(error?.message.contains(path) == true)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
