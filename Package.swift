@@ -61,7 +61,11 @@ let package = Package(
         .testTarget(name: "DrillIOTests", dependencies: ["DrillIO", "DrillCore"]),
         .testTarget(name: "DrillFeedsTests", dependencies: ["DrillFeeds", "DrillCore", "ICal"]),
         .testTarget(name: "DrillStoreTests", dependencies: ["DrillStore", "DrillCore"]),
-        .testTarget(name: "DrillReportsTests", dependencies: ["DrillReports", "DrillCore"]),
+        // CSV.swift reads the exported CSV back: an independent parser checks the quoting.
+        .testTarget(
+            name: "DrillReportsTests",
+            dependencies: ["DrillReports", "DrillCore", .product(name: "CSV", package: "CSV.swift")]
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["drillcal", "ICal"]

@@ -1,0 +1,181 @@
+import DrillCore
+
+/// Every fixed label of the report in one language, so the four renderings say the same thing.
+struct ReportText {
+    let language: Language
+
+    init(_ language: Language) { self.language = language }
+
+    private func t(_ zh: String, _ en: String) -> String { language.pick(zh, en) }
+
+    // MARK: Title block
+
+    func title(_ r: AnnualReport) -> String {
+        t(
+            "\(r.townName)\(r.year)年度应急培训演练工作情况报告",
+            "Annual report on emergency training and drills: \(r.townName), \(r.year)")
+    }
+    func recipient(_ r: AnnualReport) -> String {
+        t("报送：\(r.county)应急管理局", "To: \(r.county) Emergency Management Bureau")
+    }
+    func station(_ r: AnnualReport) -> String { t("编制单位：\(r.station)", "Prepared by: \(r.station)") }
+    func asOf(_ r: AnnualReport) -> String { t("统计截至：\(r.asOf)", "Data as of: \(r.asOf)") }
+
+    // MARK: Section headings
+
+    var sectionTeams: String { t("一、应急队伍建设情况", "1. Emergency teams") }
+    var sectionRules: String { t("二、预案与演练规则执行情况", "2. Plans and drill rules") }
+    var sectionKinds: String { t("三、培训演练开展情况", "3. Sessions held by kind") }
+    var sectionSessions: String { t("四、各次活动出勤情况", "4. Turnout at each session") }
+    var sectionShortfalls: String { t("五、存在问题及整改措施", "5. Shortfalls and actions") }
+    var sectionForecast: String { t("六、下阶段预警", "6. Forecast for the rest of the period") }
+    var sectionSummaries: String { t("七、演练总结", "7. Drill summary records") }
+    var sectionMatrix: String { t("八、人员出勤情况", "8. Attendance by member") }
+
+    var sections: [String] {
+        [
+            sectionTeams, sectionRules, sectionKinds, sectionSessions, sectionShortfalls, sectionForecast,
+            sectionSummaries, sectionMatrix,
+        ]
+    }
+
+    // MARK: Column labels
+
+    var team: String { t("队伍", "Team") }
+    var teams: String { t("队伍", "Teams") }
+    var level: String { t("级别", "Level") }
+    var size: String { t("人数", "Members") }
+    var minimumSize: String { t("最低人数", "Minimum") }
+    var roles: String { t("角色配备（现有/应有）", "Roles (have/required)") }
+    var missingRoles: String { t("缺少角色", "Missing roles") }
+    var result: String { t("是否达标", "Meets") }
+    var rule: String { t("规则", "Rule") }
+    var kind: String { t("类型", "Kind") }
+    var frequency: String { t("频次", "Frequency") }
+    var required: String { t("应开展", "Required") }
+    var held: String { t("已开展", "Held") }
+    var planned: String { t("计划", "Planned") }
+    var when: String { t("时间", "When") }
+    var session: String { t("活动", "Session") }
+    var venue: String { t("地点", "Venue") }
+    var roster: String { t("应到", "Roster") }
+    var counted: String { t("实到", "Counted") }
+    var minimumTurnout: String { t("最低到场", "Minimum") }
+    var late: String { t("迟到", "Late") }
+    var excused: String { t("请假", "Excused") }
+    var absent: String { t("缺勤", "Absent") }
+    var guests: String { t("列席", "Guests") }
+    var status: String { t("情况", "Status") }
+    var deadline: String { t("期限", "Deadline") }
+    var warning: String { t("预警", "Warning") }
+    var shortfalls: String { t("存在问题", "Shortfalls") }
+    var actions: String { t("整改措施", "Actions") }
+    var none: String { t("无", "None") }
+    var noSummaries: String { t("本期无演练总结记录。", "No drill summary recorded in this period.") }
+    var noSessions: String { t("本期无活动。", "No sessions in this period.") }
+    var noMembers: String { t("无人员出勤记录。", "No attendance recorded.") }
+
+    // Attendance matrix (CSV, XLSX, report section 8)
+    var memberID: String { t("编号", "ID") }
+    var memberName: String { t("姓名", "Name") }
+    var expected: String { t("应到", "Expected") }
+    var attended: String { t("实到", "Attended") }
+    var rate: String { t("出勤率", "Rate") }
+    var belowThreshold: String { t("低于阈值", "Below threshold") }
+    var yes: String { t("是", "yes") }
+
+    // Drill summary (演练总结)
+    var summaryFields: [(label: String, value: KeyPath<DrillSummary, String>)] {
+        [
+            (t("演练目的", "Purpose"), \.purpose),
+            (t("时间地点", "Time and place"), \.timeAndPlace),
+            (t("参演单位和人员", "Units and participants"), \.units),
+            (t("情景设置", "Scenario"), \.scenario),
+            (t("发现的问题", "Problems found"), \.problems),
+            (t("原因分析", "Causes"), \.causes),
+            (t("经验教训", "Lessons"), \.lessons),
+            (t("改进措施", "Improvements"), \.improvements),
+        ]
+    }
+
+    // MARK: Markers and sentences
+
+    var ok: String { t("✓ 达标", "✓ meets") }
+    var notOK: String { t("✗ 未达标", "✗ short") }
+    var belowMinimum: String { t("✗ 低于最低到场", "✗ below minimum") }
+    var turnoutOK: String { t("✓ 达到最低到场", "✓ minimum met") }
+    var notHeld: String { t("未记录出勤", "no attendance recorded") }
+    var notFinal: String { t("（未定稿）", " (not final)") }
+    var done: String { t("✓ 已完成", "✓ done") }
+    var open: String { t("✗ 未完成", "✗ open") }
+
+    func thresholdNote(_ threshold: Double) -> String {
+        t(
+            "出勤率低于\(percent(threshold, decimals: 0))的人员以底色和 ✗ 标出；请假不计入应到。",
+            "Members with a rate under \(percent(threshold, decimals: 0)) are shaded and marked ✗; excused sessions are not held against a member."
+        )
+    }
+    var sessionsNote: String {
+        t(
+            "实到 = 到场 + 迟到（列席人员不计）；低于最低到场人数的活动以底色和 ✗ 标出。",
+            "Counted = present + late (guests excluded); sessions below the minimum are shaded and marked ✗.")
+    }
+    func chartTitle() -> String {
+        t("各队伍平均实到人数与最低到场人数", "Average counted turnout per team against the minimum")
+    }
+    var chartBar: String { t("平均实到人数", "average counted") }
+    var chartMinimum: String { t("最低到场人数", "minimum") }
+    var chartNoSessions: String { t("无已开展活动", "no session held") }
+    func matrixPart(_ from: Int, _ to: Int, _ total: Int) -> String {
+        t("第\(from)–\(to)次活动（共\(total)次）", "Sessions \(from)–\(to) of \(total)")
+    }
+
+    /// A status key from `MemberLine.cells` as its label; an unknown key is shown as given.
+    func cell(_ key: String) -> String {
+        AttendanceStatus(rawValue: key).map { $0.label(language) } ?? key
+    }
+
+    /// The role counts of a team, `医务 2/1、民兵 3/2` (required omitted when 0).
+    func roleList(_ roles: [AnnualReport.RoleCount]) -> [String] {
+        roles.map { $0.required > 0 ? "\($0.role) \($0.have)/\($0.required)" : "\($0.role) \($0.have)" }
+    }
+
+    var listSeparator: String { t("、", ", ") }
+
+    // MARK: Errors
+
+    func cannotCreate(_ path: String, _ why: String) -> String {
+        t(
+            "无法创建电子表格 \(path)：\(why)。请检查目录是否存在、是否有写入权限。",
+            "Could not create the spreadsheet \(path): \(why). Check that the folder exists and is writable.")
+    }
+    func cannotWrite(_ path: String, _ why: String) -> String {
+        t(
+            "写入电子表格 \(path) 失败：\(why)。原文件未改动。",
+            "Writing the spreadsheet \(path) failed: \(why). Any existing file was left unchanged.")
+    }
+}
+
+/// `0.6667` → `66.7%`; a rate that is not a number shows as empty.
+func percent(_ rate: Double, decimals: Int = 1) -> String {
+    guard rate.isFinite else { return "" }
+    return decimal(rate * 100, decimals: decimals) + "%"
+}
+
+/// A number with at most `decimals` decimals, trailing zeros dropped: `12.50` → `12.5`, `10.0` → `10`.
+func decimal(_ value: Double, decimals: Int = 1) -> String {
+    guard value.isFinite else { return "" }
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let scaled = (value * scale).rounded()
+    let whole = Int(scaled / scale)
+    let frac = Int(abs(scaled.truncatingRemainder(dividingBy: scale)))
+    var out = (scaled < 0 && whole == 0 ? "-" : "") + String(whole)
+    if decimals > 0 && frac != 0 {
+        var digits = String(frac)
+        while digits.count < decimals { digits = "0" + digits }
+        while digits.hasSuffix("0") { digits.removeLast() }
+        out += "." + digits
+    }
+    return out
+}
