@@ -1,5 +1,5 @@
 /// A roster.csv column, known by its English key (any case) or its Chinese header.
-enum RosterColumn: String, CaseIterable {
+enum RosterColumn: String, CSVColumn {
     case id, name, phone, teams, roles, village, grid, unavailable
 
     /// The Chinese header (编号, 姓名, …).
@@ -16,18 +16,8 @@ enum RosterColumn: String, CaseIterable {
         }
     }
 
+    var key: String { rawValue }
+
     /// Columns a roster must have.
     var isRequired: Bool { [.id, .name, .teams, .roles].contains(self) }
-
-    /// Reads a header cell.
-    init?(header: String) {
-        let h = header.trimmedSpace
-        if let c = RosterColumn(rawValue: h.lowercased()) {
-            self = c
-        } else if let c = RosterColumn.allCases.first(where: { $0.chinese == h }) {
-            self = c
-        } else {
-            return nil
-        }
-    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import DrillCore
 import DrillFeeds
 import DrillIO
+import DrillStore
 import Foundation
 
 extension Drillcal {
@@ -57,6 +58,18 @@ extension Drillcal {
                     feeds = set
                 } catch {
                     Console.error(lang.pick("无法写入日历：\(error)", "cannot write the feeds: \(error)"))
+                    throw ExitCode(3)
+                }
+                // Publish the schedule (with each session's roster as of today) for attendance.
+                let store = try town.openStore(create: true)!
+                do {
+                    let sequences = feeds!.manifest.events.mapValues(\.sequence)
+                    try await store.publish(
+                        sessions: schedule.sessions.map { $0.record(sequence: sequences[$0.uid] ?? 0) },
+                        rosters: Dictionary(
+                            uniqueKeysWithValues: schedule.sessions.map { ($0.uid, $0.rosterEntries(input.roster)) }))
+                } catch {
+                    Console.error("\(town.databasePath): " + error.message(lang))
                     throw ExitCode(3)
                 }
             }

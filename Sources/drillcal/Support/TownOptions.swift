@@ -2,6 +2,7 @@ import ArgumentParser
 import DrillCore
 import DrillFeeds
 import DrillIO
+import DrillStore
 import Foundation
 
 /// Options every command that reads a town folder shares.
@@ -14,6 +15,52 @@ struct TownOptions: ParsableArguments {
 
     @Option(help: "名册编码 / roster encoding: auto, utf8 or gb18030")
     var encoding: RosterEncoding = .auto
+
+    @Option(help: "出勤数据库，默认 DIR/drillcal.sqlite / attendance database (SQLite)")
+    var database: String?
+
+    /// The database path.
+    var databasePath: String { database ?? (directory as NSString).appendingPathComponent("drillcal.sqlite") }
+
+    /// Opens the store, or exits 2 (missing and `create` false) or 3 (cannot open).
+    func openStore(create: Bool) throws -> SQLiteStore? {
+        if !create && !FileManager.default.fileExists(atPath: databasePath) { return nil }
+        let delay = UInt32(ProcessInfo.processInfo.environment["DRILLCAL_TEST_MARK_DELAY_US"] ?? "") ?? 0
+        do {
+            return try SQLiteStore(path: databasePath, markDelayMicroseconds: delay)
+        } catch {
+            Console.error("\(databasePath): " + error.message(lang))
+            throw ExitCode(3)
+        }
+    }
+
+    /// Opens the store that `build` created, or exits 2 saying to run `build` first.
+    func requireStore() throws -> SQLiteStore {
+        guard let store = try openStore(create: false) else {
+            Console.error(lang.pick(
+                "\(databasePath) 不存在：请先运行 drillcal build \(directory) 发布排期",
+                "\(databasePath) does not exist: run drillcal build \(directory) first to publish the schedule"))
+            throw ExitCode(2)
+        }
+        return store
+    }
+
+    /// Reads everything the store holds, or exits 3.
+    func attendanceData(_ store: some AttendanceStore) async throws -> AttendanceData {
+        do {
+            let sessions = try await store.sessions()
+            var rosters: [String: [RosterEntry]] = [:]
+            var summaries: [String: DrillSummary] = [:]
+            for s in sessions {
+                rosters[s.uid] = try await store.roster(of: s.uid)
+                if let summary = try await store.summary(for: s.uid) { summaries[s.uid] = summary }
+            }
+            return AttendanceData(sessions: sessions, rosters: rosters, marks: try await store.allMarks(), summaries: summaries)
+        } catch {
+            Console.error(error.message(lang))
+            throw ExitCode(3)
+        }
+    }
 
     /// Reads the town or exits 2 with the loader's message (file, line, field, expected, found).
     func load() throws -> TownInput {
@@ -40,6 +87,22 @@ struct TownOptions: ParsableArguments {
 
 extension Language: ExpressibleByArgument {}
 extension RosterEncoding: ExpressibleByArgument {}
+
+/// Today in the plan's time zone, or the day given with --as-of.
+func today(_ asOf: String?, timeZone: String, lang: Language) throws -> CivilDate {
+    if let asOf {
+        guard let d = CivilDate(iso: asOf) else {
+            Console.error(lang.pick("--as-of：应为日期如 2027-07-01，实际为 “\(asOf)”",
+                "--as-of: expected a date such as 2027-07-01, found \"\(asOf)\""))
+            throw ExitCode(2)
+        }
+        return d
+    }
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(secondsFromGMT: 8 * 3600)!
+    let c = calendar.dateComponents([.year, .month, .day], from: Date())
+    return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
+}
 
 /// Writing to the terminal.
 enum Console {

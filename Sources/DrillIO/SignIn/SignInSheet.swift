@@ -1,0 +1,78 @@
+import DrillCore
+
+/// A sign-in sheet column (签到表): `uid,member,name,status,reason` or `活动,编号,姓名,出勤,原因`.
+enum SignInColumn: String, CSVColumn {
+    case uid, member, name, status, reason
+
+    var key: String { rawValue }
+
+    var chinese: String {
+        switch self {
+        case .uid: "活动"
+        case .member: "编号"
+        case .name: "姓名"
+        case .status: "出勤"
+        case .reason: "原因"
+        }
+    }
+
+    var isRequired: Bool { self == .uid || self == .status }
+}
+
+/// One row of a sign-in sheet.
+public struct SignInRow: Hashable, Sendable {
+    /// Physical line in the file.
+    public var line: Int
+    /// Session UID.
+    public var uid: String
+    /// Member id, or nil for a guest (a person not on the team, given by name).
+    public var memberID: String?
+    /// Name as written (checked against the roster when a member id is given).
+    public var name: String
+    /// Status.
+    public var status: AttendanceStatus
+    /// Reason (required for excused).
+    public var reason: String?
+}
+
+/// Reads a sign-in sheet exported from a spreadsheet (UTF-8, UTF-8 with BOM, GB18030).
+public enum SignInSheet {
+    /// Reads and checks a sheet's form; references (sessions, members) are checked by the caller against the store.
+    /// - Throws: `InputError` naming the line and column of the first problem.
+    public static func load(file: String, encoding: RosterEncoding) throws(InputError) -> [SignInRow] {
+        try parse(text: TextDecoder.decode(FileBytes.read(file), encoding: encoding, file: file), file: file)
+    }
+
+    /// Checks a sheet given as text.
+    public static func parse(text: String, file: String) throws(InputError) -> [SignInRow] {
+        let table = try CSVTable<SignInColumn>(text: text, file: file)
+        var out: [SignInRow] = []
+        for row in table.rows {
+            let uid = row.value(.uid)
+            guard !uid.isEmpty else {
+                throw row.error(.uid, LocalizedText(zh: "活动 UID", en: "a session UID"), found: "")
+            }
+            let member = row.value(.member)
+            let name = row.value(.name)
+            guard !member.isEmpty || !name.isEmpty else {
+                throw row.error(
+                    .member, LocalizedText(zh: "队员编号（来宾可只填姓名）", en: "a member id (or a guest's name)"), found: "")
+            }
+            guard let status = AttendanceStatus(key: row.value(.status)) else {
+                throw row.error(
+                    .status,
+                    LocalizedText(zh: "到场、迟到、请假或缺勤（present/late/excused/absent）", en: "present, late, excused or absent (到场/迟到/请假/缺勤)"),
+                    found: row.value(.status))
+            }
+            let reason = row.value(.reason)
+            if status == .excused && reason.isEmpty {
+                throw row.error(.reason, LocalizedText(zh: "请假原因", en: "a reason for the excused absence"), found: "")
+            }
+            out.append(
+                SignInRow(
+                    line: row.line, uid: uid, memberID: member.isEmpty ? nil : member, name: name, status: status,
+                    reason: reason.isEmpty ? nil : reason))
+        }
+        return out
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import DrillCore
+import DrillFeeds
+import DrillIO
+import DrillStore
+import Foundation
+
+extension TownOptions {
+    /// Loads the town, its plan's demands and the attendance data (the store's when `build` has
+    /// published, else the freshly computed schedule), and makes a compliance check as of `asOf`.
+    func compliance(asOf: String?, threshold: Double) async throws -> (TownInput, Compliance) {
+        let input = try load()
+        let scheduler = Scheduler(
+            plan: input.plan, roster: input.roster, holidays: input.holidays, recurrence: LibicalRecurrence())
+        let demands: [Demand]
+        do {
+            demands = try scheduler.demands()
+        } catch {
+            Console.error("\(input.planFile): " + error.message.text(lang))
+            throw ExitCode(2)
+        }
+        let data: AttendanceData
+        if let store = try openStore(create: false) {
+            data = try await attendanceData(store)
+        } else {
+            data = AttendanceData.unpublished(try schedule(input), plan: input.plan, roster: input.roster)
+        }
+        let day = try today(asOf, timeZone: input.plan.timeZone, lang: lang)
+        return (input, Compliance(plan: input.plan, roster: input.roster, demands: demands, data: data, asOf: day, threshold: threshold))
+    }
+}
