@@ -68,7 +68,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["drillcal", "ICal"]
+            dependencies: ["drillcal", "ICal", "DrillStore", "DrillCore"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -296,6 +296,7 @@ public struct Compliance: Sendable {
         var out: [(CivilDate, ForecastItem)] = []
         var previous = asOf
         let progress = ruleProgress()
+        var reported = Set<String>()  // a rule already short at an earlier deadline is said once
         for deadline in deadlines {
             for s in liveSessions where s.kind != .deadline && !isHeld(s) && s.slot.date > previous && s.slot.date <= deadline {
                 for teamID in s.teamIDs {
@@ -321,7 +322,7 @@ public struct Compliance: Sendable {
                     $0.ruleID == p.rule && ($0.teamIDs.contains(p.team) || (p.team == "station" && $0.teamIDs.isEmpty))
                         && $0.slot.date <= deadline && (isHeld($0) || $0.slot.date > asOf || $0.kind == .deadline)
                 }.count
-                if possible < required {
+                if possible < required, reported.insert("\(p.rule)|\(p.team)").inserted {
                     out.append((deadline, .ruleShort(rule: p.rule, team: p.team, deadline: deadline, required: required, possible: possible)))
                 }
             }
