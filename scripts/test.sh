@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test command: unit, integration and end-to-end tests (swift test), then the example's feeds
-# read by independent consumers (scripts/verify-feeds.sh: Python icalendar, vdirsyncer + khal over HTTP).
+# The test command: unit, integration and end-to-end tests (swift test), then the example's feeds and
+# workbook read by independent consumers (scripts/verify-consumers.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -9,5 +9,5 @@ swift test --skip-build 2>&1 | tee /tmp/drillcal-swift-test.log | grep -vE '^(â—
 status=${PIPESTATUS[0]}
 [ "$status" -eq 0 ] || { echo "swift test failed ($status)"; exit "$status"; }
 if [ "${DRILLCAL_SKIP_CONSUMERS:-0}" != 1 ]; then
-  bash scripts/verify-feeds.sh
+  bash scripts/verify-consumers.sh
 fi

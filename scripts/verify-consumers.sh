@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Reads the example town's feeds with consumers that share no code with drillcal:
+# Reads the example town's output with consumers that share no code with drillcal:
 #   1. Python `icalendar` and 2. Python `ical` (PyPI), parsing every feed file;
-#   3. vdirsyncer + khal (Debian), subscribing to team and town feeds over http://127.0.0.1.
-# Builds the example into a temporary copy first, so the committed feeds are not touched.
+#   3. vdirsyncer + khal (Debian), subscribing to team and town feeds over http://127.0.0.1;
+#   4. openpyxl (PyPI), opening the attendance workbook after a recorded 9-of-10 drill.
+# Works on a temporary copy of calendars/, so the committed feeds are not touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh vdirsyncer khal python3-venv
@@ -18,8 +19,15 @@ feeds="$work/calendars/qingshan/feeds"
 
 venv="${DRILLCAL_VENV:-$HOME/.cache/drillcal-venv}"
 [ -x "$venv/bin/python" ] || /usr/bin/python3 -m venv "$venv"
-"$venv/bin/python" -c 'import icalendar, ical' 2>/dev/null || "$venv/bin/pip" install -q icalendar ical
+"$venv/bin/python" -c 'import icalendar, ical, openpyxl' 2>/dev/null || "$venv/bin/pip" install -q icalendar ical openpyxl
 "$venv/bin/python" scripts/verify_feeds.py "$feeds"
+
+# openpyxl: the attendance workbook after Xiaping's flood drill with 9 of its 10 present.
+town="$work/calendars/qingshan"
+drill="qingshan-2027-flood-evacuation-v-xiaping-01@drillcal"
+"$bin" attend "$town" "$drill" --present m048,m049,m050,m051,m052,m053,m054,m055,m056 --by verify >/dev/null
+"$bin" report "$town" --year 2027 --format xlsx --out "$work/report.xlsx" --as-of 2027-04-01 >/dev/null
+"$venv/bin/python" scripts/verify_report.py "$work/report.xlsx"
 
 # vdirsyncer + khal: subscribe over HTTP like a desktop client.
 port=$(( 20000 + RANDOM % 20000 ))
@@ -54,7 +62,7 @@ path = "$work/vdir/town"
 fileext = ".ics"
 CONF
 vdirsyncer -c "$work/vdirsyncer.conf" discover >/dev/null 2>&1 || true
-vdirsyncer -c "$work/vdirsyncer.conf" sync >/dev/null
+vdirsyncer -c "$work/vdirsyncer.conf" sync >/dev/null 2>&1
 cat > "$work/khal.conf" <<CONF
 [calendars]
 [[team]]
@@ -75,7 +83,7 @@ expected_town=$(grep -c '^BEGIN:VEVENT' "$feeds/town.ics")
 got_team=$(ls "$work/vdir/team" | wc -l)
 got_town=$(ls "$work/vdir/town" | wc -l)
 listed=$(khal -c "$work/khal.conf" list -a team 2027-01-01 366d --format '{start-date} {title}' 2>/dev/null | grep -c '上村应急救援队' || true)
-passed=2; failed=0
+passed=3; failed=0
 if [ "$got_team" -eq "$expected_team" ] && [ "$got_town" -eq "$expected_town" ] && [ "$listed" -ge "$expected_team" ]; then
   echo "vdirsyncer+khal: ok (team-v-shangcun: $got_team of $expected_team events synced, khal lists $listed; town: $got_town of $expected_town)"
   passed=$((passed + 1))
