@@ -176,8 +176,13 @@ public struct FeedBuilder: Sendable {
         return FeedSet(files: files, manifest: manifest, renderedEvents: rendered)
     }
 
-    /// X-WR-CALNAME of a feed.
+    /// X-WR-CALNAME of a feed, on one line: it is an X-property, which libical writes verbatim, and
+    /// a member's name may hold a line break (roster cells can).
     func calendarName(_ file: String) -> String {
+        String(rawCalendarName(file).map { $0.isNewline || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true ? " " : $0 })
+    }
+
+    func rawCalendarName(_ file: String) -> String {
         let town = language == .en ? (plan.town.nameEnglish ?? plan.town.name) : plan.town.name
         let base = String(file.dropLast(4))
         let l = language
