@@ -306,7 +306,8 @@ public struct Compliance: Sendable {
                         m.absence(on: s.slot.date).map { AwayMember(member: m.id, until: $0.range.to) }
                     }
                     let expected = members.count - away.count
-                    if expected < team.minimumMembers {
+                    // A roster already below its minimum is a roster finding; here only absences count.
+                    if !away.isEmpty, expected < min(team.minimumMembers, members.count) {
                         out.append((deadline, .turnout(
                             session: s.uid, team: teamID, date: s.slot.date, expected: expected,
                             minimum: team.minimumMembers, away: away)))

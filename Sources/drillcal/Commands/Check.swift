@@ -78,10 +78,12 @@ extension Drillcal {
                 for f in action { print("  ✗ " + describe.compliance(f, sessionName: sessionName)) }
                 for f in info { print("  · " + describe.compliance(f, sessionName: sessionName)) }
                 if action.isEmpty { print(l.pick("所有队伍均达到要求。", "Every team meets its requirements.")) }
-                print(l.pick("规则执行情况（应开展/已开展，全年计划）：", "Rules (required by now / held, year planned):"))
+                print(l.pick("规则执行情况：", "Rules:"))
                 for p in progress where p.requiredInYear > 0 {
                     let team = p.team == "station" ? input.plan.town.station : (input.plan.team(p.team)?.displayName(l) ?? p.team)
-                    print("  \(names[p.rule] ?? p.rule) · \(team): \(p.requiredByNow)/\(p.held)，\(p.planned)/\(p.requiredInYear)")
+                    print("  \(names[p.rule] ?? p.rule) · \(team)：" + l.pick(
+                        "截至今日应开展 \(p.requiredByNow) 次，已开展 \(p.held) 次（全年应开展 \(p.requiredInYear) 次，已排 \(p.planned) 次）",
+                        "\(p.requiredByNow) required by now, \(p.held) held (\(p.requiredInYear) in the year, \(p.planned) scheduled)"))
                 }
             }
             if failing { throw ExitCode(1) }
