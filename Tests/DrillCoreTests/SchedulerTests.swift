@@ -162,6 +162,40 @@ import Testing
         #expect(c == [SupervisorConflict(supervisor: "liu", reason: .busy(session: "qingshan-2027-a-v-shangcun-01@drillcal", travelMinutes: 30))])
     }
 
+    @Test func supervisorLimitsAndAbsence() throws {
+        // One supervisor, at most 1 session a day and 2 a week, away on 2027-03-08.
+        let sup = Supervisor(id: "liu", name: "刘建国", maxPerDay: 1, maxPerWeek: 2,
+            absences: [Absence(range: DateRange(from: date("2027-03-08"), to: date("2027-03-08")))])
+        let rules = ["a", "b", "c"].map { id in
+            training(id, teams: [.team(id == "a" ? "town" : id == "b" ? "v-shangcun" : "v-xiaping")],
+                window: ("2027-03-08", "2027-03-14"), supervisor: .any)
+        }
+        let (plan, roster) = smallTown(rules: rules, supervisors: [sup])
+        let s = try scheduler(plan, roster).schedule(recordRejections: true)
+        // Week of 8-14 March: two sessions on two different days, not on the 8th; the third cannot go.
+        #expect(s.sessions.count == 2)
+        #expect(Set(s.sessions.map(\.slot.date)).count == 2)
+        #expect(!s.sessions.contains { $0.slot.date == date("2027-03-08") })
+        #expect(s.unmet.count == 1)
+        guard case .supervisorsUnavailable(let c)? = s.unmet[0].example else { Issue.record("\(s.unmet)"); return }
+        #expect(c.count == 1 && c[0].supervisor == "liu")
+        let reasons = Set(s.rejections.values.flatMap { $0 }.compactMap { r -> String? in
+            guard case .supervisorsUnavailable(let c) = r.constraint else { return nil }
+            switch c.first?.reason {
+            case .away?: return "away"
+            case .dayLimit?: return "day"
+            default: return nil
+            }
+        })
+        #expect(reasons.contains("day"))
+
+        // A session that can only be on the 8th: the supervisor is away.
+        let only8th = training("d", teams: [.team("town")], window: ("2027-03-08", "2027-03-08"), supervisor: .specific("liu"))
+        let (plan2, _) = smallTown(rules: [only8th], supervisors: [sup])
+        let away = try scheduler(plan2, roster).schedule()
+        #expect(away.unmet.first?.example == .supervisorsUnavailable([SupervisorConflict(supervisor: "liu", reason: .away)]))
+    }
+
     @Test func minimumGapBetweenOneTeamsSessions() throws {
         var (plan, roster) = smallTown(rules: [
             training("a", teams: [.team("town")], window: ("2027-03-10", "2027-03-10")),
