@@ -111,7 +111,7 @@ public enum PlanLoader {
             station: try m.required("station", LocalizedText(zh: "应急站名称", en: "the station's name")).string(),
             stationEmail: try m["station_email"].map { (e) throws(InputError) in
                 let s = try e.string()
-                guard s.contains("@"), !s.contains(where: \.isWhitespace) else {
+                guard s.contains("@"), !s.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
                     throw e.error(LocalizedText(zh: "电子邮件地址", en: "an e-mail address"))
                 }
                 return s
