@@ -28,7 +28,8 @@ struct IndexPageTests {
             let html = response.body.text
             #expect(html.contains("lang=\"zh-CN\""))
             #expect(html.contains("href=\"webcal://yj.example.cn:8080/calendars/qingshan/town.ics\""))
-            #expect(html.contains("href=\"http://yj.example.cn:8080/calendars/qingshan/team-v-shangcun.ics\""))
+            #expect(
+                html.contains("href=\"http://yj.example.cn:8080/calendars/qingshan/team-v-shangcun.ics\""))
             #expect(html.contains("webcal://yj.example.cn:8080/calendars/qingshan/village-longtan.ics"))
             #expect(html.components(separatedBy: "<svg").count - 1 == 1 + 11 + 9, "a QR code per public feed")
             #expect(!html.contains("<script>"))
@@ -60,6 +61,8 @@ struct IndexPageTests {
         let svg = try #require(QRCode.svg("webcal://example.cn/calendars/q/town.ics", label: "a \"b\""))
         #expect(svg.hasPrefix("<svg"))
         #expect(svg.contains("aria-label=\"a &quot;b&quot;\""))
-        #expect(svg.contains("<path fill=\"#000\" d=\"M4 4h7v1h-7z"), "the finder pattern's top row starts at the quiet zone")
+        #expect(
+            svg.contains("<path fill=\"#000\" d=\"M4 4h7v1h-7z"),
+            "the finder pattern's top row starts at the quiet zone")
     }
 }

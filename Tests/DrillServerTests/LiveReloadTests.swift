@@ -35,7 +35,8 @@ struct LiveReloadTests {
             #expect(after.body.text.contains("龚旺盛"))
             #expect(!after.body.text.contains("龚旺生"))
             let stale = try await client.execute(
-                uri: "/calendars/qingshan/team-town.ics", method: .get, headers: .make([("If-None-Match", oldTag)]))
+                uri: "/calendars/qingshan/team-town.ics", method: .get,
+                headers: .make([("If-None-Match", oldTag)]))
             #expect(stale.status == .ok, "the old tag no longer validates")
             // Last-Modified moved forward.
             let was = HTTPDate.parse(before.headers[.lastModified]!)!
@@ -53,6 +54,8 @@ struct LiveReloadTests {
         try Data("town: [unclosed\n".utf8).write(to: plan)
         #expect(fixture.library.reloadIfChanged(logger: .init(label: "test")) == false)
         #expect(fixture.library.catalog === catalog)
-        #expect(fixture.library.reloadIfChanged(logger: .init(label: "test")) == false, "not retried until it changes again")
+        #expect(
+            fixture.library.reloadIfChanged(logger: .init(label: "test")) == false,
+            "not retried until it changes again")
     }
 }

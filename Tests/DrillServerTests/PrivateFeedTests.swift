@@ -10,7 +10,8 @@ import Testing
 
 @Suite("Private feeds and tokens")
 struct PrivateFeedTests {
-    @Test("an issued token serves the member's feed; reissue and revoke end old links; unknown looks the same")
+    @Test(
+        "an issued token serves the member's feed; reissue and revoke end old links; unknown looks the same")
     func issueRevoke() async throws {
         let fixture = try ServerFixture.make()
         defer { fixture.cleanUp() }
@@ -51,7 +52,8 @@ struct PrivateFeedTests {
         try await fixture.store.issueToken(member: "m002", hash: FeedToken.digest(token), at: 1)
         try await fixture.app().test(.router) { client in
             let uri = "/feeds/\(token).ics"
-            let ok = try await client.execute(uri: uri, method: .get, headers: .make([("Accept-Encoding", "gzip")]))
+            let ok = try await client.execute(
+                uri: uri, method: .get, headers: .make([("Accept-Encoding", "gzip")]))
             #expect(try Gzip.decompress(ok.body.bytes) == Array(fixture.expected["member-m002.ics"]!.utf8))
             let again = try await client.execute(
                 uri: uri, method: .get, headers: .make([("If-None-Match", ok.headers[.eTag]!)]))

@@ -120,7 +120,8 @@ struct PublicFeedTests {
         defer { fixture.cleanUp() }
         try await fixture.app().test(.router) { client in
             for uri in [
-                "/calendars/qingshan/team-nope.ics", "/calendars/nowhere/town.ics", "/calendars/qingshan/member-m001.ics",
+                "/calendars/qingshan/team-nope.ics", "/calendars/nowhere/town.ics",
+                "/calendars/qingshan/member-m001.ics",
                 "/calendars/qingshan/manifest.json", "/calendars/qingshan/town.ICS", "/calendars/qingshan",
                 "/nothing/here",
             ] {
@@ -134,9 +135,11 @@ struct PublicFeedTests {
     /// Traversal attempts: encoded and plain dots, slashes and backslashes in town and feed names.
     static let traversals = [
         "/calendars/qingshan/..%2fplan.yaml", "/calendars/qingshan/team-..%2F..%2Froster.csv.ics",
-        "/calendars/../plan.yaml", "/calendars/qingshan/../roster.csv", "/calendars/qingshan/%2e%2e%2froster.csv",
+        "/calendars/../plan.yaml", "/calendars/qingshan/../roster.csv",
+        "/calendars/qingshan/%2e%2e%2froster.csv",
         "/calendars/qingshan/..%5croster.csv.ics", "/calendars/qingshan/team-..\\..\\roster.csv.ics",
-        "/calendars/qingshan/..", "/calendars/%2e%2e/qingshan/town.ics", "/calendars/qingshan/feeds%2ftown.ics",
+        "/calendars/qingshan/..", "/calendars/%2e%2e/qingshan/town.ics",
+        "/calendars/qingshan/feeds%2ftown.ics",
         "/calendars/qingshan//town.ics/..", "/calendars/qingshan/town.ics%00.yaml",
     ]
 
@@ -157,7 +160,9 @@ struct PublicFeedTests {
     func names() {
         #expect(FeedName.isPlain("team-v-shangcun.ics"))
         #expect(FeedName.isPlain("town.ics"))
-        for bad in ["..ics", "../town.ics", "a/b.ics", "a\\b.ics", "%2e%2e.ics", ".ics", "town.yaml", "town.ics/.."] {
+        for bad in [
+            "..ics", "../town.ics", "a/b.ics", "a\\b.ics", "%2e%2e.ics", ".ics", "town.yaml", "town.ics/..",
+        ] {
             #expect(!FeedName.isPlain(bad), "\(bad)")
         }
     }
@@ -180,7 +185,9 @@ struct PublicFeedTests {
         #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
         #expect(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT") == 784_111_777)
         #expect(HTTPDate.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
-        for s in [0, 951_782_400, 1_795_939_200, 4_107_542_399] { #expect(HTTPDate.parse(HTTPDate.format(s)) == s) }
+        for s in [0, 951_782_400, 1_795_939_200, 4_107_542_399] {
+            #expect(HTTPDate.parse(HTTPDate.format(s)) == s)
+        }
         #expect(HTTPDate.parse("Sunday, 06-Nov-94 08:49:37 GMT") == nil)
         #expect(HTTPDate.parse("garbage") == nil)
     }

@@ -26,10 +26,12 @@ struct ServerFixture {
 
     /// Copies `calendars/`, optionally edits plan.yaml, builds and writes the feeds, loads the server's library.
     static func make(editPlan: (String) -> String = { $0 }) throws -> ServerFixture {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("drillserver-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "drillserver-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let calendars = dir.appendingPathComponent("calendars")
-        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("calendars"), to: calendars)
+        try FileManager.default.copyItem(
+            at: repositoryRoot.appendingPathComponent("calendars"), to: calendars)
         let town = calendars.appendingPathComponent("qingshan")
         try? FileManager.default.removeItem(at: town.appendingPathComponent("feeds"))
         let planURL = town.appendingPathComponent("plan.yaml")

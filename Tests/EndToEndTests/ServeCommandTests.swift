@@ -9,12 +9,16 @@ struct ServeCommandTests {
     @Test("serves the exported town.ics byte for byte, a token link, and exits 0 on SIGTERM")
     func serveAndStop() async throws {
         let town = try CLI.scratchTown()
-        defer { try? FileManager.default.removeItem(at: town.deletingLastPathComponent().deletingLastPathComponent()) }
+        defer {
+            try? FileManager.default.removeItem(
+                at: town.deletingLastPathComponent().deletingLastPathComponent())
+        }
         #expect(try CLI.run(["build", town.path, "--now", "2026-11-29T08:00:00Z"]).status == 0)
         let issued = try CLI.run(["token", "issue", town.path, "m001", "--base-url", "http://127.0.0.1:1"])
         #expect(issued.status == 0, "\(issued.stderr)")
         let lines = issued.stdout.split(separator: "\n").map(String.init)
-        let tokenPath = try #require(lines.first { $0.hasPrefix("http://") }).replacingOccurrences(of: "http://127.0.0.1:1", with: "")
+        let tokenPath = try #require(lines.first { $0.hasPrefix("http://") }).replacingOccurrences(
+            of: "http://127.0.0.1:1", with: "")
         #expect(lines.contains { $0.hasPrefix("webcal://127.0.0.1:1/feeds/") })
 
         let server = Process()
@@ -52,7 +56,8 @@ struct ServeCommandTests {
         let body = try curl(["-sf", "\(url)/calendars/qingshan/town.ics"])
         let exported = try Data(contentsOf: town.appendingPathComponent("feeds/town.ics"))
         #expect(body == exported)
-        let headers = String(decoding: try curl(["-sI", "\(url)/calendars/qingshan/town.ics"]), as: UTF8.self)
+        let headers = String(
+            decoding: try curl(["-sI", "\(url)/calendars/qingshan/town.ics"]), as: UTF8.self)
         #expect(headers.lowercased().contains("etag: \""))
         let member = try curl(["-sf", url + tokenPath])
         #expect(member == (try Data(contentsOf: town.appendingPathComponent("feeds/member-m001.ics"))))
@@ -64,7 +69,9 @@ struct ServeCommandTests {
         #expect(server.terminationStatus == 0)
         let log = logged.withLock { $0 }
         #expect(log.contains("path=/feeds/REDACTED"))
-        #expect(!log.contains(String(tokenPath.dropFirst("/feeds/".count).dropLast(4))), "the token is never logged")
+        #expect(
+            !log.contains(String(tokenPath.dropFirst("/feeds/".count).dropLast(4))),
+            "the token is never logged")
         #expect(!log.contains("13800000001"))
     }
 

@@ -20,15 +20,18 @@ import Logging
 ///   - onServerRunning: called with the bound port once listening (for port 0).
 public func buildApplication(
     configuration: ServerConfiguration, store: any AttendanceStore, town: FeedLibrary,
-    logger: Logger = Logger(label: "drillcal.serve"), onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    logger: Logger = Logger(label: "drillcal.serve"),
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = buildRouter(
-        configuration: configuration, store: store, town: town, throttle: TokenThrottle(policy: configuration.throttle))
+        configuration: configuration, store: store, town: town,
+        throttle: TokenThrottle(policy: configuration.throttle))
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
         services: [FeedReloader(library: town, interval: configuration.reloadInterval, logger: logger)],
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port)
+        },
         logger: logger
     )
 }
@@ -47,7 +50,9 @@ public func buildRouter(
 
     router.get("/") { request, _ in
         let catalog = town.catalog
-        let language = request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:)) ?? configuration.language
+        let language =
+            request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:))
+            ?? configuration.language
         let page = IndexPage(
             listing: catalog.listing, townID: catalog.townID,
             baseURL: configuration.baseURL ?? baseURL(request, configuration), language: language)
@@ -101,7 +106,8 @@ public func buildRouter(
 private func baseURL(_ request: Request, _ configuration: ServerConfiguration) -> String {
     if let host = request.head.authority, !host.isEmpty,
         host.utf8.allSatisfy({ c in
-            (97...122).contains(c) || (65...90).contains(c) || (48...57).contains(c) || c == 46 || c == 45 || c == 58
+            (97...122).contains(c) || (65...90).contains(c) || (48...57).contains(c) || c == 46 || c == 45
+                || c == 58
                 || c == 91 || c == 93
         })
     {
@@ -117,6 +123,8 @@ enum FeedName {
         guard name.hasSuffix(".ics"), name.utf8.count <= 200 else { return false }
         let stem = name.utf8.dropLast(4)
         return !stem.isEmpty
-            && stem.allSatisfy { c in (97...122).contains(c) || (48...57).contains(c) || c == 45 || c == 95 || (65...90).contains(c) }
+            && stem.allSatisfy { c in
+                (97...122).contains(c) || (48...57).contains(c) || c == 45 || c == 95 || (65...90).contains(c)
+            }
     }
 }

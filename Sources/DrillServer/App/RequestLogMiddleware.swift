@@ -31,9 +31,12 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    private func log(_ request: Request, _ context: Context, status: HTTPResponse.Status, since: ContinuousClock.Instant) {
+    private func log(
+        _ request: Request, _ context: Context, status: HTTPResponse.Status, since: ContinuousClock.Instant
+    ) {
         let elapsed = ContinuousClock.now - since
-        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        let micros =
+            elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         context.logger.info(
             "request",
             metadata: [

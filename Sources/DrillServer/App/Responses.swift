@@ -9,7 +9,9 @@ enum Responses {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        return Response(status: .notFound, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: "Not Found\n")))
+        return Response(
+            status: .notFound, headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: "Not Found\n")))
     }
 
     /// 429 with Retry-After in whole seconds.
@@ -19,7 +21,8 @@ enum Responses {
         headers[.retryAfter] = String(Int(seconds.rounded(.up)))
         headers[.cacheControl] = "no-store"
         return Response(
-            status: .tooManyRequests, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: "Too Many Requests\n")))
+            status: .tooManyRequests, headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: "Too Many Requests\n")))
     }
 
     /// 503 when the store cannot answer.
@@ -37,7 +40,9 @@ enum Responses {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
     }
 
     /// An HTML page.
@@ -47,6 +52,7 @@ enum Responses {
         headers[.cacheControl] = "no-cache"
         headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        return Response(
+            status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

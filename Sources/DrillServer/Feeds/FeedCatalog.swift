@@ -16,7 +16,8 @@ public final class FeedCatalog: Sendable {
     public let inputsModified: Int
 
     init(
-        townID: String, publicFeeds: [String: ServedFeed], memberFeeds: [String: ServedFeed], listing: FeedListing,
+        townID: String, publicFeeds: [String: ServedFeed], memberFeeds: [String: ServedFeed],
+        listing: FeedListing,
         inputsModified: Int
     ) {
         self.townID = townID
@@ -86,7 +87,8 @@ public struct FeedListing: Sendable {
         townNameEnglish = plan.town.nameEnglish ?? plan.town.name
         station = plan.town.station
         year = plan.year
-        town = Entry(file: "town.ics", zh: "\(plan.town.name)全部培训演练", en: "All sessions of \(townNameEnglish)")
+        town = Entry(
+            file: "town.ics", zh: "\(plan.town.name)全部培训演练", en: "All sessions of \(townNameEnglish)")
         teams = plan.teams.map { Entry(file: "team-\($0.id).ics", zh: $0.name, en: $0.displayName(.en)) }
         villages = plan.villages.map {
             Entry(file: "village-\($0.id).ics", zh: "\($0.name)村", en: $0.nameEnglish ?? $0.name)

@@ -21,7 +21,8 @@ public final class FeedLibrary: Sendable {
         let paths = folder.defaultInputs
         let before = FileStamp.of(paths)
         let built = try folder.build()
-        let catalog = try FeedCatalog.make(set: built.set, plan: built.plan, modified: built.modified, previous: nil)
+        let catalog = try FeedCatalog.make(
+            set: built.set, plan: built.plan, modified: built.modified, previous: nil)
         current = Mutex(catalog)
         watched = Mutex((built.inputs, built.inputs == paths ? before : FileStamp.of(built.inputs)))
     }
@@ -45,7 +46,8 @@ public final class FeedLibrary: Sendable {
                 set: built.set, plan: built.plan, modified: built.modified, previous: previous)
             current.withLock { $0 = next }
             watched.withLock { $0 = (built.inputs, built.inputs == paths ? now : FileStamp.of(built.inputs)) }
-            let changed = next.publicFeeds.count(where: { previous.publicFeeds[$0.key]?.digest != $0.value.digest })
+            let changed =
+                next.publicFeeds.count(where: { previous.publicFeeds[$0.key]?.digest != $0.value.digest })
                 + next.memberFeeds.count(where: { previous.memberFeeds[$0.key]?.digest != $0.value.digest })
             logger.info(
                 "feeds reloaded",
@@ -56,7 +58,8 @@ public final class FeedLibrary: Sendable {
             return true
         } catch {
             watched.withLock { $0.stamps = now }
-            logger.error("feeds not reloaded; still serving the previous version", metadata: ["error": "\(error)"])
+            logger.error(
+                "feeds not reloaded; still serving the previous version", metadata: ["error": "\(error)"])
             return false
         }
     }

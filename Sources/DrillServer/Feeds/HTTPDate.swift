@@ -3,7 +3,9 @@
 /// request's If-Modified-Since touches a locale-dependent formatter.
 enum HTTPDate {
     private static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
-    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
 
     /// `seconds` as an IMF-fixdate.
     static func format(_ seconds: Int) -> String {
@@ -12,7 +14,8 @@ enum HTTPDate {
         let (y, m, d) = civil(days)
         let weekday = weekdays[((days % 7) + 7) % 7]
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(weekday), \(two(d)) \(months[m - 1]) \(y) \(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60)) GMT"
+        return
+            "\(weekday), \(two(d)) \(months[m - 1]) \(y) \(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60)) GMT"
     }
 
     /// Seconds since 1970 of an IMF-fixdate, or nil for anything else (obsolete forms are ignored,
@@ -32,7 +35,8 @@ enum HTTPDate {
             return n
         }
         let monthText = String(decoding: b[8..<11], as: UTF8.self)
-        guard let day = number(5..<7), let month = months.firstIndex(of: monthText), let year = number(12..<16),
+        guard let day = number(5..<7), let month = months.firstIndex(of: monthText),
+            let year = number(12..<16),
             let h = number(17..<19), let mi = number(20..<22), let s = number(23..<25),
             (1...31).contains(day), h < 24, mi < 60, s < 61
         else { return nil }

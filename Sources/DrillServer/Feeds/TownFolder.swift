@@ -20,7 +20,10 @@ public struct TownFolder: Sendable {
     public var allowPartial: Bool
 
     /// Makes a folder description.
-    public init(directory: String, language: Language = .zh, encoding: RosterEncoding = .auto, allowPartial: Bool = false) {
+    public init(
+        directory: String, language: Language = .zh, encoding: RosterEncoding = .auto,
+        allowPartial: Bool = false
+    ) {
         self.directory = directory
         self.language = language
         self.encoding = encoding
@@ -47,7 +50,10 @@ public struct TownFolder: Sendable {
     /// Files to watch before the first build has said which holidays file the plan uses.
     var defaultInputs: [String] {
         let base = URL(fileURLWithPath: directory)
-        return [base.appendingPathComponent("plan.yaml").path, base.appendingPathComponent("roster.csv").path, manifestPath]
+        return [
+            base.appendingPathComponent("plan.yaml").path, base.appendingPathComponent("roster.csv").path,
+            manifestPath,
+        ]
     }
 
     /// Schedules the town and builds every feed in memory, with the stored manifest, as
@@ -60,14 +66,16 @@ public struct TownFolder: Sendable {
     public func build() throws(TownLoadError) -> Built {
         let input: TownInput
         do {
-            input = try TownLoader.load(directory: directory, encoding: encoding, recurrence: LibicalRecurrence())
+            input = try TownLoader.load(
+                directory: directory, encoding: encoding, recurrence: LibicalRecurrence())
         } catch {
             throw TownLoadError(message: error.message(language))
         }
         let schedule: Schedule
         do {
             schedule = try Scheduler(
-                plan: input.plan, roster: input.roster, holidays: input.holidays, recurrence: LibicalRecurrence()
+                plan: input.plan, roster: input.roster, holidays: input.holidays,
+                recurrence: LibicalRecurrence()
             ).schedule()
         } catch {
             throw TownLoadError(message: "\(input.planFile): " + error.message.text(language))

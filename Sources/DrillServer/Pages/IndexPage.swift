@@ -17,10 +17,12 @@ struct IndexPage {
     func render() -> String {
         let l = language
         let town = l.pick(listing.townName, listing.townNameEnglish)
-        let title = l.pick("\(town)应急培训演练日历订阅（\(listing.year)）", "\(town) training and drill calendars \(listing.year)")
+        let title = l.pick(
+            "\(town)应急培训演练日历订阅（\(listing.year)）", "\(town) training and drill calendars \(listing.year)")
         var body = ""
         body += "<h1>\(HTML.escape(title))</h1>\n"
-        body += "<p>"
+        body +=
+            "<p>"
             + HTML.escape(
                 l.pick(
                     "用手机相机或日历应用扫描二维码，或点击 webcal:// 链接订阅；日程变更会自动同步。由\(listing.station)发布。",
@@ -30,10 +32,12 @@ struct IndexPage {
         body += section(l.pick("全镇", "Town"), [listing.town])
         body += section(l.pick("队伍", "Teams"), listing.teams)
         body += section(l.pick("村", "Villages"), listing.villages)
-        body += "<p class=\"note\">"
+        body +=
+            "<p class=\"note\">"
             + HTML.escape(
                 l.pick(
-                    "个人日程链接由应急站单独发放，请勿转发。", "Personal calendar links are handed out by the station; do not share them."))
+                    "个人日程链接由应急站单独发放，请勿转发。",
+                    "Personal calendar links are handed out by the station; do not share them."))
             + "</p>\n"
         return """
             <!DOCTYPE html>
@@ -67,7 +71,9 @@ struct IndexPage {
             out += "<li><h3>\(HTML.escape(name))</h3>"
             out += "<a href=\"\(HTML.escape(webcal))\">\(HTML.escape(webcal))</a><br>"
             out += "<a href=\"\(HTML.escape(http))\">\(HTML.escape(http))</a>"
-            out += QRCode.svg(webcal, label: language.pick("订阅 \(name) 的二维码", "QR code to subscribe to \(name)")) ?? ""
+            out +=
+                QRCode.svg(webcal, label: language.pick("订阅 \(name) 的二维码", "QR code to subscribe to \(name)"))
+                ?? ""
             out += "</li>\n"
         }
         return out + "</ul>\n"

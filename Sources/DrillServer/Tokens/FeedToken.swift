@@ -25,7 +25,9 @@ public enum FeedToken {
         bytes.reserveCapacity(byteCount)
         for _ in 0..<(byteCount / 8) {
             let word = generator.next()
-            for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> shift)) }
+            for shift in stride(from: 0, to: 64, by: 8) {
+                bytes.append(UInt8(truncatingIfNeeded: word >> shift))
+            }
         }
         return base64url(bytes)
     }

@@ -41,10 +41,14 @@ extension Drillcal {
                 throw ValidationError(town.lang.pick("--port 应在 0–65535 之间", "--port must be within 0–65535"))
             }
             guard Logger.Level(rawValue: logLevel) != nil else {
-                throw ValidationError(town.lang.pick("未知的日志级别 “\(logLevel)”", "unknown log level \"\(logLevel)\""))
+                throw ValidationError(
+                    town.lang.pick("未知的日志级别 “\(logLevel)”", "unknown log level \"\(logLevel)\""))
             }
             if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
-                throw ValidationError(town.lang.pick("--base-url 应以 http:// 或 https:// 开头", "--base-url must start with http:// or https://"))
+                throw ValidationError(
+                    town.lang.pick(
+                        "--base-url 应以 http:// 或 https:// 开头",
+                        "--base-url must start with http:// or https://"))
             }
         }
 
@@ -57,7 +61,8 @@ extension Drillcal {
             do {
                 library = try FeedLibrary(
                     folder: TownFolder(
-                        directory: town.directory, language: lang, encoding: town.encoding, allowPartial: allowPartial))
+                        directory: town.directory, language: lang, encoding: town.encoding,
+                        allowPartial: allowPartial))
             } catch let error as TownLoadError {
                 Console.error(error.message)
                 throw ExitCode(2)
@@ -67,7 +72,9 @@ extension Drillcal {
             if let sqlite = try town.openStore(create: false) {
                 store = sqlite
             } else {
-                logger.notice("no attendance database; private feeds answer 404 until one exists and the server restarts")
+                logger.notice(
+                    "no attendance database; private feeds answer 404 until one exists and the server restarts"
+                )
                 store = InMemoryStore()
             }
 

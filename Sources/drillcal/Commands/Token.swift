@@ -32,7 +32,10 @@ extension Drillcal {
 
             func validate() throws {
                 guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
-                    throw ValidationError(town.lang.pick("--base-url 应以 http:// 或 https:// 开头", "--base-url must start with http:// or https://"))
+                    throw ValidationError(
+                        town.lang.pick(
+                            "--base-url 应以 http:// 或 https:// 开头",
+                            "--base-url must start with http:// or https://"))
                 }
             }
 
@@ -40,7 +43,10 @@ extension Drillcal {
                 let l = town.lang
                 let input = try town.load()
                 guard let person = input.roster.member(member) else {
-                    Console.error(l.pick("名册中没有队员编号 “\(member)”（\(input.rosterFile)）", "no member \"\(member)\" in \(input.rosterFile)"))
+                    Console.error(
+                        l.pick(
+                            "名册中没有队员编号 “\(member)”（\(input.rosterFile)）",
+                            "no member \"\(member)\" in \(input.rosterFile)"))
                     throw ExitCode(2)
                 }
                 let store = try town.requireStore()
@@ -55,7 +61,10 @@ extension Drillcal {
                 let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
                 let http = "\(base)/feeds/\(token).ics"
                 let webcal = "webcal://" + http.drop { $0 != ":" }.dropFirst(3)
-                print(l.pick("\(person.name)（\(member)）的个人日历链接（旧链接已作废）：", "Private feed of \(person.name) (\(member)); any earlier link no longer works:"))
+                print(
+                    l.pick(
+                        "\(person.name)（\(member)）的个人日历链接（旧链接已作废）：",
+                        "Private feed of \(person.name) (\(member)); any earlier link no longer works:"))
                 print(http)
                 print(webcal)
             }
@@ -76,7 +85,8 @@ extension Drillcal {
                 let store = try town.requireStore()
                 let revoked: Bool
                 do {
-                    revoked = try await store.revokeToken(member: member, at: Int(Date().timeIntervalSince1970))
+                    revoked = try await store.revokeToken(
+                        member: member, at: Int(Date().timeIntervalSince1970))
                 } catch {
                     Console.error(error.message(l))
                     throw ExitCode(3)
