@@ -14,6 +14,12 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Debian's libical-dev through pkg-config; macros and variadics sit behind shim.h.
@@ -49,10 +55,28 @@ let package = Package(
         ),
         // Reports: HTML, Markdown, CSV and XLSX renderings of an AnnualReport.
         .target(name: "DrillReports", dependencies: ["DrillCore", "CXlsxWriter"]),
+        // zlib for gzip bodies (hummingbird-compression is not available): one deflate per feed version.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Debian's libqrencode-dev, for the QR codes on the index page.
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // The feed server: public and token-protected feeds from memory, index page, health.
+        .target(
+            name: "DrillServer",
+            dependencies: [
+                "DrillCore", "DrillIO", "DrillFeeds", "DrillStore", "CZlib", "CQREncode",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .executableTarget(
             name: "drillcal",
             dependencies: [
-                "DrillCore", "DrillIO", "DrillFeeds", "DrillStore", "DrillReports", "ICal",
+                "DrillCore", "DrillIO", "DrillFeeds", "DrillStore", "DrillReports", "ICal", "DrillServer",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +89,13 @@ let package = Package(
         .testTarget(
             name: "DrillReportsTests",
             dependencies: ["DrillReports", "DrillCore", .product(name: "CSV", package: "CSV.swift")]
+        ),
+        .testTarget(
+            name: "DrillServerTests",
+            dependencies: [
+                "DrillServer", "DrillStore", "DrillFeeds", "DrillIO", "DrillCore", "CZlib",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "EndToEndTests",

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs what drillcal needs on a fresh Debian 12 machine, only if it is missing:
-# libical-dev (and pkg-config) to build, tzdata at run time (libical reads /usr/share/zoneinfo).
+# libical-dev, libxlsxwriter-dev, zlib1g-dev, libqrencode-dev (and pkg-config) to build, tzdata at run
+# time (libical reads /usr/share/zoneinfo).
 set -euo pipefail
 
 need=()
 dpkg -s libical-dev >/dev/null 2>&1 || need+=(libical-dev)
 dpkg -s libxlsxwriter-dev >/dev/null 2>&1 || need+=(libxlsxwriter-dev)
 dpkg -s pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+# The feed server: zlib for gzip bodies, libqrencode for the QR codes on its index page.
+dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
+dpkg -s libqrencode-dev >/dev/null 2>&1 || need+=(libqrencode-dev)
 [ -f /usr/share/zoneinfo/Asia/Shanghai ] || need+=(tzdata)
 for extra in "$@"; do dpkg -s "$extra" >/dev/null 2>&1 || need+=("$extra"); done
 

@@ -61,6 +61,22 @@ public protocol AttendanceStore: Sendable {
 
     /// A drill's summary record, or nil. `.unknownSession` for a UID never published.
     func summary(for uid: String) async throws(StoreError) -> DrillSummary?
+
+    // MARK: Private feed tokens (私人日历链接)
+
+    /// Issues a member's private feed token, revoking the one they held before (as of `at`).
+    /// Only the token's SHA-256 digest is given and kept, so a copied database reveals no link.
+    /// `.invalid` for an empty member id, a hash that is not 64 lowercase hex digits, or a hash
+    /// already issued (to anyone, revoked or not). See `FeedTokenRules`, which every store uses.
+    func issueToken(member: String, hash: String, at: Int) async throws(StoreError)
+
+    /// Revokes a member's active token as of `at`. Returns whether there was one to revoke.
+    @discardableResult
+    func revokeToken(member: String, at: Int) async throws(StoreError) -> Bool
+
+    /// The member whose active token has this SHA-256 hash; nil for an unknown or revoked token
+    /// alike, so a caller cannot tell the two apart.
+    func member(forTokenHash hash: String) async throws(StoreError) -> String?
 }
 
 /// Why the store refused something. Messages in Chinese or English, naming what was wrong.

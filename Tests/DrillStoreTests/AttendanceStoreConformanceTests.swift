@@ -381,4 +381,63 @@ struct AttendanceStoreConformanceTests {
         #expect(total == 2)
         #expect(try await store.audit(session: nil).count == 2)
     }
+
+    // MARK: Private feed tokens
+
+    static let hashA = String(repeating: "a1", count: 32)
+    static let hashB = String(repeating: "b2", count: 32)
+    static let hashC = String(repeating: "c3", count: 32)
+
+    @Test("an issued token finds its member; unknown hashes find nobody", arguments: StoreKind.allCases)
+    func tokenLookup(kind: StoreKind) async throws {
+        let fixture = try kind.make()
+        defer { fixture.cleanUp() }
+        let store = fixture.store
+        #expect(try await store.member(forTokenHash: Self.hashA) == nil)
+        try await store.issueToken(member: "m1", hash: Self.hashA, at: 100)
+        try await store.issueToken(member: "m2", hash: Self.hashB, at: 101)
+        #expect(try await store.member(forTokenHash: Self.hashA) == "m1")
+        #expect(try await store.member(forTokenHash: Self.hashB) == "m2")
+        #expect(try await store.member(forTokenHash: Self.hashC) == nil)
+    }
+
+    @Test("reissuing replaces the old token; revoking ends it", arguments: StoreKind.allCases)
+    func tokenReissueRevoke(kind: StoreKind) async throws {
+        let fixture = try kind.make()
+        defer { fixture.cleanUp() }
+        let store = fixture.store
+        try await store.issueToken(member: "m1", hash: Self.hashA, at: 100)
+        try await store.issueToken(member: "m1", hash: Self.hashB, at: 200)
+        #expect(try await store.member(forTokenHash: Self.hashA) == nil, "the old link stops working")
+        #expect(try await store.member(forTokenHash: Self.hashB) == "m1")
+
+        #expect(try await store.revokeToken(member: "m1", at: 300) == true)
+        #expect(try await store.member(forTokenHash: Self.hashB) == nil)
+        #expect(try await store.revokeToken(member: "m1", at: 301) == false, "nothing left to revoke")
+        #expect(try await store.revokeToken(member: "nobody", at: 302) == false)
+    }
+
+    @Test("tokens refuse a non-digest, an empty member and a reused digest", arguments: StoreKind.allCases)
+    func tokenRules(kind: StoreKind) async throws {
+        let fixture = try kind.make()
+        defer { fixture.cleanUp() }
+        let store = fixture.store
+        await #expect(throws: StoreError.self) {
+            try await store.issueToken(member: "m1", hash: "raw-token-not-a-hash", at: 1)
+        }
+        await #expect(throws: StoreError.self) {
+            try await store.issueToken(member: "m1", hash: Self.hashA.uppercased(), at: 1)
+        }
+        await #expect(throws: StoreError.self) { try await store.issueToken(member: "", hash: Self.hashA, at: 1) }
+
+        try await store.issueToken(member: "m1", hash: Self.hashA, at: 1)
+        try await store.revokeToken(member: "m1", at: 2)
+        // A revoked digest must never come back to life, for anyone.
+        await #expect(throws: StoreError.self) { try await store.issueToken(member: "m2", hash: Self.hashA, at: 3) }
+        #expect(try await store.member(forTokenHash: Self.hashA) == nil)
+        // A refused issue leaves the member's current token alone.
+        try await store.issueToken(member: "m2", hash: Self.hashB, at: 4)
+        await #expect(throws: StoreError.self) { try await store.issueToken(member: "m2", hash: Self.hashB, at: 5) }
+        #expect(try await store.member(forTokenHash: Self.hashB) == "m2")
+    }
 }

@@ -39,7 +39,7 @@ struct SQLiteStoreTests {
             try await second.record([Sample.mark("m1", .present, clientID: "c1")]) == 0, "client ids persist")
         #expect(
             try await second.appliedMigrations() == [
-                "v1-sessions", "v1-rosters", "v1-attendance", "v1-audit", "v1-summaries",
+                "v1-sessions", "v1-rosters", "v1-attendance", "v1-audit", "v1-summaries", "v2-feed-tokens",
             ])
         try second.close()
     }
@@ -134,6 +134,14 @@ struct SQLiteStoreTests {
             "CHECK constraint failed"
         ),
         ("DELETE FROM session WHERE uid = 's2-drill'", "FOREIGN KEY constraint failed"),  // it has attendance
+        (feedToken(hash: "'not-a-digest'"), "CHECK constraint failed"),
+        (feedToken(hash: "'" + String(repeating: "A", count: 64) + "'"), "CHECK constraint failed"),
+        (feedToken(member: "''"), "CHECK constraint failed"),
+        (feedToken() + ";" + feedToken(member: "'m2'"), "UNIQUE constraint failed: feed_token.token_hash"),
+        (
+            feedToken() + ";" + feedToken(hash: "'" + String(repeating: "b", count: 64) + "'"),
+            "UNIQUE constraint failed: feed_token.member_id"  // two active tokens for one member
+        ),
     ]
 
     @Test("the schema itself refuses bad rows", arguments: 0..<badRows.count)
@@ -169,6 +177,12 @@ struct SQLiteStoreTests {
     ) -> String {
         "INSERT INTO attendance (session_uid, member_id, status, guest, recorded_by, recorded_at, source) "
             + "VALUES (\(session), 'm1', \(status), 0, \(recordedBy), 1, \(source))"
+    }
+
+    static func feedToken(member: String = "'m1'", hash: String = "'" + String(repeating: "a", count: 64) + "'")
+        -> String
+    {
+        "INSERT INTO feed_token (member_id, token_hash, issued_at) VALUES (\(member), \(hash), 1)"
     }
 
     static func session(

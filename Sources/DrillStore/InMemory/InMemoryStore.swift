@@ -18,6 +18,8 @@ public actor InMemoryStore: AttendanceStore {
     private var seenClientIDs: Set<String> = []
     private var auditTrail: [AuditEntry] = []
     private var summaries: [String: DrillSummary] = [:]
+    /// Every token ever issued, oldest first; revoked ones keep `revokedAt`.
+    private var tokens: [(member: String, hash: String, issuedAt: Int, revokedAt: Int?)] = []
 
     /// Makes an empty store.
     public init() {}
@@ -94,6 +96,24 @@ public actor InMemoryStore: AttendanceStore {
     public func summary(for uid: String) throws(StoreError) -> DrillSummary? {
         _ = try existing(uid)
         return summaries[uid]
+    }
+
+    public func issueToken(member: String, hash: String, at: Int) throws(StoreError) {
+        try FeedTokenRules.check(member: member, hash: hash)
+        if tokens.contains(where: { $0.hash == hash }) { throw FeedTokenRules.reused }
+        revokeToken(member: member, at: at)
+        tokens.append((member, hash, at, nil))
+    }
+
+    @discardableResult
+    public func revokeToken(member: String, at: Int) -> Bool {
+        guard let i = tokens.firstIndex(where: { $0.member == member && $0.revokedAt == nil }) else { return false }
+        tokens[i].revokedAt = at
+        return true
+    }
+
+    public func member(forTokenHash hash: String) -> String? {
+        tokens.first { $0.hash == hash && $0.revokedAt == nil }?.member
     }
 
     private func existing(_ uid: String) throws(StoreError) -> SessionRecord {

@@ -172,6 +172,33 @@ struct SeenClientIDRow: Codable, FetchableRecord, PersistableRecord {
     }
 }
 
+/// A row of `feed_token`: one issued private feed token, by its SHA-256 digest.
+struct FeedTokenRow: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "feed_token"
+
+    var id: Int64?
+    var memberID: String
+    var tokenHash: String
+    var issuedAt: Int
+    var revokedAt: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case memberID = "member_id"
+        case tokenHash = "token_hash"
+        case issuedAt = "issued_at"
+        case revokedAt = "revoked_at"
+    }
+
+    enum Columns {
+        static let memberID = Column(CodingKeys.memberID)
+        static let tokenHash = Column(CodingKeys.tokenHash)
+        static let revokedAt = Column(CodingKeys.revokedAt)
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
 /// A row of `audit`.
 struct AuditRow: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "audit"

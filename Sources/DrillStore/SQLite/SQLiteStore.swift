@@ -191,6 +191,39 @@ public struct SQLiteStore: AttendanceStore {
         }
     }
 
+    public func issueToken(member: String, hash: String, at: Int) async throws(StoreError) {
+        try FeedTokenRules.check(member: member, hash: hash)
+        try await write { db in
+            if try FeedTokenRow.filter(FeedTokenRow.Columns.tokenHash == hash).isEmpty(db) == false {
+                throw FeedTokenRules.reused
+            }
+            try Self.revokeActive(member, at: at, db)
+            var row = FeedTokenRow(id: nil, memberID: member, tokenHash: hash, issuedAt: at, revokedAt: nil)
+            try row.insert(db)
+        }
+    }
+
+    @discardableResult
+    public func revokeToken(member: String, at: Int) async throws(StoreError) -> Bool {
+        try await write { db in try Self.revokeActive(member, at: at, db) > 0 }
+    }
+
+    public func member(forTokenHash hash: String) async throws(StoreError) -> String? {
+        try await read { db in
+            try FeedTokenRow
+                .filter(FeedTokenRow.Columns.tokenHash == hash && FeedTokenRow.Columns.revokedAt == nil)
+                .fetchOne(db)?.memberID
+        }
+    }
+
+    /// Marks the member's active token revoked; returns how many rows changed (0 or 1).
+    @discardableResult
+    private static func revokeActive(_ member: String, at: Int, _ db: Database) throws -> Int {
+        try FeedTokenRow
+            .filter(FeedTokenRow.Columns.memberID == member && FeedTokenRow.Columns.revokedAt == nil)
+            .updateAll(db, FeedTokenRow.Columns.revokedAt.set(to: at))
+    }
+
     // MARK: - Plumbing
 
     /// Runs `updates` in one write transaction, mapping every error to a `StoreError`.

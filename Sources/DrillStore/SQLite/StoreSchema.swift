@@ -91,6 +91,21 @@ enum StoreSchema {
             }
         }
 
+        // Private feed tokens: only SHA-256 digests. Revoked rows stay (with revoked_at) so a
+        // digest is never issued twice; at most one active token per member.
+        migrator.registerMigration("v2-feed-tokens") { db in
+            try db.create(table: "feed_token") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("member_id", .text).notNull().check(sql: "member_id <> ''")
+                t.column("token_hash", .text).notNull().unique()
+                    .check(sql: "length(token_hash) = 64 AND token_hash NOT GLOB '*[^0-9a-f]*'")
+                t.column("issued_at", .integer).notNull()
+                t.column("revoked_at", .integer)
+            }
+            try db.execute(
+                sql: "CREATE UNIQUE INDEX feed_token_active ON feed_token(member_id) WHERE revoked_at IS NULL")
+        }
+
         return migrator
     }
 

@@ -1,0 +1,130 @@
+import DrillCore
+import DrillStore
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Builds the feed server: the router, plus the service that reloads the town folder. Tests call
+/// it with their own store, folder and configuration and drive it with `app.test(.router)`.
+///
+/// ```swift
+/// let library = try FeedLibrary(folder: TownFolder(directory: "calendars/qingshan"))
+/// let app = buildApplication(configuration: ServerConfiguration(), store: try SQLiteStore(path: db), town: library)
+/// try await app.runService()   // SIGTERM/SIGINT: stop accepting, finish in-flight requests, exit
+/// ```
+/// - Parameters:
+///   - configuration: address, links, throttle and reload interval.
+///   - store: where private feed tokens are looked up (by digest).
+///   - town: the feeds to serve.
+///   - logger: the server's logger; each request's lines carry its request id.
+///   - onServerRunning: called with the bound port once listening (for port 0).
+public func buildApplication(
+    configuration: ServerConfiguration, store: any AttendanceStore, town: FeedLibrary,
+    logger: Logger = Logger(label: "drillcal.serve"),
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = buildRouter(
+        configuration: configuration, store: store, town: town,
+        throttle: TokenThrottle(policy: configuration.throttle))
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
+        services: [FeedReloader(library: town, interval: configuration.reloadInterval, logger: logger)],
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port)
+        },
+        logger: logger
+    )
+}
+
+/// The routes:
+/// - `GET|HEAD /calendars/{town}/town.ics`, `team-{id}.ics`, `village-{id}.ics`: public feeds.
+/// - `GET|HEAD /feeds/{token}.ics`: a member's private feed.
+/// - `GET /`: the index page (`?lang=en`); `GET /healthz`.
+public func buildRouter(
+    configuration: ServerConfiguration, store: any AttendanceStore, town: FeedLibrary, throttle: TokenThrottle
+) -> Router<FeedRequestContext> {
+    let router = Router(context: FeedRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.middlewares.add(RequestLogMiddleware<FeedRequestContext>())
+
+    router.get("/healthz") { _, _ in Responses.health() }
+
+    router.get("/") { request, _ in
+        let catalog = town.catalog
+        let language =
+            request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:))
+            ?? configuration.language
+        let page = IndexPage(
+            listing: catalog.listing, townID: catalog.townID,
+            baseURL: configuration.baseURL ?? baseURL(request, configuration), language: language)
+        return Responses.html(page.render())
+    }
+
+    @Sendable func publicFeed(_ request: Request, _ context: FeedRequestContext) -> Response {
+        let catalog = town.catalog
+        // Names are only ever dictionary keys; the shape check just makes that obvious.
+        guard context.parameters.get("town") == catalog.townID, let file = context.parameters.get("file"),
+            FeedName.isPlain(file), let feed = catalog.publicFeeds[file]
+        else { return Responses.notFound() }
+        return feed.response(to: request)
+    }
+    router.get("/calendars/:town/:file") { request, context in publicFeed(request, context) }
+    router.head("/calendars/:town/:file") { request, context in publicFeed(request, context) }
+
+    @Sendable func privateFeed(_ request: Request, _ context: FeedRequestContext) async -> Response {
+        let address = context.clientAddress
+        if let wait = throttle.retryAfter(address) { return Responses.tooManyRequests(retryAfter: wait) }
+        guard let file = context.parameters.get("file"), file.hasSuffix(".ics") else {
+            throttle.recordMiss(address)
+            return Responses.notFound()
+        }
+        let token = file.dropLast(4)
+        let member: String?
+        if FeedToken.isWellFormed(token) {
+            do {
+                member = try await store.member(forTokenHash: FeedToken.digest(token))
+            } catch {
+                context.logger.error("token lookup failed", metadata: ["error": "\(error)"])
+                return Responses.unavailable()
+            }
+        } else {
+            member = nil
+        }
+        guard let member, let feed = town.catalog.memberFeeds[member] else {
+            throttle.recordMiss(address)
+            return Responses.notFound()
+        }
+        return feed.response(to: request)
+    }
+    router.get("/feeds/:file") { request, context in await privateFeed(request, context) }
+    router.head("/feeds/:file") { request, context in await privateFeed(request, context) }
+
+    return router
+}
+
+/// `http://<Host>` from the request when the Host header is a plain host[:port], else the
+/// configured address: the page is only as good as the links on it.
+private func baseURL(_ request: Request, _ configuration: ServerConfiguration) -> String {
+    if let host = request.head.authority, !host.isEmpty,
+        host.utf8.allSatisfy({ c in
+            (97...122).contains(c) || (65...90).contains(c) || (48...57).contains(c) || c == 46 || c == 45
+                || c == 58
+                || c == 91 || c == 93
+        })
+    {
+        return "http://\(host)"
+    }
+    return "http://\(configuration.host):\(configuration.port)"
+}
+
+/// Feed names the public routes accept: lowercase letters, digits, `-`, `_`, one `.ics` at the
+/// end; no `..`, no slash, no backslash, no percent sign.
+enum FeedName {
+    static func isPlain(_ name: String) -> Bool {
+        guard name.hasSuffix(".ics"), name.utf8.count <= 200 else { return false }
+        let stem = name.utf8.dropLast(4)
+        return !stem.isEmpty
+            && stem.allSatisfy { c in
+                (97...122).contains(c) || (48...57).contains(c) || c == 45 || c == 95 || (65...90).contains(c)
+            }
+    }
+}

@@ -1,0 +1,54 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Logs one line per request (method, path with any token redacted, status, duration) under the
+/// request id Hummingbird puts in the logger, and returns that id as `X-Request-Id`. Query
+/// strings and headers are never logged, so neither a token nor a phone number can reach a log.
+struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var requestIDHeader: HTTPField.Name { HTTPField.Name("X-Request-Id")! }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        let started = ContinuousClock.now
+        let requestID = context.logger[metadataKey: "hb.request.id"]?.description
+        do {
+            var response = try await next(request, context)
+            if let requestID { response.headers[Self.requestIDHeader] = requestID }
+            log(request, context, status: response.status, since: started)
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status ?? .internalServerError
+            log(request, context, status: status, since: started)
+            // Every 404 looks the same, whoever produced it (a route or the router).
+            if status == .notFound {
+                var response = Responses.notFound()
+                if let requestID { response.headers[Self.requestIDHeader] = requestID }
+                return response
+            }
+            throw error
+        }
+    }
+
+    private func log(
+        _ request: Request, _ context: Context, status: HTTPResponse.Status, since: ContinuousClock.Instant
+    ) {
+        let elapsed = ContinuousClock.now - since
+        let micros =
+            elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method.rawValue)",
+                "path": "\(Self.redacted(request.uri.path))",
+                "status": "\(status.code)",
+                "duration_us": "\(micros)",
+            ])
+    }
+
+    /// The path with a private feed's token replaced: `/feeds/REDACTED.ics`.
+    static func redacted(_ path: String) -> String {
+        path.hasPrefix("/feeds/") ? "/feeds/REDACTED" : path
+    }
+}

@@ -1,0 +1,97 @@
+import DrillCore
+import DrillFeeds
+
+/// One version of a town's feeds as the server answers them: looked up by name in dictionaries
+/// only, so no request path ever reaches the file system.
+public final class FeedCatalog: Sendable {
+    /// The town's id as it appears in `/calendars/{town}/`.
+    public let townID: String
+    /// Public feeds (`town.ics`, `team-<id>.ics`, `village-<id>.ics`) by file name.
+    public let publicFeeds: [String: ServedFeed]
+    /// Private feeds by member id (`member-<id>.ics`).
+    public let memberFeeds: [String: ServedFeed]
+    /// What the index page lists, in plan order; names only, never members.
+    public let listing: FeedListing
+    /// Seconds since 1970 of the newest input this version was built from.
+    public let inputsModified: Int
+
+    init(
+        townID: String, publicFeeds: [String: ServedFeed], memberFeeds: [String: ServedFeed],
+        listing: FeedListing,
+        inputsModified: Int
+    ) {
+        self.townID = townID
+        self.publicFeeds = publicFeeds
+        self.memberFeeds = memberFeeds
+        self.listing = listing
+        self.inputsModified = inputsModified
+    }
+
+    /// Prepares every feed of `set`. Content that `previous` already served keeps its prepared
+    /// form and Last-Modified; new or changed content is compressed here, once, and gets
+    /// `modified` (or one second after the previous version, so Last-Modified never goes back).
+    /// - Throws: `Gzip.Failure`.
+    static func make(set: FeedSet, plan: Plan, modified: Int, previous: FeedCatalog?) throws -> FeedCatalog {
+        var publicFeeds: [String: ServedFeed] = [:]
+        var memberFeeds: [String: ServedFeed] = [:]
+        for file in set.files {
+            let memberID = file.name.hasPrefix("member-") ? String(file.name.dropFirst(7).dropLast(4)) : nil
+            let old = memberID.map { previous?.memberFeeds[$0] } ?? previous?.publicFeeds[file.name]
+            var feed = try ServedFeed(
+                name: file.name, text: file.text, visibility: memberID == nil ? .public : .private,
+                lastModified: modified)
+            if let old {
+                if old.digest == feed.digest {
+                    feed = old
+                } else if old.lastModified >= modified {
+                    feed = feed.servedSince(old.lastModified + 1)
+                }
+            }
+            if let memberID { memberFeeds[memberID] = feed } else { publicFeeds[file.name] = feed }
+        }
+        return FeedCatalog(
+            townID: plan.town.id, publicFeeds: publicFeeds, memberFeeds: memberFeeds,
+            listing: FeedListing(plan: plan), inputsModified: modified)
+    }
+}
+
+/// The public feeds the index page offers, with their names in both languages.
+public struct FeedListing: Sendable {
+    /// One feed on the page.
+    public struct Entry: Sendable {
+        /// File name under `/calendars/{town}/`.
+        public var file: String
+        /// Chinese title.
+        public var zh: String
+        /// English title.
+        public var en: String
+    }
+
+    /// Town name (zh).
+    public var townName: String
+    /// Town name (en), falling back to the Chinese one.
+    public var townNameEnglish: String
+    /// The station that publishes (应急站).
+    public var station: String
+    /// Plan year.
+    public var year: Int
+    /// The town feed.
+    public var town: Entry
+    /// One per team, in plan order.
+    public var teams: [Entry]
+    /// One per village, in plan order.
+    public var villages: [Entry]
+
+    init(plan: Plan) {
+        townName = plan.town.name
+        townNameEnglish = plan.town.nameEnglish ?? plan.town.name
+        station = plan.town.station
+        year = plan.year
+        town = Entry(
+            file: "town.ics", zh: "\(plan.town.name)全部培训演练", en: "All sessions of \(townNameEnglish)")
+        teams = plan.teams.map { Entry(file: "team-\($0.id).ics", zh: $0.name, en: $0.displayName(.en)) }
+        villages = plan.villages.map {
+            Entry(file: "village-\($0.id).ics", zh: "\($0.name)村", en: $0.nameEnglish ?? $0.name)
+        }
+    }
+}

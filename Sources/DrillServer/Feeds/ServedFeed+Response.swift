@@ -1,0 +1,66 @@
+import HTTPTypes
+import Hummingbird
+
+extension ServedFeed {
+    /// The answer to a GET or HEAD of this feed: 304 when the client's copy is current
+    /// (If-None-Match, else If-Modified-Since), the gzip form when the client accepts it, no body
+    /// for HEAD. Everything but the header checks was prepared when the feed was loaded.
+    func response(to request: Request) -> Response {
+        let gzip = Self.acceptsGzip(request.headers[.acceptEncoding])
+        let headers = gzip ? gzipHeaders : plainHeaders
+        if isCurrent(request.headers) {
+            return Response(status: .notModified, headers: headers, body: ResponseBody())
+        }
+        if request.method == .head {
+            return Response(status: .ok, headers: headers, body: ResponseBody())
+        }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: gzip ? gzipped : bytes))
+    }
+
+    /// Whether the client's cached copy is this version. If-None-Match wins over If-Modified-Since
+    /// (RFC 9110 §13.2.2); either representation's tag matches, weak or strong, since both carry
+    /// the same content.
+    func isCurrent(_ headers: HTTPFields) -> Bool {
+        if let match = headers[.ifNoneMatch] {
+            for candidate in match.split(separator: ",") {
+                var tag = candidate.trimmingSpaces
+                if tag == "*" { return true }
+                if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
+                if tag == etag || tag == gzipETag { return true }
+            }
+            return false
+        }
+        if let since = headers[.ifModifiedSince], let seconds = HTTPDate.parse(since.trimmingSpaces) {
+            return lastModified <= seconds
+        }
+        return false
+    }
+
+    /// Whether an Accept-Encoding value admits gzip (`gzip`, `x-gzip` or `*`, with q above 0).
+    static func acceptsGzip(_ value: String?) -> Bool {
+        guard let value else { return false }
+        for item in value.split(separator: ",") {
+            let parts = item.split(separator: ";")
+            guard let coding = parts.first?.trimmingSpaces.lowercased(),
+                coding == "gzip" || coding == "x-gzip" || coding == "*"
+            else { continue }
+            let refused = parts.dropFirst().contains { parameter in
+                let p = parameter.trimmingSpaces.lowercased()
+                guard p.hasPrefix("q=") else { return false }
+                return (Double(p.dropFirst(2)) ?? 1) <= 0
+            }
+            if !refused { return true }
+        }
+        return false
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
+    var trimmingSpaces: SubSequence {
+        var s = self[...]
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return s
+    }
+}

@@ -1,0 +1,137 @@
+import DrillCore
+import DrillFeeds
+import DrillIO
+import Foundation
+
+/// A town folder the server publishes, read the way `drillcal build` reads it.
+///
+/// ```swift
+/// let folder = TownFolder(directory: "calendars/qingshan", language: .zh)
+/// let built = try folder.build()
+/// ```
+public struct TownFolder: Sendable {
+    /// The town folder (plan.yaml, roster.csv, feeds/).
+    public var directory: String
+    /// Language of the feeds, as `build --lang`.
+    public var language: Language
+    /// How roster.csv is encoded, as `build --encoding`.
+    public var encoding: RosterEncoding
+    /// Publish a schedule with unmet demand, as `build --allow-partial`.
+    public var allowPartial: Bool
+
+    /// Makes a folder description.
+    public init(
+        directory: String, language: Language = .zh, encoding: RosterEncoding = .auto,
+        allowPartial: Bool = false
+    ) {
+        self.directory = directory
+        self.language = language
+        self.encoding = encoding
+        self.allowPartial = allowPartial
+    }
+
+    /// What one build produced and the files it read.
+    public struct Built: Sendable {
+        /// The feeds, exactly as `drillcal build` would write them.
+        public var set: FeedSet
+        /// The plan they came from.
+        public var plan: Plan
+        /// Files the build read (plan, roster, holidays, manifest), to watch for changes.
+        public var inputs: [String]
+        /// Newest modification time among `inputs`, seconds since 1970.
+        public var modified: Int
+    }
+
+    /// Path of the manifest `drillcal build` keeps beside the feeds.
+    public var manifestPath: String { feedsFolder.appendingPathComponent("manifest.json").path }
+
+    var feedsFolder: URL { URL(fileURLWithPath: directory).appendingPathComponent("feeds") }
+
+    /// Files to watch before the first build has said which holidays file the plan uses.
+    var defaultInputs: [String] {
+        let base = URL(fileURLWithPath: directory)
+        return [
+            base.appendingPathComponent("plan.yaml").path, base.appendingPathComponent("roster.csv").path,
+            manifestPath,
+        ]
+    }
+
+    /// Schedules the town and builds every feed in memory, with the stored manifest, as
+    /// `drillcal build` does but without writing anything.
+    ///
+    /// The build time (DTSTAMP of events that changed since the manifest) is the newest input's
+    /// modification time, not the clock, so the same files always give the same bytes and the
+    /// same ETags, across reloads and restarts.
+    /// - Throws: `TownLoadError` naming the file and what is wrong.
+    public func build() throws(TownLoadError) -> Built {
+        let input: TownInput
+        do {
+            input = try TownLoader.load(
+                directory: directory, encoding: encoding, recurrence: LibicalRecurrence())
+        } catch {
+            throw TownLoadError(message: error.message(language))
+        }
+        let schedule: Schedule
+        do {
+            schedule = try Scheduler(
+                plan: input.plan, roster: input.roster, holidays: input.holidays,
+                recurrence: LibicalRecurrence()
+            ).schedule()
+        } catch {
+            throw TownLoadError(message: "\(input.planFile): " + error.message.text(language))
+        }
+        if !schedule.unmet.isEmpty && !allowPartial {
+            throw TownLoadError(
+                message: language.pick(
+                    "\(schedule.unmet.count) 场未能排入，不发布（drillcal build 同样不会导出；可用 --allow-partial）",
+                    "\(schedule.unmet.count) demand(s) could not be placed; not publishing, as drillcal build would not (use --allow-partial)"
+                ))
+        }
+        let previous: FeedManifest
+        do {
+            previous = try FeedWriter.previousManifest(in: feedsFolder)
+        } catch {
+            throw TownLoadError(message: "\(manifestPath): \(error)")
+        }
+        let inputs = [input.planFile, input.rosterFile, input.holidaysFile, manifestPath]
+        let modified = inputs.compactMap { FileStamp(path: $0)?.seconds }.max() ?? 0
+        do {
+            let set = try FeedBuilder(
+                plan: input.plan, roster: input.roster, schedule: schedule, language: language,
+                now: Stamp(seconds: modified), previous: previous
+            ).build()
+            return Built(set: set, plan: input.plan, inputs: inputs, modified: modified)
+        } catch {
+            throw TownLoadError(message: error.message)
+        }
+    }
+}
+
+/// Why a town folder could not be published: the message names the file and what is wrong.
+public struct TownLoadError: Error, Sendable, CustomStringConvertible {
+    /// The message, in the folder's language.
+    public var message: String
+    public var description: String { message }
+}
+
+/// What identifies one version of a file without reading it: modification time (with
+/// nanoseconds), size and inode, so an edit within the same second, or a file renamed over the
+/// old one, is still seen.
+struct FileStamp: Hashable, Sendable {
+    var seconds: Int
+    var nanoseconds: Int
+    var size: Int
+    var inode: UInt
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        seconds = Int(info.st_mtim.tv_sec)
+        nanoseconds = Int(info.st_mtim.tv_nsec)
+        size = Int(info.st_size)
+        inode = UInt(info.st_ino)
+    }
+
+    /// The stamps of `paths` (nil for a missing file), in order.
+    static func of(_ paths: [String]) -> [FileStamp?] { paths.map { FileStamp(path: $0) } }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import DrillCore
+import DrillServer
+import DrillStore
+import Foundation
+import Logging
+
+extension Drillcal {
+    /// `drillcal serve DIR`: publishes the town's feeds over HTTP, from memory.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "发布日历订阅服务 / serve the calendar feeds over HTTP",
+            discussion: """
+                GET /calendars/<town>/town.ics、team-<id>.ics、village-<id>.ics：公开日历，与 drillcal build 导出的字节相同；
+                GET /feeds/<令牌>.ics：个人日历（令牌由 drillcal token issue 发放）；GET /：订阅页（二维码）；GET /healthz。
+                每秒检查 plan.yaml、roster.csv、节假日文件与 feeds/manifest.json，有变化即重建，无需重启。
+                SIGTERM/SIGINT：停止接收新连接，处理完进行中的请求后退出（退出码 0）。
+                Public feeds are the bytes `drillcal build` exports; private feeds sit behind tokens; the folder is
+                checked once a second and changes show without a restart. SIGTERM/SIGINT shut down gracefully.
+                """)
+
+        @OptionGroup var town: TownOptions
+
+        @Option(help: "监听地址 / address to bind")
+        var host = "127.0.0.1"
+
+        @Option(help: "端口，0 为任选空闲端口 / port (0 picks a free one)")
+        var port = 8080
+
+        @Option(help: "订阅页链接的公开地址，如 https://yj.example.cn / public base URL for links on the index page")
+        var baseURL: String?
+
+        @Flag(help: "有未排入的需求时仍发布 / publish even with unmet demand (as build --allow-partial)")
+        var allowPartial = false
+
+        @Option(help: "日志级别 / log level: trace, debug, info, notice, warning, error, critical")
+        var logLevel: String = "info"
+
+        func validate() throws {
+            guard (0...65535).contains(port) else {
+                throw ValidationError(town.lang.pick("--port 应在 0–65535 之间", "--port must be within 0–65535"))
+            }
+            guard Logger.Level(rawValue: logLevel) != nil else {
+                throw ValidationError(
+                    town.lang.pick("未知的日志级别 “\(logLevel)”", "unknown log level \"\(logLevel)\""))
+            }
+            if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
+                throw ValidationError(
+                    town.lang.pick(
+                        "--base-url 应以 http:// 或 https:// 开头",
+                        "--base-url must start with http:// or https://"))
+            }
+        }
+
+        func run() async throws {
+            let lang = town.lang
+            var logger = Logger(label: "drillcal.serve")
+            logger.logLevel = Logger.Level(rawValue: logLevel)!
+
+            let library: FeedLibrary
+            do {
+                library = try FeedLibrary(
+                    folder: TownFolder(
+                        directory: town.directory, language: lang, encoding: town.encoding,
+                        allowPartial: allowPartial))
+            } catch let error as TownLoadError {
+                Console.error(error.message)
+                throw ExitCode(2)
+            }
+            // Tokens live in the store `build` creates; without it no private feed can be found.
+            let store: any AttendanceStore
+            if let sqlite = try town.openStore(create: false) {
+                store = sqlite
+            } else {
+                logger.notice(
+                    "no attendance database; private feeds answer 404 until one exists and the server restarts"
+                )
+                store = InMemoryStore()
+            }
+
+            var configuration = ServerConfiguration()
+            configuration.host = host
+            configuration.port = port
+            configuration.baseURL = baseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+            configuration.language = lang
+            let catalog = library.catalog
+            let host = self.host
+            let app = buildApplication(
+                configuration: configuration, store: store, town: library, logger: logger,
+                onServerRunning: { port in
+                    let shown = host.contains(":") ? "[\(host)]" : host
+                    // Written straight to the descriptor (unbuffered), so a script waiting for it sees it.
+                    let line = lang.pick(
+                        "正在发布 \(catalog.townID)：http://\(shown):\(port)/ （Ctrl-C 停止）",
+                        "Serving \(catalog.townID) at http://\(shown):\(port)/ (Ctrl-C to stop)")
+                    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                })
+            try await app.runService()
+        }
+    }
+}

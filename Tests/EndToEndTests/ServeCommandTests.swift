@@ -1,0 +1,89 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// `drillcal serve` as a user runs it: the built binary on a free port, fetched with curl, stopped
+/// with SIGTERM.
+@Suite("serve command")
+struct ServeCommandTests {
+    @Test("serves the exported town.ics byte for byte, a token link, and exits 0 on SIGTERM")
+    func serveAndStop() async throws {
+        let town = try CLI.scratchTown()
+        defer {
+            try? FileManager.default.removeItem(
+                at: town.deletingLastPathComponent().deletingLastPathComponent())
+        }
+        #expect(try CLI.run(["build", town.path, "--now", "2026-11-29T08:00:00Z"]).status == 0)
+        let issued = try CLI.run(["token", "issue", town.path, "m001", "--base-url", "http://127.0.0.1:1"])
+        #expect(issued.status == 0, "\(issued.stderr)")
+        let lines = issued.stdout.split(separator: "\n").map(String.init)
+        let tokenPath = try #require(lines.first { $0.hasPrefix("http://") }).replacingOccurrences(
+            of: "http://127.0.0.1:1", with: "")
+        #expect(lines.contains { $0.hasPrefix("webcal://127.0.0.1:1/feeds/") })
+
+        let server = Process()
+        server.executableURL = CLI.binary
+        server.arguments = ["serve", town.path, "--port", "0"]
+        let out = Pipe()
+        let err = Pipe()
+        server.standardOutput = out
+        server.standardError = err
+        let printed = Mutex("")
+        out.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            printed.withLock { $0 += chunk }
+        }
+        let logged = Mutex("")
+        err.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            logged.withLock { $0 += chunk }
+        }
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+
+        // "Serving … at http://127.0.0.1:PORT/" once listening.
+        var base: String?
+        for _ in 0..<600 where base == nil {
+            try await Task.sleep(for: .milliseconds(100))
+            let text = printed.withLock { $0 }
+            if let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
+                base = String(text[range])
+            }
+            if !server.isRunning { break }
+        }
+        let url = try #require(base, "server did not start: \(logged.withLock { $0 })")
+
+        let body = try curl(["-sf", "\(url)/calendars/qingshan/town.ics"])
+        let exported = try Data(contentsOf: town.appendingPathComponent("feeds/town.ics"))
+        #expect(body == exported)
+        let headers = String(
+            decoding: try curl(["-sI", "\(url)/calendars/qingshan/town.ics"]), as: UTF8.self)
+        #expect(headers.lowercased().contains("etag: \""))
+        let member = try curl(["-sf", url + tokenPath])
+        #expect(member == (try Data(contentsOf: town.appendingPathComponent("feeds/member-m001.ics"))))
+
+        kill(server.processIdentifier, SIGTERM)
+        for _ in 0..<100 where server.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!server.isRunning)
+        #expect(server.terminationReason == .exit)
+        #expect(server.terminationStatus == 0)
+        let log = logged.withLock { $0 }
+        #expect(log.contains("path=/feeds/REDACTED"))
+        #expect(
+            !log.contains(String(tokenPath.dropFirst("/feeds/".count).dropLast(4))),
+            "the token is never logged")
+        #expect(!log.contains("13800000001"))
+    }
+
+    private func curl(_ args: [String]) throws -> Data {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        p.arguments = ["--max-time", "20"] + args
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return data
+    }
+}
