@@ -61,6 +61,25 @@ public protocol AttendanceStore: Sendable {
 
     /// A drill's summary record, or nil. `.unknownSession` for a UID never published.
     func summary(for uid: String) async throws(StoreError) -> DrillSummary?
+
+    // MARK: Drill-leader codes (带队签到码)
+
+    /// Stores a new drill-leader code for a session, by its hash only (the code itself is shown once
+    /// to whoever issued it); every older code of that session is revoked at `at`, so one session has
+    /// at most one code that opens it.
+    ///
+    /// `.unknownSession` for a UID never published; `.invalid` for a hash that is not 64 lowercase hex
+    /// digits (SHA-256) or that was stored before (codes are never reused, even revoked ones).
+    /// See `LeaderCodeRules`, which every store uses.
+    func issueLeaderCode(session uid: String, hash: String, by: String, at: Int) async throws(StoreError)
+
+    /// Revokes the session's code, if it has one, at `at`; returns how many codes were revoked (0 or 1).
+    /// `.unknownSession` for a UID never published.
+    @discardableResult
+    func revokeLeaderCodes(session uid: String, at: Int) async throws(StoreError) -> Int
+
+    /// The UID of the session that the code with this hash opens, or nil for an unknown or revoked code.
+    func session(forLeaderCodeHash hash: String) async throws(StoreError) -> String?
 }
 
 /// Why the store refused something. Messages in Chinese or English, naming what was wrong.
