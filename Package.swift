@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
     ],
     targets: [
         // Debian's libical-dev through pkg-config; macros and variadics sit behind shim.h.
@@ -47,12 +50,36 @@ let package = Package(
             name: "DrillStore",
             dependencies: ["DrillCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Debian's libqrencode-dev, for the self check-in QR code.
+        .systemLibrary(
+            name: "CQREncode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
+        // Drill leaders' check-in page, its JSON API and members' QR self check-in (Hummingbird routes).
+        .target(
+            name: "DrillCheckIn",
+            dependencies: [
+                "DrillCore", "DrillStore", "CQREncode",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Serves only the check-in routes over a town's store: for trying the page before `drillcal serve`.
+        .executableTarget(
+            name: "drillcal-checkin-dev",
+            dependencies: [
+                "DrillCheckIn", "DrillCore", "DrillFeeds", "DrillIO", "DrillStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // Reports: HTML, Markdown, CSV and XLSX renderings of an AnnualReport.
         .target(name: "DrillReports", dependencies: ["DrillCore", "CXlsxWriter"]),
         .executableTarget(
             name: "drillcal",
             dependencies: [
-                "DrillCore", "DrillIO", "DrillFeeds", "DrillStore", "DrillReports", "ICal",
+                "DrillCore", "DrillIO", "DrillFeeds", "DrillStore", "DrillReports", "ICal", "DrillCheckIn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +92,13 @@ let package = Package(
         .testTarget(
             name: "DrillReportsTests",
             dependencies: ["DrillReports", "DrillCore", .product(name: "CSV", package: "CSV.swift")]
+        ),
+        .testTarget(
+            name: "DrillCheckInTests",
+            dependencies: [
+                "DrillCheckIn", "DrillStore", "DrillCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "EndToEndTests",

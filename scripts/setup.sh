@@ -6,6 +6,7 @@ set -euo pipefail
 need=()
 dpkg -s libical-dev >/dev/null 2>&1 || need+=(libical-dev)
 dpkg -s libxlsxwriter-dev >/dev/null 2>&1 || need+=(libxlsxwriter-dev)
+dpkg -s libqrencode-dev >/dev/null 2>&1 || need+=(libqrencode-dev)
 dpkg -s pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 [ -f /usr/share/zoneinfo/Asia/Shanghai ] || need+=(tzdata)
 for extra in "$@"; do dpkg -s "$extra" >/dev/null 2>&1 || need+=("$extra"); done
