@@ -14,7 +14,7 @@ struct Drillcal: AsyncParsableCommand {
             退出码 / exit codes: 0 正常 ok · 1 有问题或未排入 findings or unmet demand · \
             2 输入错误 bad input · 3 无法写入 cannot write
             """,
-        subcommands: [Build.self, Check.self, Explain.self, Attend.self, Summary.self, Report.self]
+        subcommands: [Build.self, Check.self, Explain.self, Attend.self, Summary.self, Report.self, Code.self]
     )
 
     /// Parses and runs, mapping command-line mistakes to exit 2 like any other bad input.
