@@ -63,7 +63,10 @@ let package = Package(
                 "DrillCore", "DrillStore", "CQREncode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // DrillStore imports GRDB, whose string-interpolated SQL type would otherwise be a
+            // candidate for every HTML string built here.
+            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
         ),
         // Serves only the check-in routes over a town's store: for trying the page before `drillcal serve`.
         .executableTarget(

@@ -146,14 +146,17 @@ struct CheckInRoutesTests {
         let store = try await F.store()
         try await F.app(store: store).test(.router) { client in
             let leader = try await LeaderSession.login(client)
-            #expect(leader.page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(
+                leader.page.contains(
+                    "<li class=\"member\" data-member=\"m2\"><span class=\"name\">&lt;script&gt;alert(1)&lt;/script&gt;</span>"))
+            #expect(leader.page.components(separatedBy: "<li class=\"member\"").count == 4, "three roster rows")
             #expect(!leader.page.contains(F.hostile))
             #expect(!leader.page.contains("1234"), "no phone digits on the page")
             let qr = String(buffer: try await client.execute(uri: F.path + "/qr", method: .get, headers: [.cookie: leader.cookie]).body)
             let token = try #require(qr.range(of: "t=[0-9a-f]{32}", options: .regularExpression)).upperBound
             let t = String(qr[qr.index(token, offsetBy: -32)..<token])
             let selfPage = String(buffer: try await client.execute(uri: "/self/\(F.uid)?t=\(t)", method: .get).body)
-            #expect(selfPage.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(selfPage.contains("<option value=\"m2\">&lt;script&gt;alert(1)&lt;/script&gt;</option>"))
             #expect(!selfPage.contains(F.hostile))
         }
     }

@@ -11,7 +11,7 @@ extension CheckInService {
         let sessions = try await storeCall(l) { try await store.sessions() }
             .filter { !$0.cancelled && $0.kind != .deadline && $0.slot.date >= today }
         func items(_ list: [SessionRecord]) -> String {
-            list.map { s in
+            list.map { s -> String in
                 let teams = s.teamIDs.map { town.teamName($0, l) }.joined(separator: "、")
                 return """
                     <li class="session"><a href="/checkin/\(HTML.escape(s.uid))\(langQuery(l))">\
@@ -41,7 +41,7 @@ extension CheckInService {
             return loginPage(session, l: l, error: nil)
         }
         let detail = try await detail(session, leader: true, l: l)
-        let rows = (detail.roster ?? []).map { member in
+        let rows = (detail.roster ?? []).map { member -> String in
             let teams = member.teams.map { town.teamName($0, l) }.joined(separator: "、")
             return """
                 <li class="member" data-member="\(HTML.escape(member.member))">\
@@ -55,7 +55,7 @@ extension CheckInService {
                 <button type="button" data-status="excused">\(AttendanceStatus.excused.label(l))</button></div></li>
                 """
         }.joined(separator: "\n")
-        let counts = detail.teams.map { team in
+        let counts = detail.teams.map { team -> String in
             "<div>\(HTML.escape(team.name))：\(l.pick("实到", "counted")) <b data-team-count=\"\(HTML.escape(team.id))\">"
                 + "\(team.counted) / \(team.minimum)</b></div>"
         }.joined()

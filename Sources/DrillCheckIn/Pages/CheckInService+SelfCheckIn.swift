@@ -70,7 +70,7 @@ extension CheckInService {
         let roster = try await storeCall(l) { try await store.roster(of: session.uid) }
         var seen = Set<String>()
         let options = roster.filter { seen.insert($0.memberID).inserted }.sorted { $0.name < $1.name }
-            .map { "<option value=\"\(HTML.escape($0.memberID))\">\(HTML.escape($0.name))</option>" }.joined()
+            .map { (entry: RosterEntry) -> String in "<option value=\"\(HTML.escape(entry.memberID))\">\(HTML.escape(entry.name))</option>" }.joined()
         let body = """
             <h1>\(HTML.escape(town.title(of: session, l)))</h1>
             <p class="muted">\(HTML.escape(when(session)))</p>
