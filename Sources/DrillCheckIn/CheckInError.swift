@@ -16,7 +16,8 @@ public struct CheckInError: HTTPResponseError, Sendable, CustomStringConvertible
     public var language: Language
 
     /// Makes an error.
-    public init(_ status: HTTPResponse.Status, code: String, message: LocalizedText, language: Language = .zh) {
+    public init(_ status: HTTPResponse.Status, code: String, message: LocalizedText, language: Language = .zh)
+    {
         self.status = status
         self.code = code
         self.message = message
@@ -45,7 +46,8 @@ public struct CheckInError: HTTPResponseError, Sendable, CustomStringConvertible
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let body: [String: String] = [
-            "error": code, "message": message.text(language), "message_zh": message.zh, "message_en": message.en,
+            "error": code, "message": message.text(language), "message_zh": message.zh,
+            "message_en": message.en,
         ]
         var response = try JSONBody.response(body, status: status)
         if status == .unauthorized {
@@ -74,7 +76,8 @@ public struct CheckInError: HTTPResponseError, Sendable, CustomStringConvertible
         CheckInError(
             .forbidden, code: "csrf",
             message: LocalizedText(
-                zh: "缺少或错误的 X-CSRF-Token 请求头，请刷新页面", en: "missing or wrong X-CSRF-Token header; reload the page"),
+                zh: "缺少或错误的 X-CSRF-Token 请求头，请刷新页面",
+                en: "missing or wrong X-CSRF-Token header; reload the page"),
             language: l)
     }
 
@@ -89,7 +92,8 @@ public struct CheckInError: HTTPResponseError, Sendable, CustomStringConvertible
     static func tooManyAttempts(_ l: Language) -> CheckInError {
         CheckInError(
             .tooManyRequests, code: "too_many_attempts",
-            message: LocalizedText(zh: "错误次数过多，请 15 分钟后再试", en: "too many wrong attempts; try again in 15 minutes"),
+            message: LocalizedText(
+                zh: "错误次数过多，请 15 分钟后再试", en: "too many wrong attempts; try again in 15 minutes"),
             language: l)
     }
 

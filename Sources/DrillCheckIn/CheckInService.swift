@@ -60,8 +60,12 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
     func leader(_ request: Request, uid: String, ip: String, l: Language) async throws -> LeaderAuth? {
         if let authorization = request.headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw CheckInError.unauthenticated(l) }
-            guard await codeAttempts.allows("code|\(ip)", now: now) else { throw CheckInError.tooManyAttempts(l) }
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                throw CheckInError.unauthenticated(l)
+            }
+            guard await codeAttempts.allows("code|\(ip)", now: now) else {
+                throw CheckInError.tooManyAttempts(l)
+            }
             guard let code = LeaderCode.normalize(String(parts[1])) else {
                 await codeAttempts.fail("code|\(ip)", now: now)
                 throw CheckInError.unauthenticated(l)
@@ -75,7 +79,9 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
             guard opens == uid else { throw CheckInError.wrongSession(l) }
             return .bearer(codeHash: hash)
         }
-        guard let nonce = cookieNonce(request), let login = await logins.login(nonce, now: now) else { return nil }
+        guard let nonce = cookieNonce(request), let login = await logins.login(nonce, now: now) else {
+            return nil
+        }
         guard login.sessionUID == uid else { return nil }
         let opens = try await storeCall(l) { try await store.session(forLeaderCodeHash: login.codeHash) }
         guard opens == uid else { return nil }  // revoked or replaced since the login
@@ -87,7 +93,9 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
         guard let value = request.cookies[Self.cookieName]?.value else { return nil }
         let parts = value.split(separator: ".").map(String.init)
         guard parts.count == 3, let expiry = Int(parts[1]), expiry > now else { return nil }
-        guard constantTimeEqual(signer.cookieSignature("\(parts[0]).\(parts[1])"), parts[2]) else { return nil }
+        guard constantTimeEqual(signer.cookieSignature("\(parts[0]).\(parts[1])"), parts[2]) else {
+            return nil
+        }
         return parts[0]
     }
 
@@ -124,7 +132,9 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
 
     private func allowedOrigins(_ request: Request) -> [String] {
         if !options.allowedOrigins.isEmpty { return options.allowedOrigins }
-        guard let host = request.head.authority ?? request.headers[HTTPFields.Element.Name("Host")!] else { return [] }
+        guard let host = request.head.authority ?? request.headers[HTTPFields.Element.Name("Host")!] else {
+            return []
+        }
         return ["http://\(host)", "https://\(host)"]
     }
 
@@ -138,13 +148,17 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
 
     /// Runs a store call, turning its refusal into a JSON error in the asker's language.
     func storeCall<T: Sendable>(_ l: Language, _ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let error as StoreError { throw CheckInError(error, language: l) }
+        do { return try await body() } catch let error as StoreError {
+            throw CheckInError(error, language: l)
+        }
     }
 
     /// A published (not cancelled) session, or 404.
     func liveSession(_ uid: String, l: Language) async throws -> SessionRecord {
         let session = try await storeCall(l) { try await store.session(uid) }
-        guard let session, !session.cancelled else { throw CheckInError(StoreError.unknownSession(uid), language: l) }
+        guard let session, !session.cancelled else {
+            throw CheckInError(StoreError.unknownSession(uid), language: l)
+        }
         return session
     }
 
@@ -172,8 +186,9 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
     /// When the QR code of a session works: its start minus the margin to its end plus the margin.
     func selfWindow(_ session: SessionRecord) -> ClosedRange<Int> {
         let margin = options.selfCheckInMargin * 60
-        return (town.epochSeconds(localMinutes: session.slot.absoluteStart) - margin)...(town.epochSeconds(
-            localMinutes: session.slot.absoluteEnd) + margin)
+        return
+            (town.epochSeconds(localMinutes: session.slot.absoluteStart) - margin)...(town.epochSeconds(
+                localMinutes: session.slot.absoluteEnd) + margin)
     }
 
     /// The QR token of a session as now scheduled.

@@ -109,7 +109,8 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
                 "队员编号 “\(m)” 不在活动 \(uid) 的名册中（非队员请登记为来宾）",
                 "member \"\(m)\" is not on the roster of \(uid) (record non-members as guests)")
         case .duplicateMark(let uid, let m):
-            return language.pick("队员 “\(m)” 在活动 \(uid) 中被重复登记", "member \"\(m)\" is recorded twice for \(uid)")
+            return language.pick(
+                "队员 “\(m)” 在活动 \(uid) 中被重复登记", "member \"\(m)\" is recorded twice for \(uid)")
         case .finalized(let uid):
             return language.pick(
                 "活动 \(uid) 的出勤记录已锁定；如需修改请先用 --reopen 并说明原因",

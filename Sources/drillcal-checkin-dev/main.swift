@@ -31,8 +31,10 @@ guard let directory = args.first else {
 }
 let port = args.count > 1 ? Int(args[1]) ?? 8080 : 8080
 let input = try TownLoader.load(directory: directory, recurrence: LibicalRecurrence())
-let store = try SQLiteStore(path: database ?? (directory as NSString).appendingPathComponent("drillcal.sqlite"))
+let store = try SQLiteStore(
+    path: database ?? (directory as NSString).appendingPathComponent("drillcal.sqlite"))
 let router = Router(context: DevContext.self)
-addCheckInRoutes(to: router, store: store, town: CheckInTown(plan: input.plan, roster: input.roster), language: .zh)
+addCheckInRoutes(
+    to: router, store: store, town: CheckInTown(plan: input.plan, roster: input.roster), language: .zh)
 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
 try await app.runService()

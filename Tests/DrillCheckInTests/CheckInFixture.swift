@@ -77,7 +77,8 @@ struct LeaderSession {
             throw LoginFailed(status: response.status.code)
         }
         let cookie = String(setCookie.prefix { $0 != ";" })
-        let page = try await client.execute(uri: CheckInFixture.path, method: .get, headers: [.cookie: cookie])
+        let page = try await client.execute(
+            uri: CheckInFixture.path, method: .get, headers: [.cookie: cookie])
         let html = String(buffer: page.body)
         guard let range = html.range(of: #""csrf":"[0-9a-f]{64}""#, options: .regularExpression) else {
             throw LoginFailed(status: page.status.code)
@@ -104,7 +105,9 @@ extension HTTPFields.Element.Name {
 }
 
 /// A marks request body.
-func marksBody(_ marks: [(member: String, status: String, clientID: String)], reason: String? = nil) -> ByteBuffer {
+func marksBody(_ marks: [(member: String, status: String, clientID: String)], reason: String? = nil)
+    -> ByteBuffer
+{
     let items = marks.map { m in
         "{\"member\":\"\(m.member)\",\"status\":\"\(m.status)\",\"clientID\":\"\(m.clientID)\""
             + (reason.map { ",\"reason\":\"\($0)\"" } ?? "") + "}"

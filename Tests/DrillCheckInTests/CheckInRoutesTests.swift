@@ -60,7 +60,8 @@ struct CheckInRoutesTests {
                 body: marksBody([("m1", "present", "c1")]))
             #expect(noToken.status == .forbidden)
             let evil = try await client.execute(
-                uri: F.apiPath + "/marks", method: .post, headers: leader.writeHeaders(origin: "https://evil.example"),
+                uri: F.apiPath + "/marks", method: .post,
+                headers: leader.writeHeaders(origin: "https://evil.example"),
                 body: marksBody([("m1", "present", "c1")]))
             #expect(evil.status == .forbidden)
             let noOrigin = try await client.execute(
@@ -93,7 +94,8 @@ struct CheckInRoutesTests {
                     uri: F.apiPath + "/marks", method: .post, headers: leader.writeHeaders(),
                     body: marksBody([("m1", "present", "retry-1")]))
                 #expect(response.status == .ok)
-                let answer = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                let answer =
+                    try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
                 #expect(answer?["changed"] as? Int == expected)
                 #expect(answer?["counted"] as? Int == 1)
             }
@@ -112,7 +114,8 @@ struct CheckInRoutesTests {
                 body: marksBody([("m1", "excused", "b1")], reason: "生病"))
             #expect(ok.status == .ok)
             let unknown = try await client.execute(
-                uri: F.apiPath + "/marks", method: .post, headers: headers, body: marksBody([("m9", "present", "b2")]))
+                uri: F.apiPath + "/marks", method: .post, headers: headers,
+                body: marksBody([("m9", "present", "b2")]))
             #expect(unknown.status == .unprocessableContent)
             let body = try JSONSerialization.jsonObject(with: Data(buffer: unknown.body)) as? [String: String]
             #expect(body?["error"] == "unknown_member")
@@ -124,7 +127,8 @@ struct CheckInRoutesTests {
             #expect(json.contains("\"reason\":\"生病\""))
             #expect(!json.contains("1234") && !json.contains("5678"), "phones never leave the server")
             let anonymous = String(buffer: try await client.execute(uri: F.apiPath, method: .get).body)
-            #expect(!anonymous.contains("生病") && !anonymous.contains("张三"), "marks and names for the leader only")
+            #expect(
+                !anonymous.contains("生病") && !anonymous.contains("张三"), "marks and names for the leader only")
         }
     }
 
@@ -148,14 +152,20 @@ struct CheckInRoutesTests {
             let leader = try await LeaderSession.login(client)
             #expect(
                 leader.page.contains(
-                    "<li class=\"member\" data-member=\"m2\"><span class=\"name\">&lt;script&gt;alert(1)&lt;/script&gt;</span>"))
-            #expect(leader.page.components(separatedBy: "<li class=\"member\"").count == 4, "three roster rows")
+                    "<li class=\"member\" data-member=\"m2\"><span class=\"name\">&lt;script&gt;alert(1)&lt;/script&gt;</span>"
+                ))
+            #expect(
+                leader.page.components(separatedBy: "<li class=\"member\"").count == 4, "three roster rows")
             #expect(!leader.page.contains(F.hostile))
             #expect(!leader.page.contains("1234"), "no phone digits on the page")
-            let qr = String(buffer: try await client.execute(uri: F.path + "/qr", method: .get, headers: [.cookie: leader.cookie]).body)
+            let qr = String(
+                buffer: try await client.execute(
+                    uri: F.path + "/qr", method: .get, headers: [.cookie: leader.cookie]
+                ).body)
             let token = try #require(qr.range(of: "t=[0-9a-f]{32}", options: .regularExpression)).upperBound
             let t = String(qr[qr.index(token, offsetBy: -32)..<token])
-            let selfPage = String(buffer: try await client.execute(uri: "/self/\(F.uid)?t=\(t)", method: .get).body)
+            let selfPage = String(
+                buffer: try await client.execute(uri: "/self/\(F.uid)?t=\(t)", method: .get).body)
             #expect(selfPage.contains("<option value=\"m2\">&lt;script&gt;alert(1)&lt;/script&gt;</option>"))
             #expect(!selfPage.contains(F.hostile))
         }

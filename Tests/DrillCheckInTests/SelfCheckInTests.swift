@@ -13,7 +13,8 @@ struct SelfCheckInTests {
     /// The QR token, read off the leader's QR page.
     static func token(_ client: some TestClientProtocol) async throws -> String {
         let leader = try await LeaderSession.login(client)
-        let page = try await client.execute(uri: F.path + "/qr", method: .get, headers: [.cookie: leader.cookie])
+        let page = try await client.execute(
+            uri: F.path + "/qr", method: .get, headers: [.cookie: leader.cookie])
         let html = String(buffer: page.body)
         #expect(html.contains("<svg"))
         let end = try #require(html.range(of: "t=[0-9a-f]{32}", options: .regularExpression)).upperBound

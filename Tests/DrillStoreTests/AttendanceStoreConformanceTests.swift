@@ -394,7 +394,8 @@ struct AttendanceStoreConformanceTests {
         #expect(try await store.session(forLeaderCodeHash: first) == nil)
 
         try await store.issueLeaderCode(session: Sample.drill.uid, hash: first, by: "站长", at: 1_800_000_000)
-        try await store.issueLeaderCode(session: Sample.training.uid, hash: other, by: "站长", at: 1_800_000_000)
+        try await store.issueLeaderCode(
+            session: Sample.training.uid, hash: other, by: "站长", at: 1_800_000_000)
         #expect(try await store.session(forLeaderCodeHash: first) == Sample.drill.uid)
 
         // A new code for the drill replaces the old one; the training's code is untouched.

@@ -9,7 +9,8 @@ extension CheckInService {
             uid: s.uid, title: town.title(of: s, l), kind: s.kind.storageKey, date: s.slot.date.description,
             start: LocalTime(minutes: s.slot.startMinute % 1440)?.description ?? "",
             end: LocalTime(minutes: s.slot.endMinute % 1440)?.description ?? "", teams: s.teamIDs,
-            venue: s.venueID.map { town.venueNames[$0] ?? $0 }, finalized: s.finalized, cancelled: s.cancelled)
+            venue: s.venueID.map { town.venueNames[$0] ?? $0 }, finalized: s.finalized, cancelled: s.cancelled
+        )
     }
 
     /// `GET /api/sessions`: every published session that is not cancelled, by start time.
@@ -47,7 +48,8 @@ extension CheckInService {
             marks: leader
                 ? marks.map {
                     MarkView(
-                        member: $0.memberID, status: $0.status.rawValue, reason: $0.reason, source: $0.source.rawValue,
+                        member: $0.memberID, status: $0.status.rawValue, reason: $0.reason,
+                        source: $0.source.rawValue,
                         guest: $0.guest)
                 } : nil)
     }
@@ -63,7 +65,8 @@ extension CheckInService {
         let session = try await liveSession(uid, l: l)
         let body: MarksRequest
         do {
-            body = try JSONDecoder().decode(MarksRequest.self, from: Data(try await RequestBodyReader.text(request).utf8))
+            body = try JSONDecoder().decode(
+                MarksRequest.self, from: Data(try await RequestBodyReader.text(request).utf8))
         } catch {
             throw CheckInError.badRequest(
                 l, zh: "请求体应为 JSON：{\"marks\":[{\"member\",\"status\",\"reason\",\"clientID\"}]}",
@@ -87,12 +90,14 @@ extension CheckInService {
             marks.append(
                 AttendanceMark(
                     sessionUID: session.uid, memberID: m.member, status: status,
-                    reason: reason?.isEmpty == false ? reason : nil, recordedBy: auth.recorder, recordedAt: at,
+                    reason: reason?.isEmpty == false ? reason : nil, recordedBy: auth.recorder,
+                    recordedAt: at,
                     source: .page, clientID: m.clientID?.isEmpty == false ? m.clientID : nil))
         }
         let changed = try await storeCall(l) { try await store.record(marks) }
         let counts = try await detail(session, leader: false, l: l)
         return try JSONBody.response(
-            MarksResponse(changed: changed, counted: counts.counted, minimum: counts.minimum, teams: counts.teams))
+            MarksResponse(
+                changed: changed, counted: counts.counted, minimum: counts.minimum, teams: counts.teams))
     }
 }

@@ -22,7 +22,9 @@ struct Signer: Sendable {
     /// The CSRF token of one login.
     func csrfToken(nonce: String) -> String { Self.hex(nonce, csrfKey) }
     /// The QR token of a session as scheduled (a moved session gets a new token).
-    func selfToken(uid: String, slot: String) -> String { String(Self.hex("\(uid)|\(slot)", selfKey).prefix(32)) }
+    func selfToken(uid: String, slot: String) -> String {
+        String(Self.hex("\(uid)|\(slot)", selfKey).prefix(32))
+    }
 
     private static func hex(_ text: String, _ key: SymmetricKey) -> String {
         HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).map { String(format: "%02x", $0) }
@@ -32,7 +34,8 @@ struct Signer: Sendable {
     /// Random hex, from the system's cryptographic source.
     static func randomHex(bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }
+            .joined()
     }
 }
 

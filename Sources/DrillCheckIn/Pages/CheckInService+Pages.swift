@@ -37,7 +37,8 @@ extension CheckInService {
     func checkInPage(_ request: Request, uid: String, ip: String) async throws -> Response {
         let l = language(of: request)
         let session = try await liveSession(uid, l: l)
-        guard let auth = try? await leader(request, uid: uid, ip: ip, l: l), case .cookie(let nonce, _) = auth else {
+        guard let auth = try? await leader(request, uid: uid, ip: ip, l: l), case .cookie(let nonce, _) = auth
+        else {
             return loginPage(session, l: l, error: nil)
         }
         let detail = try await detail(session, leader: true, l: l)
@@ -64,7 +65,9 @@ extension CheckInService {
             marksURL: "/api/sessions/\(Self.pathComponent(session.uid))/marks\(langQuery(l))",
             detailURL: "/api/sessions/\(Self.pathComponent(session.uid))\(langQuery(l))",
             marks: Dictionary(
-                (detail.marks ?? []).map { ($0.member, PageState.Mark(status: $0.status, reason: $0.reason, source: $0.source)) },
+                (detail.marks ?? []).map {
+                    ($0.member, PageState.Mark(status: $0.status, reason: $0.reason, source: $0.source))
+                },
                 uniquingKeysWith: { a, _ in a }),
             teams: detail.teams, text: PageState.Text(l))
         let path = "/checkin/\(Self.pathComponent(session.uid))"
@@ -82,10 +85,13 @@ extension CheckInService {
             <a href="/checkin\(langQuery(l))">\(l.pick("其他活动", "Other sessions"))</a></p>
             <script type="application/json" id="state">\(try HTML.scriptJSON(state))</script>
             """
-        return HTML.page(title: town.title(of: session, l), language: l, body: body, script: CheckInScript.source)
+        return HTML.page(
+            title: town.title(of: session, l), language: l, body: body, script: CheckInScript.source)
     }
 
-    func loginPage(_ session: SessionRecord, l: Language, error: String?, status: HTTPResponse.Status = .ok) -> Response {
+    func loginPage(_ session: SessionRecord, l: Language, error: String?, status: HTTPResponse.Status = .ok)
+        -> Response
+    {
         let path = "/checkin/\(Self.pathComponent(session.uid))"
         let body = """
             \(HTML.languageSwitch(path: path, current: l))
@@ -102,7 +108,8 @@ extension CheckInService {
             </form>
             """
         return HTML.page(
-            title: town.title(of: session, l), language: l, body: body, script: CheckInScript.loginNotice, status: status)
+            title: town.title(of: session, l), language: l, body: body, script: CheckInScript.loginNotice,
+            status: status)
     }
 
     /// `POST /checkin/{uid}/login`: checks the code and sets the signed leader cookie.
@@ -112,7 +119,9 @@ extension CheckInService {
         guard isSameOrigin(request) else { throw CheckInError.origin(l) }
         let key = "code|\(ip)"
         guard await codeAttempts.allows(key, now: now) else {
-            return loginPage(session, l: l, error: CheckInError.tooManyAttempts(l).message.text(l), status: .tooManyRequests)
+            return loginPage(
+                session, l: l, error: CheckInError.tooManyAttempts(l).message.text(l),
+                status: .tooManyRequests)
         }
         let form = try await RequestBodyReader.form(request)
         let hash = LeaderCode.normalize(form["code"] ?? "").map(LeaderCode.hash)
@@ -133,7 +142,8 @@ extension CheckInService {
 
     /// A UID as one URL path segment.
     static func pathComponent(_ uid: String) -> String {
-        uid.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#")))
+        uid.addingPercentEncoding(
+            withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#")))
             ?? uid
     }
 }
@@ -149,10 +159,12 @@ struct PageState: Encodable {
     /// The script's words in the page's language.
     struct Text: Encodable {
         var status: [String: String]
-        var none, pending, confirmed, rejected, allSent, pendingCount, offline, reasonNeeded, selfCheckIn: String
+        var none, pending, confirmed, rejected, allSent, pendingCount, offline, reasonNeeded,
+            selfCheckIn: String
 
         init(_ l: Language) {
-            status = Dictionary(uniqueKeysWithValues: AttendanceStatus.allCases.map { ($0.rawValue, $0.label(l)) })
+            status = Dictionary(
+                uniqueKeysWithValues: AttendanceStatus.allCases.map { ($0.rawValue, $0.label(l)) })
             none = l.pick("未登记", "not marked")
             pending = l.pick("待上传", "pending")
             confirmed = l.pick("已确认", "confirmed")

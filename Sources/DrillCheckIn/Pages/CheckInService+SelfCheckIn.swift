@@ -30,14 +30,23 @@ extension CheckInService {
     }
 
     /// Checks the QR token and the time; returns the session or a refusal page.
-    private func selfSession(_ uid: String, token: String, l: Language) async throws -> Result<SessionRecord, Refusal> {
+    private func selfSession(_ uid: String, token: String, l: Language) async throws -> Result<
+        SessionRecord, Refusal
+    > {
         guard let session = try await storeCall(l, { try await store.session(uid) }), !session.cancelled,
             constantTimeEqual(token, selfToken(session))
         else {
-            return .failure(Refusal(status: .forbidden, text: l.pick("二维码无效，请重新扫描现场的二维码", "This QR code is not valid; scan the one shown at the drill")))
+            return .failure(
+                Refusal(
+                    status: .forbidden,
+                    text: l.pick(
+                        "二维码无效，请重新扫描现场的二维码", "This QR code is not valid; scan the one shown at the drill")))
         }
         guard selfWindow(session).contains(now) else {
-            return .failure(Refusal(status: .forbidden, text: l.pick("现在不在该活动的签到时间内", "It is not check-in time for this session")))
+            return .failure(
+                Refusal(
+                    status: .forbidden,
+                    text: l.pick("现在不在该活动的签到时间内", "It is not check-in time for this session")))
         }
         return .success(session)
     }
@@ -50,7 +59,8 @@ extension CheckInService {
     private func refusalPage(_ refusal: Refusal, l: Language) -> Response {
         HTML.page(
             title: l.pick("自助签到", "Self check-in"), language: l,
-            body: "<h1>\(l.pick("自助签到", "Self check-in"))</h1><p class=\"error\" role=\"alert\">\(HTML.escape(refusal.text))</p>",
+            body:
+                "<h1>\(l.pick("自助签到", "Self check-in"))</h1><p class=\"error\" role=\"alert\">\(HTML.escape(refusal.text))</p>",
             status: refusal.status)
     }
 
@@ -60,7 +70,8 @@ extension CheckInService {
         let token = request.uri.queryParameters.get("t") ?? ""
         switch try await selfSession(uid, token: token, l: l) {
         case .failure(let refusal): return refusalPage(refusal, l: l)
-        case .success(let session): return try await selfForm(session, token: token, l: l, error: nil, status: .ok)
+        case .success(let session):
+            return try await selfForm(session, token: token, l: l, error: nil, status: .ok)
         }
     }
 
@@ -70,7 +81,9 @@ extension CheckInService {
         let roster = try await storeCall(l) { try await store.roster(of: session.uid) }
         var seen = Set<String>()
         let options = roster.filter { seen.insert($0.memberID).inserted }.sorted { $0.name < $1.name }
-            .map { (entry: RosterEntry) -> String in "<option value=\"\(HTML.escape(entry.memberID))\">\(HTML.escape(entry.name))</option>" }.joined()
+            .map { (entry: RosterEntry) -> String in
+                "<option value=\"\(HTML.escape(entry.memberID))\">\(HTML.escape(entry.name))</option>"
+            }.joined()
         let body = """
             <h1>\(HTML.escape(town.title(of: session, l)))</h1>
             <p class="muted">\(HTML.escape(when(session)))</p>
@@ -104,7 +117,9 @@ extension CheckInService {
         }
         let key = "self|\(ip)|\(uid)"
         guard await selfAttempts.allows(key, now: now) else {
-            return refusalPage(Refusal(status: .tooManyRequests, text: CheckInError.tooManyAttempts(l).message.text(l)), l: l)
+            return refusalPage(
+                Refusal(status: .tooManyRequests, text: CheckInError.tooManyAttempts(l).message.text(l)), l: l
+            )
         }
         let typedID = (form["member_id"] ?? "").trimmingCharacters(in: .whitespaces)
         let memberID = typedID.isEmpty ? (form["member"] ?? "") : typedID
@@ -120,10 +135,13 @@ extension CheckInService {
                 session, token: token, l: l,
                 error: l.pick("队员编号或手机号后四位不正确", "Member id or phone digits do not match"), status: .forbidden)
         }
-        let current = try await storeCall(l) { try await store.marks(session: uid) }.first { $0.memberID == entry.memberID }
+        let current = try await storeCall(l) { try await store.marks(session: uid) }.first {
+            $0.memberID == entry.memberID
+        }
         if current == nil || current?.status == .absent {
             let mark = AttendanceMark(
-                sessionUID: uid, memberID: entry.memberID, status: .present, recordedBy: "self", recordedAt: now,
+                sessionUID: uid, memberID: entry.memberID, status: .present, recordedBy: "self",
+                recordedAt: now,
                 source: .selfCheckIn, clientID: "self:\(Signer.randomHex(bytes: 16))")
             _ = try await storeCall(l) { try await store.record([mark]) }
         }

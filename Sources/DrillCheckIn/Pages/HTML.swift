@@ -42,7 +42,8 @@ enum HTML {
 
     /// A whole page as a response: mobile viewport, the shared style, no caching, a strict CSP.
     static func page(
-        title: String, language: Language, body: String, script: String? = nil, status: HTTPResponse.Status = .ok,
+        title: String, language: Language, body: String, script: String? = nil,
+        status: HTTPResponse.Status = .ok,
         headers extra: HTTPFields = [:]
     ) -> Response {
         let nonce = Signer.randomHex(bytes: 16)
@@ -73,7 +74,8 @@ enum HTML {
             HTTPFields.Element.Name("Referrer-Policy")!: "same-origin",
         ]
         headers.append(contentsOf: extra)
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+        return Response(
+            status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
     /// A link to the other language of the same page.

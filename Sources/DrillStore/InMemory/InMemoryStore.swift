@@ -117,7 +117,8 @@ public actor InMemoryStore: AttendanceStore {
 
     private func revokeLeaderCodes(of uid: String, at: Int) -> Int {
         var count = 0
-        for i in leaderCodes.indices where leaderCodes[i].sessionUID == uid && leaderCodes[i].revokedAt == nil {
+        for i in leaderCodes.indices where leaderCodes[i].sessionUID == uid && leaderCodes[i].revokedAt == nil
+        {
             leaderCodes[i].revokedAt = at
             count += 1
         }

@@ -191,11 +191,15 @@ public struct SQLiteStore: AttendanceStore {
         }
     }
 
-    public func issueLeaderCode(session uid: String, hash: String, by: String, at: Int) async throws(StoreError) {
+    public func issueLeaderCode(session uid: String, hash: String, by: String, at: Int)
+        async throws(StoreError)
+    {
         try await write { db in
             try Self.requireSession(uid, db)
             let hash = try LeaderCodeRules.checkHash(hash)
-            try LeaderCodeRules.checkUnused(hash, alreadyStored: !LeaderCodeRow.filter(LeaderCodeRow.Columns.codeHash == hash).isEmpty(db))
+            try LeaderCodeRules.checkUnused(
+                hash, alreadyStored: !LeaderCodeRow.filter(LeaderCodeRow.Columns.codeHash == hash).isEmpty(db)
+            )
             _ = try Self.revokeLeaderCodes(of: uid, at: at, db)
             try LeaderCodeRow(
                 sessionUID: uid, codeHash: hash, issuedBy: by, issuedAt: at, revokedAt: nil

@@ -31,7 +31,8 @@ extension Drillcal {
                 let issuer = by ?? ProcessInfo.processInfo.environment["USER"] ?? "drillcal"
                 do {
                     try await store.issueLeaderCode(
-                        session: uid, hash: LeaderCode.hash(code), by: issuer, at: Int(Date().timeIntervalSince1970))
+                        session: uid, hash: LeaderCode.hash(code), by: issuer,
+                        at: Int(Date().timeIntervalSince1970))
                 } catch {
                     Console.error(error.message(town.lang))
                     throw ExitCode(error.isInput ? 2 : 3)
@@ -51,10 +52,12 @@ extension Drillcal {
                 let store = try town.requireStore()
                 let l = town.lang
                 do {
-                    let revoked = try await store.revokeLeaderCodes(session: uid, at: Int(Date().timeIntervalSince1970))
-                    print(revoked > 0
-                        ? l.pick("已作废 \(uid) 的签到码。", "Revoked the code of \(uid).")
-                        : l.pick("\(uid) 没有有效的签到码。", "\(uid) has no active code."))
+                    let revoked = try await store.revokeLeaderCodes(
+                        session: uid, at: Int(Date().timeIntervalSince1970))
+                    print(
+                        revoked > 0
+                            ? l.pick("已作废 \(uid) 的签到码。", "Revoked the code of \(uid).")
+                            : l.pick("\(uid) 没有有效的签到码。", "\(uid) has no active code."))
                 } catch {
                     Console.error(error.message(l))
                     throw ExitCode(error.isInput ? 2 : 3)
