@@ -197,4 +197,34 @@ struct CheckInRoutesTests {
             }
         }
     }
+
+    @Test("a code or login for one session opens no other; excused without a reason is a 422")
+    func oneSessionPerCode() async throws {
+        let store = InMemoryStore()
+        let other = {
+            var session = F.session
+            session.uid = "qs-2027-flood-v-test-02@drillcal"
+            return session
+        }()
+        try await store.publish(sessions: [F.session, other], rosters: [F.uid: F.roster, other.uid: F.roster])
+        try await store.issueLeaderCode(session: F.uid, hash: LeaderCode.hash(F.code), by: "站长", at: 3)
+        try await store.issueLeaderCode(session: other.uid, hash: LeaderCode.hash("ZZZZ2222"), by: "站长", at: 3)
+        try await F.app(store: store).test(.router) { client in
+            let leader = try await LeaderSession.login(client)
+            let crossCookie = try await client.execute(
+                uri: "/api/sessions/\(other.uid)/marks", method: .post, headers: leader.writeHeaders(),
+                body: marksBody([("m1", "present", "x1")]))
+            #expect(crossCookie.status == .unauthorized)
+            let crossBearer = try await client.execute(
+                uri: F.apiPath + "/marks", method: .post,
+                headers: [.authorization: "Bearer ZZZZ2222", .contentType: "application/json"],
+                body: marksBody([("m1", "present", "x2")]))
+            #expect(crossBearer.status == .forbidden)
+            let noReason = try await client.execute(
+                uri: F.apiPath + "/marks", method: .post, headers: leader.writeHeaders(),
+                body: marksBody([("m1", "excused", "x3")]))
+            #expect(noReason.status == .unprocessableContent)
+        }
+        #expect(try await store.allMarks().isEmpty)
+    }
 }
