@@ -206,9 +206,11 @@ struct CheckInRoutesTests {
             session.uid = "qs-2027-flood-v-test-02@drillcal"
             return session
         }()
-        try await store.publish(sessions: [F.session, other], rosters: [F.uid: F.roster, other.uid: F.roster])
+        try await store.publish(
+            sessions: [F.session, other], rosters: [F.uid: F.roster, other.uid: F.roster])
         try await store.issueLeaderCode(session: F.uid, hash: LeaderCode.hash(F.code), by: "站长", at: 3)
-        try await store.issueLeaderCode(session: other.uid, hash: LeaderCode.hash("ZZZZ2222"), by: "站长", at: 3)
+        try await store.issueLeaderCode(
+            session: other.uid, hash: LeaderCode.hash("ZZZZ2222"), by: "站长", at: 3)
         try await F.app(store: store).test(.router) { client in
             let leader = try await LeaderSession.login(client)
             let crossCookie = try await client.execute(
