@@ -101,6 +101,7 @@ let package = Package(
             dependencies: [
                 "DrillCheckIn", "DrillStore", "DrillCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

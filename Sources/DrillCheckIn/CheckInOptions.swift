@@ -21,7 +21,8 @@ public struct CheckInOptions: Sendable {
     public var loginLifetime: Int
     /// Minutes before the start and after the end of a session during which its QR code works.
     public var selfCheckInMargin: Int
-    /// Wrong attempts (leader code, or phone digits per address and session) allowed per `attemptWindow`.
+    /// Wrong phone digits allowed per address and session in `attemptWindow` (wrong leader codes:
+    /// twice as many per address).
     public var maxFailedAttempts: Int
     /// The window for `maxFailedAttempts`, in seconds.
     public var attemptWindow: Int
