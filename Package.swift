@@ -15,7 +15,7 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
@@ -53,12 +53,28 @@ let package = Package(
             name: "DrillStore",
             dependencies: ["DrillCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Debian's libqrencode-dev, for the QR codes (feed subscriptions, self check-in).
+        .systemLibrary(
+            name: "CQREncode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
+        // Drill leaders' check-in page, its JSON API and members' QR self check-in (Hummingbird routes).
+        .target(
+            name: "DrillCheckIn",
+            dependencies: [
+                "DrillCore", "DrillStore", "CQREncode",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            // DrillStore imports GRDB, whose string-interpolated SQL type would otherwise be a
+            // candidate for every HTML string built here.
+            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
+        ),
         // Reports: HTML, Markdown, CSV and XLSX renderings of an AnnualReport.
         .target(name: "DrillReports", dependencies: ["DrillCore", "CXlsxWriter"]),
         // zlib for gzip bodies (hummingbird-compression is not available): one deflate per feed version.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // Debian's libqrencode-dev, for the QR codes on the index page.
-        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         // The feed server: public and token-protected feeds from memory, index page, health.
         .target(
             name: "DrillServer",
@@ -75,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "drillcal",
             dependencies: [
-                "DrillCore", "DrillIO", "DrillFeeds", "DrillStore", "DrillReports", "ICal", "DrillServer",
+                "DrillCore", "DrillIO", "DrillFeeds", "DrillStore", "DrillReports", "ICal", "DrillServer", "DrillCheckIn",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -95,6 +111,14 @@ let package = Package(
             dependencies: [
                 "DrillServer", "DrillStore", "DrillFeeds", "DrillIO", "DrillCore", "CZlib",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "DrillCheckInTests",
+            dependencies: [
+                "DrillCheckIn", "DrillStore", "DrillCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

@@ -7,6 +7,7 @@ set -euo pipefail
 need=()
 dpkg -s libical-dev >/dev/null 2>&1 || need+=(libical-dev)
 dpkg -s libxlsxwriter-dev >/dev/null 2>&1 || need+=(libxlsxwriter-dev)
+dpkg -s libqrencode-dev >/dev/null 2>&1 || need+=(libqrencode-dev)
 dpkg -s pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 # The feed server: zlib for gzip bodies, libqrencode for the QR codes on its index page.
 dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)

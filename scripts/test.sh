@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The test command: unit, integration and end-to-end tests (swift test), then the example's feeds and
-# workbook read by independent consumers (scripts/verify-consumers.sh).
+# The test command: unit, integration and end-to-end tests (swift test); then the example's feeds and
+# workbook read by independent consumers (verify-consumers.sh), a real subscription client against a
+# live server through a schedule change (verify-live-subscription.sh), and the check-in page driven
+# in headless Chromium with the server down and back (checkin-offline-test.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,4 +12,6 @@ status=${PIPESTATUS[0]}
 [ "$status" -eq 0 ] || { echo "swift test failed ($status)"; exit "$status"; }
 if [ "${DRILLCAL_SKIP_CONSUMERS:-0}" != 1 ]; then
   bash scripts/verify-consumers.sh
+  bash scripts/verify-live-subscription.sh
+  bash scripts/checkin-offline-test.sh "$(( 20000 + RANDOM % 20000 ))"
 fi

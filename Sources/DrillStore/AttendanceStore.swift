@@ -77,6 +77,25 @@ public protocol AttendanceStore: Sendable {
     /// The member whose active token has this SHA-256 hash; nil for an unknown or revoked token
     /// alike, so a caller cannot tell the two apart.
     func member(forTokenHash hash: String) async throws(StoreError) -> String?
+
+    // MARK: Drill-leader codes (带队签到码)
+
+    /// Stores a new drill-leader code for a session, by its hash only (the code itself is shown once
+    /// to whoever issued it); every older code of that session is revoked at `at`, so one session has
+    /// at most one code that opens it.
+    ///
+    /// `.unknownSession` for a UID never published; `.invalid` for a hash that is not 64 lowercase hex
+    /// digits (SHA-256) or that was stored before (codes are never reused, even revoked ones).
+    /// See `LeaderCodeRules`, which every store uses.
+    func issueLeaderCode(session uid: String, hash: String, by: String, at: Int) async throws(StoreError)
+
+    /// Revokes the session's code, if it has one, at `at`; returns how many codes were revoked (0 or 1).
+    /// `.unknownSession` for a UID never published.
+    @discardableResult
+    func revokeLeaderCodes(session uid: String, at: Int) async throws(StoreError) -> Int
+
+    /// The UID of the session that the code with this hash opens, or nil for an unknown or revoked code.
+    func session(forLeaderCodeHash hash: String) async throws(StoreError) -> String?
 }
 
 /// Why the store refused something. Messages in Chinese or English, naming what was wrong.
@@ -106,7 +125,8 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
                 "队员编号 “\(m)” 不在活动 \(uid) 的名册中（非队员请登记为来宾）",
                 "member \"\(m)\" is not on the roster of \(uid) (record non-members as guests)")
         case .duplicateMark(let uid, let m):
-            return language.pick("队员 “\(m)” 在活动 \(uid) 中被重复登记", "member \"\(m)\" is recorded twice for \(uid)")
+            return language.pick(
+                "队员 “\(m)” 在活动 \(uid) 中被重复登记", "member \"\(m)\" is recorded twice for \(uid)")
         case .finalized(let uid):
             return language.pick(
                 "活动 \(uid) 的出勤记录已锁定；如需修改请先用 --reopen 并说明原因",

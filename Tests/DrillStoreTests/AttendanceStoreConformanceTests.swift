@@ -440,4 +440,58 @@ struct AttendanceStoreConformanceTests {
         await #expect(throws: StoreError.self) { try await store.issueToken(member: "m2", hash: Self.hashB, at: 5) }
         #expect(try await store.member(forTokenHash: Self.hashB) == "m2")
     }
+
+    // MARK: Drill-leader codes
+
+    @Test("a leader code opens its session until it is replaced or revoked", arguments: StoreKind.allCases)
+    func leaderCodes(kind: StoreKind) async throws {
+        let fixture = try await Sample.published(kind)
+        defer { fixture.cleanUp() }
+        let store = fixture.store
+        let first = String(repeating: "a1", count: 32), second = String(repeating: "b2", count: 32)
+        let other = String(repeating: "c3", count: 32)
+        #expect(try await store.session(forLeaderCodeHash: first) == nil)
+
+        try await store.issueLeaderCode(session: Sample.drill.uid, hash: first, by: "站长", at: 1_800_000_000)
+        try await store.issueLeaderCode(
+            session: Sample.training.uid, hash: other, by: "站长", at: 1_800_000_000)
+        #expect(try await store.session(forLeaderCodeHash: first) == Sample.drill.uid)
+
+        // A new code for the drill replaces the old one; the training's code is untouched.
+        try await store.issueLeaderCode(session: Sample.drill.uid, hash: second, by: "站长", at: 1_800_000_100)
+        #expect(try await store.session(forLeaderCodeHash: first) == nil)
+        #expect(try await store.session(forLeaderCodeHash: second) == Sample.drill.uid)
+        #expect(try await store.session(forLeaderCodeHash: other) == Sample.training.uid)
+
+        #expect(try await store.revokeLeaderCodes(session: Sample.drill.uid, at: 1_800_000_200) == 1)
+        #expect(try await store.revokeLeaderCodes(session: Sample.drill.uid, at: 1_800_000_300) == 0)
+        #expect(try await store.session(forLeaderCodeHash: second) == nil)
+        #expect(try await store.session(forLeaderCodeHash: other) == Sample.training.uid)
+    }
+
+    @Test("leader codes refuse unknown sessions, malformed and reused hashes", arguments: StoreKind.allCases)
+    func leaderCodeRefusals(kind: StoreKind) async throws {
+        let fixture = try await Sample.published(kind)
+        defer { fixture.cleanUp() }
+        let store = fixture.store
+        let hash = String(repeating: "0f", count: 32)
+        await #expect(throws: StoreError.unknownSession("nope")) {
+            try await store.issueLeaderCode(session: "nope", hash: hash, by: "站长", at: 1)
+        }
+        await #expect(throws: StoreError.unknownSession("nope")) {
+            try await store.revokeLeaderCodes(session: "nope", at: 1)
+        }
+        for bad in ["", "ABCDEF", String(repeating: "0F", count: 32), String(repeating: "0", count: 63)] {
+            await #expect(throws: StoreError.self) {
+                try await store.issueLeaderCode(session: Sample.drill.uid, hash: bad, by: "站长", at: 1)
+            }
+        }
+        try await store.issueLeaderCode(session: Sample.drill.uid, hash: hash, by: "站长", at: 1)
+        try await store.revokeLeaderCodes(session: Sample.drill.uid, at: 2)
+        // A revoked code must not come back, for this session or another.
+        await #expect(throws: StoreError.self) {
+            try await store.issueLeaderCode(session: Sample.training.uid, hash: hash, by: "站长", at: 3)
+        }
+        #expect(try await store.session(forLeaderCodeHash: hash) == nil)
+    }
 }

@@ -21,11 +21,14 @@ import Logging
 public func buildApplication(
     configuration: ServerConfiguration, store: any AttendanceStore, town: FeedLibrary,
     logger: Logger = Logger(label: "drillcal.serve"),
+    additionalRoutes: (Router<FeedRequestContext>) -> Void = { _ in },
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = buildRouter(
         configuration: configuration, store: store, town: town,
         throttle: TokenThrottle(policy: configuration.throttle))
+    // Other modules' routes (the check-in page) join the same router, context and logging.
+    additionalRoutes(router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port)),

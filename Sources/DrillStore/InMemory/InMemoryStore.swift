@@ -20,6 +20,7 @@ public actor InMemoryStore: AttendanceStore {
     private var summaries: [String: DrillSummary] = [:]
     /// Every token ever issued, oldest first; revoked ones keep `revokedAt`.
     private var tokens: [(member: String, hash: String, issuedAt: Int, revokedAt: Int?)] = []
+    private var leaderCodes: [LeaderCodeRecord] = []
 
     /// Makes an empty store.
     public init() {}
@@ -114,6 +115,34 @@ public actor InMemoryStore: AttendanceStore {
 
     public func member(forTokenHash hash: String) -> String? {
         tokens.first { $0.hash == hash && $0.revokedAt == nil }?.member
+    }
+
+    public func issueLeaderCode(session uid: String, hash: String, by: String, at: Int) throws(StoreError) {
+        _ = try existing(uid)
+        let hash = try LeaderCodeRules.checkHash(hash)
+        try LeaderCodeRules.checkUnused(hash, alreadyStored: leaderCodes.contains { $0.hash == hash })
+        revokeLeaderCodes(of: uid, at: at)
+        leaderCodes.append(LeaderCodeRecord(sessionUID: uid, hash: hash, issuedBy: by, issuedAt: at))
+    }
+
+    @discardableResult
+    public func revokeLeaderCodes(session uid: String, at: Int) throws(StoreError) -> Int {
+        _ = try existing(uid)
+        return revokeLeaderCodes(of: uid, at: at)
+    }
+
+    public func session(forLeaderCodeHash hash: String) -> String? {
+        leaderCodes.first { $0.hash == hash && $0.revokedAt == nil }?.sessionUID
+    }
+
+    private func revokeLeaderCodes(of uid: String, at: Int) -> Int {
+        var count = 0
+        for i in leaderCodes.indices where leaderCodes[i].sessionUID == uid && leaderCodes[i].revokedAt == nil
+        {
+            leaderCodes[i].revokedAt = at
+            count += 1
+        }
+        return count
     }
 
     private func existing(_ uid: String) throws(StoreError) -> SessionRecord {

@@ -267,6 +267,31 @@ struct SummaryRow: Codable, FetchableRecord, PersistableRecord {
     func summary() throws -> DrillSummary { try JSONText.decode(json) }
 }
 
+/// A row of `leader_code`: one drill-leader code, by its hash.
+struct LeaderCodeRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "leader_code"
+
+    var sessionUID: String
+    var codeHash: String
+    var issuedBy: String
+    var issuedAt: Int
+    var revokedAt: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case sessionUID = "session_uid"
+        case codeHash = "code_hash"
+        case issuedBy = "issued_by"
+        case issuedAt = "issued_at"
+        case revokedAt = "revoked_at"
+    }
+
+    enum Columns {
+        static let sessionUID = Column(CodingKeys.sessionUID)
+        static let codeHash = Column(CodingKeys.codeHash)
+        static let revokedAt = Column(CodingKeys.revokedAt)
+    }
+}
+
 /// JSON columns as text, with sorted keys so equal values store equal text.
 enum JSONText {
     static func encode(_ value: some Encodable) throws -> String {

@@ -203,6 +203,22 @@ public struct SQLiteStore: AttendanceStore {
         }
     }
 
+    public func issueLeaderCode(session uid: String, hash: String, by: String, at: Int)
+        async throws(StoreError)
+    {
+        try await write { db in
+            try Self.requireSession(uid, db)
+            let hash = try LeaderCodeRules.checkHash(hash)
+            try LeaderCodeRules.checkUnused(
+                hash, alreadyStored: !LeaderCodeRow.filter(LeaderCodeRow.Columns.codeHash == hash).isEmpty(db)
+            )
+            _ = try Self.revokeLeaderCodes(of: uid, at: at, db)
+            try LeaderCodeRow(
+                sessionUID: uid, codeHash: hash, issuedBy: by, issuedAt: at, revokedAt: nil
+            ).insert(db)
+        }
+    }
+
     @discardableResult
     public func revokeToken(member: String, at: Int) async throws(StoreError) -> Bool {
         try await write { db in try Self.revokeActive(member, at: at, db) > 0 }
@@ -222,6 +238,27 @@ public struct SQLiteStore: AttendanceStore {
         try FeedTokenRow
             .filter(FeedTokenRow.Columns.memberID == member && FeedTokenRow.Columns.revokedAt == nil)
             .updateAll(db, FeedTokenRow.Columns.revokedAt.set(to: at))
+    }
+
+    public func revokeLeaderCodes(session uid: String, at: Int) async throws(StoreError) -> Int {
+        try await write { db in
+            try Self.requireSession(uid, db)
+            return try Self.revokeLeaderCodes(of: uid, at: at, db)
+        }
+    }
+
+    public func session(forLeaderCodeHash hash: String) async throws(StoreError) -> String? {
+        try await read { db in
+            try LeaderCodeRow
+                .filter(LeaderCodeRow.Columns.codeHash == hash && LeaderCodeRow.Columns.revokedAt == nil)
+                .fetchOne(db)?.sessionUID
+        }
+    }
+
+    private static func revokeLeaderCodes(of uid: String, at: Int, _ db: Database) throws -> Int {
+        try LeaderCodeRow
+            .filter(LeaderCodeRow.Columns.sessionUID == uid && LeaderCodeRow.Columns.revokedAt == nil)
+            .updateAll(db, LeaderCodeRow.Columns.revokedAt.set(to: at))
     }
 
     // MARK: - Plumbing

@@ -106,6 +106,20 @@ enum StoreSchema {
                 sql: "CREATE UNIQUE INDEX feed_token_active ON feed_token(member_id) WHERE revoked_at IS NULL")
         }
 
+        // Drill-leader codes (带队签到码): only a SHA-256 hash of each code is kept. A code is never
+        // deleted, only revoked, and UNIQUE keeps a revoked code from being issued again.
+        migrator.registerMigration("v2-leader-codes") { db in
+            try db.create(table: "leader_code") { t in
+                t.column("session_uid", .text).notNull().references("session").indexed()
+                t.column("code_hash", .text).notNull().unique()
+                    .check(sql: "length(code_hash) = 64 AND code_hash NOT GLOB '*[^0-9a-f]*'")
+                t.column("issued_by", .text).notNull()
+                t.column("issued_at", .integer).notNull()
+                t.column("revoked_at", .integer)
+                t.check(sql: "revoked_at IS NULL OR revoked_at >= issued_at")
+            }
+        }
+
         return migrator
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DrillCheckIn
 import DrillCore
 import DrillServer
 import DrillStore
@@ -85,8 +86,16 @@ extension Drillcal {
             configuration.language = lang
             let catalog = library.catalog
             let host = self.host
+            // The check-in page and its API (drill-leader codes from `drillcal code issue`).
+            let input = try town.load()
+            let checkInTown = CheckInTown(plan: input.plan, roster: input.roster)
             let app = buildApplication(
                 configuration: configuration, store: store, town: library, logger: logger,
+                additionalRoutes: { router in
+                    addCheckInRoutes(
+                        to: router, store: store, town: checkInTown, language: lang,
+                        options: CheckInOptions(publicBaseURL: configuration.baseURL))
+                },
                 onServerRunning: { port in
                     let shown = host.contains(":") ? "[\(host)]" : host
                     // Written straight to the descriptor (unbuffered), so a script waiting for it sees it.

@@ -1,0 +1,60 @@
+import DrillCore
+
+/// A session as the JSON API shows it.
+struct SessionSummary: Codable, Sendable {
+    var uid: String
+    var title: String
+    var kind: String
+    var date: String
+    var start: String
+    var end: String
+    var teams: [String]
+    var venue: String?
+    var finalized: Bool
+    var cancelled: Bool
+}
+
+/// `GET /api/sessions/{uid}`: roster and marks only for the session's leader.
+struct SessionDetail: Codable, Sendable {
+    var session: SessionSummary
+    var teams: [TeamCount]
+    var counted: Int
+    var minimum: Int
+    var roster: [RosterName]?
+    var marks: [MarkView]?
+}
+
+/// A roster line: names only, never phones.
+struct RosterName: Codable, Sendable {
+    var member: String
+    var name: String
+    var teams: [String]
+}
+
+/// A stored mark as the leader sees it.
+struct MarkView: Codable, Sendable {
+    var member: String
+    var status: String
+    var reason: String?
+    var source: String
+    var guest: Bool
+}
+
+/// `POST /api/sessions/{uid}/marks` body.
+struct MarksRequest: Codable, Sendable {
+    struct Mark: Codable, Sendable {
+        var member: String
+        var status: String
+        var reason: String?
+        var clientID: String?
+    }
+    var marks: [Mark]
+}
+
+/// `POST /api/sessions/{uid}/marks` answer.
+struct MarksResponse: Codable, Sendable {
+    var changed: Int
+    var counted: Int
+    var minimum: Int
+    var teams: [TeamCount]
+}

@@ -1,0 +1,119 @@
+import DrillCore
+import DrillStore
+import Foundation
+import Hummingbird
+
+/// Why a check-in API request was refused, as an HTTP status and a JSON body in Chinese and English:
+/// `{"error": "csrf", "message": "…", "message_zh": "…", "message_en": "…"}`.
+public struct CheckInError: HTTPResponseError, Sendable, CustomStringConvertible {
+    /// HTTP status.
+    public var status: HTTPResponse.Status
+    /// Machine-readable reason (`unauthenticated`, `csrf`, `origin`, `unknown_member`…).
+    public var code: String
+    /// The message, in both languages.
+    public var message: LocalizedText
+    /// The language the `message` field is given in.
+    public var language: Language
+
+    /// Makes an error.
+    public init(_ status: HTTPResponse.Status, code: String, message: LocalizedText, language: Language = .zh)
+    {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.language = language
+    }
+
+    /// A store's refusal: unknown session 404, finalized 409, a bad mark 422, a database failure 500.
+    public init(_ error: StoreError, language: Language) {
+        let status: HTTPResponse.Status
+        let code: String
+        switch error {
+        case .unknownSession: (status, code) = (.notFound, "unknown_session")
+        case .unknownMember: (status, code) = (.unprocessableContent, "unknown_member")
+        case .duplicateMark: (status, code) = (.unprocessableContent, "duplicate_mark")
+        case .finalized: (status, code) = (.conflict, "finalized")
+        case .notFinalized: (status, code) = (.conflict, "not_finalized")
+        case .invalid: (status, code) = (.unprocessableContent, "invalid")
+        case .database: (status, code) = (.internalServerError, "database")
+        }
+        self.init(
+            status, code: code, message: LocalizedText(zh: error.message(.zh), en: error.message(.en)),
+            language: language)
+    }
+
+    public var description: String { "\(status.code) \(code): \(message.en)" }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body: [String: String] = [
+            "error": code, "message": message.text(language), "message_zh": message.zh,
+            "message_en": message.en,
+        ]
+        var response = try JSONBody.response(body, status: status)
+        if status == .unauthorized {
+            response.headers[.wwwAuthenticate] = "Bearer realm=\"drillcal\""
+        }
+        return response
+    }
+
+    static func unauthenticated(_ l: Language) -> CheckInError {
+        CheckInError(
+            .unauthorized, code: "unauthenticated",
+            message: LocalizedText(
+                zh: "请先输入带队签到码登录，或使用 Authorization: Bearer <签到码>",
+                en: "log in with the drill-leader code first, or send Authorization: Bearer <code>"),
+            language: l)
+    }
+
+    static func wrongSession(_ l: Language) -> CheckInError {
+        CheckInError(
+            .forbidden, code: "wrong_session",
+            message: LocalizedText(zh: "该签到码不能用于这场活动", en: "this code does not open this session"),
+            language: l)
+    }
+
+    static func csrf(_ l: Language) -> CheckInError {
+        CheckInError(
+            .forbidden, code: "csrf",
+            message: LocalizedText(
+                zh: "缺少或错误的 X-CSRF-Token 请求头，请刷新页面",
+                en: "missing or wrong X-CSRF-Token header; reload the page"),
+            language: l)
+    }
+
+    static func origin(_ l: Language) -> CheckInError {
+        CheckInError(
+            .forbidden, code: "origin",
+            message: LocalizedText(
+                zh: "请求来源（Origin/Referer）不是本站，已拒绝", en: "the request's Origin/Referer is not this site"),
+            language: l)
+    }
+
+    static func tooManyAttempts(_ l: Language) -> CheckInError {
+        CheckInError(
+            .tooManyRequests, code: "too_many_attempts",
+            message: LocalizedText(
+                zh: "错误次数过多，请 15 分钟后再试", en: "too many wrong attempts; try again in 15 minutes"),
+            language: l)
+    }
+
+    static func badRequest(_ l: Language, zh: String, en: String) -> CheckInError {
+        CheckInError(.badRequest, code: "bad_request", message: LocalizedText(zh: zh, en: en), language: l)
+    }
+}
+
+/// JSON responses with sorted keys, whatever encoder the app's request context uses.
+enum JSONBody {
+    static func encode(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encode(value))))
+    }
+}

@@ -1,0 +1,230 @@
+import DrillCore
+import DrillStore
+import Foundation
+import Hummingbird
+
+/// Everything the check-in routes share: the store, the town, the keys and the per-process state
+/// (logins, attempt counters). The route closures capture one of these.
+struct CheckInService<Store: AttendanceStore>: Sendable {
+    let store: Store
+    let town: CheckInTown
+    let language: Language
+    let options: CheckInOptions
+    let signer: Signer
+    let logins = LeaderLogins()
+    let codeAttempts: AttemptLimiter
+    let selfAttempts: AttemptLimiter
+
+    static var cookieName: String { "drillcal_leader" }
+
+    init(store: Store, town: CheckInTown, language: Language, options: CheckInOptions) {
+        self.store = store
+        self.town = town
+        self.language = language
+        self.options = options
+        signer = Signer(secret: options.secret)
+        codeAttempts = AttemptLimiter(limit: options.maxFailedAttempts * 2, window: options.attemptWindow)
+        selfAttempts = AttemptLimiter(limit: options.maxFailedAttempts, window: options.attemptWindow)
+    }
+
+    var now: Int { Int(options.now().timeIntervalSince1970) }
+
+    /// `?lang=en` or `?lang=zh`, else the server's language.
+    func language(of request: Request) -> Language {
+        request.uri.queryParameters.get("lang").flatMap { Language(rawValue: $0) } ?? language
+    }
+
+    /// `?lang=…` to carry into links and form actions.
+    func langQuery(_ l: Language) -> String { "?lang=\(l.rawValue)" }
+
+    // MARK: - Who is asking
+
+    /// How a leader proved who they are.
+    enum LeaderAuth: Sendable {
+        /// The signed cookie of a login (writes also need its CSRF token and a same-site origin).
+        case cookie(nonce: String, codeHash: String)
+        /// `Authorization: Bearer <code>` from another app: no ambient credential, so no CSRF check.
+        case bearer(codeHash: String)
+
+        var codeHash: String {
+            switch self {
+            case .cookie(_, let hash), .bearer(let hash): hash
+            }
+        }
+
+        /// Who recorded a mark, for the audit trail: the code's hash prefix names which code it was.
+        var recorder: String { "leader:\(codeHash.prefix(8))" }
+    }
+
+    /// The leader's proof for session `uid`, nil if the request carries none, or an error for a bad one.
+    func leader(_ request: Request, uid: String, ip: String, l: Language) async throws -> LeaderAuth? {
+        if let authorization = request.headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                throw CheckInError.unauthenticated(l)
+            }
+            guard await codeAttempts.allows("code|\(ip)", now: now) else {
+                throw CheckInError.tooManyAttempts(l)
+            }
+            guard let code = LeaderCode.normalize(String(parts[1])) else {
+                await codeAttempts.fail("code|\(ip)", now: now)
+                throw CheckInError.unauthenticated(l)
+            }
+            let hash = LeaderCode.hash(code)
+            let opens = try await storeCall(l) { try await store.session(forLeaderCodeHash: hash) }
+            guard let opens else {
+                await codeAttempts.fail("code|\(ip)", now: now)
+                throw CheckInError.unauthenticated(l)
+            }
+            guard opens == uid else { throw CheckInError.wrongSession(l) }
+            return .bearer(codeHash: hash)
+        }
+        guard let nonce = cookieNonce(request), let login = await logins.login(nonce, now: now) else {
+            return nil
+        }
+        guard login.sessionUID == uid else { return nil }
+        let opens = try await storeCall(l) { try await store.session(forLeaderCodeHash: login.codeHash) }
+        guard opens == uid else { return nil }  // revoked or replaced since the login
+        return .cookie(nonce: nonce, codeHash: login.codeHash)
+    }
+
+    /// The nonce of a well-signed, unexpired leader cookie.
+    func cookieNonce(_ request: Request) -> String? {
+        guard let value = request.cookies[Self.cookieName]?.value else { return nil }
+        let parts = value.split(separator: ".").map(String.init)
+        guard parts.count == 3, let expiry = Int(parts[1]), expiry > now else { return nil }
+        guard constantTimeEqual(signer.cookieSignature("\(parts[0]).\(parts[1])"), parts[2]) else {
+            return nil
+        }
+        return parts[0]
+    }
+
+    /// The cookie that carries a new login.
+    func loginCookie(nonce: String, expiry: Int) -> Cookie {
+        let payload = "\(nonce).\(expiry)"
+        return Cookie(
+            name: Self.cookieName, value: "\(payload).\(signer.cookieSignature(payload))",
+            maxAge: options.loginLifetime, path: "/", secure: options.secureCookies, httpOnly: true,
+            sameSite: .strict)
+    }
+
+    /// Refuses a write that did not come from this site's own pages (cookie logins only).
+    func checkWrite(_ request: Request, auth: LeaderAuth, l: Language) throws {
+        guard case .cookie(let nonce, _) = auth else { return }
+        guard isSameOrigin(request) else { throw CheckInError.origin(l) }
+        guard let token = request.headers[.csrfToken],
+            constantTimeEqual(token, signer.csrfToken(nonce: nonce))
+        else { throw CheckInError.csrf(l) }
+    }
+
+    /// Whether Origin (or, without it, Referer) names this site. A request with neither is refused:
+    /// every browser sends one of them on a POST from our pages.
+    func isSameOrigin(_ request: Request) -> Bool {
+        let allowed = allowedOrigins(request)
+        if let origin = request.headers[.origin] {
+            return allowed.contains(origin)
+        }
+        if let referer = request.headers[.referer] {
+            return allowed.contains { referer == $0 || referer.hasPrefix($0 + "/") }
+        }
+        return false
+    }
+
+    private func allowedOrigins(_ request: Request) -> [String] {
+        if !options.allowedOrigins.isEmpty { return options.allowedOrigins }
+        guard let host = request.head.authority ?? request.headers[HTTPFields.Element.Name("Host")!] else {
+            return []
+        }
+        return ["http://\(host)", "https://\(host)"]
+    }
+
+    /// The base URL for links that leave the page (the QR code).
+    func baseURL(_ request: Request) -> String {
+        if let base = options.publicBaseURL { return base }
+        return "http://\(request.head.authority ?? "localhost")"
+    }
+
+    // MARK: - Store plumbing
+
+    /// Runs a store call, turning its refusal into a JSON error in the asker's language.
+    func storeCall<T: Sendable>(_ l: Language, _ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as StoreError {
+            throw CheckInError(error, language: l)
+        }
+    }
+
+    /// A published (not cancelled) session, or 404.
+    func liveSession(_ uid: String, l: Language) async throws -> SessionRecord {
+        let session = try await storeCall(l) { try await store.session(uid) }
+        guard let session, !session.cancelled else {
+            throw CheckInError(StoreError.unknownSession(uid), language: l)
+        }
+        return session
+    }
+
+    /// Per-team turnout of a session: members on the team's roster marked present or late.
+    func turnout(
+        _ session: SessionRecord, roster: [RosterEntry], marks: [AttendanceMark], l: Language
+    ) -> [TeamCount] {
+        let counting = Set(marks.filter { $0.status.counts && !$0.guest }.map(\.memberID))
+        return session.teamIDs.map { team in
+            let members = roster.filter { $0.teamID == team }
+            return TeamCount(
+                id: team, name: town.teamName(team, l),
+                counted: members.filter { counting.contains($0.memberID) }.count,
+                minimum: town.minimum(of: team), rosterSize: members.count)
+        }
+    }
+
+    /// `2027-05-12 09:00–11:00`.
+    func when(_ session: SessionRecord) -> String {
+        let start = LocalTime(minutes: session.slot.startMinute % 1440)?.description ?? ""
+        let end = LocalTime(minutes: session.slot.endMinute % 1440)?.description ?? ""
+        return "\(session.slot.date) \(start)–\(end)"
+    }
+
+    /// When the QR code of a session works: its start minus the margin to its end plus the margin.
+    func selfWindow(_ session: SessionRecord) -> ClosedRange<Int> {
+        let margin = options.selfCheckInMargin * 60
+        return
+            (town.epochSeconds(localMinutes: session.slot.absoluteStart) - margin)...(town.epochSeconds(
+                localMinutes: session.slot.absoluteEnd) + margin)
+    }
+
+    /// The QR token of a session as now scheduled.
+    func selfToken(_ session: SessionRecord) -> String {
+        signer.selfToken(uid: session.uid, slot: "\(session.slot.absoluteStart)-\(session.slot.absoluteEnd)")
+    }
+}
+
+/// One team's live count at a session against its minimum.
+struct TeamCount: Codable, Sendable, Hashable {
+    var id: String
+    var name: String
+    var counted: Int
+    var minimum: Int
+    var rosterSize: Int
+}
+
+/// Reading small request bodies.
+enum RequestBodyReader {
+    /// The body as text, at most 64 KiB.
+    static func text(_ request: Request) async throws -> String {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 64 * 1024)
+        return String(buffer: buffer)
+    }
+
+    /// An `application/x-www-form-urlencoded` body, as a dictionary (the last value of a repeated field wins).
+    static func form(_ request: Request) async throws -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in try await text(request).split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String {
+                s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            fields[decode(kv[0])] = kv.count > 1 ? decode(kv[1]) : ""
+        }
+        return fields
+    }
+}

@@ -1,0 +1,156 @@
+import DrillCore
+import DrillStore
+import Foundation
+import Hummingbird
+
+extension CheckInService {
+    /// `GET /checkin/{uid}/qr`: for the session's leader, the QR code members scan to check themselves in.
+    func qrPage(_ request: Request, uid: String, ip: String) async throws -> Response {
+        let l = language(of: request)
+        let session = try await liveSession(uid, l: l)
+        guard let auth = try? await leader(request, uid: uid, ip: ip, l: l), case .cookie = auth else {
+            return Response(
+                status: .seeOther, headers: [.location: "/checkin/\(Self.pathComponent(uid))\(langQuery(l))"])
+        }
+        let url = "\(baseURL(request))/self/\(Self.pathComponent(uid))?t=\(selfToken(session))"
+        let window = selfWindow(session)
+        let open = window.contains(now)
+        let svg = QRCode.svg(url) ?? ""
+        let body = """
+            <h1>\(HTML.escape(town.title(of: session, l)))</h1>
+            <p class="muted">\(HTML.escape(when(session)))</p>
+            <p>\(l.pick("队员用手机扫码，输入队员编号或选择姓名，再输入手机号后四位即可签到。", "Members scan this, give their member id or pick their name, and the last four digits of their phone."))</p>
+            <p>\(l.pick("二维码仅在活动开始前 \(options.selfCheckInMargin) 分钟至结束后 \(options.selfCheckInMargin) 分钟内有效。", "The code works from \(options.selfCheckInMargin) minutes before the start to \(options.selfCheckInMargin) minutes after the end."))\
+            \(open ? "" : " <span class=\"error\">" + l.pick("现在不在有效时间内。", "It is outside that window now.") + "</span>")</p>
+            <div>\(svg)</div>
+            <p class="muted url">\(HTML.escape(url))</p>
+            <p><a href="/checkin/\(Self.pathComponent(uid))\(langQuery(l))">\(l.pick("返回签到", "Back to check-in"))</a></p>
+            """
+        return HTML.page(title: l.pick("自助签到二维码", "Self check-in QR code"), language: l, body: body)
+    }
+
+    /// Checks the QR token and the time; returns the session or a refusal page.
+    private func selfSession(_ uid: String, token: String, l: Language) async throws -> Result<
+        SessionRecord, Refusal
+    > {
+        guard let session = try await storeCall(l, { try await store.session(uid) }), !session.cancelled,
+            constantTimeEqual(token, selfToken(session))
+        else {
+            return .failure(
+                Refusal(
+                    status: .forbidden,
+                    text: l.pick(
+                        "二维码无效，请重新扫描现场的二维码", "This QR code is not valid; scan the one shown at the drill")))
+        }
+        guard selfWindow(session).contains(now) else {
+            return .failure(
+                Refusal(
+                    status: .forbidden,
+                    text: l.pick("现在不在该活动的签到时间内", "It is not check-in time for this session")))
+        }
+        return .success(session)
+    }
+
+    struct Refusal: Error {
+        var status: HTTPResponse.Status
+        var text: String
+    }
+
+    private func refusalPage(_ refusal: Refusal, l: Language) -> Response {
+        HTML.page(
+            title: l.pick("自助签到", "Self check-in"), language: l,
+            body:
+                "<h1>\(l.pick("自助签到", "Self check-in"))</h1><p class=\"error\" role=\"alert\">\(HTML.escape(refusal.text))</p>",
+            status: refusal.status)
+    }
+
+    /// `GET /self/{uid}?t=…`: the member's form.
+    func selfPage(_ request: Request, uid: String) async throws -> Response {
+        let l = language(of: request)
+        let token = request.uri.queryParameters.get("t") ?? ""
+        switch try await selfSession(uid, token: token, l: l) {
+        case .failure(let refusal): return refusalPage(refusal, l: l)
+        case .success(let session):
+            return try await selfForm(session, token: token, l: l, error: nil, status: .ok)
+        }
+    }
+
+    private func selfForm(
+        _ session: SessionRecord, token: String, l: Language, error: String?, status: HTTPResponse.Status
+    ) async throws -> Response {
+        let roster = try await storeCall(l) { try await store.roster(of: session.uid) }
+        var seen = Set<String>()
+        let options = roster.filter { seen.insert($0.memberID).inserted }.sorted { $0.name < $1.name }
+            .map { (entry: RosterEntry) -> String in
+                "<option value=\"\(HTML.escape(entry.memberID))\">\(HTML.escape(entry.name))</option>"
+            }.joined()
+        let body = """
+            <h1>\(HTML.escape(town.title(of: session, l)))</h1>
+            <p class="muted">\(HTML.escape(when(session)))</p>
+            \(error.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
+            <form class="stack" method="post" action="/self/\(Self.pathComponent(session.uid))\(langQuery(l))">
+            <input type="hidden" name="t" value="\(HTML.escape(token))">
+            <label for="member">\(l.pick("选择姓名", "Pick your name"))</label>
+            <select id="member" name="member"><option value="">—</option>\(options)</select>
+            <label for="member_id">\(l.pick("或输入队员编号", "or enter your member id"))</label>
+            <input id="member_id" name="member_id" type="text" autocomplete="off" maxlength="64">
+            <label for="digits">\(l.pick("手机号后四位", "Last four digits of your phone"))</label>
+            <input id="digits" name="digits" type="password" inputmode="numeric" pattern="[0-9]{4}" maxlength="4" \
+            autocomplete="off" required>
+            <p><input type="submit" value="\(l.pick("签到", "Check in"))"></p>
+            </form>
+            """
+        return HTML.page(title: l.pick("自助签到", "Self check-in"), language: l, body: body, status: status)
+    }
+
+    /// `POST /self/{uid}`: records the member present (source `self`) when the digits match.
+    /// Wrong digits are counted per address and session; the digits are never logged or echoed.
+    func selfCheckIn(_ request: Request, uid: String, ip: String) async throws -> Response {
+        let l = language(of: request)
+        guard isSameOrigin(request) else { throw CheckInError.origin(l) }
+        let form = try await RequestBodyReader.form(request)
+        let token = form["t"] ?? ""
+        let session: SessionRecord
+        switch try await selfSession(uid, token: token, l: l) {
+        case .failure(let refusal): return refusalPage(refusal, l: l)
+        case .success(let s): session = s
+        }
+        let key = "self|\(ip)|\(uid)"
+        guard await selfAttempts.allows(key, now: now) else {
+            return refusalPage(
+                Refusal(status: .tooManyRequests, text: CheckInError.tooManyAttempts(l).message.text(l)), l: l
+            )
+        }
+        let typedID = (form["member_id"] ?? "").trimmingCharacters(in: .whitespaces)
+        let memberID = typedID.isEmpty ? (form["member"] ?? "") : typedID
+        let digits = form["digits"] ?? ""
+        let roster = try await storeCall(l) { try await store.roster(of: uid) }
+        let entry = roster.first { $0.memberID == memberID }
+        // Compare against a dummy when the member is unknown, so timing does not tell ids apart.
+        let expected = entry.flatMap { town.phoneTails[$0.memberID] } ?? "\u{0}\u{0}\u{0}\u{0}"
+        let matches = constantTimeEqual(digits, expected)
+        guard let entry, matches, town.phoneTails[entry.memberID] != nil else {
+            await selfAttempts.fail(key, now: now)
+            return try await selfForm(
+                session, token: token, l: l,
+                error: l.pick("队员编号或手机号后四位不正确", "Member id or phone digits do not match"), status: .forbidden)
+        }
+        let current = try await storeCall(l) { try await store.marks(session: uid) }.first {
+            $0.memberID == entry.memberID
+        }
+        if current == nil || current?.status == .absent {
+            let mark = AttendanceMark(
+                sessionUID: uid, memberID: entry.memberID, status: .present, recordedBy: "self",
+                recordedAt: now,
+                source: .selfCheckIn, clientID: "self:\(Signer.randomHex(bytes: 16))")
+            _ = try await storeCall(l) { try await store.record([mark]) }
+        }
+        let shown = current.map { $0.status == .absent ? AttendanceStatus.present : $0.status } ?? .present
+        let body = """
+            <h1>\(HTML.escape(town.title(of: session, l)))</h1>
+            <p class="ok" role="status">\(HTML.escape(entry.name))：\(l.pick("已签到", "checked in")) \
+            (\(shown.label(l)))</p>
+            """
+        return HTML.page(title: l.pick("签到成功", "Checked in"), language: l, body: body)
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import DrillCheckIn
+import DrillCore
+import DrillStore
+import Foundation
+
+extension Drillcal {
+    /// `drillcal code`: drill-leader codes (带队签到码) that open one session's check-in page.
+    struct Code: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "带队签到码 / drill-leader codes for the check-in page",
+            discussion: """
+                drillcal code issue DIR UID    打印新签到码（旧码作废；只保存哈希，请当场交给带队人）
+                drillcal code revoke DIR UID   作废该活动的签到码
+                The code is printed once; only its SHA-256 hash is stored.
+                """,
+            subcommands: [Issue.self, Revoke.self])
+
+        /// `drillcal code issue DIR UID`.
+        struct Issue: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "发放新签到码（作废旧码）/ issue a new code, revoking the old one")
+
+            @OptionGroup var town: TownOptions
+            @Argument(help: "活动 UID / session UID") var uid: String
+            @Option(help: "发放人，默认当前用户 / who issues it") var by: String?
+
+            func run() async throws {
+                let store = try town.requireStore()
+                let code = LeaderCode.generate()
+                let issuer = by ?? ProcessInfo.processInfo.environment["USER"] ?? "drillcal"
+                do {
+                    try await store.issueLeaderCode(
+                        session: uid, hash: LeaderCode.hash(code), by: issuer,
+                        at: Int(Date().timeIntervalSince1970))
+                } catch {
+                    Console.error(error.message(town.lang))
+                    throw ExitCode(error.isInput ? 2 : 3)
+                }
+                print(code)
+            }
+        }
+
+        /// `drillcal code revoke DIR UID`.
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "作废签到码 / revoke the session's code")
+
+            @OptionGroup var town: TownOptions
+            @Argument(help: "活动 UID / session UID") var uid: String
+
+            func run() async throws {
+                let store = try town.requireStore()
+                let l = town.lang
+                do {
+                    let revoked = try await store.revokeLeaderCodes(
+                        session: uid, at: Int(Date().timeIntervalSince1970))
+                    print(
+                        revoked > 0
+                            ? l.pick("已作废 \(uid) 的签到码。", "Revoked the code of \(uid).")
+                            : l.pick("\(uid) 没有有效的签到码。", "\(uid) has no active code."))
+                } catch {
+                    Console.error(error.message(l))
+                    throw ExitCode(error.isInput ? 2 : 3)
+                }
+            }
+        }
+    }
+}

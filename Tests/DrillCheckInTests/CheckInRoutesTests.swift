@@ -1,0 +1,232 @@
+import DrillCheckIn
+import DrillCore
+import DrillStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Check-in routes")
+struct CheckInRoutesTests {
+    typealias F = CheckInFixture
+
+    @Test("writes without a code are refused: 401, and 401 for a wrong bearer code")
+    func writesNeedACode() async throws {
+        let store = try await F.store()
+        try await F.app(store: store).test(.router) { client in
+            let anonymous = try await client.execute(
+                uri: F.apiPath + "/marks", method: .post,
+                headers: [.contentType: "application/json", .origin: F.origin],
+                body: marksBody([("m1", "present", "c1")]))
+            #expect(anonymous.status == .unauthorized)
+            let wrong = try await client.execute(
+                uri: F.apiPath + "/marks", method: .post,
+                headers: [.contentType: "application/json", .authorization: "Bearer ABCDEFGH"],
+                body: marksBody([("m1", "present", "c1")]))
+            #expect(wrong.status == .unauthorized)
+            #expect(String(buffer: wrong.body).contains("\"message_en\""))
+            let badLogin = try await client.execute(
+                uri: F.path + "/login", method: .post,
+                headers: [.origin: F.origin, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "code=ABCDEFGH"))
+            #expect(badLogin.status == .unauthorized)
+            #expect(badLogin.headers[.setCookie] == nil)
+        }
+        #expect(try await store.marks(session: F.uid).isEmpty)
+    }
+
+    @Test("the login cookie is HttpOnly and SameSite=Strict")
+    func cookieAttributes() async throws {
+        let store = try await F.store()
+        try await F.app(store: store).test(.router) { client in
+            let response = try await client.execute(
+                uri: F.path + "/login", method: .post,
+                headers: [.origin: F.origin, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "code=\(F.code)"))
+            let cookie = try #require(response.headers[.setCookie])
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Strict"))
+            #expect(!cookie.contains(F.code) && !cookie.contains(LeaderCode.hash(F.code)))
+        }
+    }
+
+    @Test("cookie without CSRF header → 403; wrong Origin → 403; both right → 200, stored as .page")
+    func csrfAndOrigin() async throws {
+        let store = try await F.store()
+        try await F.app(store: store).test(.router) { client in
+            let leader = try await LeaderSession.login(client)
+            let noToken = try await client.execute(
+                uri: F.apiPath + "/marks", method: .post, headers: leader.writeHeaders(csrf: false),
+                body: marksBody([("m1", "present", "c1")]))
+            #expect(noToken.status == .forbidden)
+            let evil = try await client.execute(
+                uri: F.apiPath + "/marks", method: .post,
+                headers: leader.writeHeaders(origin: "https://evil.example"),
+                body: marksBody([("m1", "present", "c1")]))
+            #expect(evil.status == .forbidden)
+            let noOrigin = try await client.execute(
+                uri: F.apiPath + "/marks", method: .post, headers: leader.writeHeaders(origin: nil),
+                body: marksBody([("m1", "present", "c1")]))
+            #expect(noOrigin.status == .forbidden)
+            #expect(try await store.marks(session: F.uid).isEmpty)
+
+            let ok = try await client.execute(
+                uri: F.apiPath + "/marks", method: .post, headers: leader.writeHeaders(),
+                body: marksBody([("m1", "present", "c1"), ("m3", "late", "c2")]))
+            #expect(ok.status == .ok)
+            let answer = try JSONSerialization.jsonObject(with: Data(buffer: ok.body)) as? [String: Any]
+            #expect(answer?["changed"] as? Int == 2)
+            #expect(answer?["counted"] as? Int == 2)
+            #expect(answer?["minimum"] as? Int == 3)
+        }
+        let marks = try await store.marks(session: F.uid)
+        #expect(marks.map(\.memberID) == ["m1", "m3"])
+        #expect(marks.allSatisfy { $0.source == .page && $0.recordedBy.hasPrefix("leader:") })
+    }
+
+    @Test("the same clientID posted twice is counted once")
+    func retryCountsOnce() async throws {
+        let store = try await F.store()
+        try await F.app(store: store).test(.router) { client in
+            let leader = try await LeaderSession.login(client)
+            for expected in [1, 0] {
+                let response = try await client.execute(
+                    uri: F.apiPath + "/marks", method: .post, headers: leader.writeHeaders(),
+                    body: marksBody([("m1", "present", "retry-1")]))
+                #expect(response.status == .ok)
+                let answer =
+                    try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect(answer?["changed"] as? Int == expected)
+                #expect(answer?["counted"] as? Int == 1)
+            }
+        }
+        #expect(try await store.marks(session: F.uid).count == 1)
+        #expect(try await store.audit(session: F.uid).count == 1)
+    }
+
+    @Test("a bearer code works without cookie or CSRF; store errors come back as 4xx JSON in zh and en")
+    func bearerAndStoreErrors() async throws {
+        let store = try await F.store()
+        try await F.app(store: store).test(.router) { client in
+            let headers: HTTPFields = [.authorization: "Bearer \(F.code)", .contentType: "application/json"]
+            let ok = try await client.execute(
+                uri: F.apiPath + "/marks", method: .post, headers: headers,
+                body: marksBody([("m1", "excused", "b1")], reason: "生病"))
+            #expect(ok.status == .ok)
+            let unknown = try await client.execute(
+                uri: F.apiPath + "/marks", method: .post, headers: headers,
+                body: marksBody([("m9", "present", "b2")]))
+            #expect(unknown.status == .unprocessableContent)
+            let body = try JSONSerialization.jsonObject(with: Data(buffer: unknown.body)) as? [String: String]
+            #expect(body?["error"] == "unknown_member")
+            #expect(body?["message_zh"]?.contains("不在活动") == true)
+            #expect(body?["message_en"]?.contains("not on the roster") == true)
+
+            let detail = try await client.execute(uri: F.apiPath, method: .get, headers: headers)
+            let json = String(buffer: detail.body)
+            #expect(json.contains("\"reason\":\"生病\""))
+            #expect(!json.contains("1234") && !json.contains("5678"), "phones never leave the server")
+            let anonymous = String(buffer: try await client.execute(uri: F.apiPath, method: .get).body)
+            #expect(
+                !anonymous.contains("生病") && !anonymous.contains("张三"), "marks and names for the leader only")
+        }
+    }
+
+    @Test("a revoked code logs its leader out at once")
+    func revocation() async throws {
+        let store = try await F.store()
+        try await F.app(store: store).test(.router) { client in
+            let leader = try await LeaderSession.login(client)
+            try await store.revokeLeaderCodes(session: F.uid, at: 2)
+            let response = try await client.execute(
+                uri: F.apiPath + "/marks", method: .post, headers: leader.writeHeaders(),
+                body: marksBody([("m1", "present", "c1")]))
+            #expect(response.status == .unauthorized)
+        }
+    }
+
+    @Test("a member named <script> is escaped on every page")
+    func escaping() async throws {
+        let store = try await F.store()
+        try await F.app(store: store).test(.router) { client in
+            let leader = try await LeaderSession.login(client)
+            #expect(
+                leader.page.contains(
+                    "<li class=\"member\" data-member=\"m2\"><span class=\"name\">&lt;script&gt;alert(1)&lt;/script&gt;</span>"
+                ))
+            #expect(
+                leader.page.components(separatedBy: "<li class=\"member\"").count == 4, "three roster rows")
+            #expect(!leader.page.contains(F.hostile))
+            #expect(!leader.page.contains("1234"), "no phone digits on the page")
+            let qr = String(
+                buffer: try await client.execute(
+                    uri: F.path + "/qr", method: .get, headers: [.cookie: leader.cookie]
+                ).body)
+            let token = try #require(qr.range(of: "t=[0-9a-f]{32}", options: .regularExpression)).upperBound
+            let t = String(qr[qr.index(token, offsetBy: -32)..<token])
+            let selfPage = String(
+                buffer: try await client.execute(uri: "/self/\(F.uid)?t=\(t)", method: .get).body)
+            #expect(selfPage.contains("<option value=\"m2\">&lt;script&gt;alert(1)&lt;/script&gt;</option>"))
+            #expect(!selfPage.contains(F.hostile))
+        }
+    }
+
+    @Test("the session list shows today's drill, in English with ?lang=en")
+    func sessionList() async throws {
+        let store = try await F.store()
+        try await F.app(store: store).test(.router) { client in
+            let zh = String(buffer: try await client.execute(uri: "/checkin", method: .get).body)
+            #expect(zh.contains("防汛转移演练") && zh.contains("今天") && zh.contains("lang=\"zh-CN\""))
+            let en = String(buffer: try await client.execute(uri: "/checkin?lang=en", method: .get).body)
+            #expect(en.contains("Flood evacuation drill") && en.contains("Today"))
+            let api = try await client.execute(uri: "/api/sessions", method: .get)
+            #expect(String(buffer: api.body).contains(F.uid))
+        }
+    }
+
+    @Test("OpenAPI 3.1 document is served")
+    func openAPI() async throws {
+        let store = try await F.store()
+        try await F.app(store: store).test(.router) { client in
+            let response = try await client.execute(uri: "/openapi.yaml", method: .get)
+            #expect(response.status == .ok)
+            let text = String(buffer: response.body)
+            #expect(text.hasPrefix("openapi: 3.1.0"))
+            for path in ["/api/sessions:", "/api/sessions/{uid}:", "/api/sessions/{uid}/marks:"] {
+                #expect(text.contains(path))
+            }
+        }
+    }
+
+    @Test("a code or login for one session opens no other; excused without a reason is a 422")
+    func oneSessionPerCode() async throws {
+        let store = InMemoryStore()
+        let other = {
+            var session = F.session
+            session.uid = "qs-2027-flood-v-test-02@drillcal"
+            return session
+        }()
+        try await store.publish(
+            sessions: [F.session, other], rosters: [F.uid: F.roster, other.uid: F.roster])
+        try await store.issueLeaderCode(session: F.uid, hash: LeaderCode.hash(F.code), by: "站长", at: 3)
+        try await store.issueLeaderCode(
+            session: other.uid, hash: LeaderCode.hash("ZZZZ2222"), by: "站长", at: 3)
+        try await F.app(store: store).test(.router) { client in
+            let leader = try await LeaderSession.login(client)
+            let crossCookie = try await client.execute(
+                uri: "/api/sessions/\(other.uid)/marks", method: .post, headers: leader.writeHeaders(),
+                body: marksBody([("m1", "present", "x1")]))
+            #expect(crossCookie.status == .unauthorized)
+            let crossBearer = try await client.execute(
+                uri: F.apiPath + "/marks", method: .post,
+                headers: [.authorization: "Bearer ZZZZ2222", .contentType: "application/json"],
+                body: marksBody([("m1", "present", "x2")]))
+            #expect(crossBearer.status == .forbidden)
+            let noReason = try await client.execute(
+                uri: F.apiPath + "/marks", method: .post, headers: leader.writeHeaders(),
+                body: marksBody([("m1", "excused", "x3")]))
+            #expect(noReason.status == .unprocessableContent)
+        }
+        #expect(try await store.allMarks().isEmpty)
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs scripts/checkin-offline-test.py against `drillcal serve` over a copy of the example town:
+# builds, publishes the schedule, issues a drill-leader code for a session with a roster, then lets
+# the Python script start, kill and restart the server around a headless Chromium.
+#   bash scripts/checkin-offline-test.sh [PORT]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port="${1:-8099}"
+bash scripts/setup.sh chromium chromium-driver
+swift build --product drillcal 2>&1 | tail -n 1
+bin="$(swift build --show-bin-path)"
+root="$(mktemp -d)"
+trap 'rm -rf "$root"' EXIT
+cp -r calendars/qingshan "$root/qingshan"
+cp -r calendars/holidays "$root/holidays"
+rm -rf "$root/qingshan/feeds" "$root/qingshan/drillcal.sqlite"*
+town="$root/qingshan"
+"$bin/drillcal" build "$town" >/dev/null
+uid="$(python3 - "$town/drillcal.sqlite" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("""SELECT s.uid FROM session s JOIN roster_entry r ON r.session_uid = s.uid
+                    WHERE s.cancelled = 0 AND s.kind <> 'deadline'
+                    GROUP BY s.uid HAVING count(*) >= 3 ORDER BY s.date, s.start_minute LIMIT 1""").fetchone()[0])
+PY
+)"
+code="$("$bin/drillcal" code issue "$town" "$uid")"
+echo "session $uid, code issued"
+python3 scripts/checkin-offline-test.py --url "http://127.0.0.1:$port" --code "$code" --uid "$uid" \
+  --database "$town/drillcal.sqlite" ${CHECKIN_SCREENSHOT:+--screenshot "$CHECKIN_SCREENSHOT"} \
+  -- "$bin/drillcal" serve "$town" --port "$port"
