@@ -59,11 +59,13 @@ let package = Package(
             pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]
         ),
+        // What both web modules share: HTML escaping and QR codes drawn as SVG.
+        .target(name: "DrillWeb", dependencies: ["CQREncode"]),
         // Drill leaders' check-in page, its JSON API and members' QR self check-in (Hummingbird routes).
         .target(
             name: "DrillCheckIn",
             dependencies: [
-                "DrillCore", "DrillStore", "CQREncode",
+                "DrillCore", "DrillStore", "DrillWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -79,7 +81,7 @@ let package = Package(
         .target(
             name: "DrillServer",
             dependencies: [
-                "DrillCore", "DrillIO", "DrillFeeds", "DrillStore", "CZlib", "CQREncode",
+                "DrillCore", "DrillIO", "DrillFeeds", "DrillStore", "DrillWeb", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -109,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "DrillServerTests",
             dependencies: [
-                "DrillServer", "DrillStore", "DrillFeeds", "DrillIO", "DrillCore", "CZlib",
+                "DrillServer", "DrillStore", "DrillFeeds", "DrillIO", "DrillCore", "DrillWeb", "CZlib",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -1,3 +1,4 @@
+import DrillWeb
 /// The check-in page's only script: an offline-tolerant queue of marks.
 ///
 /// Each tap becomes a mark with a client-generated id, saved in localStorage before anything is

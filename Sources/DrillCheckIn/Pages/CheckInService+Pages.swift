@@ -1,4 +1,5 @@
 import DrillCore
+import DrillWeb
 import DrillStore
 import Foundation
 import Hummingbird

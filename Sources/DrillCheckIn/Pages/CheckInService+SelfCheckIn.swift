@@ -1,4 +1,5 @@
 import DrillCore
+import DrillWeb
 import DrillStore
 import Foundation
 import Hummingbird
@@ -15,7 +16,7 @@ extension CheckInService {
         let url = "\(baseURL(request))/self/\(Self.pathComponent(uid))?t=\(selfToken(session))"
         let window = selfWindow(session)
         let open = window.contains(now)
-        let svg = QRCode.svg(url) ?? ""
+        let svg = QRCode.svg(url, pixels: 320, label: language.pick("签到二维码", "check-in QR code")) ?? ""
         let body = """
             <h1>\(HTML.escape(town.title(of: session, l)))</h1>
             <p class="muted">\(HTML.escape(when(session)))</p>

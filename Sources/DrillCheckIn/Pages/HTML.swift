@@ -1,27 +1,11 @@
 import DrillCore
+import DrillWeb
 import Foundation
 import Hummingbird
 
 /// HTML output: every piece of data goes through `escape`, and each page's inline script and style
 /// run only with the page's nonce (Content-Security-Policy), so an injected tag could not run anyway.
-enum HTML {
-    /// Text or an attribute value, escaped for HTML (`<script>` → `&lt;script&gt;`).
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
-
+extension HTML {
     /// JSON for a `<script type="application/json">` block: `<`, `>`, `&` and line separators are
     /// escaped, so no value can close the block.
     static func scriptJSON(_ value: some Encodable) throws -> String {

@@ -1,3 +1,5 @@
+import DrillCore
+
 /// HTTP dates (IMF-fixdate, RFC 9110 §5.6.7): `Sun, 06 Nov 1994 08:49:37 GMT`, from and to whole
 /// seconds since 1970. Hand-written so neither formatting a feed's Last-Modified nor reading a
 /// request's If-Modified-Since touches a locale-dependent formatter.
@@ -11,7 +13,7 @@ enum HTTPDate {
     static func format(_ seconds: Int) -> String {
         let days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400)
         let rest = seconds - days * 86400
-        let (y, m, d) = civil(days)
+        let (y, m, d) = CivilDate(dayNumber: days).parts
         let weekday = weekdays[((days % 7) + 7) % 7]
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return
@@ -40,29 +42,7 @@ enum HTTPDate {
             let h = number(17..<19), let mi = number(20..<22), let s = number(23..<25),
             (1...31).contains(day), h < 24, mi < 60, s < 61
         else { return nil }
-        return days(year, month + 1, day) * 86400 + h * 3600 + mi * 60 + s
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    private static func days(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
-
-    /// The date of a day number (civil_from_days).
-    private static func civil(_ z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        guard let date = CivilDate(year: year, month: month + 1, day: day) else { return nil }
+        return date.dayNumber * 86400 + h * 3600 + mi * 60 + s
     }
 }

@@ -1,4 +1,5 @@
 import DrillCore
+import DrillWeb
 
 /// The page at `/`: every public feed of the town with its web link, its webcal:// link and a QR
 /// code of the webcal link to scan with a phone. Names of the town, teams and villages only:

@@ -1,7 +1,7 @@
 /// Escaping for text and attribute values in HTML: every name on a page goes through here.
-enum HTML {
+public enum HTML {
     /// `text` with `& < > " '` replaced by character references; safe in text and in quoted attributes.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for c in text.unicodeScalars {

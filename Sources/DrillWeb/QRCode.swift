@@ -2,9 +2,9 @@ import CQREncode
 
 /// A QR code drawn as inline SVG: libqrencode gives the modules, and each row's dark runs become
 /// one path, so the page needs no image files and no JavaScript.
-enum QRCode {
+public enum QRCode {
     /// Modules of light margin around the symbol (the standard's quiet zone).
-    static let quietZone = 4
+    public static let quietZone = 4
 
     /// An `<svg>` element encoding `text` (error correction M), `pixels` wide, or nil when
     /// libqrencode refuses (text too long for any version).
@@ -12,7 +12,7 @@ enum QRCode {
     ///   - text: what to encode, as 8-bit data.
     ///   - pixels: rendered width and height.
     ///   - label: accessible name (already HTML-escaped by the caller's rules: it is escaped here).
-    static func svg(_ text: String, pixels: Int = 168, label: String) -> String? {
+    public static func svg(_ text: String, pixels: Int = 168, label: String) -> String? {
         guard let code = QRcode_encodeString8bit(text, 0, QR_ECLEVEL_M) else { return nil }
         defer { QRcode_free(code) }
         let width = Int(code.pointee.width)
