@@ -103,7 +103,7 @@ extension Drillcal {
             }
             for name in ids(guest) { add("guest:\(name)", .present, guest: true) }
             let changed = try await store.record(marks)
-            try await printCount(store: store, uid: uid, changed: changed)
+            try await printCounts(store: store, uids: [uid], changed: changed)
         }
 
         /// A whole sign-in sheet in one transaction: every row is checked (with its line) first.
@@ -162,21 +162,24 @@ extension Drillcal {
             }
             let changed = try await store.record(marks)
             print(l.pick("已导入 \(file)：\(rows.count) 行，\(changed) 条有变化。", "Imported \(file): \(rows.count) rows, \(changed) changed."))
-            for uid in sessions.keys.sorted() { try await printCount(store: store, uid: uid, changed: nil) }
+            try await printCounts(store: store, uids: sessions.keys.sorted(), changed: nil)
         }
 
-        /// Prints the session's counted turnout against each team's minimum.
-        func printCount(store: SQLiteStore, uid: String, changed: Int?) async throws {
+        /// Prints each session's counted turnout against each team's minimum (town and store read once).
+        func printCounts(store: SQLiteStore, uids: [String], changed: Int?) async throws {
             let l = town.lang
             let input = try town.load()
             let data = try await town.attendanceData(store)
             let c = Compliance(plan: input.plan, roster: input.roster, demands: [], data: data, asOf: CivilDate(dayNumber: Int.max / 2))
-            if let changed { print(l.pick("\(uid)：\(changed) 条有变化。", "\(uid): \(changed) changed.")) }
-            for t in c.turnouts() where t.uid == uid {
-                let name = input.plan.team(t.team)?.displayName(l) ?? t.team
-                let flag = t.counted < t.minimum ? l.pick("  ✗ 低于最少人数", "  ✗ below minimum") : ""
-                print(l.pick("  \(name)：实到 \(t.counted)/\(t.minimum)（迟到 \(t.late)，请假 \(t.excused)，缺勤 \(t.absent)）",
-                    "  \(name): \(t.counted)/\(t.minimum) counted (\(t.late) late, \(t.excused) excused, \(t.absent) absent)") + flag)
+            let turnouts = Dictionary(grouping: c.turnouts(), by: \.uid)
+            for uid in uids {
+                if let changed { print(l.pick("\(uid)：\(changed) 条有变化。", "\(uid): \(changed) changed.")) }
+                for t in turnouts[uid] ?? [] {
+                    let name = input.plan.team(t.team)?.displayName(l) ?? t.team
+                    let flag = t.counted < t.minimum ? l.pick("  ✗ 低于最少人数", "  ✗ below minimum") : ""
+                    print(l.pick("  \(name)：实到 \(t.counted)/\(t.minimum)（迟到 \(t.late)，请假 \(t.excused)，缺勤 \(t.absent)）",
+                        "  \(name): \(t.counted)/\(t.minimum) counted (\(t.late) late, \(t.excused) excused, \(t.absent) absent)") + flag)
+                }
             }
         }
     }

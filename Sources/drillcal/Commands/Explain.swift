@@ -1,6 +1,5 @@
 import ArgumentParser
 import DrillCore
-import DrillFeeds
 import Foundation
 
 extension Drillcal {
@@ -19,9 +18,7 @@ extension Drillcal {
             let input = try town.load()
             let schedule = try town.schedule(input, recordRejections: true)
             let describe = Describe(plan: input.plan, roster: input.roster, language: l)
-            let demands = try Scheduler(
-                plan: input.plan, roster: input.roster, holidays: input.holidays, recurrence: DrillFeedsRecurrence.live
-            ).demands()
+            let demands = try town.demands(input)
             guard let demand = demands.first(where: { $0.uid == uid }) else {
                 let close = demands.map(\.uid).filter { $0.hasPrefix(String(uid.prefix(while: { $0 != "@" }).dropLast(3))) }
                 Console.error(l.pick("未找到 UID “\(uid)”。", "No session with UID \"\(uid)\".")
@@ -53,9 +50,4 @@ extension Drillcal {
             }
         }
     }
-}
-
-/// The live recurrence expander, shared by commands.
-enum DrillFeedsRecurrence {
-    static let live = LibicalRecurrence()
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import DrillCore
-import DrillFeeds
 import DrillIO
 import DrillStore
 import Foundation
@@ -10,15 +9,7 @@ extension TownOptions {
     /// published, else the freshly computed schedule), and makes a compliance check as of `asOf`.
     func compliance(asOf: String?, threshold: Double) async throws -> (TownInput, Compliance) {
         let input = try load()
-        let scheduler = Scheduler(
-            plan: input.plan, roster: input.roster, holidays: input.holidays, recurrence: LibicalRecurrence())
-        let demands: [Demand]
-        do {
-            demands = try scheduler.demands()
-        } catch {
-            Console.error("\(input.planFile): " + error.message.text(lang))
-            throw ExitCode(2)
-        }
+        let demands = try demands(input)
         let data: AttendanceData
         if let store = try openStore(create: false) {
             data = try await attendanceData(store)

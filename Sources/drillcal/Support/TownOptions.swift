@@ -72,12 +72,25 @@ struct TownOptions: ParsableArguments {
         }
     }
 
+    /// The town's scheduler, with libical expanding RRULEs.
+    func scheduler(_ input: TownInput) -> Scheduler {
+        Scheduler(plan: input.plan, roster: input.roster, holidays: input.holidays, recurrence: LibicalRecurrence())
+    }
+
+    /// Every demand of the plan, or exits 2.
+    func demands(_ input: TownInput) throws -> [Demand] {
+        do {
+            return try scheduler(input).demands()
+        } catch {
+            Console.error("\(input.planFile): " + error.message.text(lang))
+            throw ExitCode(2)
+        }
+    }
+
     /// Schedules the town or exits 2.
     func schedule(_ input: TownInput, recordRejections: Bool = false) throws -> Schedule {
         do {
-            return try Scheduler(
-                plan: input.plan, roster: input.roster, holidays: input.holidays, recurrence: LibicalRecurrence()
-            ).schedule(recordRejections: recordRejections)
+            return try scheduler(input).schedule(recordRejections: recordRejections)
         } catch {
             Console.error("\(input.planFile): " + error.message.text(lang))
             throw ExitCode(2)
