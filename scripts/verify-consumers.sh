@@ -34,55 +34,14 @@ port=$(( 20000 + RANDOM % 20000 ))
 ( cd "$feeds" && exec /usr/bin/python3 -m http.server "$port" --bind 127.0.0.1 ) >/dev/null 2>&1 &
 server=$!
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/town.ics" >/dev/null 2>&1 && break; sleep 0.1; done
-mkdir -p "$work/vdir/team" "$work/vdir/town" "$work/status"
-cat > "$work/vdirsyncer.conf" <<CONF
-[general]
-status_path = "$work/status"
-[pair team]
-a = "team_remote"
-b = "team_local"
-collections = null
-[storage team_remote]
-type = "http"
-url = "http://127.0.0.1:$port/team-v-shangcun.ics"
-[storage team_local]
-type = "filesystem"
-path = "$work/vdir/team"
-fileext = ".ics"
-[pair town]
-a = "town_remote"
-b = "town_local"
-collections = null
-[storage town_remote]
-type = "http"
-url = "http://127.0.0.1:$port/town.ics"
-[storage town_local]
-type = "filesystem"
-path = "$work/vdir/town"
-fileext = ".ics"
-CONF
-vdirsyncer -c "$work/vdirsyncer.conf" discover >/dev/null 2>&1 || true
-vdirsyncer -c "$work/vdirsyncer.conf" sync >/dev/null 2>&1
-cat > "$work/khal.conf" <<CONF
-[calendars]
-[[team]]
-path = $work/vdir/team
-[[town]]
-path = $work/vdir/town
-[locale]
-local_timezone = Asia/Shanghai
-default_timezone = Asia/Shanghai
-timeformat = %H:%M
-dateformat = %Y-%m-%d
-longdateformat = %Y-%m-%d
-datetimeformat = %Y-%m-%d %H:%M
-longdatetimeformat = %Y-%m-%d %H:%M
-CONF
+source scripts/subscribe.sh
+subscribe_setup "$work" team="http://127.0.0.1:$port/team-v-shangcun.ics" town="http://127.0.0.1:$port/town.ics"
+subscribe_sync "$work"
 expected_team=$(grep -c '^BEGIN:VEVENT' "$feeds/team-v-shangcun.ics")
 expected_town=$(grep -c '^BEGIN:VEVENT' "$feeds/town.ics")
 got_team=$(ls "$work/vdir/team" | wc -l)
 got_town=$(ls "$work/vdir/town" | wc -l)
-listed=$(khal -c "$work/khal.conf" list -a team 2027-01-01 366d --format '{start-date} {title}' 2>/dev/null | grep -c '上村应急救援队' || true)
+listed=$(subscribe_list "$work" team | grep -c '上村应急救援队' || true)
 passed=3; failed=0
 if [ "$got_team" -eq "$expected_team" ] && [ "$got_town" -eq "$expected_town" ] && [ "$listed" -ge "$expected_team" ]; then
   echo "vdirsyncer+khal: ok (team-v-shangcun: $got_team of $expected_team events synced, khal lists $listed; town: $got_town of $expected_town)"

@@ -19,43 +19,16 @@ server=$!
 for _ in $(seq 100); do grep -q "http://" "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 base="$(grep -o 'http://[0-9.:]*' "$work/serve.out" | head -1)"
 feed="$base/calendars/qingshan/team-v-shangcun.ics"
-mkdir -p "$work/vdir" "$work/status"
-cat > "$work/vdirsyncer.conf" <<CONF
-[general]
-status_path = "$work/status"
-[pair team]
-a = "team_remote"
-b = "team_local"
-collections = null
-[storage team_remote]
-type = "http"
-url = "$feed"
-[storage team_local]
-type = "filesystem"
-path = "$work/vdir"
-fileext = ".ics"
-CONF
-cat > "$work/khal.conf" <<CONF
-[calendars]
-[[team]]
-path = $work/vdir
-[locale]
-local_timezone = Asia/Shanghai
-default_timezone = Asia/Shanghai
-timeformat = %H:%M
-dateformat = %Y-%m-%d
-longdateformat = %Y-%m-%d
-datetimeformat = %Y-%m-%d %H:%M
-longdatetimeformat = %Y-%m-%d %H:%M
-CONF
-sync() { vdirsyncer -c "$work/vdirsyncer.conf" discover >/dev/null 2>&1 || true; vdirsyncer -c "$work/vdirsyncer.conf" sync >/dev/null 2>&1; }
-list() { khal -c "$work/khal.conf" list -a team 2027-01-01 366d --format '{start-time} {title}' 2>/dev/null | grep '集中训练' || true; }
+source scripts/subscribe.sh
+subscribe_setup "$work" team="$feed"
+sync() { subscribe_sync "$work"; }
+list() { subscribe_list "$work" team | grep '集中训练' || true; }
 
 passed=0; failed=0
 check() { if eval "$2"; then echo "ok   $1"; passed=$((passed + 1)); else echo "FAIL $1"; failed=$((failed + 1)); fi; }
 
 sync
-before_files=$(ls "$work/vdir" | wc -l)
+before_files=$(ls "$work/vdir/team" | wc -l)
 before_1430=$(list | grep -c '^14:30' || true)
 check "first sync: $before_files events, $before_1430 trainings at 14:30" '[ "$before_files" -ge 6 ] && [ "$before_1430" -eq 4 ]'
 etag1=$(curl -sI "$feed" | tr -d '\r' | awk 'tolower($1)=="etag:"{print $2}')
@@ -73,12 +46,12 @@ for _ in $(seq 50); do
 done
 check "the server picked up the change without a restart (ETag $etag1 -> $etag2)" '[ "$etag2" != "$etag1" ]'
 sync
-after_files=$(ls "$work/vdir" | wc -l)
+after_files=$(ls "$work/vdir/team" | wc -l)
 after_1500=$(list | grep -c '^15:00' || true)
 after_1430=$(list | grep -c '^14:30' || true)
 check "second sync: still $after_files events (no duplicates)" '[ "$after_files" -eq "$before_files" ]'
 check "khal shows the 4 trainings at 15:00 and none at 14:30" '[ "$after_1500" -eq 4 ] && [ "$after_1430" -eq 0 ]'
-seq_raised=$(grep -l 'SEQUENCE:1' "$work"/vdir/*.ics | wc -l)
+seq_raised=$(grep -l 'SEQUENCE:1' "$work"/vdir/team/*.ics | wc -l)
 check "the moved events carry SEQUENCE:1 ($seq_raised files)" '[ "$seq_raised" -eq 4 ]'
 echo "live subscription: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
