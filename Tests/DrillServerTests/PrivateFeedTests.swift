@@ -69,7 +69,9 @@ struct PrivateFeedTests {
         defer { fixture.cleanUp() }
         let token = FeedToken.generate()
         try await fixture.store.issueToken(member: "m003", hash: FeedToken.digest(token), at: 1)
-        try await fixture.app().test(.router) { client in
+        // Time stands still: the 1 s block cannot lapse between requests on a slow machine.
+        let frozen = TokenThrottle(clock: { 1_000 })
+        try await fixture.app(throttle: frozen).test(.router) { client in
             #expect(try await client.execute(uri: "/feeds/\(token).ics", method: .get).status == .ok)
             for i in 0..<5 {
                 let miss = try await client.execute(uri: "/feeds/guess-\(i).ics", method: .get)

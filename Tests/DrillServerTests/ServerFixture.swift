@@ -68,6 +68,15 @@ struct ServerFixture {
         return buildApplication(configuration: configuration, store: store, town: library, logger: logger)
     }
 
+    /// The same routes with a given token throttle (a frozen clock keeps throttle tests independent
+    /// of how fast the machine runs them).
+    func app(throttle: TokenThrottle) -> some ApplicationProtocol {
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        return Application(
+            router: buildRouter(configuration: configuration, store: store, town: library, throttle: throttle))
+    }
+
     func cleanUp() {
         try? FileManager.default.removeItem(at: town.deletingLastPathComponent().deletingLastPathComponent())
     }
