@@ -98,10 +98,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ICalTests", dependencies: ["ICal"]),
+        // The strict lexical reader (RFC 5545 §3.1) every feed test applies; shares no code with ICal.
+        .target(name: "FeedLint", path: "Tests/FeedLint"),
+        .testTarget(name: "ICalTests", dependencies: ["ICal", "FeedLint"]),
         .testTarget(name: "DrillCoreTests", dependencies: ["DrillCore"]),
         .testTarget(name: "DrillIOTests", dependencies: ["DrillIO", "DrillCore"]),
-        .testTarget(name: "DrillFeedsTests", dependencies: ["DrillFeeds", "DrillCore", "ICal"]),
+        .testTarget(name: "DrillFeedsTests", dependencies: ["DrillFeeds", "DrillCore", "DrillIO", "ICal", "FeedLint"]),
         .testTarget(name: "DrillStoreTests", dependencies: ["DrillStore", "DrillCore"]),
         // CSV.swift reads the exported CSV back: an independent parser checks the quoting.
         .testTarget(
@@ -111,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "DrillServerTests",
             dependencies: [
-                "DrillServer", "DrillStore", "DrillFeeds", "DrillIO", "DrillCore", "DrillWeb", "CZlib",
+                "DrillServer", "DrillStore", "DrillFeeds", "DrillIO", "DrillCore", "DrillWeb", "CZlib", "FeedLint",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

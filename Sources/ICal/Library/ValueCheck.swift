@@ -113,3 +113,10 @@ enum ValueCheck {
         return result.count > 80 ? String(result.prefix(77)) + "..." : result
     }
 }
+
+extension String {
+    /// The string with each tab replaced by one space.
+    func replacingTabs() -> String {
+        String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\t" ? " " : $0 }))
+    }
+}

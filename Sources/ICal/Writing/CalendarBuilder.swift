@@ -29,7 +29,7 @@ enum CalendarBuilder {
             }
             icalcomponent_add_component(root, zone)
         }
-        return calendar.serialized()
+        return try ContentLines.refold(calendar.serialized())
     }
 
     private static func addExtra(_ root: OpaquePointer, _ name: String, _ value: String) {

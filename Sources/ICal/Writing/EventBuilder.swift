@@ -66,11 +66,14 @@ enum EventBuilder {
             trigger.duration = icaldurationtype_from_int(Int32(-alarm.minutesBefore * 60))
             add(valarm, icalproperty_new_trigger(trigger))
         }
-        return vevent.serialized()
+        return try ContentLines.refold(vevent.serialized())
     }
 
+    /// TEXT values and CN parameters: line breaks as LF (libical escapes them as `\n`), tabs as
+    /// spaces (libical would copy a tab raw into the line, and the writer emits no control characters).
     private static func text(_ value: String) -> String {
-        ValueCheck.normalizedLineBreaks(value)
+        let lines = ValueCheck.normalizedLineBreaks(value)
+        return lines.contains("\t") ? lines.replacingTabs() : lines
     }
 
     private static func add(_ component: OpaquePointer?, _ property: OpaquePointer?) {

@@ -79,6 +79,10 @@ public enum ICalWriter {
         result.reserveCapacity(shell.utf8.count + events.reduce(0) { $0 + $1.utf8.count })
         for text in events { result += text }
         result += closing
+        // The shell and every event were folded by ContentLines; this scan also guards the splice.
+        if let fault = ContentLines.fault(in: result) {
+            throw ICalError(.libraryError, message: "expected a lexically valid calendar, found \(fault)")
+        }
         return result
     }
 

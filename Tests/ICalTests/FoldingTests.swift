@@ -1,0 +1,66 @@
+import FeedLint
+import ICal
+import Testing
+
+/// Every length of every kind of value folds cleanly. libical 3.0.16 folds a property together
+/// with its own CRLF: a last piece of 73 octets came out as `…\r\r\n \n`, one of 74 as `…\r\n \r\n`.
+@Suite struct FoldingTests {
+    static let alphabets = ["a", "é", "青", "𠀀", "👩‍🚒", "a青", "a;b:c,d\\e\"f"]
+
+    @Test(arguments: alphabets)
+    func everyLengthFoldsCleanlyAndRoundTrips(piece: String) throws {
+        for count in 1...90 {
+            let text = String(repeating: piece, count: count)
+            var event = Fixtures.fullEvent
+            event.summary = text
+            event.description = text + "\n" + text
+            event.location = text
+            event.organizer = ICalOrganizer(name: text, address: "urn:drillcal:qingshan:officer:o01")
+            event.attendees = [ICalAttendee(name: text, address: "urn:drillcal:qingshan:member:m001", role: "CHAIR")]
+            event.alarms = [ICalAlarm(minutesBefore: 60, description: "提醒：" + text)]
+            let calendar = try Fixtures.calendar([event])
+            let faults = FeedLint.faults(calendar)
+            #expect(faults.isEmpty, "\(piece) × \(count): \(faults.prefix(3))")
+            let parsed = try #require(try ICalParser.parse(calendar, source: "fold.ics").events.first)
+            #expect(parsed.summary == text)
+            #expect(parsed.description == text + "\n" + text)
+            #expect(parsed.location == text)
+            #expect(parsed.organizer?.name == text)
+            #expect(parsed.attendees.first?.name == text)
+        }
+    }
+
+    @Test func linesUseTheWholeSeventyFiveOctets() throws {
+        var event = Fixtures.minimalEvent
+        event.summary = String(repeating: "x", count: 300)
+        let text = try ICalWriter.renderEvent(event)
+        let lines = text.utf8.split(separator: 0x0A).map { $0.count - 1 }  // without CR
+        #expect(lines.max() == 75)
+        #expect(text.contains("\r\nSUMMARY:" + String(repeating: "x", count: 67) + "\r\n " + String(repeating: "x", count: 74) + "\r\n "))
+    }
+
+    @Test func tabsInTextBecomeSpaces() throws {
+        var event = Fixtures.minimalEvent
+        event.summary = "集合\t地点"
+        event.attendees = [ICalAttendee(name: "张\t三", address: "urn:drillcal:qingshan:member:m001", role: "CHAIR")]
+        let calendar = try Fixtures.calendar([event])
+        #expect(FeedLint.faults(calendar).isEmpty)
+        let parsed = try #require(try ICalParser.parse(calendar, source: "tab.ics").events.first)
+        #expect(parsed.summary == "集合 地点")
+        #expect(parsed.attendees.first?.name == "张 三")
+    }
+
+    @Test func theLexicalReaderCatchesWhatLibicalOnceWrote() {
+        let broken = "BEGIN:VCALENDAR\r\nDESCRIPTION:\r\n 提醒\r\r\n \nEND:VCALENDAR\r\n"
+        #expect(!FeedLint.faults(broken).isEmpty)
+        let emptyContinuation = "BEGIN:VCALENDAR\r\nDESCRIPTION:x\r\n \r\nEND:VCALENDAR\r\n"
+        #expect(FeedLint.faults(emptyContinuation).map(\.problem).contains("empty continuation line"))
+        // 青 is E9 9D 92: a fold between 9D and 92 leaves neither line valid UTF-8 on its own.
+        let splitCharacter =
+            Array("BEGIN:VCALENDAR\r\nX-A:".utf8) + [0xE9, 0x9D, 0x0D, 0x0A, 0x20, 0x92]
+            + Array("\r\nEND:VCALENDAR\r\n".utf8)
+        #expect(FeedLint.faults(splitCharacter).count == 2)
+        let clean = "BEGIN:VCALENDAR\r\nX-A:青\r\n 山\r\nEND:VCALENDAR\r\n"
+        #expect(FeedLint.faults(clean).isEmpty)
+    }
+}
