@@ -54,7 +54,13 @@ public struct EventBuilder: Sendable {
     }
 
     /// The event for a session, with the given SEQUENCE and DTSTAMP.
-    public func event(_ session: ScheduledSession, sequence: Int, stamp: Stamp) -> ICalEvent {
+    ///
+    /// With `attendees` false the event names nobody: no ATTENDEE (supervisor or member) and no
+    /// supervisor line in DESCRIPTION. Public feeds use that form unless the plan sets
+    /// `feeds: {public_attendees: true}`; private member feeds always get the full form.
+    public func event(_ session: ScheduledSession, sequence: Int, stamp: Stamp, attendees named: Bool = true)
+        -> ICalEvent
+    {
         let rule = plan.rules.first { $0.id == session.ruleID }
         var lines: [String] = []
         lines.append(pick("类型：", "Type: ") + session.kind.label(language))
@@ -66,7 +72,7 @@ public struct EventBuilder: Sendable {
                     "参加队伍：\(team)（在册 \(t.rosterSize) 人，预计到场 \(t.expected) 人\(away)，最少 \(t.minimum) 人）",
                     "Team: \(team) (\(t.rosterSize) on roster, \(t.expected) expected\(away), minimum \(t.minimum))"))
         }
-        if let s = session.supervisorID, let sup = plan.supervisor(s) {
+        if named, let s = session.supervisorID, let sup = plan.supervisor(s) {
             lines.append(pick("督导：", "Supervisor: ") + sup.name)
         }
         if let rule, !rule.description.isEmpty { lines.append(pick("内容：", "Content: ") + rule.description) }
@@ -74,11 +80,11 @@ public struct EventBuilder: Sendable {
         lines.append(pick("组织单位：", "Organiser: ") + plan.town.station)
 
         var attendees: [ICalAttendee] = []
-        if let s = session.supervisorID, let sup = plan.supervisor(s) {
+        if named, let s = session.supervisorID, let sup = plan.supervisor(s) {
             attendees.append(
                 ICalAttendee(name: sup.name, address: "urn:drillcal:\(plan.town.id):supervisor:\(sup.id)", role: "CHAIR"))
         }
-        if session.kind == .deadline {
+        if named, session.kind == .deadline {
             for sup in plan.supervisors {
                 attendees.append(
                     ICalAttendee(
@@ -86,7 +92,7 @@ public struct EventBuilder: Sendable {
                         role: "REQ-PARTICIPANT"))
             }
         }
-        for id in session.memberIDs {
+        for id in session.memberIDs where named {
             guard let m = membersByID[id] else { continue }
             attendees.append(
                 ICalAttendee(name: m.name, address: "urn:drillcal:\(plan.town.id):member:\(m.id)", role: "REQ-PARTICIPANT"))

@@ -83,7 +83,8 @@ public struct FeedBuilder: Sendable {
     public func build() throws(FeedError) -> FeedSet {
         let events = EventBuilder(plan: plan, roster: roster, language: language)
         var manifest = FeedManifest()
-        var texts: [String: String] = [:]  // uid -> rendered VEVENT
+        var texts: [String: String] = [:]  // uid -> rendered VEVENT, for private member feeds
+        var publicTexts: [String: String] = [:]  // uid -> the VEVENT public feeds carry, when it differs
         var order: [(start: String, uid: String)] = []
         var members: [String: [String]] = [:]  // feed name -> uids
         let epoch = Stamp(seconds: 0)
@@ -91,9 +92,15 @@ public struct FeedBuilder: Sendable {
 
         do {
             for session in schedule.sessions {
-                // Render once with neutral SEQUENCE/DTSTAMP to see whether the content changed.
+                // Render once with neutral SEQUENCE/DTSTAMP to see whether the content changed; the
+                // hash covers both forms, so one SEQUENCE serves every feed holding the UID.
                 let neutral = try ICalWriter.renderEvent(events.event(session, sequence: 0, stamp: epoch))
-                let hash = FNV1a.hex(neutral)
+                let anonymous = anonymousForm(session)
+                let neutralPublic =
+                    try anonymous
+                    ? ICalWriter.renderEvent(events.event(session, sequence: 0, stamp: epoch, attendees: false))
+                    : neutral
+                let hash = FNV1a.hex(anonymous ? neutral + neutralPublic : neutral)
                 let old = previous.events[session.uid]
                 var sequence = 0
                 var stamp = now
@@ -109,6 +116,13 @@ public struct FeedBuilder: Sendable {
                 let text = sequence == 0 && stamp == epoch ? neutral : try ICalWriter.renderEvent(event)
                 rendered += 1
                 texts[session.uid] = text
+                if anonymous {
+                    publicTexts[session.uid] =
+                        try sequence == 0 && stamp == epoch
+                        ? neutralPublic
+                        : ICalWriter.renderEvent(
+                            events.event(session, sequence: sequence, stamp: stamp, attendees: false))
+                }
                 let feeds = feedNames(session)
                 for f in feeds { members[f, default: []].append(session.uid) }
                 let start = LocalStamp.text(event.start)
@@ -155,12 +169,14 @@ public struct FeedBuilder: Sendable {
         var files: [FeedFile] = []
         for (name, uids) in members.sorted(by: { $0.key < $1.key }) {
             let sorted = uids.sorted { rank[$0]! < rank[$1]! }
+            let isPublic = !name.hasPrefix("member-")
+            let eventTexts = sorted.map { isPublic ? (publicTexts[$0] ?? texts[$0]!) : texts[$0]! }
             let header = ICalCalendarHeader(
                 productID: FeedBuilder.productID, name: calendarName(name), description: calendarDescription(),
                 timeZone: plan.timeZone, refreshMinutes: plan.defaults.refreshHours * 60)
             let text: String
             do {
-                text = try ICalWriter.renderCalendar(header, timeZones: [plan.timeZone], events: sorted.map { texts[$0]! })
+                text = try ICalWriter.renderCalendar(header, timeZones: [plan.timeZone], events: eventTexts)
                 // Self-check: libical must read back exactly what we wrote.
                 let parsed = try ICalParser.parse(text, source: name)
                 guard parsed.events.count == sorted.count else {
@@ -174,6 +190,15 @@ public struct FeedBuilder: Sendable {
             files.append(FeedFile(name: name, text: text, eventCount: sorted.count))
         }
         return FeedSet(files: files, manifest: manifest, renderedEvents: rendered)
+    }
+
+    /// Whether public feeds need a second, anonymous form of the session's event: they name nobody
+    /// unless the plan sets `feeds: {public_attendees: true}`, and a session with nobody to name
+    /// (no supervisor, no members, not a deadline) has one form only.
+    func anonymousForm(_ session: ScheduledSession) -> Bool {
+        guard !plan.feeds.publicAttendees else { return false }
+        return session.supervisorID != nil || !session.memberIDs.isEmpty
+            || (session.kind == .deadline && !plan.supervisors.isEmpty)
     }
 
     /// X-WR-CALNAME of a feed, on one line: it is an X-property, which libical writes verbatim, and

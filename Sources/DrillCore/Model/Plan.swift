@@ -222,6 +222,19 @@ public struct PlanDefaults: Hashable, Sendable, Codable {
     }
 }
 
+/// What the published feeds carry (`feeds:` in plan.yaml).
+public struct FeedSettings: Hashable, Sendable, Codable {
+    /// Whether the public feeds (town, team, village) list attendees (supervisors and members by
+    /// name). Off by default: a public URL must not list every member of a village team, and RFC 5546
+    /// allows no ATTENDEE under METHOD:PUBLISH. Private member feeds always carry them.
+    public var publicAttendees: Bool
+
+    /// Makes settings.
+    public init(publicAttendees: Bool = false) {
+        self.publicAttendees = publicAttendees
+    }
+}
+
 /// A town's plan for one year: who, where, when and what rules (plan.yaml).
 public struct Plan: Hashable, Sendable, Codable {
     /// The town.
@@ -232,6 +245,8 @@ public struct Plan: Hashable, Sendable, Codable {
     public var timeZone: String
     /// Defaults.
     public var defaults: PlanDefaults
+    /// What the feeds carry.
+    public var feeds = FeedSettings()
     /// Villages.
     public var villages: [Village]
     /// Venues.

@@ -38,7 +38,7 @@ public enum PlanLoader {
 
     static let topKeys = [
         "town", "year", "time_zone", "holidays", "defaults", "seasons", "blackouts", "travel", "villages", "venues",
-        "supervisors", "teams", "rules",
+        "supervisors", "teams", "rules", "feeds",
     ]
 
     static func read(yaml: String, file: String, recurrence: any RecurrenceExpander) throws(InputError) -> Parsed {
@@ -60,6 +60,10 @@ public enum PlanLoader {
         let defaults = try top["defaults"].map { (v) throws(InputError) in try readDefaults(v) } ?? PlanDefaults()
 
         var plan = Plan(town: town, year: year, timeZone: timeZone, defaults: defaults)
+        if let feeds = top["feeds"] {
+            let m = try feeds.mapping(["public_attendees"])
+            if let x = m["public_attendees"] { plan.feeds.publicAttendees = try x.bool() }
+        }
         var ids = IDRegistry()
         plan.villages = try readList(top["villages"], "villages") { (v) throws(InputError) in
             try readVillage(v, ids: &ids)
