@@ -1,18 +1,69 @@
 import DrillCore
 import Foundation
 
-/// A file that could not be written.
+/// A feed set that could not be published.
 public struct WriteError: Error, CustomStringConvertible {
+    /// Why a path given for the feeds is unusable as it stands: bad input, not a failure to write.
+    public enum Refusal: Sendable, Hashable {
+        /// A folder holding this file, which drillcal did not write.
+        case foreignFile(String)
+        /// A symbolic link to this target, which drillcal did not make.
+        case foreignLink(String)
+        /// Something that is not a folder.
+        case notAFolder
+        /// `<name>.d` exists without drillcal's marker.
+        case foreignGenerations
+    }
+
     /// The path.
     public var path: String
-    /// errno text.
+    /// errno text, or what is wrong.
     public var reason: String
+    /// Set when the path is refused rather than failing to be written.
+    public var refusal: Refusal?
     public var description: String { "\(path): \(reason)" }
+
+    init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    init(path: String, refusal: Refusal) {
+        self.path = path
+        self.refusal = refusal
+        self.reason = WriteError.text(refusal, .en)
+    }
+
+    /// What was found, in `language`, for a refusal.
+    public func found(_ language: Language) -> String {
+        refusal.map { WriteError.text($0, language) } ?? reason
+    }
+
+    static func text(_ refusal: Refusal, _ l: Language) -> String {
+        switch refusal {
+        case .foreignFile(let name):
+            l.pick("文件夹里有不是 drillcal 写的 “\(name)”", "a folder holding \(name), which drillcal did not write")
+        case .foreignLink(let target):
+            l.pick("指向 \(target) 的符号链接（不是 drillcal 建的）", "a symbolic link to \(target) that drillcal did not make")
+        case .notAFolder: l.pick("不是文件夹", "something that is not a folder")
+        case .foreignGenerations:
+            l.pick("旁边的同名 .d 文件夹不是 drillcal 的版本目录", "a sibling .d folder that is not drillcal's generations folder")
+        }
+    }
 }
 
-/// Writes a feed set into a folder so that no reader ever sees a half-written file: each file goes
-/// to a temporary name and is renamed over the old one; the manifest is written last; feeds no
-/// longer produced are removed at the end. Nothing is touched until every feed has been built.
+/// Publishes a feed set so that readers see a whole set, old or new, never a mix.
+///
+/// The feed folder (`DIR/feeds`, or `--out PATH`) is a symbolic link to one generation folder
+/// beside it, `DIR/feeds.d/<number>`. A build writes a new generation (files whose bytes did not
+/// change are hard links to the previous generation's, so they keep their inode and mtime and
+/// static servers keep their ETags), then swaps the link with one `rename`, then removes what
+/// older builds left behind. Killed at any instant, a build leaves the link on the old set or the
+/// new one; its half-written generation (`*.tmp-<pid>`) is removed by the next build.
+///
+/// Nothing outside `feeds.d` is ever deleted, and a path that holds anything drillcal did not
+/// write is refused, not cleared. A feed folder from before generations (a plain folder with
+/// `manifest.json` and drillcal's own `.ics` files only) is swapped for the link atomically.
 public enum FeedWriter {
     /// Reads the manifest of the previous build (empty on a first build).
     /// - Throws: when the manifest exists but cannot be read.
@@ -22,25 +73,24 @@ public enum FeedWriter {
         return try JSONDecoder().decode(FeedManifest.self, from: Data(contentsOf: url))
     }
 
-    /// Writes `set` into `folder` (created if missing).
-    public static func write(_ set: FeedSet, to folder: URL) throws {
-        let fm = FileManager.default
-        try fm.createDirectory(at: folder, withIntermediateDirectories: true)
-        for file in set.files {
-            try replace(folder.appendingPathComponent(file.name).path, with: Array(file.text.utf8))
-        }
+    /// The bytes of the manifest file for `manifest`.
+    static func manifestBytes(_ manifest: FeedManifest) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try replace(folder.appendingPathComponent("manifest.json").path, with: Array(try encoder.encode(set.manifest)))
-        let keep = Set(set.files.map(\.name))
-        for name in try fm.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".ics") && !keep.contains(name) {
-            try fm.removeItem(at: folder.appendingPathComponent(name))
-        }
+        return Array(try encoder.encode(manifest))
+    }
+
+    /// Publishes `set` at `folder` (see the type's documentation).
+    /// - Returns: the generation folder now published.
+    @discardableResult
+    public static func write(_ set: FeedSet, to folder: URL) throws -> URL {
+        var files: [(name: String, bytes: [UInt8])] = set.files.map { ($0.name, Array($0.text.utf8)) }
+        files.append(("manifest.json", try manifestBytes(set.manifest)))
+        return try Generations(link: folder.standardizedFileURL).publish(files)
     }
 
     /// Writes `bytes` to a temporary file beside `path` and renames it over `path`: readers see the
-    /// old file or the new one, never a part. (Foundation's `.atomic` also syncs every file, which
-    /// made a 1,300-feed town take seconds of disk waits; a rename is what readers need.)
+    /// old file or the new one, never a part (used for single files such as reports).
     public static func replace(_ path: String, with bytes: [UInt8]) throws {
         let temp = path + ".tmp-\(getpid())"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -61,5 +111,239 @@ public enum FeedWriter {
             unlink(temp)
             throw WriteError(path: path, reason: reason)
         }
+    }
+}
+
+/// The generations behind one feed link: `<parent>/<name>` → `<name>.d/<number>`.
+struct Generations {
+    let link: String
+    let parent: String
+    let name: String
+    let root: String
+    static let marker = ".drillcal-generations"
+
+    init(link url: URL) {
+        link = url.path
+        parent = url.deletingLastPathComponent().path
+        name = url.lastPathComponent
+        root = parent + "/" + name + ".d"
+    }
+
+    /// The kinds of thing that can sit at the link's path.
+    enum Current {
+        case missing
+        case ours(generation: String)
+        case legacyFolder
+    }
+
+    func publish(_ files: [(name: String, bytes: [UInt8])]) throws -> URL {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        let current = try inspect()
+        try prepareRoot()
+        removeLeftovers(keeping: [])
+        let previous: String? =
+            switch current {
+            case .ours(let generation): root + "/" + generation
+            case .legacyFolder: link
+            case .missing: nil
+            }
+        if case .ours(let generation) = current, unchanged(files, in: root + "/" + generation) {
+            return URL(fileURLWithPath: root + "/" + generation)
+        }
+
+        // 1. The new generation, under a temporary name.
+        let pid = getpid()
+        let staging = root + "/next.tmp-\(pid)"
+        try? fm.removeItem(atPath: staging)
+        try check(mkdir(staging, 0o755), staging)
+        for file in files {
+            let path = staging + "/" + file.name
+            if let previous, sameBytes(previous + "/" + file.name, file.bytes),
+                Glibc.link(previous + "/" + file.name, path) == 0
+            {
+                continue  // unchanged: the same inode, mtime and ETag as before
+            }
+            try writeFile(path, file.bytes)
+        }
+        try syncDirectory(staging)
+
+        // 2. Its final name: the next free number.
+        var number = (generationNumbers().max() ?? 0) + 1
+        var generation = Self.generationName(number)
+        while rename(staging, root + "/" + generation) != 0 {
+            guard errno == EEXIST || errno == ENOTEMPTY, number < Int(Int32.max) else {
+                throw WriteError(path: root + "/" + generation, reason: String(cString: strerror(errno)))
+            }
+            number += 1
+            generation = Self.generationName(number)
+        }
+        try syncDirectory(root)
+
+        // 3. The switch: a new link renamed over the old one (or exchanged with a legacy folder).
+        let tempLink = root + "/link.tmp-\(pid)"
+        unlink(tempLink)
+        try check(symlink(name + ".d/" + generation, tempLink), tempLink)
+        switch current {
+        case .legacyFolder:
+            try exchange(tempLink, link)
+            // tempLink's name now holds the old plain folder: only drillcal's files (checked).
+            try? fm.removeItem(atPath: tempLink)
+        case .missing, .ours:
+            guard rename(tempLink, link) == 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(tempLink)
+                throw WriteError(path: link, reason: reason)
+            }
+        }
+        try syncDirectory(parent)
+
+        // 4. Older generations: the one just replaced stays for readers still inside it.
+        var keep: Set<String> = [generation]
+        if case .ours(let old) = current { keep.insert(old) }
+        removeLeftovers(keeping: keep)
+        return URL(fileURLWithPath: root + "/" + generation)
+    }
+
+    static func generationName(_ n: Int) -> String {
+        let s = String(n)
+        return String(repeating: "0", count: max(0, 6 - s.count)) + s
+    }
+
+    /// What sits at the link path now; refuses anything drillcal did not make.
+    func inspect() throws -> Current {
+        var info = stat()
+        guard lstat(link, &info) == 0 else {
+            guard errno == ENOENT else { throw WriteError(path: link, reason: String(cString: strerror(errno))) }
+            return .missing
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFLNK:
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: link)) ?? ""
+            let prefix = name + ".d/"
+            let generation = String(target.dropFirst(prefix.count))
+            guard target.hasPrefix(prefix), Int(generation) != nil, !generation.contains("/") else {
+                throw WriteError(path: link, refusal: .foreignLink(target))
+            }
+            return .ours(generation: generation)
+        case S_IFDIR:
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: link)) ?? []
+            if let foreign = entries.sorted().first(where: { !Self.isLegacyEntry($0) }) {
+                throw WriteError(path: link, refusal: .foreignFile(foreign))
+            }
+            return .legacyFolder
+        default:
+            throw WriteError(path: link, refusal: .notAFolder)
+        }
+    }
+
+    /// A name drillcal wrote into a plain feed folder before generations existed.
+    static func isLegacyEntry(_ entry: String) -> Bool {
+        if entry == "manifest.json" { return true }
+        var base = entry
+        if let range = entry.range(of: ".tmp-", options: .backwards), Int(entry[range.upperBound...]) != nil {
+            base = String(entry[..<range.lowerBound])
+            if base == "manifest.json" { return true }
+        }
+        guard base.hasSuffix(".ics") else { return false }
+        return base == "town.ics" || base.hasPrefix("team-") || base.hasPrefix("village-")
+            || base.hasPrefix("member-")
+    }
+
+    /// Creates `<name>.d` with its marker, or checks that an existing one is drillcal's.
+    func prepareRoot() throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: root, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue, fm.fileExists(atPath: root + "/" + Self.marker) else {
+                throw WriteError(path: root, refusal: .foreignGenerations)
+            }
+            return
+        }
+        try check(mkdir(root, 0o755), root)
+        try writeFile(
+            root + "/" + Self.marker,
+            Array("Feed generations of \(name); managed by drillcal build, which removes old ones.\n".utf8))
+    }
+
+    /// Numbers of the finished generations.
+    func generationNumbers() -> [Int] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap { Int($0) }
+    }
+
+    /// Removes finished generations not in `keep` and temporaries of builds no longer running.
+    func removeLeftovers(keeping keep: Set<String>) {
+        let fm = FileManager.default
+        for entry in (try? fm.contentsOfDirectory(atPath: root)) ?? [] {
+            if let range = entry.range(of: ".tmp-", options: .backwards),
+                let pid = Int32(entry[range.upperBound...])
+            {
+                // Another build still running owns its temporaries.
+                if pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM) { continue }
+                try? fm.removeItem(atPath: root + "/" + entry)
+            } else if Int(entry) != nil, !keep.isEmpty, !keep.contains(entry) {
+                try? fm.removeItem(atPath: root + "/" + entry)
+            }
+        }
+    }
+
+    /// True when the generation holds exactly `files`, byte for byte.
+    func unchanged(_ files: [(name: String, bytes: [UInt8])], in folder: String) -> Bool {
+        let present = Set((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+        guard present == Set(files.map(\.name)) else { return false }
+        return files.allSatisfy { sameBytes(folder + "/" + $0.name, $0.bytes) }
+    }
+
+    func sameBytes(_ path: String, _ bytes: [UInt8]) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path), data.count == bytes.count else { return false }
+        return data.elementsEqual(bytes)
+    }
+
+    func check(_ result: Int32, _ path: String) throws {
+        guard result == 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    /// Writes and syncs a new file (in a folder no reader looks at yet).
+    func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw WriteError(path: path, reason: String(cString: strerror(errno)))
+            }
+            offset += n
+        }
+        try check(fsync(fd), path)
+    }
+
+    /// fsync on a folder, so the names created in it survive a power cut.
+    func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        try check(fsync(fd), path)
+    }
+
+    /// Swaps two paths in one step (Linux `renameat2(RENAME_EXCHANGE)`, looked up at run time: Swift's
+    /// Glibc module does not declare it). Where it is missing, the old folder is moved aside first,
+    /// which leaves the path absent (never mixed) for an instant.
+    func exchange(_ a: String, _ b: String) throws {
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        if let symbol = dlsym(nil, "renameat2") {
+            let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
+            let renameExchange: UInt32 = 1 << 1
+            if renameat2(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0 { return }
+            guard errno == EINVAL || errno == ENOSYS else {
+                throw WriteError(path: b, reason: String(cString: strerror(errno)))
+            }
+        }
+        let aside = root + "/legacy.tmp-\(getpid())"
+        try check(rename(b, aside), b)
+        try check(rename(a, b), b)
+        try check(rename(aside, a), a)
     }
 }

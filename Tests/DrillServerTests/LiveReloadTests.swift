@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import DrillFeeds
 @testable import DrillServer
 
 @Suite("Live server")
@@ -17,12 +18,17 @@ struct LiveReloadTests {
             let before = try await client.execute(uri: "/calendars/qingshan/team-town.ics", method: .get)
             #expect(before.status == .ok)
             let oldTag = try #require(before.headers[.eTag])
-            #expect(before.body.text.contains("龚旺生"))
+            // Public feeds name nobody (feeds.public_attendees is off): the roster shows as a count.
+            #expect(!before.body.text.contains("龚旺生"))
+            let counted = try Regex("青山镇综合性应急救援队（在册 ([0-9]+) 人")
+            let match = try #require(before.body.text.firstMatch(of: counted))
+            let size = try #require(Int(String(try #require(match.output[1].substring))))
 
-            // Rename a town-team member, as an edit of roster.csv in a spreadsheet would.
+            // A town-team member leaves, as deleting a row of roster.csv in a spreadsheet would.
             let roster = fixture.town.appendingPathComponent("roster.csv")
             let text = try String(contentsOf: roster, encoding: .utf8)
-            try Data(text.replacingOccurrences(of: "m001,龚旺生,", with: "m001,龚旺盛,").utf8).write(to: roster)
+            let kept = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("m001,") }
+            try Data(kept.joined(separator: "\n").utf8).write(to: roster)
 
             var after = before
             for _ in 0..<100 {
@@ -32,8 +38,8 @@ struct LiveReloadTests {
             }
             #expect(after.status == .ok)
             #expect(after.headers[.eTag] != oldTag)
-            #expect(after.body.text.contains("龚旺盛"))
-            #expect(!after.body.text.contains("龚旺生"))
+            #expect(after.body.text.contains("青山镇综合性应急救援队（在册 \(size - 1) 人"))
+            #expect(!after.body.text.contains("青山镇综合性应急救援队（在册 \(size) 人"))
             let stale = try await client.execute(
                 uri: "/calendars/qingshan/team-town.ics", method: .get,
                 headers: .make([("If-None-Match", oldTag)]))
@@ -42,6 +48,32 @@ struct LiveReloadTests {
             let was = HTTPDate.parse(before.headers[.lastModified]!)!
             let now = HTTPDate.parse(after.headers[.lastModified]!)!
             #expect(now >= was)
+        }
+    }
+
+    @Test("a build swapped in behind the feeds link is noticed: the server reads the new manifest")
+    func swappedGeneration() async throws {
+        let fixture = try ServerFixture.make()
+        defer { fixture.cleanUp() }
+        let folder = fixture.town.appendingPathComponent("feeds")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.path).hasPrefix("feeds.d/"))
+        #expect(fixture.library.reloadIfChanged(logger: .init(label: "test")) == false)
+        // Another build published a manifest in which one event has a higher SEQUENCE.
+        var manifest = try FeedWriter.previousManifest(in: folder)
+        let uid = try #require(manifest.events.keys.sorted().first)
+        let sequence = try #require(manifest.events[uid]).sequence + 5
+        manifest.events[uid]?.sequence = sequence
+        let texts = fixture.expected.sorted { $0.key < $1.key }
+        try FeedWriter.write(
+            FeedSet(
+                files: texts.map { FeedFile(name: $0.key, text: $0.value, eventCount: 0) }, manifest: manifest,
+                renderedEvents: 0),
+            to: folder)
+        #expect(fixture.library.reloadIfChanged(logger: .init(label: "test")) == true)
+        try await fixture.app().test(.router) { client in
+            let town = try await client.execute(uri: "/calendars/qingshan/town.ics", method: .get)
+            let unfolded = town.body.text.replacingOccurrences(of: "\r\n ", with: "")
+            #expect(unfolded.contains("UID:\(uid)\r\nSEQUENCE:\(sequence)\r\n"))
         }
     }
 

@@ -1,4 +1,6 @@
 import DrillCore
+import DrillStore
+import FeedLint
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -31,6 +33,29 @@ struct PublicFeedTests {
                 #expect(response.headers[.vary] == "Accept-Encoding")
                 #expect(response.headers[.contentEncoding] == nil)
             }
+        }
+    }
+
+    @Test("every feed served, public or behind a token, passes the strict lexical check (RFC 5545 §3.1)")
+    func lexicallyStrict() async throws {
+        let fixture = try ServerFixture.make()
+        defer { fixture.cleanUp() }
+        let token = FeedToken.generate()
+        try await fixture.store.issueToken(member: "m001", hash: FeedToken.digest(token), at: 1)
+        try await fixture.app().test(.router) { client in
+            var served = 0
+            for name in fixture.expected.keys.sorted() where !name.hasPrefix("member-") {
+                let response = try await client.execute(uri: "/calendars/qingshan/\(name)", method: .get)
+                #expect(response.status == .ok)
+                let faults = FeedLint.faults(Array(response.body.bytes))
+                #expect(faults.isEmpty, "\(name): \(faults.prefix(3))")
+                served += 1
+            }
+            #expect(served > 10)
+            let member = try await client.execute(uri: "/feeds/\(token).ics", method: .get)
+            #expect(member.status == .ok)
+            #expect(member.body.text.contains("ATTENDEE"))
+            #expect(FeedLint.faults(Array(member.body.bytes)).isEmpty)
         }
     }
 

@@ -34,6 +34,7 @@ struct ServerFixture {
             at: repositoryRoot.appendingPathComponent("calendars"), to: calendars)
         let town = calendars.appendingPathComponent("qingshan")
         try? FileManager.default.removeItem(at: town.appendingPathComponent("feeds"))
+        try? FileManager.default.removeItem(at: town.appendingPathComponent("feeds.d"))
         let planURL = town.appendingPathComponent("plan.yaml")
         try Data(editPlan(try String(contentsOf: planURL, encoding: .utf8)).utf8).write(to: planURL)
 

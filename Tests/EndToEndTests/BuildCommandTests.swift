@@ -41,7 +41,14 @@ import Testing
         #expect(drill.summary?.contains("应急救援队") == true)
         #expect(drill.alarmCount == 2)
         #expect(drill.organizer?.name == "青山镇应急站")
-        #expect(!drill.attendees.isEmpty)
+        // Public feeds name nobody (plan feeds.public_attendees defaults to false); member feeds do.
+        #expect(drill.attendees.isEmpty)
+        let memberFeeds = names.filter { $0.hasPrefix("member-") }
+        let named = try memberFeeds.contains { name in
+            let cal = try ICalParser.parse(try CLI.read(feeds.appendingPathComponent(name)), source: name)
+            return cal.events.contains { $0.uid == drill.uid && !$0.attendees.isEmpty }
+        }
+        #expect(named)
         let report = try #require(town0.events.first { $0.uid.contains("-station-") })
         #expect(report.start?.date.month == 1)
     }

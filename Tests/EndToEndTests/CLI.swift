@@ -48,6 +48,7 @@ struct CLI {
         try FileManager.default.copyItem(at: root.appendingPathComponent("calendars"), to: calendars)
         let town = calendars.appendingPathComponent("qingshan")
         try? FileManager.default.removeItem(at: town.appendingPathComponent("feeds"))
+        try? FileManager.default.removeItem(at: town.appendingPathComponent("feeds.d"))
         return town
     }
 

@@ -56,6 +56,11 @@ extension Drillcal {
                     ).build()
                     try FeedWriter.write(set, to: folder)
                     feeds = set
+                } catch let error as WriteError where error.refusal != nil {
+                    Console.error(lang.pick(
+                        "\(error.path)：应为新的或空的文件夹，或 drillcal 发布过的日历文件夹，实际为\(error.found(lang))；未做任何改动",
+                        "\(error.path): expected a new or empty folder, or one drillcal published, found \(error.found(lang)); nothing was changed"))
+                    throw ExitCode(2)
                 } catch {
                     Console.error(lang.pick("无法写入日历：\(error)", "cannot write the feeds: \(error)"))
                     throw ExitCode(3)

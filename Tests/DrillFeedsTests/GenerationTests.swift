@@ -1,0 +1,123 @@
+import DrillCore
+import Foundation
+import Testing
+
+@testable import DrillFeeds
+
+/// FeedWriter publishes whole generations behind a link and deletes nothing it did not write.
+@Suite struct GenerationTests {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("drillfeeds-\(UUID().uuidString)")
+    var folder: URL { base.appendingPathComponent("feeds") }
+
+    func set(_ files: [String: String], sequence: Int = 0) -> FeedSet {
+        var manifest = FeedManifest()
+        manifest.version = 1 + sequence
+        return FeedSet(
+            files: files.sorted { $0.key < $1.key }.map { FeedFile(name: $0.key, text: $0.value, eventCount: 0) },
+            manifest: manifest, renderedEvents: 0)
+    }
+
+    func inode(_ path: String) -> (ino: UInt, mtime: Int) {
+        var info = stat()
+        stat(path, &info)
+        return (UInt(info.st_ino), Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec))
+    }
+
+    func entries(_ path: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+    }
+
+    @Test func publishesBehindALinkAndKeepsUnchangedFilesInPlace() throws {
+        defer { try? FileManager.default.removeItem(at: base) }
+        let first = try FeedWriter.write(set(["town.ics": "A", "team-x.ics": "B"]), to: folder)
+        let link = try FileManager.default.destinationOfSymbolicLink(atPath: folder.path)
+        #expect(link == "feeds.d/\(first.lastPathComponent)")
+        #expect(entries(folder.path) == ["manifest.json", "team-x.ics", "town.ics"])
+        let townBefore = inode(folder.path + "/town.ics")
+        let teamBefore = inode(folder.path + "/team-x.ics")
+
+        // Same bytes: nothing is written, the link does not move.
+        let same = try FeedWriter.write(set(["town.ics": "A", "team-x.ics": "B"]), to: folder)
+        #expect(same == first)
+
+        // One feed changes: a new generation; the unchanged feed is the same inode with the same mtime.
+        let second = try FeedWriter.write(set(["town.ics": "A", "team-x.ics": "C"], sequence: 1), to: folder)
+        #expect(second != first)
+        #expect(try String(contentsOf: folder.appendingPathComponent("team-x.ics"), encoding: .utf8) == "C")
+        let townAfter = inode(folder.path + "/town.ics")
+        #expect(townAfter.ino == townBefore.ino && townAfter.mtime == townBefore.mtime)
+        #expect(inode(folder.path + "/team-x.ics").ino != teamBefore.ino)
+
+        // A feed no longer produced disappears with its generation; two generations are kept.
+        _ = try FeedWriter.write(set(["town.ics": "D"], sequence: 2), to: folder)
+        #expect(entries(folder.path) == ["manifest.json", "town.ics"])
+        let root = base.appendingPathComponent("feeds.d").path
+        #expect(entries(root).filter { Int($0) != nil }.count == 2)
+        #expect(entries(base.path) == ["feeds", "feeds.d"])
+    }
+
+    @Test func leftoversOfKilledBuildsAreRemoved() throws {
+        defer { try? FileManager.default.removeItem(at: base) }
+        try FeedWriter.write(set(["town.ics": "A"]), to: folder)
+        let root = base.appendingPathComponent("feeds.d").path
+        // A dead process's half-written generation and temporary link (pid 2^22+1 cannot exist).
+        let dead = 4_194_305
+        try FileManager.default.createDirectory(atPath: root + "/next.tmp-\(dead)", withIntermediateDirectories: true)
+        try Data("half".utf8).write(to: URL(fileURLWithPath: root + "/next.tmp-\(dead)/town.ics"))
+        _ = symlink("feeds.d/000001", root + "/link.tmp-\(dead)")
+        // A running build's temporaries (this process's parent stands in for it) stay.
+        let alive = getppid()
+        try FileManager.default.createDirectory(atPath: root + "/next.tmp-\(alive)", withIntermediateDirectories: true)
+        try FeedWriter.write(set(["town.ics": "B"], sequence: 1), to: folder)
+        #expect(!entries(root).contains("next.tmp-\(dead)"))
+        #expect(!entries(root).contains("link.tmp-\(dead)"))
+        #expect(entries(root).contains("next.tmp-\(alive)"))
+    }
+
+    @Test func aFolderWithForeignFilesIsRefusedAndKept() throws {
+        defer { try? FileManager.default.removeItem(at: base) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let foreign = folder.appendingPathComponent("holidays-from-the-county.ics")
+        try Data("BEGIN:VCALENDAR".utf8).write(to: foreign)
+        let error = #expect(throws: WriteError.self) {
+            try FeedWriter.write(set(["town.ics": "A"]), to: folder)
+        }
+        #expect(error?.refusal == .foreignFile("holidays-from-the-county.ics"))
+        #expect(try String(contentsOf: foreign, encoding: .utf8) == "BEGIN:VCALENDAR")
+        #expect(entries(folder.path) == ["holidays-from-the-county.ics"])
+        #expect(entries(base.path) == ["feeds"])
+    }
+
+    @Test func aFeedFolderFromBeforeGenerationsIsSwappedWhole() throws {
+        defer { try? FileManager.default.removeItem(at: base) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, text) in [("town.ics", "old"), ("member-m1.ics", "old"), ("town.ics.tmp-4194305", "x")] {
+            try Data(text.utf8).write(to: folder.appendingPathComponent(name))
+        }
+        var manifest = FeedManifest()
+        manifest.events["u"] = FeedManifest.Entry(
+            sequence: 4, contentHash: "h", stamp: "20270101T000000Z", feeds: ["town.ics"], summary: "s",
+            start: "20270101T090000", end: "20270101T100000")
+        try JSONEncoder().encode(manifest).write(to: folder.appendingPathComponent("manifest.json"))
+        #expect(try FeedWriter.previousManifest(in: folder).events["u"]?.sequence == 4)
+
+        try FeedWriter.write(set(["town.ics": "new"]), to: folder)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.path).hasPrefix("feeds.d/"))
+        #expect(entries(folder.path) == ["manifest.json", "town.ics"])
+        #expect(entries(base.path) == ["feeds", "feeds.d"])
+        #expect(entries(base.appendingPathComponent("feeds.d").path).allSatisfy { !$0.contains(".tmp-") })
+    }
+
+    @Test func aForeignLinkOrGenerationsFolderIsRefused() throws {
+        defer { try? FileManager.default.removeItem(at: base) }
+        try FileManager.default.createDirectory(at: base.appendingPathComponent("elsewhere"), withIntermediateDirectories: true)
+        _ = symlink("elsewhere", folder.path)
+        #expect(throws: WriteError.self) { try FeedWriter.write(set(["town.ics": "A"]), to: folder) }
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.path) == "elsewhere")
+        unlink(folder.path)
+        try FileManager.default.createDirectory(
+            at: base.appendingPathComponent("feeds.d"), withIntermediateDirectories: true)
+        #expect(throws: WriteError.self) { try FeedWriter.write(set(["town.ics": "A"]), to: folder) }
+        #expect(entries(base.appendingPathComponent("feeds.d").path).isEmpty)
+    }
+}

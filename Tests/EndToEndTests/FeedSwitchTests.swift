@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// `drillcal build` switches feed sets whole: killed at any instant it leaves the old set or the
+/// new one, never a mix and never temporary files in the feed folder; `--out` deletes nothing it
+/// did not write.
+@Suite(.serialized) struct FeedSwitchTests {
+    /// The published set: every file behind the feeds link, by name.
+    func published(_ town: URL) throws -> [String: Data] {
+        let feeds = town.appendingPathComponent("feeds")
+        let target = try FileManager.default.destinationOfSymbolicLink(atPath: feeds.path)
+        #expect(target.hasPrefix("feeds.d/"), "feeds is a link into feeds.d, found \(target)")
+        return try CLI.snapshot(feeds)
+    }
+
+    func copy(_ town: URL) throws -> URL {
+        let twin = town.deletingLastPathComponent().appendingPathComponent("twin-\(UUID().uuidString)")
+        let cp = Process()
+        cp.executableURL = URL(fileURLWithPath: "/bin/cp")
+        cp.arguments = ["-a", town.path, twin.path]
+        try cp.run()
+        cp.waitUntilExit()
+        #expect(cp.terminationStatus == 0)
+        return twin
+    }
+
+    @Test func aBuildKilledAtRandomInstantsLeavesTheOldSetOrTheNewOne() throws {
+        let town = try CLI.scratchTown()
+        defer { try? FileManager.default.removeItem(at: town.deletingLastPathComponent().deletingLastPathComponent()) }
+        let planURL = town.appendingPathComponent("plan.yaml")
+        let plan = try CLI.read(planURL)
+        // The station is in every event (ORGANIZER, DESCRIPTION) and every calendar (X-WR-CALDESC):
+        // toggling it changes every feed, the worst case for mixing.
+        let variants = [plan, plan.replacingOccurrences(of: "station: 青山镇应急站", with: "station: 青山镇应急管理站")]
+        #expect(variants[0] != variants[1])
+        var r = try CLI.run(["build", town.path, "--now", "2026-11-29T00:00:00Z"])
+        #expect(r.status == 0, "\(r.stderr)")
+
+        var rng = SystemRandomNumberGenerator()
+        var outcomes: [String] = []
+        for round in 1...6 {
+            let now = "2026-12-0\(round)T00:00:00Z"
+            let old = try published(town)
+            try CLI.write(variants[round % 2], planURL)
+            // The set a finished build publishes, from a twin of the folder as it stands.
+            let twin = try copy(town)
+            defer { try? FileManager.default.removeItem(at: twin) }
+            let started = Date()
+            r = try CLI.run(["build", twin.path, "--now", now])
+            let duration = Date().timeIntervalSince(started)
+            #expect(r.status == 0, "\(r.stderr)")
+            let new = try published(twin)
+            #expect(new != old)
+
+            // The same build here, killed with SIGKILL at a random instant of its run.
+            let p = Process()
+            p.executableURL = CLI.binary
+            p.arguments = ["build", town.path, "--now", now]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(UInt32(Double.random(in: 0...1, using: &rng) * duration * 1_000_000))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+
+            let seen = try published(town)
+            #expect(seen == old || seen == new, "round \(round): a mixed set")
+            outcomes.append(seen == new ? "new" : "old")
+            for name in seen.keys { #expect(!name.contains(".tmp-"), "round \(round): \(name)") }
+            let townEntries = try FileManager.default.contentsOfDirectory(atPath: town.path)
+            #expect(townEntries.allSatisfy { !$0.contains(".tmp-") }, "round \(round): \(townEntries)")
+            // Finish the round: the next build completes and cleans what the killed one left.
+            r = try CLI.run(["build", town.path, "--now", now])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(try published(town) == new)
+            let generations = try FileManager.default.contentsOfDirectory(
+                atPath: town.appendingPathComponent("feeds.d").path)
+            #expect(generations.allSatisfy { !$0.contains(".tmp-") }, "round \(round): \(generations)")
+            #expect(generations.filter { Int($0) != nil }.count <= 2)
+        }
+        print("kill outcomes: \(outcomes)")
+    }
+
+    @Test func outIntoAFolderWithAForeignCalendarKeepsIt() throws {
+        let town = try CLI.scratchTown()
+        defer { try? FileManager.default.removeItem(at: town.deletingLastPathComponent().deletingLastPathComponent()) }
+        let web = town.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("www")
+        try FileManager.default.createDirectory(at: web, withIntermediateDirectories: true)
+        let foreign = web.appendingPathComponent("county-holidays.ics")
+        try CLI.write("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", foreign)
+        try CLI.write("<h1>站点</h1>", web.appendingPathComponent("index.html"))
+
+        let r = try CLI.run(["build", town.path, "--now", "2026-11-29T00:00:00Z", "--out", web.path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("county-holidays.ics") || r.stderr.contains("index.html"), "\(r.stderr)")
+        #expect(r.stderr.contains("未做任何改动"))
+        #expect(try CLI.read(foreign) == "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: web.path).sorted() == ["county-holidays.ics", "index.html"])
+
+        // A folder of its own inside it works, and rebuilding there deletes nothing else.
+        let calendars = web.appendingPathComponent("calendars")
+        let ok = try CLI.run(["build", town.path, "--now", "2026-11-29T00:00:00Z", "--out", calendars.path])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(FileManager.default.fileExists(atPath: calendars.appendingPathComponent("town.ics").path))
+        #expect(try CLI.read(foreign) == "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: web.path).sorted()
+                == ["calendars", "calendars.d", "county-holidays.ics", "index.html"])
+        // The town folder got no feeds: --out was the only place written.
+        #expect(!FileManager.default.fileExists(atPath: town.appendingPathComponent("feeds").path))
+    }
+}
