@@ -26,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 
 cp -r calendars "$work/calendars"
-rm -rf "$work/calendars/qingshan/feeds"
+rm -rf "$work/calendars/qingshan/feeds" "$work/calendars/qingshan/feeds.d"
 town="$work/calendars/qingshan"
 "$bin" build "$town" --now 2026-11-29T08:00:00Z >/dev/null
 

@@ -13,7 +13,7 @@ root="$(mktemp -d)"
 trap 'rm -rf "$root"' EXIT
 cp -r calendars/qingshan "$root/qingshan"
 cp -r calendars/holidays "$root/holidays"
-rm -rf "$root/qingshan/feeds" "$root/qingshan/drillcal.sqlite"*
+rm -rf "$root/qingshan/feeds" "$root/qingshan/feeds.d" "$root/qingshan/drillcal.sqlite"*
 town="$root/qingshan"
 "$bin/drillcal" build "$town" >/dev/null
 uid="$(python3 - "$town/drillcal.sqlite" <<'PY'

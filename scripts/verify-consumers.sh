@@ -3,7 +3,7 @@
 #   1. Python `icalendar` and 2. Python `ical` (PyPI), parsing every feed file;
 #   3. vdirsyncer + khal (Debian), subscribing to team and town feeds over http://127.0.0.1;
 #   4. openpyxl (PyPI), opening the attendance workbook after a recorded 9-of-10 drill.
-# Works on a temporary copy of calendars/, so the committed feeds are not touched.
+# Works on a temporary copy of calendars/, so the example folder is not touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh vdirsyncer khal python3-venv
@@ -13,7 +13,7 @@ trap 'kill ${server:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 swift build --product drillcal 2>&1 | tail -n 1
 bin="$(swift build --show-bin-path)/drillcal"
 cp -r calendars "$work/calendars"
-rm -rf "$work/calendars/qingshan/feeds"
+rm -rf "$work/calendars/qingshan/feeds" "$work/calendars/qingshan/feeds.d"
 "$bin" build "$work/calendars/qingshan" --now 2026-11-29T00:00:00Z >/dev/null
 feeds="$work/calendars/qingshan/feeds"
 
@@ -35,19 +35,25 @@ port=$(( 20000 + RANDOM % 20000 ))
 server=$!
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/town.ics" >/dev/null 2>&1 && break; sleep 0.1; done
 source scripts/subscribe.sh
-subscribe_setup "$work" team="http://127.0.0.1:$port/team-v-shangcun.ics" town="http://127.0.0.1:$port/town.ics"
+# The member feed carries ATTENDEE under METHOD:PUBLISH (public feeds name nobody): khal must read it too.
+subscribe_setup "$work" team="http://127.0.0.1:$port/team-v-shangcun.ics" town="http://127.0.0.1:$port/town.ics" \
+  member="http://127.0.0.1:$port/member-m048.ics"
 subscribe_sync "$work"
 expected_team=$(grep -c '^BEGIN:VEVENT' "$feeds/team-v-shangcun.ics")
 expected_town=$(grep -c '^BEGIN:VEVENT' "$feeds/town.ics")
+expected_member=$(grep -c '^BEGIN:VEVENT' "$feeds/member-m048.ics")
+got_member=$(ls "$work/vdir/member" | wc -l)
+member_listed=$(subscribe_list "$work" member | grep -c . || true)
 got_team=$(ls "$work/vdir/team" | wc -l)
 got_town=$(ls "$work/vdir/town" | wc -l)
 listed=$(subscribe_list "$work" team | grep -c '上村应急救援队' || true)
 passed=3; failed=0
-if [ "$got_team" -eq "$expected_team" ] && [ "$got_town" -eq "$expected_town" ] && [ "$listed" -ge "$expected_team" ]; then
-  echo "vdirsyncer+khal: ok (team-v-shangcun: $got_team of $expected_team events synced, khal lists $listed; town: $got_town of $expected_town)"
+if [ "$got_team" -eq "$expected_team" ] && [ "$got_town" -eq "$expected_town" ] && [ "$listed" -ge "$expected_team" ] \
+  && [ "$expected_member" -gt 0 ] && [ "$got_member" -eq "$expected_member" ] && [ "$member_listed" -ge "$expected_member" ]; then
+  echo "vdirsyncer+khal: ok (team-v-shangcun: $got_team of $expected_team events synced, khal lists $listed; town: $got_town of $expected_town; member-m048 with attendees: $got_member of $expected_member, khal lists $member_listed)"
   passed=$((passed + 1))
 else
-  echo "vdirsyncer+khal: FAILED (team synced $got_team/$expected_team, khal listed $listed, town synced $got_town/$expected_town)"
+  echo "vdirsyncer+khal: FAILED (team synced $got_team/$expected_team, khal listed $listed, town synced $got_town/$expected_town, member synced $got_member/$expected_member, khal listed $member_listed)"
   failed=1
 fi
 echo "consumers: $passed passed, $failed failed"

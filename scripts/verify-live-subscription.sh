@@ -11,7 +11,7 @@ bin="$(swift build --show-bin-path)/drillcal"
 work="$(mktemp -d)"
 trap 'kill ${server:-} 2>/dev/null || true; wait ${server:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 cp -r calendars "$work/calendars"
-rm -rf "$work/calendars/qingshan/feeds" "$work/calendars/qingshan/drillcal.sqlite"*
+rm -rf "$work/calendars/qingshan/feeds" "$work/calendars/qingshan/feeds.d" "$work/calendars/qingshan/drillcal.sqlite"*
 town="$work/calendars/qingshan"
 "$bin" build "$town" --now 2026-11-29T00:00:00Z >/dev/null
 "$bin" serve "$town" --port 0 --log-level warning > "$work/serve.out" 2>&1 &
