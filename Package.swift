@@ -59,7 +59,7 @@ let package = Package(
             pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]
         ),
-        // What both web modules share: HTML escaping and QR codes drawn as SVG.
+        // What the web modules and the HTML report share: HTML escaping, the page skeleton, QR codes as SVG.
         .target(name: "DrillWeb", dependencies: ["CQREncode"]),
         // Drill leaders' check-in page, its JSON API and members' QR self check-in (Hummingbird routes).
         .target(
@@ -74,7 +74,7 @@ let package = Package(
             swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
         ),
         // Reports: HTML, Markdown, CSV and XLSX renderings of an AnnualReport.
-        .target(name: "DrillReports", dependencies: ["DrillCore", "CXlsxWriter"]),
+        .target(name: "DrillReports", dependencies: ["DrillCore", "DrillWeb", "CXlsxWriter"]),
         // zlib for gzip bodies (hummingbird-compression is not available): one deflate per feed version.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The feed server: public and token-protected feeds from memory, index page, health.
@@ -100,15 +100,18 @@ let package = Package(
         ),
         // The strict lexical reader (RFC 5545 §3.1) every feed test applies; shares no code with ICal.
         .target(name: "FeedLint", path: "Tests/FeedLint"),
+        // A deterministic random-mutation fuzzer for the input parsers (scripts/fuzz.sh).
+        .executableTarget(name: "drillcal-fuzz", dependencies: ["DrillCore", "DrillIO"]),
         .testTarget(name: "ICalTests", dependencies: ["ICal", "FeedLint"]),
         .testTarget(name: "DrillCoreTests", dependencies: ["DrillCore"]),
-        .testTarget(name: "DrillIOTests", dependencies: ["DrillIO", "DrillCore"]),
+        // Fuzz/ holds the fuzzer's regression inputs, replayed by FuzzRegressionTests.
+        .testTarget(name: "DrillIOTests", dependencies: ["DrillIO", "DrillCore"], exclude: ["Fuzz"]),
         .testTarget(name: "DrillFeedsTests", dependencies: ["DrillFeeds", "DrillCore", "DrillIO", "ICal", "FeedLint"]),
         .testTarget(name: "DrillStoreTests", dependencies: ["DrillStore", "DrillCore"]),
         // CSV.swift reads the exported CSV back: an independent parser checks the quoting.
         .testTarget(
             name: "DrillReportsTests",
-            dependencies: ["DrillReports", "DrillCore", .product(name: "CSV", package: "CSV.swift")]
+            dependencies: ["DrillReports", "DrillCore", "DrillWeb", .product(name: "CSV", package: "CSV.swift")]
         ),
         .testTarget(
             name: "DrillServerTests",

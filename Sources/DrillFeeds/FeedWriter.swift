@@ -52,6 +52,46 @@ public struct WriteError: Error, CustomStringConvertible {
     }
 }
 
+/// A `manifest.json` that cannot be read back: where, and what is wrong with it, in words a town
+/// official can act on (never a raw `DecodingError`).
+public struct ManifestReadError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong.
+    public enum Problem: Sendable {
+        /// The file cannot be read.
+        case unreadable
+        /// It is not JSON at all (cut off, overwritten).
+        case notJSON
+        /// It is JSON, but a field is missing or of the wrong type.
+        case wrongShape
+    }
+    /// The manifest's path.
+    public var path: String
+    /// The JSON field at fault (`events.qingshan-….sequence`), when known.
+    public var field: String?
+    /// What is wrong.
+    public var problem: Problem
+
+    /// `…/manifest.json，字段 …：应为 drillcal build 写出的清单 …，实际为 …；删除该文件可重新发布`.
+    public func message(_ language: Language) -> String {
+        let found: (String, String)
+        switch problem {
+        case .unreadable: found = ("无法读取的文件", "an unreadable file")
+        case .notJSON: found = ("不是 JSON（文件损坏或被截断）", "not JSON (damaged or cut off)")
+        case .wrongShape: found = ("缺少字段或类型不符", "a missing field or one of the wrong type")
+        }
+        switch language {
+        case .zh:
+            return path + (field.map { "，字段 \($0)" } ?? "")
+                + "：应为 drillcal build 写出的日历清单（JSON），实际为\(found.0)；删除该文件即可重新发布（所有活动的 SEQUENCE 将从头计）"
+        case .en:
+            return path + ": " + (field.map { "field \($0): " } ?? "")
+                + "expected the feed manifest drillcal build writes (JSON), found \(found.1); delete it to republish from scratch (every SEQUENCE starts again)"
+        }
+    }
+
+    public var description: String { message(.en) }
+}
+
 /// Publishes a feed set so that readers see a whole set, old or new, never a mix.
 ///
 /// The feed folder (`DIR/feeds`, or `--out PATH`) is a symbolic link to one generation folder
@@ -67,10 +107,26 @@ public struct WriteError: Error, CustomStringConvertible {
 public enum FeedWriter {
     /// Reads the manifest of the previous build (empty on a first build).
     /// - Throws: when the manifest exists but cannot be read.
-    public static func previousManifest(in folder: URL) throws -> FeedManifest {
+    public static func previousManifest(in folder: URL) throws(ManifestReadError) -> FeedManifest {
         let url = folder.appendingPathComponent("manifest.json")
         guard FileManager.default.fileExists(atPath: url.path) else { return FeedManifest() }
-        return try JSONDecoder().decode(FeedManifest.self, from: Data(contentsOf: url))
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw ManifestReadError(path: url.path, field: nil, problem: .unreadable)
+        }
+        do {
+            return try JSONDecoder().decode(FeedManifest.self, from: data)
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
+            let DecodingError.keyNotFound(_, context), let DecodingError.dataCorrupted(context)
+        {
+            let field = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            throw ManifestReadError(
+                path: url.path, field: field.isEmpty ? nil : field, problem: context.codingPath.isEmpty ? .notJSON : .wrongShape)
+        } catch {
+            throw ManifestReadError(path: url.path, field: nil, problem: .notJSON)
+        }
     }
 
     /// The bytes of the manifest file for `manifest`.

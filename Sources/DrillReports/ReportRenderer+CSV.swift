@@ -34,10 +34,20 @@ enum CSVText {
         return "\"" + cell.mappingScalars { $0 == "\"" ? "\"\"" : nil } + "\""
     }
 
-    /// Prefixes `'` to a cell a spreadsheet would treat as a formula.
+    /// What starts a formula: `= + - @`, and their full-width forms `＝ ＋ － ＠`, which Excel and
+    /// WPS in Chinese locales also read as formula signs.
+    static let formulaSigns: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}"]
+
+    /// Blanks a spreadsheet skips before a formula sign (` =1+1` is still a formula).
+    static let leadingBlanks: Set<Unicode.Scalar> = [" ", "\t", "\r", "\n", "\u{A0}", "\u{3000}"]
+
+    /// Prefixes `'` to a cell a spreadsheet would treat as a formula: one that starts with a
+    /// formula sign, possibly after spaces or tabs, or with a tab or CR at all.
     static func neutralised(_ cell: String) -> String {
         guard let first = cell.unicodeScalars.first else { return cell }
-        return ["=", "+", "-", "@", "\t", "\r"].contains(first) ? "'" + cell : cell
+        if first == "\t" || first == "\r" { return "'" + cell }
+        let sign = cell.unicodeScalars.first { !leadingBlanks.contains($0) }
+        return sign.map(formulaSigns.contains) == true ? "'" + cell : cell
     }
 }
 

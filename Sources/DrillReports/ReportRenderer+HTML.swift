@@ -1,4 +1,5 @@
 import DrillCore
+import DrillWeb
 
 extension ReportRenderer {
     /// The annual report as one self-contained HTML page, printable on A4.
@@ -28,12 +29,12 @@ struct HTMLReport {
         var html: String
         var cls: String?
         static func text(_ s: String, _ cls: String? = nil) -> Cell {
-            Cell(html: HTMLText.escape(s), cls: cls)
+            Cell(html: HTML.escape(s), cls: cls)
         }
         static func num(_ n: Int) -> Cell { Cell(html: String(n), cls: "num") }
     }
 
-    private func esc(_ s: String) -> String { HTMLText.escape(s) }
+    private func esc(_ s: String) -> String { HTML.escape(s) }
 
     func render() -> String {
         var h = """
@@ -92,7 +93,7 @@ struct HTMLReport {
 
     func list(_ items: [String]) -> String {
         guard !items.isEmpty else { return "<p class=\"muted\">\(esc(text.none))</p>\n" }
-        return "<ol>\n" + items.map { "<li>\(HTMLText.multiline($0))</li>\n" }.joined() + "</ol>\n"
+        return "<ol>\n" + items.map { "<li>\(HTML.multiline($0))</li>\n" }.joined() + "</ol>\n"
     }
 
     func joined(_ items: [String]) -> String {
@@ -214,7 +215,7 @@ struct HTMLReport {
             (
                 [
                     .text(f.team), .text(f.deadline, "nowrap"),
-                    Cell(html: HTMLText.multiline(f.message), cls: nil),
+                    Cell(html: HTML.multiline(f.message), cls: nil),
                 ], nil
             )
         }
@@ -230,7 +231,7 @@ struct HTMLReport {
             s += "<article class=\"summary\">\n<h3>\(esc(x.date)) \(esc(x.name))</h3>\n<table class=\"kv\">\n"
             for field in text.summaryFields {
                 var value = summary[keyPath: field.value]
-                var html = value.isEmpty ? "" : HTMLText.multiline(value)
+                var html = value.isEmpty ? "" : HTML.multiline(value)
                 if field.value == \DrillSummary.timeAndPlace {
                     // The recorded time and place sit beside the free text so the two can be compared.
                     value = "\(x.when) · \(x.venue)"

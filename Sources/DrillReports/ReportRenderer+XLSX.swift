@@ -221,7 +221,8 @@ struct XLSXSheets {
         for (c, label) in labels.enumerated() { write(ws, 0, lxw_col_t(c), label, header) }
     }
 
-    /// A string cell. Always `worksheet_write_string`: text from the report is never a formula.
+    /// A string cell. Always `worksheet_write_string`: text from the report is never a formula;
+    /// and neutralised like a CSV cell, so a sheet saved again as CSV stays inert.
     mutating func write(
         _ ws: UnsafeMutablePointer<lxw_worksheet>, _ row: lxw_row_t, _ col: lxw_col_t, _ s: String,
         _ format: UnsafeMutablePointer<lxw_format>
@@ -230,7 +231,7 @@ struct XLSXSheets {
             check(worksheet_write_blank(ws, row, col, format))
         } else {
             // Excel breaks lines in a cell on LF; a CR would show as `_x000D_` in some readers.
-            check(worksheet_write_string(ws, row, col, Self.fitted(s.replacingCRLF()), format))
+            check(worksheet_write_string(ws, row, col, Self.fitted(CSVText.neutralised(s).replacingCRLF()), format))
         }
     }
 

@@ -1,4 +1,5 @@
 import DrillCore
+import DrillWeb
 
 /// The inline SVG bar chart of turnout against the minimum, one bar per team: the bar is the
 /// average counted turnout (到场 + 迟到) over the team's held sessions, the red mark the average
@@ -70,7 +71,7 @@ struct TurnoutChart {
     }
 
     func svg() -> String {
-        let esc = HTMLText.escape
+        let esc = HTML.escape
         let (axisMax, step) = axis()
         let height = top + Double(max(bars.count, 1)) * rowHeight + 28
         let x0 = labelWidth + 10

@@ -3,8 +3,11 @@ import Foundation
 
 /// The `drillcal` command: plans a town's year of training and drills and publishes calendars.
 ///
-/// Exit codes: 0 ok; 1 findings or unmet demand; 2 bad input (files or command line);
-/// 3 feeds could not be written.
+/// Exit codes, the same for every command: 0 ok; 1 findings or unmet demand (`build` and
+/// `serve` alike); 2 bad input (files or command line); 3 feeds or files could not be written.
+/// The version `drillcal --version` prints.
+let drillcalVersion = "0.9.0"
+
 @main
 struct Drillcal: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,6 +17,7 @@ struct Drillcal: AsyncParsableCommand {
             退出码 / exit codes: 0 正常 ok · 1 有问题或未排入 findings or unmet demand · \
             2 输入错误 bad input · 3 无法写入 cannot write
             """,
+        version: "drillcal \(drillcalVersion)",
         subcommands: [
             Build.self, Check.self, Explain.self, Attend.self, Summary.self, Report.self, Serve.self, Token.self, Code.self,
         ]
@@ -36,7 +40,19 @@ struct Drillcal: AsyncParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            // Our own ValidationErrors are already in the chosen language; the parser's own
+            // messages are English and are put into Chinese where their form is known.
+            let language = CommandLineText.language(Array(CommandLine.arguments.dropFirst()))
+            let short = message(for: error)
+            let text: String
+            if error is ValidationError {
+                text = short + language.pick("（用法：drillcal help）", " (usage: drillcal help)")
+            } else if language == .zh {
+                text = CommandLineText.chinese(short) + "（用法：drillcal help）"
+            } else {
+                text = fullMessage(for: error)
+            }
+            Console.error(text)
             Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }

@@ -72,6 +72,17 @@ import Testing
         ("\tx", "'\tx"),
         ("\rx", "\"'\rx\""),
         ("=A1,B1", "\"'=A1,B1\""),
+        // A spreadsheet skips leading blanks before a formula sign; full-width signs are formulas too.
+        (" =1+1", "' =1+1"),
+        ("\t =1+1", "'\t =1+1"),
+        ("  @SUM(A1)", "'  @SUM(A1)"),
+        ("\u{3000}+86", "'\u{3000}+86"),
+        ("＝1+1", "'＝1+1"),
+        ("＋86 138", "'＋86 138"),
+        ("－5", "'－5"),
+        ("＠SUM(A1)", "'＠SUM(A1)"),
+        (" 张三", " 张三"),
+        ("a=b", "a=b"),
         ("\"\u{301}", "\"\"\"\u{301}\""),
         ("", ""),
     ])

@@ -1,4 +1,5 @@
 import DrillCore
+import DrillWeb
 import Testing
 
 @testable import DrillReports
@@ -28,10 +29,10 @@ import Testing
     }
 
     @Test func escapeCoversAllFiveCharactersAndCombiningMarks() {
-        #expect(HTMLText.escape(#"a&b<c>d"e'f"#) == "a&amp;b&lt;c&gt;d&quot;e&#39;f")
+        #expect(HTML.escape(#"a&b<c>d"e'f"#) == "a&amp;b&lt;c&gt;d&quot;e&#39;f")
         // `<` followed by a combining mark is one Character; it must still be escaped.
-        #expect(HTMLText.escape("<\u{301}script>") == "&lt;\u{301}script&gt;")
-        #expect(HTMLText.multiline("a<b\r\nc") == "a&lt;b<br>c")
+        #expect(HTML.escape("<\u{301}script>") == "&lt;\u{301}script&gt;")
+        #expect(HTML.multiline("a<b\r\nc") == "a&lt;b<br>c")
     }
 
     @Test func chartHasOneBarPerTeamWithTheMinimumMarked() {

@@ -32,22 +32,9 @@ extension HTML {
     ) -> Response {
         let nonce = Signer.randomHex(bytes: 16)
         let scriptTag = script.map { "<script nonce=\"\(nonce)\">\($0)</script>" } ?? ""
-        let html = """
-            <!doctype html>
-            <html lang="\(language == .zh ? "zh-CN" : "en")">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="referrer" content="same-origin">
-            <title>\(escape(title))</title>
-            <style nonce="\(nonce)">\(style)</style>
-            </head>
-            <body>
-            \(body)
-            \(scriptTag)
-            </body>
-            </html>
-            """
+        let html = document(
+            language: language == .zh ? "zh-CN" : "en", title: title, style: style, nonce: nonce,
+            head: "<meta name=\"referrer\" content=\"same-origin\">\n", body: body + "\n" + scriptTag)
         var headers: HTTPFields = [
             .contentType: "text/html; charset=utf-8",
             .cacheControl: "no-store",

@@ -19,14 +19,18 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     public var field: String?
     /// What the file should have held there.
     public var expected: LocalizedText
-    /// What it held (the offending text, verbatim).
+    /// What it held (the offending text, verbatim), or "" when `withheld` describes it instead.
     public var found: String
+    /// Said instead of quoting `found` when the cell holds personal data (a phone number, an
+    /// absence reason): messages name the cell but never repeat what is in it.
+    public var withheld: LocalizedText?
 
     /// Makes an error.
     public init(
         file: String, line: Int? = nil, column: Int? = nil, field: String? = nil, expected: LocalizedText,
-        found: String
+        found: String, withheld: LocalizedText? = nil
     ) {
+        self.withheld = withheld
         self.file = file
         self.line = line
         self.column = column
@@ -44,7 +48,11 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
             if let line { s += " 第 \(line) 行" }
             if let field { s += "，字段 \(field)" }
             s += "：应为\(expected.zh.first?.isASCII == true ? " " : "")\(expected.zh)，"
-            s += found.isEmpty ? "实际为空" : "实际为 “\(found)”"
+            if let withheld {
+                s += "实际为\(withheld.zh)"
+            } else {
+                s += found.isEmpty ? "实际为空" : "实际为 “\(shownFound)”"
+            }
             return s
         case .en:
             var s = file
@@ -52,9 +60,27 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
             s += ": "
             if let field { s += "field \(field): " }
             s += "expected \(expected.en), "
-            s += found.isEmpty ? "found nothing" : "found \"\(found)\""
+            if let withheld {
+                s += "found \(withheld.en)"
+            } else {
+                s += found.isEmpty ? "found nothing" : "found \"\(shownFound)\""
+            }
             return s
         }
+    }
+
+    /// `found` as it may be printed: control characters shown as `U+001B` (an ESC must not reach
+    /// a terminal or a log), and at most 100 characters of it.
+    var shownFound: String {
+        var out = ""
+        for c in found.prefix(100).unicodeScalars {
+            if InputLimits.forbiddenCharacter(in: String(c), multiline: false) != nil {
+                out += "<" + InputLimits.name(c) + ">"
+            } else {
+                out.unicodeScalars.append(c)
+            }
+        }
+        return found.count > 100 ? out + "…" : out
     }
 
     /// The Chinese message.

@@ -11,7 +11,7 @@ public enum HolidayLoader {
     /// let holidays = try HolidayLoader.load(file: "calendars/holidays/2027.yaml")
     /// ```
     public static func load(file: String) throws(InputError) -> HolidayCalendar {
-        try parse(yaml: FileBytes.utf8Text(file), file: file)
+        try parse(yaml: FileBytes.utf8Text(file, limit: InputLimits.holidaysBytes), file: file)
     }
 
     /// Checks a holiday file given as text; `file` is only used in errors.
@@ -26,7 +26,7 @@ public enum HolidayLoader {
     }
 
     static func read(yaml: String, file: String) throws(InputError) -> Parsed {
-        let root = try YAMLDocument.root(yaml, file: file)
+        let root = try YAMLDocument.root(yaml, file: file, limit: InputLimits.holidaysBytes)
         let m = try root.mapping(["year", "source", "provisional", "holidays", "workdays"])
         let yearNode = try m.required("year", LocalizedText(zh: "年份（如 2027）", en: "the year (like 2027)"))
         let year = try yearNode.int(atLeast: 1970)

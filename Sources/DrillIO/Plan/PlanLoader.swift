@@ -15,7 +15,7 @@ public enum PlanLoader {
     /// let plan = try PlanLoader.load(file: "calendars/qingshan/plan.yaml", recurrence: LibicalExpander())
     /// ```
     public static func load(file: String, recurrence: any RecurrenceExpander) throws(InputError) -> Plan {
-        try parse(yaml: FileBytes.utf8Text(file), file: file, recurrence: recurrence)
+        try parse(yaml: FileBytes.utf8Text(file, limit: InputLimits.planBytes), file: file, recurrence: recurrence)
     }
 
     /// Checks a plan given as text; `file` is only used in errors.

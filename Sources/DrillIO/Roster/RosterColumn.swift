@@ -18,6 +18,17 @@ enum RosterColumn: String, CSVColumn {
 
     var key: String { rawValue }
 
-    /// Columns a roster must have.
+    /// Columns a roster must have (teams may be empty for grid staff, but the column is needed).
     var isRequired: Bool { [.id, .name, .teams, .roles].contains(self) }
+
+    /// Phone numbers and absence reasons are never repeated in a message.
+    var isPersonal: Bool { self == .phone || self == .unavailable }
+
+    var maxCharacters: Int {
+        switch self {
+        case .name: InputLimits.nameCharacters
+        case .id, .phone, .village, .grid: 64
+        case .teams, .roles, .unavailable: InputLimits.cellCharacters
+        }
+    }
 }

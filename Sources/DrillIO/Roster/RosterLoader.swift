@@ -15,7 +15,7 @@ public enum RosterLoader {
     /// let roster = try RosterLoader.load(file: "calendars/qingshan/roster.csv", plan: plan, encoding: .auto)
     /// ```
     public static func load(file: String, plan: Plan, encoding: RosterEncoding) throws(InputError) -> Roster {
-        try parse(text: TextDecoder.decode(FileBytes.read(file), encoding: encoding, file: file), file: file, plan: plan)
+        try parse(text: TextDecoder.decode(FileBytes.read(file, limit: InputLimits.tableBytes), encoding: encoding, file: file), file: file, plan: plan)
     }
 
     /// Checks a roster given as decoded text; `file` is only used in errors.
@@ -36,16 +36,22 @@ public enum RosterLoader {
 
     typealias RowCells = CSVTable<RosterColumn>.Row
 
+    /// Roles held on a village grid rather than a team: people holding one may sit on no team.
+    static let gridRoles: Set<Role> = [.emergencyManager, .infoOfficer, .ranger]
+
+    static let teamOrGridRole = LocalizedText(
+        zh: "plan.yaml 中定义的队伍编号（不在任何队伍的人员须有网格职责：应急管理员、灾害信息员或护林员）",
+        en: "a team id defined in plan.yaml (someone on no team must hold a grid role: emergency_manager, info_officer or ranger)")
+
     static func readMember(_ cells: RowCells, plan: Plan) throws(InputError) -> Member {
         let id = cells.value(.id)
         guard ValueSyntax.isID(id) else { throw cells.error(.id, .id, found: id) }
 
-        let name = cells.raw(.name) ?? ""
+        let name = cells.value(.name)
         guard !name.trimmedSpace.isEmpty else { throw cells.error(.name, .text, found: name) }
 
         var teams: [String] = []
         for team in ValueSyntax.splitList(cells.value(.teams)) where !teams.contains(team) { teams.append(team) }
-        guard !teams.isEmpty else { throw cells.error(.teams, .teamID, found: "") }
         for team in teams where plan.team(team) == nil {
             throw cells.error(.teams, .teamID, found: team)
         }
@@ -56,6 +62,21 @@ public enum RosterLoader {
         for text in roleTexts {
             guard let role = Role(key: text) else { throw cells.error(.roles, .role, found: text) }
             if !roles.contains(role) { roles.append(role) }
+        }
+        // Grid staff (网格应急管理员, 灾害信息员, 护林员) may sit on no team.
+        guard !teams.isEmpty || roles.contains { gridRoles.contains($0) } else {
+            throw cells.error(.teams, teamOrGridRole, found: "")
+        }
+
+        let phone = cells.value(.phone)
+        if ValueSyntax.isScientificNumber(phone) {
+            throw cells.error(
+                .phone,
+                LocalizedText(
+                    zh: "完整的电话号码（Excel 把电话转成了科学计数法：请把该列设为文本）",
+                    en: "the whole phone number (Excel turned it into scientific notation: format the column as text)"),
+                found: phone,
+                withheld: LocalizedText(zh: "科学计数法的数字", en: "a number in scientific notation"))
         }
 
         var village: String?
@@ -80,12 +101,18 @@ public enum RosterLoader {
 
         var absences: [Absence] = []
         for part in ValueSyntax.splitList(cells.value(.unavailable), separators: [";", "；"]) {
-            guard let absence = ValueSyntax.absence(part) else { throw cells.error(.unavailable, .absence, found: part) }
+            guard let absence = ValueSyntax.absence(part) else {
+                // The dates may be shown; the reason after them is personal.
+                let dates = String(part.prefix { !$0.isWhitespace })
+                throw cells.error(
+                    .unavailable, .absence, found: part,
+                    withheld: LocalizedText(zh: " “\(dates) …”（原因不显示）", en: "\"\(dates) …\" (reason not shown)"))
+            }
             absences.append(absence)
         }
 
         return Member(
-            id: id, name: name, phone: cells.value(.phone), teams: teams, roles: roles, village: village, grid: grid,
+            id: id, name: name, phone: phone, teams: teams, roles: roles, village: village, grid: grid,
             absences: absences)
     }
 }

@@ -17,6 +17,18 @@ enum SignInColumn: String, CSVColumn {
     }
 
     var isRequired: Bool { self == .uid || self == .status }
+
+    /// Absence reasons are never repeated in a message.
+    var isPersonal: Bool { self == .reason }
+
+    var maxCharacters: Int {
+        switch self {
+        case .name: InputLimits.nameCharacters
+        case .uid: 200
+        case .member, .status: 64
+        case .reason: InputLimits.lineCharacters
+        }
+    }
 }
 
 /// One row of a sign-in sheet.
@@ -40,7 +52,7 @@ public enum SignInSheet {
     /// Reads and checks a sheet's form; references (sessions, members) are checked by the caller against the store.
     /// - Throws: `InputError` naming the line and column of the first problem.
     public static func load(file: String, encoding: RosterEncoding) throws(InputError) -> [SignInRow] {
-        try parse(text: TextDecoder.decode(FileBytes.read(file), encoding: encoding, file: file), file: file)
+        try parse(text: TextDecoder.decode(FileBytes.read(file, limit: InputLimits.tableBytes), encoding: encoding, file: file), file: file)
     }
 
     /// Checks a sheet given as text.

@@ -12,19 +12,19 @@ public enum SummaryFile {
     /// Reads and checks a summary file.
     /// - Throws: `InputError` naming the line and field.
     public static func load(_ file: String) throws(InputError) -> DrillSummary {
-        try parse(yaml: FileBytes.utf8Text(file), file: file)
+        try parse(yaml: FileBytes.utf8Text(file, limit: InputLimits.summaryBytes), file: file)
     }
 
     /// Checks a summary given as text.
     public static func parse(yaml: String, file: String) throws(InputError) -> DrillSummary {
-        let root = try YAMLDocument.root(yaml, file: file)
+        let root = try YAMLDocument.root(yaml, file: file, limit: InputLimits.summaryBytes)
         let m = try root.mapping(keys.flatMap { [$0.en, $0.zh] })
         func field(_ i: Int) throws(InputError) -> String {
             let (en, zh) = keys[i]
             if m[en] != nil && m[zh] != nil {
                 throw m[zh]!.error(LocalizedText(zh: "\(en) 与 \(zh) 只写一个", en: "either \(en) or \(zh), not both"), field: zh)
             }
-            return try (m[en] ?? m[zh])?.string() ?? ""
+            return try (m[en] ?? m[zh])?.string(multiline: true) ?? ""
         }
         let purpose = try field(0)
         guard !purpose.trimmedSpace.isEmpty else {

@@ -6,8 +6,9 @@ import DrillCore
     import Darwin
 #endif
 
-/// Turns the bytes of an input file into text: UTF-8 (with or without a byte-order mark) or
-/// GB18030, the encoding Excel in China writes CSV in.
+/// Turns the bytes of an input file into text: UTF-8 (with or without a byte-order mark),
+/// GB18030 (the encoding Excel in China writes CSV in) or UTF-16 with a byte-order mark (Excel's
+/// "Unicode 文本" / "Unicode Text", tab-separated).
 public enum TextDecoder {
     static let expectedText = LocalizedText(
         zh: "UTF-8 文本（或使用 --encoding gb18030）", en: "UTF-8 text (or --encoding gb18030)")
@@ -25,6 +26,9 @@ public enum TextDecoder {
     /// ```
     public static func decode(_ bytes: [UInt8], encoding: RosterEncoding, file: String) throws(InputError) -> String {
         var body = bytes[...]
+        // A UTF-16 byte-order mark cannot start UTF-8 or GB18030 text: it decides whatever was asked.
+        if body.starts(with: [0xFF, 0xFE]) { return try utf16(body.dropFirst(2), bigEndian: false, file: file) }
+        if body.starts(with: [0xFE, 0xFF]) { return try utf16(body.dropFirst(2), bigEndian: true, file: file) }
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         switch encoding {
         case .utf8:
@@ -65,6 +69,46 @@ public enum TextDecoder {
     static func utf8(_ bytes: ArraySlice<UInt8>, file: String) throws(InputError) -> String {
         if let bad = firstInvalidUTF8(bytes) { throw undecodable(bytes, at: bad, file: file) }
         return dropBOM(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// UTF-16 after its byte-order mark; an odd byte count or an unpaired surrogate is an error at
+    /// its line.
+    static func utf16(_ bytes: ArraySlice<UInt8>, bigEndian: Bool, file: String) throws(InputError) -> String {
+        let expected = LocalizedText(
+            zh: "完整的 UTF-16 文本（Unicode 文本）；或在 Excel 中另存为“CSV UTF-8（逗号分隔）”",
+            en: "whole UTF-16 text (Unicode Text), or save it from Excel as \"CSV UTF-8 (Comma delimited)\"")
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var index = bytes.startIndex
+        while index + 1 < bytes.endIndex {
+            let (a, b) = (UInt16(bytes[index]), UInt16(bytes[index + 1]))
+            units.append(bigEndian ? a << 8 | b : b << 8 | a)
+            index += 2
+        }
+        var newlines = 1
+        var scalars = String.UnicodeScalarView()
+        var iterator = units.makeIterator()
+        var parser = Unicode.UTF16.ForwardParser()
+        loop: while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                let scalar = Unicode.UTF16.decode(encoded)
+                if scalar == "\n" { newlines += 1 }
+                scalars.append(scalar)
+            case .emptyInput:
+                break loop
+            case .error:
+                throw InputError(
+                    file: file, line: newlines, expected: expected, found: "",
+                    withheld: LocalizedText(zh: "不成对的 UTF-16 代理项", en: "an unpaired UTF-16 surrogate"))
+            }
+        }
+        if bytes.count % 2 == 1 {
+            throw InputError(
+                file: file, line: newlines, expected: expected, found: "",
+                withheld: LocalizedText(zh: "奇数个字节（文件被截断）", en: "an odd number of bytes (a cut-off file)"))
+        }
+        return String(scalars)
     }
 
     static func dropBOM(_ text: String) -> String {

@@ -9,8 +9,10 @@ enum ValueSyntax {
             && text.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x5F }
     }
 
-    /// Splits a multi-value cell or string on `;` `；` `、`, trimming and dropping empty parts.
-    static func splitList(_ text: String, separators: Set<Character> = [";", "；", "、"]) -> [String] {
+    /// Splits a multi-value cell or string on `;` `；` `、` `,` `，` (a quoted cell in a CSV file, or a
+    /// full-width comma typed with a Chinese input method), trimming spaces (full-width ones too)
+    /// and dropping empty parts.
+    static func splitList(_ text: String, separators: Set<Character> = [";", "；", "、", ",", "，"]) -> [String] {
         text.split(whereSeparator: { separators.contains($0) }).map { $0.trimmedSpace }.filter { !$0.isEmpty }
     }
 
@@ -30,6 +32,18 @@ enum ValueSyntax {
     static func monthDay(_ text: String) -> MonthDay? {
         guard text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) else { return nil }
         return MonthDay(text: text)
+    }
+
+    /// Whether `text` is a number as Excel shows a long one it took for a number: `1.39707E+10`
+    /// (the digits after the fifth are lost for good).
+    static func isScientificNumber(_ text: String) -> Bool {
+        let parts = text.uppercased().split(separator: "E", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return false }
+        let mantissa = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        var exponent = Substring(parts[1])
+        if exponent.first == "+" || exponent.first == "-" { exponent = exponent.dropFirst() }
+        func digits(_ s: Substring) -> Bool { !s.isEmpty && s.allSatisfy { $0.isASCII && $0.isNumber } }
+        return (1...2).contains(mantissa.count) && mantissa.allSatisfy(digits) && digits(exponent)
     }
 
     /// `YYYY-MM-DD..YYYY-MM-DD reason` (or one day `YYYY-MM-DD reason`); nil when malformed or

@@ -22,13 +22,14 @@ public enum TownLoader {
     ) throws(InputError) -> TownInput {
         let base = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
         let planFile = base + "/plan.yaml"
-        let parsed = try PlanLoader.read(yaml: FileBytes.utf8Text(planFile), file: planFile, recurrence: recurrence)
+        try FileBytes.requireFolder(directory)
+        let parsed = try PlanLoader.read(yaml: FileBytes.utf8Text(planFile, limit: InputLimits.planBytes), file: planFile, recurrence: recurrence)
         let plan = parsed.plan
 
         let holidaysFile = FileBytes.join(base, parsed.holidays ?? "../holidays/\(plan.year).yaml")
         let holidayText: String
         do {
-            holidayText = try FileBytes.utf8Text(holidaysFile)
+            holidayText = try FileBytes.utf8Text(holidaysFile, limit: InputLimits.holidaysBytes)
         } catch {
             // Point at the plan line that chose the file, when there is one.
             guard let line = parsed.holidaysLine else { throw error }

@@ -6,8 +6,12 @@ import Yams
 enum YAMLDocument {
     static let expected = LocalizedText(zh: "格式正确的 YAML", en: "well-formed YAML")
 
-    /// The root node of `yaml`, which must be one non-empty document.
-    static func root(_ yaml: String, file: String) throws(InputError) -> YAMLValue {
+    /// The root node of `yaml`, which must be one non-empty document of at most `limit` bytes,
+    /// within the bounds `YAMLBounds` checks (aliases, node count, depth).
+    static func root(_ yaml: String, file: String, limit: Int = InputLimits.planBytes) throws(InputError) -> YAMLValue {
+        let size = yaml.utf8.count
+        if size > limit { throw InputLimits.fileTooBig(file, size: size, limit: limit) }
+        try YAMLBounds.check(yaml, file: file)
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)

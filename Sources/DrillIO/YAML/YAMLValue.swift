@@ -33,17 +33,38 @@ struct YAMLValue {
         return ["", "~", "null", "Null", "NULL"].contains(s.string)
     }
 
-    /// The scalar text, trimmed.
+    /// The scalar text, trimmed: at most `InputLimits.textCharacters` characters, no control
+    /// characters other than line breaks and tabs (every value read goes through here).
     func scalar(_ expected: LocalizedText) throws(InputError) -> String {
         guard case .scalar(let s) = node else { throw error(expected) }
-        return s.string.trimmedSpace
+        let text = s.string.trimmedSpace
+        try checkText(text, multiline: true, limit: InputLimits.textCharacters)
+        return text
     }
 
-    /// Non-empty free text (names, descriptions), kept as written apart from outer spaces.
-    func string(_ expected: LocalizedText = .text) throws(InputError) -> String {
+    /// Non-empty free text, kept as written apart from outer spaces: one line of at most
+    /// `InputLimits.lineCharacters` (names, the station) unless `multiline` (summary sections).
+    func string(_ expected: LocalizedText = .text, multiline: Bool = false) throws(InputError) -> String {
         let s = try scalar(expected)
         guard !s.isEmpty, !isNull else { throw error(expected) }
+        if !multiline { try checkText(s, multiline: false, limit: InputLimits.lineCharacters) }
         return s
+    }
+
+    /// Refuses control characters (and line breaks in one-line fields) and text over `limit`
+    /// characters, naming the character or the length rather than repeating the text.
+    func checkText(_ text: String, multiline: Bool, limit: Int) throws(InputError) {
+        if let c = InputLimits.forbiddenCharacter(in: text, multiline: multiline) {
+            throw InputError(
+                file: file, line: line, column: column, field: path, expected: InputLimits.controlExpected(multiline: multiline),
+                found: "", withheld: InputLimits.controlFound(c))
+        }
+        let count = text.count
+        if count > limit {
+            throw InputError(
+                file: file, line: line, column: column, field: path, expected: InputLimits.tooLong(limit), found: "",
+                withheld: InputLimits.lengthFound(count))
+        }
     }
 
     /// An id.

@@ -85,13 +85,13 @@ public struct TownFolder: Sendable {
                 message: language.pick(
                     "\(schedule.unmet.count) 场未能排入，不发布（drillcal build 同样不会导出；可用 --allow-partial）",
                     "\(schedule.unmet.count) demand(s) could not be placed; not publishing, as drillcal build would not (use --allow-partial)"
-                ))
+                ), exitCode: 1)
         }
         let previous: FeedManifest
         do {
             previous = try FeedWriter.previousManifest(in: feedsFolder)
         } catch {
-            throw TownLoadError(message: "\(manifestPath): \(error)")
+            throw TownLoadError(message: error.message(language))
         }
         let inputs = [input.planFile, input.rosterFile, input.holidaysFile, manifestPath]
         let modified = inputs.compactMap { FileStamp(path: $0)?.seconds }.max() ?? 0
@@ -102,7 +102,7 @@ public struct TownFolder: Sendable {
             ).build()
             return Built(set: set, plan: input.plan, inputs: inputs, modified: modified)
         } catch {
-            throw TownLoadError(message: error.message)
+            throw TownLoadError(message: error.message, exitCode: 3)
         }
     }
 }
@@ -111,6 +111,9 @@ public struct TownFolder: Sendable {
 public struct TownLoadError: Error, Sendable, CustomStringConvertible {
     /// The message, in the folder's language.
     public var message: String
+    /// The exit code `drillcal serve` leaves with, the same as `drillcal build` for the same
+    /// folder: 2 bad input, 1 unmet demand, 3 feeds that could not be built.
+    public var exitCode: Int32 = 2
     public var description: String { message }
 }
 

@@ -40,27 +40,18 @@ struct IndexPage {
                     "个人日程链接由应急站单独发放，请勿转发。",
                     "Personal calendar links are handed out by the station; do not share them."))
             + "</p>\n"
-        return """
-            <!DOCTYPE html>
-            <html lang="\(l.pick("zh-CN", "en"))">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTML.escape(title))</title>
-            <style>
-            body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#222}
-            ul{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:1rem}
-            li{border:1px solid #ccc;border-radius:.5rem;padding:.75rem}
-            li h3{margin:.2rem 0 .5rem;font-size:1.05rem}
-            a{word-break:break-all}.qr{display:block;margin:.5rem auto 0}.note{color:#666}
-            </style>
-            </head>
-            <body>
-            \(body)</body>
-            </html>
-
-            """
+        return HTML.document(language: l.pick("zh-CN", "en"), title: title, style: Self.style, body: body)
     }
+
+    static let style = """
+
+        body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#222}
+        ul{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:1rem}
+        li{border:1px solid #ccc;border-radius:.5rem;padding:.75rem}
+        li h3{margin:.2rem 0 .5rem;font-size:1.05rem}
+        a{word-break:break-all}.qr{display:block;margin:.5rem auto 0}.note{color:#666}
+
+        """
 
     private func section(_ heading: String, _ entries: [FeedListing.Entry]) -> String {
         guard !entries.isEmpty else { return "" }

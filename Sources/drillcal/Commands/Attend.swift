@@ -40,6 +40,11 @@ extension Drillcal {
         func validate() throws {
             let marks = [present, late, excused, absent, guest].contains { $0 != nil }
             let actions = [marks, importFile != nil, finalize, reopen].filter { $0 }.count
+            guard actions > 0 else {
+                throw ValidationError(town.lang.pick(
+                    "请指定一种操作：--present …（登记出勤）/ --import 签到表.csv / --finalize / --reopen --reason 原因",
+                    "choose an action: --present … (marks) / --import SHEET.csv / --finalize / --reopen --reason WHY"))
+            }
             guard actions == 1 else {
                 throw ValidationError(town.lang.pick(
                     "请只选一种操作：登记（--present 等）、--import、--finalize 或 --reopen",
@@ -176,7 +181,7 @@ extension Drillcal {
                 if let changed { print(l.pick("\(uid)：\(changed) 条有变化。", "\(uid): \(changed) changed.")) }
                 for t in turnouts[uid] ?? [] {
                     let name = input.plan.team(t.team)?.displayName(l) ?? t.team
-                    let flag = t.counted < t.minimum ? l.pick("  ✗ 低于最少人数", "  ✗ below minimum") : ""
+                    let flag = t.counted < t.minimum ? Console.paint(l.pick("  ✗ 低于最少人数", "  ✗ below minimum"), .red) : ""
                     print(l.pick("  \(name)：实到 \(t.counted)/\(t.minimum)（迟到 \(t.late)，请假 \(t.excused)，缺勤 \(t.absent)）",
                         "  \(name): \(t.counted)/\(t.minimum) counted (\(t.late) late, \(t.excused) excused, \(t.absent) absent)") + flag)
                 }

@@ -40,20 +40,29 @@ extension Drillcal {
 
             var feeds: FeedSet?
             if !failing {
+                // A folder that cannot be written is found before anything is built or written.
+                if let problem = FileProblem.checkWritableFolder(folder.path) {
+                    Console.error(problem.message(lang))
+                    throw ExitCode(3)
+                }
                 let previous: FeedManifest
                 do {
                     previous = try FeedWriter.previousManifest(in: folder)
                 } catch {
-                    Console.error(lang.pick(
-                        "\(folder.path)/manifest.json 无法读取（\(error)）；如需重新发布请删除该文件",
-                        "\(folder.path)/manifest.json cannot be read (\(error)); delete it to republish from scratch"))
+                    Console.error(error.message(lang))
                     throw ExitCode(2)
                 }
+                let set: FeedSet
                 do {
-                    let set = try FeedBuilder(
+                    set = try FeedBuilder(
                         plan: input.plan, roster: input.roster, schedule: schedule, language: lang, now: stamp,
                         previous: previous
                     ).build()
+                } catch {
+                    Console.error(lang.pick("无法生成日历：\(error)", "cannot build the feeds: \(error)"))
+                    throw ExitCode(3)
+                }
+                do {
                     try FeedWriter.write(set, to: folder)
                     feeds = set
                 } catch let error as WriteError where error.refusal != nil {
@@ -62,7 +71,7 @@ extension Drillcal {
                         "\(error.path): expected a new or empty folder, or one drillcal published, found \(error.found(lang)); nothing was changed"))
                     throw ExitCode(2)
                 } catch {
-                    Console.error(lang.pick("无法写入日历：\(error)", "cannot write the feeds: \(error)"))
+                    Console.error(FileProblem.writeError(error, path: folder.path, folder: true).message(lang))
                     throw ExitCode(3)
                 }
                 // Publish the schedule (with each session's roster as of today) for attendance.

@@ -20,6 +20,10 @@ extension Drillcal {
         @Option(help: "出勤率阈值（0-1），默认 0.6 / attendance-rate threshold")
         var threshold: Double = 0.6
 
+        func validate() throws {
+            try OptionRange.check("--threshold", threshold, 0...1, lang: town.lang)
+        }
+
         struct Report: Encodable {
             struct Item: Encodable {
                 var kind: String
@@ -75,7 +79,7 @@ extension Drillcal {
                 let info = findings.filter { !$0.needsAction }
                 print(l.pick("\(input.plan.town.name)检查（截至 \(compliance.asOf)）：\(action.count) 项需处理，\(info.count) 项提示",
                     "\(input.plan.town.nameEnglish ?? input.plan.town.name) as of \(compliance.asOf): \(action.count) finding(s) need action, \(info.count) note(s)"))
-                for f in action { print("  ✗ " + describe.compliance(f, sessionName: sessionName)) }
+                for f in action { print(Console.paint("  ✗ ", .red) + describe.compliance(f, sessionName: sessionName)) }
                 for f in info { print("  · " + describe.compliance(f, sessionName: sessionName)) }
                 if action.isEmpty { print(l.pick("所有队伍均达到要求。", "Every team meets its requirements.")) }
                 print(l.pick("规则执行情况：", "Rules:"))

@@ -20,6 +20,11 @@ extension Drillcal {
         @Option(help: "统计截止日期，默认今天（或全年已过时为 12-31）/ as-of date") var asOf: String?
         @Option(help: "出勤率阈值（0-1）/ attendance threshold") var threshold: Double = 0.6
 
+        func validate() throws {
+            try OptionRange.check("--threshold", threshold, 0...1, lang: town.lang)
+            if let year { try OptionRange.check("--year", Double(year), 1970...9999, lang: town.lang) }
+        }
+
         func run() async throws {
             let l = town.lang
             let (input, compliance) = try await town.compliance(asOf: asOf, threshold: threshold)
@@ -41,7 +46,7 @@ extension Drillcal {
                 case .xlsx: try ReportRenderer.writeXLSX(report, to: out)
                 }
             } catch {
-                Console.error(l.pick("无法写入 \(out)：\(error)", "cannot write \(out): \(error)"))
+                Console.error(FileProblem.writeError(error, path: out).message(l))
                 throw ExitCode(3)
             }
             print(l.pick("已生成 \(out)（\(format.rawValue)，截至 \(c.asOf)）", "Wrote \(out) (\(format.rawValue), as of \(c.asOf))"))

@@ -65,8 +65,9 @@ extension Drillcal {
                         directory: town.directory, language: lang, encoding: town.encoding,
                         allowPartial: allowPartial))
             } catch let error as TownLoadError {
+                // The same exit code `build` gives for the same folder: 2 bad input, 1 unmet demand.
                 Console.error(error.message)
-                throw ExitCode(2)
+                throw ExitCode(error.exitCode)
             }
             // Tokens live in the store `build` creates; without it no private feed can be found.
             let store: any AttendanceStore

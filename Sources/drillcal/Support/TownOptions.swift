@@ -119,8 +119,30 @@ func today(_ asOf: String?, timeZone: String, lang: Language) throws -> CivilDat
 
 /// Writing to the terminal.
 enum Console {
+    /// Prints an error on standard error (red on a colour terminal).
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((paint(text, .red, fd: STDERR_FILENO) + "\n").utf8))
+    }
+
+    /// The colours drillcal uses.
+    enum Colour: String {
+        case red = "31"
+        case green = "32"
+        case yellow = "33"
+    }
+
+    /// Whether to colour what goes to `fd`: only a terminal, never with `NO_COLOR` set to
+    /// anything (https://no-color.org) or `TERM=dumb`.
+    static func colours(fd: Int32) -> Bool {
+        let env = ProcessInfo.processInfo.environment
+        if let noColour = env["NO_COLOR"], !noColour.isEmpty { return false }
+        if env["TERM"] == "dumb" { return false }
+        return isatty(fd) == 1
+    }
+
+    /// `text` in `colour` when `fd` is a colour terminal, else as is.
+    static func paint(_ text: String, _ colour: Colour, fd: Int32 = STDOUT_FILENO) -> String {
+        colours(fd: fd) ? "\u{1B}[\(colour.rawValue)m" + text + "\u{1B}[0m" : text
     }
 
     static func json<T: Encodable>(_ value: T) throws {
