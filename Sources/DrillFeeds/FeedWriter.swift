@@ -44,10 +44,14 @@ public struct WriteError: Error, CustomStringConvertible {
         case .foreignFile(let name):
             l.pick("文件夹里有不是 drillcal 写的 “\(name)”", "a folder holding \(name), which drillcal did not write")
         case .foreignLink(let target):
-            l.pick("指向 \(target) 的符号链接（不是 drillcal 建的）", "a symbolic link to \(target) that drillcal did not make")
+            l.pick(
+                "指向 \(target) 的符号链接（不是 drillcal 建的）",
+                "a symbolic link to \(target) that drillcal did not make")
         case .notAFolder: l.pick("不是文件夹", "something that is not a folder")
         case .foreignGenerations:
-            l.pick("旁边的同名 .d 文件夹不是 drillcal 的版本目录", "a sibling .d folder that is not drillcal's generations folder")
+            l.pick(
+                "旁边的同名 .d 文件夹不是 drillcal 的版本目录",
+                "a sibling .d folder that is not drillcal's generations folder")
         }
     }
 }
@@ -270,7 +274,9 @@ struct Generations {
     func inspect() throws -> Current {
         var info = stat()
         guard lstat(link, &info) == 0 else {
-            guard errno == ENOENT else { throw WriteError(path: link, reason: String(cString: strerror(errno))) }
+            guard errno == ENOENT else {
+                throw WriteError(path: link, reason: String(cString: strerror(errno)))
+            }
             return .missing
         }
         switch info.st_mode & S_IFMT {
@@ -351,7 +357,9 @@ struct Generations {
     }
 
     func sameBytes(_ path: String, _ bytes: [UInt8]) -> Bool {
-        guard let data = FileManager.default.contents(atPath: path), data.count == bytes.count else { return false }
+        guard let data = FileManager.default.contents(atPath: path), data.count == bytes.count else {
+            return false
+        }
         return data.elementsEqual(bytes)
     }
 
@@ -388,7 +396,8 @@ struct Generations {
     /// Glibc module does not declare it). Where it is missing, the old folder is moved aside first,
     /// which leaves the path absent (never mixed) for an instant.
     func exchange(_ a: String, _ b: String) throws {
-        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        typealias RenameAt2 =
+            @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
         if let symbol = dlsym(nil, "renameat2") {
             let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
             let renameExchange: UInt32 = 1 << 1

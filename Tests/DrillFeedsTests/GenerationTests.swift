@@ -6,14 +6,17 @@ import Testing
 
 /// FeedWriter publishes whole generations behind a link and deletes nothing it did not write.
 @Suite struct GenerationTests {
-    let base = FileManager.default.temporaryDirectory.appendingPathComponent("drillfeeds-\(UUID().uuidString)")
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "drillfeeds-\(UUID().uuidString)")
     var folder: URL { base.appendingPathComponent("feeds") }
 
     func set(_ files: [String: String], sequence: Int = 0) -> FeedSet {
         var manifest = FeedManifest()
         manifest.version = 1 + sequence
         return FeedSet(
-            files: files.sorted { $0.key < $1.key }.map { FeedFile(name: $0.key, text: $0.value, eventCount: 0) },
+            files: files.sorted { $0.key < $1.key }.map {
+                FeedFile(name: $0.key, text: $0.value, eventCount: 0)
+            },
             manifest: manifest, renderedEvents: 0)
     }
 
@@ -62,12 +65,14 @@ import Testing
         let root = base.appendingPathComponent("feeds.d").path
         // A dead process's half-written generation and temporary link (pid 2^22+1 cannot exist).
         let dead = 4_194_305
-        try FileManager.default.createDirectory(atPath: root + "/next.tmp-\(dead)", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: root + "/next.tmp-\(dead)", withIntermediateDirectories: true)
         try Data("half".utf8).write(to: URL(fileURLWithPath: root + "/next.tmp-\(dead)/town.ics"))
         _ = symlink("feeds.d/000001", root + "/link.tmp-\(dead)")
         // A running build's temporaries (this process's parent stands in for it) stay.
         let alive = getppid()
-        try FileManager.default.createDirectory(atPath: root + "/next.tmp-\(alive)", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: root + "/next.tmp-\(alive)", withIntermediateDirectories: true)
         try FeedWriter.write(set(["town.ics": "B"], sequence: 1), to: folder)
         #expect(!entries(root).contains("next.tmp-\(dead)"))
         #expect(!entries(root).contains("link.tmp-\(dead)"))
@@ -110,7 +115,8 @@ import Testing
 
     @Test func aForeignLinkOrGenerationsFolderIsRefused() throws {
         defer { try? FileManager.default.removeItem(at: base) }
-        try FileManager.default.createDirectory(at: base.appendingPathComponent("elsewhere"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: base.appendingPathComponent("elsewhere"), withIntermediateDirectories: true)
         _ = symlink("elsewhere", folder.path)
         #expect(throws: WriteError.self) { try FeedWriter.write(set(["town.ics": "A"]), to: folder) }
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.path) == "elsewhere")

@@ -26,7 +26,8 @@ import Testing
             }
         }
         // The same event, by UID, keeps one SEQUENCE and DTSTAMP in every feed that holds it.
-        let town = try ICalParser.parse(try #require(set.files.first { $0.name == "town.ics" }).text, source: "town")
+        let town = try ICalParser.parse(
+            try #require(set.files.first { $0.name == "town.ics" }).text, source: "town")
         for file in set.files where file.name.hasPrefix("member-") && file.eventCount > 0 {
             let parsed = try ICalParser.parse(file.text, source: file.name)
             for event in parsed.events {

@@ -10,7 +10,8 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 /// The example town 青山镇 read from calendars/qingshan and scheduled, as `drillcal build` does.
 func exampleTown() throws -> (plan: Plan, roster: Roster, schedule: Schedule) {
     let input = try TownLoader.load(
-        directory: repositoryRoot.appendingPathComponent("calendars/qingshan").path, recurrence: LibicalRecurrence())
+        directory: repositoryRoot.appendingPathComponent("calendars/qingshan").path,
+        recurrence: LibicalRecurrence())
     let schedule = try Scheduler(
         plan: input.plan, roster: input.roster, holidays: input.holidays, recurrence: LibicalRecurrence()
     ).schedule()
@@ -18,7 +19,8 @@ func exampleTown() throws -> (plan: Plan, roster: Roster, schedule: Schedule) {
 }
 
 /// The feeds of a town at a fixed build time, with no previous manifest.
-func feeds(_ plan: Plan, _ roster: Roster, _ schedule: Schedule, previous: FeedManifest = FeedManifest()) throws
+func feeds(_ plan: Plan, _ roster: Roster, _ schedule: Schedule, previous: FeedManifest = FeedManifest())
+    throws
     -> FeedSet
 {
     try FeedBuilder(
@@ -46,7 +48,8 @@ struct SeededRandom: RandomNumberGenerator {
 let hostilePieces = [
     "\r\n", "\n", "\r", "\t", ",", ";", ":", "\\", "\"", "'", "^", "^n", "\\n", "<b>&amp;", "  ", "🚒", "👩‍🚒",
     "🇨🇳", "𠀀𪚥", "e\u{301}", "\u{200B}", "\u{2028}", "\u{FEFF}", "张", "王小明",
-    String(repeating: "山水田林湖草沙", count: 9), String(repeating: "x", count: 73), String(repeating: "长", count: 25),
+    String(repeating: "山水田林湖草沙", count: 9), String(repeating: "x", count: 73),
+    String(repeating: "长", count: 25),
 ]
 
 func hostileName(_ rng: inout SeededRandom, prefix: String = "") -> String {
@@ -67,9 +70,14 @@ func hostileTown(seed: UInt64) -> (Plan, Roster) {
     ]
     for v in 0..<villageCount {
         villages.append(Village(id: "v\(v)", name: hostileName(&rng), grids: ["v\(v)-1"]))
-        teams.append(Team(id: "team-v\(v)", name: hostileName(&rng), level: .village, village: "v\(v)", minimumMembers: 2))
+        teams.append(
+            Team(
+                id: "team-v\(v)", name: hostileName(&rng), level: .village, village: "v\(v)",
+                minimumMembers: 2))
         venues.append(
-            Venue(id: "hall-v\(v)", name: hostileName(&rng), village: "v\(v)", capacity: 100, address: hostileName(&rng)))
+            Venue(
+                id: "hall-v\(v)", name: hostileName(&rng), village: "v\(v)", capacity: 100,
+                address: hostileName(&rng)))
     }
     var members: [Member] = []
     for (index, team) in teams.enumerated() {
@@ -87,14 +95,17 @@ func hostileTown(seed: UInt64) -> (Plan, Roster) {
     }
     let rules = [
         Rule(
-            id: "train", name: hostileName(&rng), kind: .training, teams: [.all], frequency: .count(2, per: .year),
+            id: "train", name: hostileName(&rng), kind: .training, teams: [.all],
+            frequency: .count(2, per: .year),
             venue: .ownVillage, supervisor: .any, description: hostileName(&rng), scenario: hostileName(&rng)),
         Rule(
-            id: "drill", name: hostileName(&rng), kind: .drill(.live, .comprehensive), teams: [.level(.village)],
+            id: "drill", name: hostileName(&rng), kind: .drill(.live, .comprehensive),
+            teams: [.level(.village)],
             frequency: .count(1, per: .year), venue: .venue("square"), supervisor: .any,
             description: hostileName(&rng)),
         Rule(
-            id: "report", name: hostileName(&rng), kind: .deadline, teams: [], frequency: .once(MonthDay(text: "01-31")!),
+            id: "report", name: hostileName(&rng), kind: .deadline, teams: [],
+            frequency: .once(MonthDay(text: "01-31")!),
             description: hostileName(&rng)),
     ]
     let station = hostileName(&rng, prefix: "应急站").filter { !$0.isNewline && $0 != "\t" }

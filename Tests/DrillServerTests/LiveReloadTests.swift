@@ -22,7 +22,8 @@ struct LiveReloadTests {
             #expect(!before.body.text.contains("龚旺生"))
             let counted = try Regex("青山镇综合性应急救援队（在册 ([0-9]+) 人")
             let match = try #require(before.body.text.firstMatch(of: counted))
-            let size = try #require(Int(String(try #require(match.output[1].substring))))
+            let digits = try #require(match.output[1].substring)
+            let size = try #require(Int(String(digits)))
 
             // A town-team member leaves, as deleting a row of roster.csv in a spreadsheet would.
             let roster = fixture.town.appendingPathComponent("roster.csv")

@@ -26,7 +26,10 @@ import Testing
 
     @Test func aBuildKilledAtRandomInstantsLeavesTheOldSetOrTheNewOne() throws {
         let town = try CLI.scratchTown()
-        defer { try? FileManager.default.removeItem(at: town.deletingLastPathComponent().deletingLastPathComponent()) }
+        defer {
+            try? FileManager.default.removeItem(
+                at: town.deletingLastPathComponent().deletingLastPathComponent())
+        }
         let planURL = town.appendingPathComponent("plan.yaml")
         let plan = try CLI.read(planURL)
         // The station is in every event (ORGANIZER, DESCRIPTION) and every calendar (X-WR-CALDESC):
@@ -83,7 +86,10 @@ import Testing
 
     @Test func outIntoAFolderWithAForeignCalendarKeepsIt() throws {
         let town = try CLI.scratchTown()
-        defer { try? FileManager.default.removeItem(at: town.deletingLastPathComponent().deletingLastPathComponent()) }
+        defer {
+            try? FileManager.default.removeItem(
+                at: town.deletingLastPathComponent().deletingLastPathComponent())
+        }
         let web = town.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("www")
         try FileManager.default.createDirectory(at: web, withIntermediateDirectories: true)
         let foreign = web.appendingPathComponent("county-holidays.ics")
@@ -95,7 +101,10 @@ import Testing
         #expect(r.stderr.contains("county-holidays.ics") || r.stderr.contains("index.html"), "\(r.stderr)")
         #expect(r.stderr.contains("未做任何改动"))
         #expect(try CLI.read(foreign) == "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: web.path).sorted() == ["county-holidays.ics", "index.html"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: web.path).sorted() == [
+                "county-holidays.ics", "index.html",
+            ])
 
         // A folder of its own inside it works, and rebuilding there deletes nothing else.
         let calendars = web.appendingPathComponent("calendars")

@@ -43,13 +43,20 @@ public enum FeedLint {
         var logical: [(line: Int, text: [UInt8])] = []
         for (index, line) in lines.enumerated() {
             let number = index + 1
-            if line.count > 75 { faults.append(Fault(line: number, problem: "\(line.count) octets (more than 75)")) }
+            if line.count > 75 {
+                faults.append(Fault(line: number, problem: "\(line.count) octets (more than 75)"))
+            }
             if line.isEmpty { faults.append(Fault(line: number, problem: "empty line")) }
             for byte in line {
-                if byte == 0x0D { faults.append(Fault(line: number, problem: "bare CR inside the line")) }
-                else if byte == 0x0A { faults.append(Fault(line: number, problem: "bare LF inside the line")) }
-                else if byte < 0x20 || byte == 0x7F {
-                    faults.append(Fault(line: number, problem: "control byte 0x\(String(byte, radix: 16)) inside the line"))
+                if byte == 0x0D {
+                    faults.append(Fault(line: number, problem: "bare CR inside the line"))
+                } else if byte == 0x0A {
+                    faults.append(Fault(line: number, problem: "bare LF inside the line"))
+                } else if byte < 0x20 || byte == 0x7F {
+                    faults.append(
+                        Fault(
+                            line: number, problem: "control byte 0x\(String(byte, radix: 16)) inside the line"
+                        ))
                 }
             }
             let isContinuation = line.first == 0x20 || line.first == 0x09
@@ -62,7 +69,8 @@ public enum FeedLint {
                     faults.append(Fault(line: number, problem: "C1 control character inside the line"))
                 }
             } else {
-                faults.append(Fault(line: number, problem: "not valid UTF-8 on its own (a fold split a character)"))
+                faults.append(
+                    Fault(line: number, problem: "not valid UTF-8 on its own (a fold split a character)"))
             }
             if isContinuation, !logical.isEmpty {
                 logical[logical.count - 1].text += body
@@ -75,9 +83,12 @@ public enum FeedLint {
         for (number, text) in logical {
             let nameEnd = text.firstIndex { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ":") }
             let name = text[..<(nameEnd ?? text.endIndex)]
-            let isName = !name.isEmpty && name.allSatisfy {
-                (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D
-            }
+            let isName =
+                !name.isEmpty
+                && name.allSatisfy {
+                    (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+                        || $0 == 0x2D
+                }
             guard nameEnd != nil, isName else {
                 faults.append(Fault(line: number, problem: "no property name before ';' or ':'"))
                 continue
@@ -87,8 +98,13 @@ public enum FeedLint {
                 depth.append(String(content.dropFirst(6)).uppercased())
             } else if content.uppercased().hasPrefix("END:") {
                 let component = String(content.dropFirst(4)).uppercased()
-                if depth.last == component { depth.removeLast() } else {
-                    faults.append(Fault(line: number, problem: "END:\(component) does not close \(depth.last ?? "anything")"))
+                if depth.last == component {
+                    depth.removeLast()
+                } else {
+                    faults.append(
+                        Fault(
+                            line: number,
+                            problem: "END:\(component) does not close \(depth.last ?? "anything")"))
                 }
             } else if depth.isEmpty {
                 faults.append(Fault(line: number, problem: "content outside BEGIN:VCALENDAR"))
@@ -97,7 +113,9 @@ public enum FeedLint {
         if let first = logical.first, String(decoding: first.text, as: UTF8.self) != "BEGIN:VCALENDAR" {
             faults.append(Fault(line: first.line, problem: "expected BEGIN:VCALENDAR first"))
         }
-        if !depth.isEmpty { faults.append(Fault(line: lines.count, problem: "unclosed \(depth.joined(separator: ", "))")) }
+        if !depth.isEmpty {
+            faults.append(Fault(line: lines.count, problem: "unclosed \(depth.joined(separator: ", "))"))
+        }
         return faults
     }
 

@@ -16,7 +16,9 @@ import Testing
             event.description = text + "\n" + text
             event.location = text
             event.organizer = ICalOrganizer(name: text, address: "urn:drillcal:qingshan:officer:o01")
-            event.attendees = [ICalAttendee(name: text, address: "urn:drillcal:qingshan:member:m001", role: "CHAIR")]
+            event.attendees = [
+                ICalAttendee(name: text, address: "urn:drillcal:qingshan:member:m001", role: "CHAIR")
+            ]
             event.alarms = [ICalAlarm(minutesBefore: 60, description: "提醒：" + text)]
             let calendar = try Fixtures.calendar([event])
             let faults = FeedLint.faults(calendar)
@@ -36,13 +38,18 @@ import Testing
         let text = try ICalWriter.renderEvent(event)
         let lines = text.utf8.split(separator: 0x0A).map { $0.count - 1 }  // without CR
         #expect(lines.max() == 75)
-        #expect(text.contains("\r\nSUMMARY:" + String(repeating: "x", count: 67) + "\r\n " + String(repeating: "x", count: 74) + "\r\n "))
+        #expect(
+            text.contains(
+                "\r\nSUMMARY:" + String(repeating: "x", count: 67) + "\r\n "
+                    + String(repeating: "x", count: 74) + "\r\n "))
     }
 
     @Test func tabsInTextBecomeSpaces() throws {
         var event = Fixtures.minimalEvent
         event.summary = "集合\t地点"
-        event.attendees = [ICalAttendee(name: "张\t三", address: "urn:drillcal:qingshan:member:m001", role: "CHAIR")]
+        event.attendees = [
+            ICalAttendee(name: "张\t三", address: "urn:drillcal:qingshan:member:m001", role: "CHAIR")
+        ]
         let calendar = try Fixtures.calendar([event])
         #expect(FeedLint.faults(calendar).isEmpty)
         let parsed = try #require(try ICalParser.parse(calendar, source: "tab.ics").events.first)

@@ -105,11 +105,15 @@ enum ContentLines {
                 let line = bytes[lineStart..<i]
                 if line.count > limit { return "line \(number): \(line.count) octets" }
                 if line.isEmpty || line == [0x20] { return "line \(number): empty" }
-                if let first = line.first, first & 0xC0 == 0x80 { return "line \(number): starts inside a UTF-8 character" }
+                if let first = line.first, first & 0xC0 == 0x80 {
+                    return "line \(number): starts inside a UTF-8 character"
+                }
                 if line.first == 0x20, let second = line.dropFirst().first, second & 0xC0 == 0x80 {
                     return "line \(number): continues inside a UTF-8 character"
                 }
-                if let bad = firstControl(Array(line)) { return "line \(number): control byte at octet \(bad + 1)" }
+                if let bad = firstControl(Array(line)) {
+                    return "line \(number): control byte at octet \(bad + 1)"
+                }
                 i += 2
                 lineStart = i
                 number += 1

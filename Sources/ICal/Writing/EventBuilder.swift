@@ -32,14 +32,14 @@ enum EventBuilder {
         if let organizer = event.organizer {
             let property = icalproperty_new_organizer(organizer.address)
             if !organizer.name.isEmpty {
-                icalproperty_add_parameter(property, icalparameter_new_cn(text(organizer.name)))
+                icalproperty_add_parameter(property, icalparameter_new_cn(parameterText(organizer.name)))
             }
             add(root, property)
         }
         for attendee in event.attendees {
             let property = icalproperty_new_attendee(attendee.address)
             if !attendee.name.isEmpty {
-                icalproperty_add_parameter(property, icalparameter_new_cn(text(attendee.name)))
+                icalproperty_add_parameter(property, icalparameter_new_cn(parameterText(attendee.name)))
             }
             try addParameter(property, ICAL_ROLE_PARAMETER, attendee.role)
             if let partstat = attendee.partstat {
@@ -74,6 +74,20 @@ enum EventBuilder {
     private static func text(_ value: String) -> String {
         let lines = ValueCheck.normalizedLineBreaks(value)
         return lines.contains("\t") ? lines.replacingTabs() : lines
+    }
+
+    /// A CN value. libical 3.0.16 writes a line break as `^n` and a double quote as `^'` (RFC 6868)
+    /// and decodes `^n`, `^'` and `^^` when reading, but leaves a `^` as it is: a name holding
+    /// `^n` would read back with a line break. So `^` is written `^^` here.
+    private static func parameterText(_ value: String) -> String {
+        let plain = text(value)
+        guard plain.unicodeScalars.contains("^") else { return plain }
+        var scalars = String.UnicodeScalarView()
+        for scalar in plain.unicodeScalars {
+            if scalar == "^" { scalars.append(scalar) }
+            scalars.append(scalar)
+        }
+        return String(scalars)
     }
 
     private static func add(_ component: OpaquePointer?, _ property: OpaquePointer?) {
