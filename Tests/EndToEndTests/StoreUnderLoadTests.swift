@@ -221,6 +221,15 @@ import Testing
         let db = database(town).resolvingSymlinksInPath()
         let wal = URL(fileURLWithPath: db.path + "-wal")
         let env = ["LD_PRELOAD": shim.path, "SYNC_LOG": syncLog.path]
+        // What `build` and `code issue` wrote before (outside the shim) is made durable and logged as such.
+        try runTool("/bin/sync", [])
+        var initial = ""
+        for file in [db, wal] {
+            if let size = try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int {
+                initial += "\(size) \(file.path)\n"
+            }
+        }
+        try CLI.write(initial, syncLog)
 
         let state = LoadState(server: try await LiveServer(town: town, env: env))
         let load = Task { [xiaping, drill] in
