@@ -68,6 +68,7 @@ let package = Package(
                 "DrillCore", "DrillStore", "DrillWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             // DrillStore imports GRDB, whose string-interpolated SQL type would otherwise be a
             // candidate for every HTML string built here.

@@ -8,7 +8,7 @@ logs in again when the page asks (the cookie key is per process), and then check
 `GET /api/sessions/{uid}` (Bearer code) that every mark arrived, and through the SQLite audit trail
 that each arrived exactly once.
 
-    python3 scripts/checkin-offline-test.py --url http://127.0.0.1:8099 --code K7QX3MPA \
+    python3 scripts/checkin-offline-test.py --url http://127.0.0.1:8099 --code K7QX-3MPA-W9RT \
         --uid UID --database DIR/drillcal.sqlite -- .build/debug/drillcal serve DIR --port 8099
 
 Needs Debian's chromium and chromium-driver; selenium is installed into a venv under ~/.cache.
@@ -158,7 +158,10 @@ def main():
         queued = driver.execute_script(
             "return JSON.parse(localStorage.getItem('drillcal.queue.' + arguments[0]) || '[]').length", args.uid)
         check(queued == 2, "the offline marks are in localStorage (%s)" % queued)
-        check("2" in driver.find_element(By.ID, "sync").text, "the page says two are pending")
+        sync_text = driver.find_element(By.ID, "sync").text
+        check("2" in sync_text, "the page says two are pending")
+        check("稍后自动重试" in sync_text and "{" not in sync_text,
+              "the page shows the retry state, not a raw response (%s)" % sync_text)
         if args.screenshot:
             driver.save_screenshot(args.screenshot)
 

@@ -13,6 +13,11 @@ dpkg -s pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
 dpkg -s libqrencode-dev >/dev/null 2>&1 || need+=(libqrencode-dev)
 [ -f /usr/share/zoneinfo/Asia/Shanghai ] || need+=(tzdata)
+# The durability tests (EndToEndTests): strace counts fsyncs per acknowledged write, gcc builds the
+# fsync-logging shim of the power-cut simulation, sqlite3 reads the simulated crash copies.
+dpkg -s strace >/dev/null 2>&1 || need+=(strace)
+dpkg -s sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
+command -v cc >/dev/null 2>&1 || need+=(gcc)
 for extra in "$@"; do dpkg -s "$extra" >/dev/null 2>&1 || need+=("$extra"); done
 
 if [ ${#need[@]} -gt 0 ]; then

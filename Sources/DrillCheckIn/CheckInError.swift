@@ -2,6 +2,7 @@ import DrillCore
 import DrillStore
 import Foundation
 import Hummingbird
+import Logging
 
 /// Why a check-in API request was refused, as an HTTP status and a JSON body in Chinese and English:
 /// `{"error": "csrf", "message": "…", "message_zh": "…", "message_en": "…"}`.
@@ -14,6 +15,11 @@ public struct CheckInError: HTTPResponseError, Sendable, CustomStringConvertible
     public var message: LocalizedText
     /// The language the `message` field is given in.
     public var language: Language
+    /// What went wrong inside, for the server log only (a store's own text may hold SQL); never
+    /// put in the body.
+    var logDetail: String?
+    /// Seconds to wait, for a 429.
+    var retryAfter: Int?
 
     /// Makes an error.
     public init(_ status: HTTPResponse.Status, code: String, message: LocalizedText, language: Language = .zh)
@@ -24,8 +30,19 @@ public struct CheckInError: HTTPResponseError, Sendable, CustomStringConvertible
         self.language = language
     }
 
-    /// A store's refusal: unknown session 404, finalized 409, a bad mark 422, a database failure 500.
+    /// A store's refusal: unknown session 404, finalized 409, a bad mark 422. A database failure or
+    /// a database still busy after the wait is 503 with `Retry-After` and a fixed message plus the
+    /// request id, so no SQL or stored text reaches a phone; the detail goes to the log.
     public init(_ error: StoreError, language: Language) {
+        if error.isDatabaseFailure {
+            self.init(
+                .serviceUnavailable, code: "busy",
+                message: LocalizedText(
+                    zh: "网络或服务器繁忙，稍后自动重试", en: "network or server busy; retrying automatically"),
+                language: language)
+            logDetail = error.description
+            return
+        }
         let status: HTTPResponse.Status
         let code: String
         switch error {
@@ -35,7 +52,7 @@ public struct CheckInError: HTTPResponseError, Sendable, CustomStringConvertible
         case .finalized: (status, code) = (.conflict, "finalized")
         case .notFinalized: (status, code) = (.conflict, "not_finalized")
         case .invalid: (status, code) = (.unprocessableContent, "invalid")
-        case .database: (status, code) = (.internalServerError, "database")
+        case .database, .busy: (status, code) = (.serviceUnavailable, "busy")
         }
         self.init(
             status, code: code, message: LocalizedText(zh: error.message(.zh), en: error.message(.en)),
@@ -45,13 +62,25 @@ public struct CheckInError: HTTPResponseError, Sendable, CustomStringConvertible
     public var description: String { "\(status.code) \(code): \(message.en)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body: [String: String] = [
+        var body: [String: String] = [
             "error": code, "message": message.text(language), "message_zh": message.zh,
             "message_en": message.en,
         ]
+        if status.code >= 500 {
+            let requestID = context.logger[metadataKey: "hb.request.id"]?.description ?? "-"
+            body["request_id"] = requestID
+            body["message"] =
+                (body["message"] ?? "") + language.pick("（请求编号 \(requestID)）", " (request \(requestID))")
+            // The detail is a store's description: SQL text and SQLite's words, no bound values
+            // (GRDB hides statement arguments), so no personal data reaches the log either.
+            context.logger.error("check-in store failure", metadata: ["error": "\(logDetail ?? description)"])
+        }
         var response = try JSONBody.response(body, status: status)
         if status == .unauthorized {
             response.headers[.wwwAuthenticate] = "Bearer realm=\"drillcal\""
+        }
+        if status == .serviceUnavailable || status == .tooManyRequests {
+            response.headers[.retryAfter] = status == .serviceUnavailable ? "2" : "\(retryAfter ?? 60)"
         }
         return response
     }
@@ -89,11 +118,27 @@ public struct CheckInError: HTTPResponseError, Sendable, CustomStringConvertible
             language: l)
     }
 
-    static func tooManyAttempts(_ l: Language) -> CheckInError {
-        CheckInError(
+    static func tooManyAttempts(_ l: Language, retryAfter seconds: Double = 60) -> CheckInError {
+        let wait = max(1, Int(seconds.rounded(.up)))
+        let zh = wait >= 120 ? "\(wait / 60) 分钟" : "\(wait) 秒"
+        let en = wait >= 120 ? "\(wait / 60) minutes" : "\(wait) seconds"
+        var error = CheckInError(
             .tooManyRequests, code: "too_many_attempts",
             message: LocalizedText(
-                zh: "错误次数过多，请 15 分钟后再试", en: "too many wrong attempts; try again in 15 minutes"),
+                zh: "错误次数过多，请 \(zh) 后再试", en: "too many wrong attempts; try again in \(en)"),
+            language: l)
+        error.retryAfter = wait
+        return error
+    }
+
+    static func oldCode(_ l: Language) -> CheckInError {
+        CheckInError(
+            .unauthorized, code: "old_code",
+            message: LocalizedText(
+                zh: "这是旧格式（8 位）的签到码，已于升级时作废。请联系镇应急办重新发放 12 位签到码（drillcal code issue）",
+                en:
+                    "this is an old 8-character code, revoked at the upgrade; ask the town office for a new 12-character code (drillcal code issue)"
+            ),
             language: l)
     }
 

@@ -1,6 +1,7 @@
 import DrillCore
 import DrillStore
 import Hummingbird
+import Logging
 
 /// Adds the drill leaders' check-in pages, their JSON API, members' QR self check-in and the API's
 /// OpenAPI document to an app's router.
@@ -23,7 +24,8 @@ import Hummingbird
 ///   same-site Origin, or `Authorization: Bearer <code>`; answers `{changed, counted, minimum, teams}`.
 ///
 /// A remote address for rate limits is read when the context conforms to
-/// `RemoteAddressRequestContext`; otherwise all clients share one counter.
+/// `RemoteAddressRequestContext` (or from `X-Forwarded-For` when the peer is one of
+/// `options.trustedProxies`); otherwise all clients share one counter.
 ///
 /// - Parameters:
 ///   - router: the app's router.
@@ -41,30 +43,61 @@ public func addCheckInRoutes<Context: RequestContext>(
     to router: Router<Context>, store: some AttendanceStore, town: CheckInTown, language: Language = .zh,
     options: CheckInOptions = CheckInOptions()
 ) {
-    let service = CheckInService(store: store, town: town, language: language, options: options)
+    addCheckInRoutes(to: router, store: store, town: { town }, language: language, options: options)
+}
 
-    router.get("/checkin") { request, _ in try await service.sessionListPage(request) }
+/// The same routes over a town that may change while serving: `town` is asked on each request
+/// (the server passes the town of its current feed version, so a phone changed in roster.csv
+/// reaches self check-in with the next reload, without a restart). Keep it cheap.
+public func addCheckInRoutes<Context: RequestContext>(
+    to router: Router<Context>, store: some AttendanceStore, town: @escaping @Sendable () -> CheckInTown,
+    language: Language = .zh, options: CheckInOptions = CheckInOptions()
+) {
+    let service = CheckInService(store: store, town: town, language: language, options: options)
+    @Sendable func remoteIP(_ request: Request, _ context: Context) -> String {
+        service.clientAddress(request, peer: peerIP(context))
+    }
+
+    // Pages answer a failing store with an HTML page (retry later), not the API's JSON.
+    router.get("/checkin") { request, context in
+        try await service.asPage(request, context) { try await service.sessionListPage(request) }
+    }
     router.get("/checkin/{uid}") { request, context in
-        try await service.checkInPage(request, uid: context.parameters.require("uid"), ip: remoteIP(context))
+        try await service.asPage(request, context) {
+            try await service.checkInPage(
+                request, uid: context.parameters.require("uid"), ip: remoteIP(request, context))
+        }
     }
     router.post("/checkin/{uid}/login") { request, context in
-        try await service.login(request, uid: context.parameters.require("uid"), ip: remoteIP(context))
+        try await service.asPage(request, context) {
+            try await service.login(
+                request, uid: context.parameters.require("uid"), ip: remoteIP(request, context))
+        }
     }
     router.get("/checkin/{uid}/qr") { request, context in
-        try await service.qrPage(request, uid: context.parameters.require("uid"), ip: remoteIP(context))
+        try await service.asPage(request, context) {
+            try await service.qrPage(
+                request, uid: context.parameters.require("uid"), ip: remoteIP(request, context))
+        }
     }
     router.get("/self/{uid}") { request, context in
-        try await service.selfPage(request, uid: context.parameters.require("uid"))
+        try await service.asPage(request, context) {
+            try await service.selfPage(request, uid: context.parameters.require("uid"))
+        }
     }
     router.post("/self/{uid}") { request, context in
-        try await service.selfCheckIn(request, uid: context.parameters.require("uid"), ip: remoteIP(context))
+        try await service.selfCheckIn(
+            request, uid: context.parameters.require("uid"), ip: remoteIP(request, context),
+            logFailure: { context.logger.error("self check-in store failure", metadata: ["error": "\($0)"]) })
     }
     router.get("/api/sessions") { request, _ in try await service.apiSessions(request) }
     router.get("/api/sessions/{uid}") { request, context in
-        try await service.apiSession(request, uid: context.parameters.require("uid"), ip: remoteIP(context))
+        try await service.apiSession(
+            request, uid: context.parameters.require("uid"), ip: remoteIP(request, context))
     }
     router.post("/api/sessions/{uid}/marks") { request, context in
-        try await service.apiRecord(request, uid: context.parameters.require("uid"), ip: remoteIP(context))
+        try await service.apiRecord(
+            request, uid: context.parameters.require("uid"), ip: remoteIP(request, context))
     }
     router.get("/openapi.yaml") { _, _ in
         Response(
@@ -73,8 +106,8 @@ public func addCheckInRoutes<Context: RequestContext>(
     }
 }
 
-/// The client's address when the context knows it, else one shared key for every client.
-private func remoteIP(_ context: some RequestContext) -> String {
+/// The connecting peer's address when the context knows it, else one shared key for every client.
+private func peerIP(_ context: some RequestContext) -> String {
     guard let address = (context as? any RemoteAddressRequestContext)?.remoteAddress else { return "unknown" }
     return address.ipAddress ?? "unknown"
 }

@@ -1,5 +1,6 @@
 import DrillCore
 import DrillStore
+import DrillWeb
 import Foundation
 import Hummingbird
 
@@ -7,24 +8,72 @@ import Hummingbird
 /// (logins, attempt counters). The route closures capture one of these.
 struct CheckInService<Store: AttendanceStore>: Sendable {
     let store: Store
-    let town: CheckInTown
+    let townSource: @Sendable () -> CheckInTown
     let language: Language
     let options: CheckInOptions
     let signer: Signer
     let logins = LeaderLogins()
-    let codeAttempts: AttemptLimiter
-    let selfAttempts: AttemptLimiter
+    /// Wrong leader codes, per address and per session.
+    let codeAttempts: GuessThrottle
+    /// Wrong phone digits at self check-in, per address and per session.
+    let selfAttempts: GuessThrottle
+    /// The store's key for leader-code hashes (`LeaderCode.hash(_:key:)`), read once.
+    let codeKey: CodeKeyCache<Store>
 
     static var cookieName: String { "drillcal_leader" }
 
-    init(store: Store, town: CheckInTown, language: Language, options: CheckInOptions) {
+    init(
+        store: Store, town: @escaping @Sendable () -> CheckInTown, language: Language, options: CheckInOptions
+    ) {
         self.store = store
-        self.town = town
+        self.townSource = town
         self.language = language
         self.options = options
         signer = Signer(secret: options.secret)
-        codeAttempts = AttemptLimiter(limit: options.maxFailedAttempts * 2, window: options.attemptWindow)
-        selfAttempts = AttemptLimiter(limit: options.maxFailedAttempts, window: options.attemptWindow)
+        codeAttempts = GuessThrottle(
+            policy: .init(
+                freeMisses: options.maxFailedAttempts * 2,
+                targetFreeMisses: options.maxFailedAttemptsPerSession),
+            clock: options.throttleClock)
+        selfAttempts = GuessThrottle(
+            policy: .init(
+                freeMisses: options.maxFailedAttempts, targetFreeMisses: options.maxFailedAttemptsPerSession),
+            clock: options.throttleClock)
+        codeKey = CodeKeyCache(store: store)
+    }
+
+    /// The town as of now: the server swaps in a new one when roster.csv or plan.yaml changes.
+    var town: CheckInTown { townSource() }
+
+    /// The client address limits count against (see `ClientAddress`).
+    func clientAddress(_ request: Request, peer: String) -> String {
+        guard !options.trustedProxies.isEmpty else { return peer }
+        let forwarded = request.headers[values: HTTPFields.Element.Name("X-Forwarded-For")!]
+        return ClientAddress.resolve(
+            peer: peer, forwardedFor: forwarded.isEmpty ? nil : forwarded.joined(separator: ","),
+            trusted: options.trustedProxies)
+    }
+
+    /// Runs one guess of a secret under `throttle`: reserved before anything is awaited (so parallel
+    /// guesses cannot all pass the check), then counted as a miss, refunded on a hit, or refunded
+    /// without counting when `body` throws (the store failed). Refused guesses throw 429.
+    func guess<T>(
+        _ throttle: GuessThrottle, ip: String, target: String, secret: String? = nil, l: Language,
+        _ body: () async throws -> (T, GuessThrottle.Outcome)
+    ) async throws -> T {
+        let ticket: GuessThrottle.Ticket
+        switch throttle.reserve(address: ip, target: target, secret: secret) {
+        case .refused(let wait): throw CheckInError.tooManyAttempts(l, retryAfter: wait)
+        case .granted(let granted): ticket = granted
+        }
+        do {
+            let (value, outcome) = try await body()
+            throttle.settle(ticket, outcome)
+            return value
+        } catch {
+            throttle.settle(ticket, .undecided)
+            throw error
+        }
     }
 
     var now: Int { Int(options.now().timeIntervalSince1970) }
@@ -63,20 +112,24 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
             guard parts.count == 2, parts[0].lowercased() == "bearer" else {
                 throw CheckInError.unauthenticated(l)
             }
-            guard await codeAttempts.allows("code|\(ip)", now: now) else {
-                throw CheckInError.tooManyAttempts(l)
+            let typed = String(parts[1])
+            // A code right a moment ago (an app sends it with every request) is not a guess.
+            let known = LeaderCode.normalize(typed).map { LeaderCode.memoryDigest($0, uid: uid) }
+            let hash: String? = try await guess(
+                codeAttempts, ip: ip, target: "code|\(uid)", secret: known, l: l
+            ) {
+                guard let code = LeaderCode.normalize(typed) else {
+                    if LeaderCode.isOldFormat(typed) { throw CheckInError.oldCode(l) }
+                    return (nil, .miss)
+                }
+                let hash = LeaderCode.hash(code, key: try await storeCall(l) { try await codeKey.key() })
+                let opens = try await storeCall(l) { try await store.session(forLeaderCodeHash: hash) }
+                guard let opens else { return (nil, .miss) }
+                // A right code for another session: not a wrong guess (thrown, so refunded), but refused.
+                guard opens == uid else { throw CheckInError.wrongSession(l) }
+                return (hash, .hit)
             }
-            guard let code = LeaderCode.normalize(String(parts[1])) else {
-                await codeAttempts.fail("code|\(ip)", now: now)
-                throw CheckInError.unauthenticated(l)
-            }
-            let hash = LeaderCode.hash(code)
-            let opens = try await storeCall(l) { try await store.session(forLeaderCodeHash: hash) }
-            guard let opens else {
-                await codeAttempts.fail("code|\(ip)", now: now)
-                throw CheckInError.unauthenticated(l)
-            }
-            guard opens == uid else { throw CheckInError.wrongSession(l) }
+            guard let hash else { throw CheckInError.unauthenticated(l) }
             return .bearer(codeHash: hash)
         }
         guard let nonce = cookieNonce(request), let login = await logins.login(nonce, now: now) else {
@@ -104,7 +157,7 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
         let payload = "\(nonce).\(expiry)"
         return Cookie(
             name: Self.cookieName, value: "\(payload).\(signer.cookieSignature(payload))",
-            maxAge: options.loginLifetime, path: "/", secure: options.secureCookies, httpOnly: true,
+            maxAge: options.loginLifetime, path: "/", secure: options.cookiesSecure, httpOnly: true,
             sameSite: .strict)
     }
 
@@ -146,7 +199,8 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
 
     // MARK: - Store plumbing
 
-    /// Runs a store call, turning its refusal into a JSON error in the asker's language.
+    /// Runs a store call, turning its refusal into a JSON error in the asker's language (a database
+    /// failure into 503 with a fixed message; its detail only reaches the log).
     func storeCall<T: Sendable>(_ l: Language, _ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch let error as StoreError {
             throw CheckInError(error, language: l)

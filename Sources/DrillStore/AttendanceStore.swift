@@ -96,6 +96,23 @@ public protocol AttendanceStore: Sendable {
 
     /// The UID of the session that the code with this hash opens, or nil for an unknown or revoked code.
     func session(forLeaderCodeHash hash: String) async throws(StoreError) -> String?
+
+    // MARK: Keys
+
+    /// The store's random 32-byte key of this name, made (from the system's CSPRNG) and kept on first
+    /// use, the same for every process and server sharing the store. Leader-code hashes are keyed
+    /// with one (`LeaderCode.keyName`), so a table computed for one database is useless for another.
+    /// `.invalid` for an empty name.
+    func storeKey(named name: String) async throws(StoreError) -> [UInt8]
+}
+
+/// 32 bytes from the system's cryptographic random source, for `storeKey(named:)`.
+func newStoreKey() -> [UInt8] {
+    var generator = SystemRandomNumberGenerator()
+    return (0..<4).flatMap { _ -> [UInt8] in
+        let word = generator.next()
+        return (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) }
+    }
 }
 
 /// Why the store refused something. Messages in Chinese or English, naming what was wrong.
@@ -112,8 +129,12 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case notFinalized(String)
     /// Anything else wrong with the input.
     case invalid(String)
-    /// The database failed.
+    /// The database failed. The text is for the operator (console, log); it may hold SQL, so a
+    /// server never puts it in a response body.
     case database(String)
+    /// Another process kept the database locked for longer than the busy timeout
+    /// (`SQLiteStore.busyTimeout`); nothing was changed and the call may simply be retried.
+    case busy(String)
 
     /// The message in `language`.
     public func message(_ language: Language) -> String {
@@ -137,8 +158,21 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             return text
         case .database(let text):
             return language.pick("数据库错误：\(text)", "database error: \(text)")
+        case .busy:
+            return language.pick(
+                "数据库正忙：另一个程序（服务或命令）一直在写入，等待后仍未轮到；未做任何修改，请稍后重试",
+                "the database is busy: another program kept writing past the wait; nothing was changed, try again"
+            )
         }
     }
 
     public var description: String { message(.en) }
+
+    /// Whether the failure is the database's (`.database`, `.busy`) rather than the input's.
+    public var isDatabaseFailure: Bool {
+        switch self {
+        case .database, .busy: true
+        default: false
+        }
+    }
 }

@@ -10,7 +10,7 @@ import HummingbirdTesting
 /// built around an in-memory store with a fixed clock and key.
 enum CheckInFixture {
     static let origin = "https://drill.example"
-    static let code = "K7QX3MPA"
+    static let code = "K7QX-3MPA-W9RT"
     static let uid = "qs-2027-flood-v-test-01@drillcal"
     static let path = "/checkin/qs-2027-flood-v-test-01@drillcal"
     static let apiPath = "/api/sessions/qs-2027-flood-v-test-01@drillcal"
@@ -49,15 +49,24 @@ enum CheckInFixture {
     static func store() async throws -> InMemoryStore {
         let store = InMemoryStore()
         try await store.publish(sessions: [session], rosters: [uid: roster])
-        try await store.issueLeaderCode(session: uid, hash: LeaderCode.hash(code), by: "站长", at: 1)
+        try await store.issueLeaderCode(session: uid, hash: try await codeHash(code, store), by: "站长", at: 1)
         return store
     }
 
-    static func app(store: InMemoryStore, now: Date = duringDrill) -> some ApplicationProtocol {
+    /// A code's hash as the store keeps it: HMAC-SHA256 under the store's own key.
+    static func codeHash(_ code: String, _ store: some AttendanceStore) async throws -> String {
+        LeaderCode.hash(code, key: try await store.storeKey(named: LeaderCode.keyName))
+    }
+
+    static func app(
+        store: some AttendanceStore, now: Date = duringDrill,
+        town: @escaping @Sendable () -> CheckInTown = { town },
+        options: (inout CheckInOptions) -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         let router = Router()
-        addCheckInRoutes(
-            to: router, store: store, town: town, language: .zh,
-            options: CheckInOptions(secret: key, now: { now }, allowedOrigins: [origin]))
+        var settings = CheckInOptions(secret: key, now: { now }, allowedOrigins: [origin])
+        options(&settings)
+        addCheckInRoutes(to: router, store: store, town: town, language: .zh, options: settings)
         return Application(router: router)
     }
 }
@@ -72,7 +81,7 @@ struct LeaderSession {
         let response = try await client.execute(
             uri: CheckInFixture.path + "/login", method: .post,
             headers: [.origin: CheckInFixture.origin, .contentType: "application/x-www-form-urlencoded"],
-            body: ByteBuffer(string: "code=k7qx-3mpa"))
+            body: ByteBuffer(string: "code=k7qx-3mpa w9rt"))
         guard response.status == .seeOther, let setCookie = response.headers[.setCookie] else {
             throw LoginFailed(status: response.status.code)
         }

@@ -1,3 +1,4 @@
+import Crypto
 import DrillCheckIn
 import DrillCore
 import DrillStore
@@ -46,7 +47,54 @@ struct CheckInRoutesTests {
             let cookie = try #require(response.headers[.setCookie])
             #expect(cookie.contains("HttpOnly"))
             #expect(cookie.contains("SameSite=Strict"))
-            #expect(!cookie.contains(F.code) && !cookie.contains(LeaderCode.hash(F.code)))
+            let hash = try await F.codeHash(F.code, store)
+            #expect(!cookie.contains(F.code) && !cookie.contains(hash))
+            #expect(!cookie.contains("Secure"), "no Secure over plain http")
+        }
+        // Behind https (the public URL says so) the cookie is Secure.
+        try await F.app(store: store, options: { $0.publicBaseURL = "https://drill.example" }).test(.router) {
+            client in
+            let response = try await client.execute(
+                uri: F.path + "/login", method: .post,
+                headers: [.origin: F.origin, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "code=\(F.code)"))
+            #expect(try #require(response.headers[.setCookie]).contains("Secure"))
+        }
+    }
+
+    @Test("codes are 12 characters (60 bits) in groups of four; the store holds a keyed hash, per database")
+    func codeShapeAndKeyedHash() async throws {
+        let code = LeaderCode.generate()
+        #expect(code.count == 14 && code.split(separator: "-").map(\.count) == [4, 4, 4])
+        #expect(LeaderCode.normalize(code.lowercased().replacingOccurrences(of: "-", with: " ")) != nil)
+        #expect(LeaderCode.normalize("K7QX3MPA") == nil && LeaderCode.isOldFormat("k7qx-3mpa"))
+        let a = InMemoryStore(), b = InMemoryStore()
+        let hashA = try await F.codeHash(code, a), hashB = try await F.codeHash(code, b)
+        #expect(hashA != hashB, "each database has its own key, so one table cannot serve every copy")
+        #expect(hashA == (try await F.codeHash(code, a)), "the key is kept")
+        let plain = SHA256.hash(data: Data(LeaderCode.normalize(code)!.utf8)).map {
+            String(format: "%02x", $0)
+        }
+        .joined()
+        #expect(hashA != plain)
+    }
+
+    @Test("an old 8-character code is refused with a message to ask for a new one")
+    func oldCode() async throws {
+        let store = try await F.store()
+        try await F.app(store: store).test(.router) { client in
+            let page = try await client.execute(
+                uri: F.path + "/login", method: .post,
+                headers: [.origin: F.origin, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "code=K7QX-3MPA"))
+            #expect(page.status == .unauthorized)
+            #expect(String(buffer: page.body).contains("旧格式"))
+            let api = try await client.execute(
+                uri: F.apiPath + "/marks", method: .post,
+                headers: [.authorization: "Bearer K7QX3MPA", .contentType: "application/json"],
+                body: marksBody([("m1", "present", "old-1")]))
+            #expect(api.status == .unauthorized)
+            #expect(String(buffer: api.body).contains("old_code"))
         }
     }
 
@@ -208,9 +256,10 @@ struct CheckInRoutesTests {
         }()
         try await store.publish(
             sessions: [F.session, other], rosters: [F.uid: F.roster, other.uid: F.roster])
-        try await store.issueLeaderCode(session: F.uid, hash: LeaderCode.hash(F.code), by: "站长", at: 3)
         try await store.issueLeaderCode(
-            session: other.uid, hash: LeaderCode.hash("ZZZZ2222"), by: "站长", at: 3)
+            session: F.uid, hash: try await F.codeHash(F.code, store), by: "站长", at: 3)
+        try await store.issueLeaderCode(
+            session: other.uid, hash: try await F.codeHash("ZZZZ-2222-ZZZZ", store), by: "站长", at: 3)
         try await F.app(store: store).test(.router) { client in
             let leader = try await LeaderSession.login(client)
             let crossCookie = try await client.execute(
@@ -219,7 +268,7 @@ struct CheckInRoutesTests {
             #expect(crossCookie.status == .unauthorized)
             let crossBearer = try await client.execute(
                 uri: F.apiPath + "/marks", method: .post,
-                headers: [.authorization: "Bearer ZZZZ2222", .contentType: "application/json"],
+                headers: [.authorization: "Bearer ZZZZ-2222-ZZZZ", .contentType: "application/json"],
                 body: marksBody([("m1", "present", "x2")]))
             #expect(crossBearer.status == .forbidden)
             let noReason = try await client.execute(

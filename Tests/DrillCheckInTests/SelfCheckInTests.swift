@@ -4,6 +4,7 @@ import DrillStore
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 @Suite("QR self check-in")
@@ -81,7 +82,8 @@ struct SelfCheckInTests {
     @Test("a forged token is refused; wrong digits are rate-limited per address and session")
     func forgedTokenAndRateLimit() async throws {
         let store = try await F.store()
-        try await F.app(store: store).test(.router) { client in
+        // Time stands still: the first block (1 s) cannot lapse between requests on a slow machine.
+        try await F.app(store: store, options: { $0.throttleClock = { 1_000 } }).test(.router) { client in
             let forged = try await Self.checkIn(
                 client, token: String(repeating: "0", count: 32), member: "m1", digits: "1234")
             #expect(forged.status == .forbidden)
@@ -96,5 +98,51 @@ struct SelfCheckInTests {
             #expect(noPhone.status == .tooManyRequests)
         }
         #expect(try await store.marks(session: F.uid).isEmpty)
+    }
+
+    @Test("a phone changed in the roster works at the next request, without a restart")
+    func phoneFollowsRoster() async throws {
+        let store = try await F.store()
+        let town = Mutex(F.town)
+        let token = try await F.app(store: store).test(.router) { client in try await Self.token(client) }
+        try await F.app(store: store, town: { town.withLock { $0 } }).test(.router) { client in
+            let before = try await Self.checkIn(client, token: token, member: "m3", digits: "4321")
+            #expect(before.status == .forbidden)
+            town.withLock {
+                $0 = CheckInTown(
+                    name: F.town.name, teams: Array(F.town.teams.values), phones: ["m3": "13700004321"],
+                    ruleNames: F.town.ruleNames)
+            }
+            let after = try await Self.checkIn(client, token: token, member: "m3", digits: "4321")
+            #expect(after.status == .ok)
+        }
+        #expect(try await store.marks(session: F.uid).map(\.memberID) == ["m3"])
+    }
+
+    @Test("a busy store answers an HTML retry page: no JSON, no SQL")
+    func busyStore() async throws {
+        let store = CountingStore()
+        try await store.publish(sessions: [F.session], rosters: [F.uid: F.roster])
+        try await store.issueLeaderCode(
+            session: F.uid, hash: try await F.codeHash(F.code, store), by: "站长", at: 1)
+        let token = try await F.app(store: store).test(.router) { client in try await Self.token(client) }
+        store.failWrites.store(true, ordering: .relaxed)
+        try await F.app(store: store).test(.router) { client in
+            let response = try await Self.checkIn(client, token: token, member: "m1", digits: "1234")
+            let text = String(buffer: response.body)
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(text.contains("网络或服务器繁忙，稍后自动重试"))
+            #expect(!text.contains("INSERT") && !text.contains("SQLite") && !text.contains("{\""))
+            // The leaders' JSON API: 503 with a fixed message and the request id, never the SQL.
+            let api = try await client.execute(
+                uri: F.apiPath + "/marks", method: .post,
+                headers: [.authorization: "Bearer \(F.code)", .contentType: "application/json"],
+                body: marksBody([("m1", "present", "busy-1")]))
+            let body = String(buffer: api.body)
+            #expect(api.status == .serviceUnavailable && api.headers[.retryAfter] != nil)
+            #expect(
+                body.contains("\"error\":\"busy\"") && !body.contains("INSERT") && !body.contains("SQLite"))
+        }
     }
 }

@@ -1,3 +1,4 @@
+import DrillCore
 import DrillStore
 import Foundation
 import HTTPTypes
@@ -63,53 +64,91 @@ struct PrivateFeedTests {
         }
     }
 
-    @Test("after five misses in a minute an address is answered 429, even with a good token")
+    @Test("after five misses an address is answered 429, even with a good token not yet seen")
     func throttled() async throws {
         let fixture = try ServerFixture.make()
         defer { fixture.cleanUp() }
         let token = FeedToken.generate()
+        let unseen = FeedToken.generate()
         try await fixture.store.issueToken(member: "m003", hash: FeedToken.digest(token), at: 1)
+        try await fixture.store.issueToken(member: "m004", hash: FeedToken.digest(unseen), at: 1)
         // Time stands still: the 1 s block cannot lapse between requests on a slow machine.
         let frozen = TokenThrottle(clock: { 1_000 })
         try await fixture.app(throttle: frozen).test(.router) { client in
             #expect(try await client.execute(uri: "/feeds/\(token).ics", method: .get).status == .ok)
-            for i in 0..<5 {
+            for i in 0..<4 {
                 let miss = try await client.execute(uri: "/feeds/guess-\(i).ics", method: .get)
                 #expect(miss.status == .notFound)
             }
-            let sixth = try await client.execute(uri: "/feeds/\(FeedToken.generate()).ics", method: .get)
-            #expect(sixth.status == .notFound, "the sixth miss is answered, then the address waits")
-            let blocked = try await client.execute(uri: "/feeds/\(token).ics", method: .get)
+            let fifth = try await client.execute(uri: "/feeds/\(FeedToken.generate()).ics", method: .get)
+            #expect(fifth.status == .notFound, "the fifth miss is answered, then the address waits")
+            let blocked = try await client.execute(uri: "/feeds/\(unseen).ics", method: .get)
             #expect(blocked.status == .tooManyRequests)
             #expect(Int(blocked.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            // A link that was right a moment ago is no guess: the member's calendar keeps working.
+            #expect(try await client.execute(uri: "/feeds/\(token).ics", method: .get).status == .ok)
             // Public feeds are not throttled.
             #expect(try await client.execute(uri: PublicFeedTests.town, method: .get).status == .ok)
         }
     }
 
-    @Test("the throttle's delay doubles, caps, forgives after a quiet window, and stays bounded")
-    func throttlePolicy() {
-        let now = Mutex<Double>(0)
-        var policy = TokenThrottle.Policy()
-        policy.maxDelay = 8
-        policy.maxAddresses = 4
-        let throttle = TokenThrottle(policy: policy, clock: { now.withLock { $0 } })
-        for _ in 0..<5 { throttle.recordMiss("a") }
-        #expect(throttle.retryAfter("a") == nil)
-        var delays: [Double] = []
-        for _ in 0..<6 {
-            throttle.recordMiss("a")
-            delays.append(throttle.retryAfter("a") ?? 0)
-            now.withLock { $0 += delays.last! }  // wait it out, then miss again
+    @Test("64 and 256 parallel wrong tokens from one address: at most five reach the store")
+    func parallelGuesses() async throws {
+        let fixture = try ServerFixture.make()
+        defer { fixture.cleanUp() }
+        for count in [64, 256] {
+            let store = LookupCountingStore(fixture.store)
+            let frozen = TokenThrottle(clock: { 1_000 })
+            let statuses = try await fixture.app(throttle: frozen, store: store).test(.router) { client in
+                try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                    for _ in 0..<count {
+                        group.addTask {
+                            try await client.execute(uri: "/feeds/\(FeedToken.generate()).ics", method: .get)
+                                .status
+                        }
+                    }
+                    return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+                }
+            }
+            #expect(store.lookups.load(ordering: .relaxed) <= 5)
+            #expect(statuses.filter { $0 == .notFound }.count <= 5)
+            #expect(statuses.filter { $0 == .tooManyRequests }.count >= count - 5)
         }
-        #expect(delays == [1, 2, 4, 8, 8, 8])
-        #expect(throttle.retryAfter("a") == nil)
-        now.withLock { $0 += 61 }
-        throttle.recordMiss("a")
-        #expect(throttle.retryAfter("a") == nil, "a quiet minute forgives")
+    }
 
-        for i in 0..<20 { throttle.recordMiss("10.0.0.\(i)") }
-        #expect(throttle.trackedAddresses <= 4)
+    @Test("behind a trusted proxy the forwarded client is throttled, not the proxy; others pass")
+    func trustedProxy() async throws {
+        let fixture = try ServerFixture.make()
+        defer { fixture.cleanUp() }
+        let token = FeedToken.generate()
+        try await fixture.store.issueToken(member: "m003", hash: FeedToken.digest(token), at: 1)
+        let frozen = TokenThrottle(clock: { 1_000 })
+        // Router tests have no socket, so the peer is "unknown": trusted here as the proxy.
+        try await fixture.app(throttle: frozen, { $0.trustedProxies = ["unknown"] }).test(.router) { client in
+            for _ in 0..<8 {
+                _ = try await client.execute(
+                    uri: "/feeds/\(FeedToken.generate()).ics", method: .get,
+                    headers: .make([("X-Forwarded-For", "203.0.113.9")]))
+            }
+            let guesser = try await client.execute(
+                uri: "/feeds/\(token).ics", method: .get, headers: .make([("X-Forwarded-For", "203.0.113.9")])
+            )
+            #expect(guesser.status == .tooManyRequests)
+            let member = try await client.execute(
+                uri: "/feeds/\(token).ics", method: .get,
+                headers: .make([("X-Forwarded-For", "198.51.100.4")]))
+            #expect(member.status == .ok)
+        }
+        // Without trusting it, the header is ignored: everyone is the one peer.
+        let untrusting = TokenThrottle(clock: { 1_000 })
+        try await fixture.app(throttle: untrusting).test(.router) { client in
+            for i in 0..<8 {
+                _ = try await client.execute(
+                    uri: "/feeds/\(FeedToken.generate()).ics", method: .get,
+                    headers: .make([("X-Forwarded-For", "203.0.113.\(i)")]))
+            }
+            #expect(untrusting.retryAfter(address: "unknown") != nil)
+        }
     }
 
     @Test("tokens carry 256 random bits as 43 base64url characters; digests are hex SHA-256")
@@ -122,5 +161,62 @@ struct PrivateFeedTests {
         #expect(!FeedToken.isWellFormed(String(a.dropLast()) + "/"))
         #expect(FeedToken.base64url([0xfb, 0xff]) == "-_8")
         #expect(FeedToken.digest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}
+
+/// A store that counts token lookups, so throttle tests count what the store really did.
+final class LookupCountingStore: AttendanceStore {
+    let inner: InMemoryStore
+    let lookups = Atomic<Int>(0)
+    init(_ inner: InMemoryStore) { self.inner = inner }
+
+    func member(forTokenHash hash: String) async throws(StoreError) -> String? {
+        lookups.add(1, ordering: .relaxed)
+        await Task.yield()
+        return try await inner.member(forTokenHash: hash)
+    }
+    func publish(sessions: [SessionRecord], rosters: [String: [RosterEntry]]) async throws(StoreError) {
+        try await inner.publish(sessions: sessions, rosters: rosters)
+    }
+    func sessions() async throws(StoreError) -> [SessionRecord] { try await inner.sessions() }
+    func session(_ uid: String) async throws(StoreError) -> SessionRecord? { try await inner.session(uid) }
+    func roster(of uid: String) async throws(StoreError) -> [RosterEntry] { try await inner.roster(of: uid) }
+    func record(_ marks: [AttendanceMark]) async throws(StoreError) -> Int { try await inner.record(marks) }
+    func marks(session uid: String) async throws(StoreError) -> [AttendanceMark] {
+        try await inner.marks(session: uid)
+    }
+    func allMarks() async throws(StoreError) -> [AttendanceMark] { try await inner.allMarks() }
+    func finalize(_ uid: String, by: String, at: Int) async throws(StoreError) {
+        try await inner.finalize(uid, by: by, at: at)
+    }
+    func reopen(_ uid: String, by: String, reason: String, at: Int) async throws(StoreError) {
+        try await inner.reopen(uid, by: by, reason: reason, at: at)
+    }
+    func audit(session uid: String?) async throws(StoreError) -> [AuditEntry] {
+        try await inner.audit(session: uid)
+    }
+    func saveSummary(_ summary: DrillSummary, for uid: String, by: String, at: Int) async throws(StoreError) {
+        try await inner.saveSummary(summary, for: uid, by: by, at: at)
+    }
+    func summary(for uid: String) async throws(StoreError) -> DrillSummary? {
+        try await inner.summary(for: uid)
+    }
+    func issueToken(member: String, hash: String, at: Int) async throws(StoreError) {
+        try await inner.issueToken(member: member, hash: hash, at: at)
+    }
+    func revokeToken(member: String, at: Int) async throws(StoreError) -> Bool {
+        try await inner.revokeToken(member: member, at: at)
+    }
+    func issueLeaderCode(session uid: String, hash: String, by: String, at: Int) async throws(StoreError) {
+        try await inner.issueLeaderCode(session: uid, hash: hash, by: by, at: at)
+    }
+    func revokeLeaderCodes(session uid: String, at: Int) async throws(StoreError) -> Int {
+        try await inner.revokeLeaderCodes(session: uid, at: at)
+    }
+    func session(forLeaderCodeHash hash: String) async throws(StoreError) -> String? {
+        try await inner.session(forLeaderCodeHash: hash)
+    }
+    func storeKey(named name: String) async throws(StoreError) -> [UInt8] {
+        try await inner.storeKey(named: name)
     }
 }

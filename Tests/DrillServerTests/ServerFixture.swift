@@ -71,11 +71,16 @@ struct ServerFixture {
 
     /// The same routes with a given token throttle (a frozen clock keeps throttle tests independent
     /// of how fast the machine runs them).
-    func app(throttle: TokenThrottle) -> some ApplicationProtocol {
+    func app(
+        throttle: TokenThrottle, store: (any AttendanceStore)? = nil,
+        _ configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         var configuration = ServerConfiguration()
         configuration.port = 0
+        configure(&configuration)
         return Application(
-            router: buildRouter(configuration: configuration, store: store, town: library, throttle: throttle))
+            router: buildRouter(
+                configuration: configuration, store: store ?? self.store, town: library, throttle: throttle))
     }
 
     func cleanUp() {

@@ -428,16 +428,22 @@ struct AttendanceStoreConformanceTests {
         await #expect(throws: StoreError.self) {
             try await store.issueToken(member: "m1", hash: Self.hashA.uppercased(), at: 1)
         }
-        await #expect(throws: StoreError.self) { try await store.issueToken(member: "", hash: Self.hashA, at: 1) }
+        await #expect(throws: StoreError.self) {
+            try await store.issueToken(member: "", hash: Self.hashA, at: 1)
+        }
 
         try await store.issueToken(member: "m1", hash: Self.hashA, at: 1)
         try await store.revokeToken(member: "m1", at: 2)
         // A revoked digest must never come back to life, for anyone.
-        await #expect(throws: StoreError.self) { try await store.issueToken(member: "m2", hash: Self.hashA, at: 3) }
+        await #expect(throws: StoreError.self) {
+            try await store.issueToken(member: "m2", hash: Self.hashA, at: 3)
+        }
         #expect(try await store.member(forTokenHash: Self.hashA) == nil)
         // A refused issue leaves the member's current token alone.
         try await store.issueToken(member: "m2", hash: Self.hashB, at: 4)
-        await #expect(throws: StoreError.self) { try await store.issueToken(member: "m2", hash: Self.hashB, at: 5) }
+        await #expect(throws: StoreError.self) {
+            try await store.issueToken(member: "m2", hash: Self.hashB, at: 5)
+        }
         #expect(try await store.member(forTokenHash: Self.hashB) == "m2")
     }
 
@@ -493,5 +499,24 @@ struct AttendanceStoreConformanceTests {
             try await store.issueLeaderCode(session: Sample.training.uid, hash: hash, by: "站长", at: 3)
         }
         #expect(try await store.session(forLeaderCodeHash: hash) == nil)
+    }
+
+    // MARK: Keys
+
+    @Test(
+        "a store key is 32 random bytes, made once and kept; names are separate",
+        arguments: StoreKind.allCases)
+    func storeKeys(kind: StoreKind) async throws {
+        let fixture = try kind.make()
+        defer { fixture.cleanUp() }
+        let store = fixture.store
+        let a = try await store.storeKey(named: "leader-code-hmac")
+        #expect(a.count == 32 && Set(a).count > 8)
+        #expect(try await store.storeKey(named: "leader-code-hmac") == a)
+        #expect(try await store.storeKey(named: "other") != a)
+        let other = try kind.make()
+        defer { other.cleanUp() }
+        #expect(try await other.store.storeKey(named: "leader-code-hmac") != a, "each database has its own")
+        await #expect(throws: StoreError.self) { _ = try await store.storeKey(named: "") }
     }
 }

@@ -39,7 +39,8 @@ struct SQLiteStoreTests {
             try await second.record([Sample.mark("m1", .present, clientID: "c1")]) == 0, "client ids persist")
         #expect(
             try await second.appliedMigrations() == [
-                "v1-sessions", "v1-rosters", "v1-attendance", "v1-audit", "v1-summaries", "v2-feed-tokens", "v2-leader-codes",
+                "v1-sessions", "v1-rosters", "v1-attendance", "v1-audit", "v1-summaries", "v2-feed-tokens",
+                "v2-leader-codes", "v3-leader-code-hmac",
             ])
         try second.close()
     }
@@ -81,6 +82,51 @@ struct SQLiteStoreTests {
         let store = try #require(fixture.store as? SQLiteStore)
         #expect(try await store.pragma("journal_mode") == "wal")
         #expect(try await store.pragma("foreign_keys") == "1")
+        // FULL (2): the WAL is fsynced at every commit, so an acknowledged write survives a power cut.
+        #expect(try await store.writerPragma("synchronous") == "2")
+        #expect(try await store.writerPragma("busy_timeout") == "\(Int(SQLiteStore.busyTimeout * 1000))")
+    }
+
+    @Test("a writer waits for another process's write transaction instead of failing")
+    func waitsForOtherWriter() async throws {
+        let folder = try StoreFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("attendance.sqlite").path
+        let store = try SQLiteStore(path: path)
+        try await store.publish(sessions: Sample.all, rosters: Sample.rosters)
+        // Another connection (as another process would) holds the write lock for 1.5 s.
+        let other = try SQLiteStore(path: path)
+        let holding = Task {
+            try await other.holdWriteLock(seconds: 1.5)
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let started = ContinuousClock.now
+        #expect(try await store.record([Sample.mark("m1", .present, clientID: "wait-1")]) == 1)
+        #expect(ContinuousClock.now - started >= .milliseconds(800), "it waited for the lock")
+        try await holding.value
+        #expect(try await other.allMarks().count == 1)
+    }
+
+    @Test("opening an old database revokes its unsalted 8-character leader codes")
+    func leaderCodeMigration() async throws {
+        let folder = try StoreFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("attendance.sqlite").path
+        let old = try SQLiteStore(path: path, migrateUpTo: "v2-leader-codes")
+        try await old.publish(sessions: Sample.all, rosters: Sample.rosters)
+        let hash = String(repeating: "ab", count: 32)
+        try await old.issueLeaderCode(session: Sample.drill.uid, hash: hash, by: "站长", at: 1_700_000_000)
+        #expect(try await old.session(forLeaderCodeHash: hash) == Sample.drill.uid)
+        try old.close()
+
+        let upgraded = try SQLiteStore(path: path)
+        #expect(try await upgraded.appliedMigrations().last == "v3-leader-code-hmac")
+        #expect(try await upgraded.session(forLeaderCodeHash: hash) == nil)
+        // A code issued after the upgrade works.
+        let fresh = String(repeating: "cd", count: 32)
+        try await upgraded.issueLeaderCode(
+            session: Sample.drill.uid, hash: fresh, by: "站长", at: 1_800_000_000)
+        #expect(try await upgraded.session(forLeaderCodeHash: fresh) == Sample.drill.uid)
     }
 
     @Test("the in-memory SQLite store has foreign keys on")
@@ -179,7 +225,9 @@ struct SQLiteStoreTests {
             + "VALUES (\(session), 'm1', \(status), 0, \(recordedBy), 1, \(source))"
     }
 
-    static func feedToken(member: String = "'m1'", hash: String = "'" + String(repeating: "a", count: 64) + "'")
+    static func feedToken(
+        member: String = "'m1'", hash: String = "'" + String(repeating: "a", count: 64) + "'"
+    )
         -> String
     {
         "INSERT INTO feed_token (member_id, token_hash, issued_at) VALUES (\(member), \(hash), 1)"

@@ -94,12 +94,22 @@ enum OpenAPIDocument {
                 '409': { $ref: '#/components/responses/Error' }
                 '422': { $ref: '#/components/responses/Error' }
                 '429': { $ref: '#/components/responses/Error' }
+                '503':
+                  description: >-
+                    The store is busy or failing; nothing was recorded. Retry after `Retry-After`
+                    seconds with the same clientIDs (a mark already recorded is not counted twice).
+                    The body carries a fixed message and `request_id`, never the database's words.
+                  content:
+                    application/json:
+                      schema: { $ref: '#/components/schemas/Error' }
         components:
           securitySchemes:
             leaderCode:
               type: http
               scheme: bearer
-              description: The session's 8-character drill-leader code.
+              description: >-
+                The session's 12-character drill-leader code (`ABCD-EFGH-JKLM`; dashes, spaces and case
+                are ignored). Wrong codes are throttled per address and per session (429 with Retry-After).
             leaderCookie:
               type: apiKey
               in: cookie
@@ -211,9 +221,10 @@ enum OpenAPIDocument {
               type: object
               required: [error, message, message_zh, message_en]
               properties:
-                error: { type: string, examples: [unauthenticated, csrf, origin, unknown_member, finalized] }
+                error: { type: string, examples: [unauthenticated, csrf, origin, unknown_member, finalized, old_code, busy] }
                 message: { type: string }
                 message_zh: { type: string }
                 message_en: { type: string }
+                request_id: { type: string, description: 'On 5xx only: the id the server log files the detail under.' }
         """#
 }

@@ -1,4 +1,5 @@
 import DrillWeb
+
 /// The check-in page's only script: an offline-tolerant queue of marks.
 ///
 /// Each tap becomes a mark with a client-generated id, saved in localStorage before anything is
@@ -7,6 +8,9 @@ import DrillWeb
 /// 200; only then do the sent marks leave the queue. The store skips a client id it has recorded,
 /// so a batch that arrived but whose answer was lost is counted once when it is sent again.
 /// A batch the store refuses is retried one mark at a time, so one bad mark cannot block the others.
+/// A busy server (503, 429, a timeout or no network) shows a retry state
+/// ("网络或服务器繁忙，稍后自动重试"), never the response body; the marks stay queued. A 200 means the marks are on disk (the
+/// store fsyncs before answering), so dropping them from localStorage then is safe.
 /// Text reaches the DOM only through `textContent`, never as HTML.
 enum CheckInScript {
     static let source = #"""
@@ -18,7 +22,7 @@ enum CheckInScript {
           var queue = load();
           var confirmed = state.marks;   // member id -> {status, reason, source}
           var rejected = {};              // member id -> message
-          var backoff = 1000, timer = null, inflight = false, batchLimit = 50, needLogin = false;
+          var backoff = 1000, timer = null, inflight = false, batchLimit = 50, needLogin = false, busy = false;
 
           function load() {
             try { var q = JSON.parse(localStorage.getItem(KEY) || '[]'); return Array.isArray(q) ? q : []; }
@@ -58,7 +62,10 @@ enum CheckInScript {
               headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': state.csrf },
               body: JSON.stringify({ marks: batch })
             }).then(function (r) {
-              return r.json().catch(function () { return {}; }).then(function (body) { return { r: r, body: body }; });
+              // Only our own JSON is read; anything else (a proxy's HTML error page) is an empty body.
+              var json = (r.headers.get('Content-Type') || '').indexOf('application/json') === 0;
+              return (json ? r.json() : Promise.reject()).catch(function () { return {}; })
+                .then(function (body) { return { r: r, body: body }; });
             }).then(function (res) {
               inflight = false;
               var r = res.r, body = res.body;
@@ -68,24 +75,26 @@ enum CheckInScript {
                 queue = queue.filter(function (m) { return !sent[m.clientID]; });
                 save();
                 if (body.teams) { state.teams = body.teams; }
-                backoff = 1000; needLogin = false;
+                backoff = 1000; needLogin = false; busy = false;
                 if (queue.length === 0) { batchLimit = 50; }
                 render();
                 if (queue.length > 0) { flushSoon(0); }
-              } else if (r.status === 401 || r.status === 403 || r.status === 429) {
+              } else if (r.status === 401 || r.status === 403) {
                 // Logged out (server restarted, code revoked) or the page is stale: keep every mark.
-                needLogin = true; render(); retryLater();
-              } else if (r.status >= 400 && r.status < 500 && r.status !== 408) {
+                needLogin = true; busy = false; render(); retryLater();
+              } else if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
+                busy = false;
                 if (batch.length > 1) { batchLimit = 1; flushSoon(0); return; }
                 var m = batch[0];
-                rejected[m.member] = body.message || ('HTTP ' + r.status);
+                rejected[m.member] = typeof body.message === 'string' ? body.message : ('HTTP ' + r.status);
                 queue = queue.filter(function (q) { return q.clientID !== m.clientID; });
                 save(); render(); flushSoon(0);
               } else {
-                render(); retryLater();
+                // 5xx, 408, 429: the server is busy; the marks stay queued and are sent again.
+                busy = true; render(); retryLater();
               }
             }).catch(function () {
-              inflight = false; render(); retryLater();
+              inflight = false; busy = true; render(); retryLater();
             });
           }
 
@@ -124,7 +133,7 @@ enum CheckInScript {
               el.className = team.counted >= team.minimum ? 'met' : 'below';
             });
             var sync = document.getElementById('sync');
-            sync.textContent = queue.length === 0 ? t.allSent : (t.pendingCount.replace('{n}', queue.length) + (navigator.onLine ? '' : ' · ' + t.offline));
+            sync.textContent = queue.length === 0 ? t.allSent : (t.pendingCount.replace('{n}', queue.length) + (navigator.onLine ? '' : ' · ' + t.offline) + (busy ? ' · ' + t.busy : ''));
             sync.className = queue.length === 0 ? 'ok' : 'error';
             document.getElementById('relogin').hidden = !needLogin;
           }

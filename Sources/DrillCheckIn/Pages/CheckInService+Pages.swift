@@ -1,6 +1,6 @@
 import DrillCore
-import DrillWeb
 import DrillStore
+import DrillWeb
 import Foundation
 import Hummingbird
 
@@ -104,7 +104,7 @@ extension CheckInService {
             <form class="stack" method="post" action="\(path)/login\(langQuery(l))">
             <label for="code">\(l.pick("带队签到码", "Drill-leader code"))</label>
             <input id="code" name="code" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" \
-            maxlength="16" required>
+            maxlength="24" placeholder="ABCD-EFGH-JKLM" required>
             <p><input type="submit" value="\(l.pick("登录", "Log in"))"></p>
             </form>
             """
@@ -118,18 +118,24 @@ extension CheckInService {
         let l = language(of: request)
         let session = try await liveSession(uid, l: l)
         guard isSameOrigin(request) else { throw CheckInError.origin(l) }
-        let key = "code|\(ip)"
-        guard await codeAttempts.allows(key, now: now) else {
-            return loginPage(
-                session, l: l, error: CheckInError.tooManyAttempts(l).message.text(l),
-                status: .tooManyRequests)
+        // Reserved before the body is read or the store asked (GuessThrottle); counted per address
+        // and per session.
+        let hash: String?
+        do {
+            hash = try await guess(codeAttempts, ip: ip, target: "code|\(uid)", l: l) {
+                let typed = try await RequestBodyReader.form(request)["code"] ?? ""
+                guard let code = LeaderCode.normalize(typed) else {
+                    if LeaderCode.isOldFormat(typed) { throw CheckInError.oldCode(l) }
+                    return (nil, .miss)
+                }
+                let hash = LeaderCode.hash(code, key: try await storeCall(l) { try await codeKey.key() })
+                let opens = try await storeCall(l) { try await store.session(forLeaderCodeHash: hash) }
+                return opens == uid ? (hash, .hit) : (nil, .miss)
+            }
+        } catch let error as CheckInError where error.status.code < 500 {
+            return loginPage(session, l: l, error: error.message.text(l), status: error.status)
         }
-        let form = try await RequestBodyReader.form(request)
-        let hash = LeaderCode.normalize(form["code"] ?? "").map(LeaderCode.hash)
-        var opens: String? = nil
-        if let hash { opens = try await storeCall(l) { try await store.session(forLeaderCodeHash: hash) } }
-        guard let hash, opens == uid else {
-            await codeAttempts.fail(key, now: now)
+        guard let hash else {
             return loginPage(
                 session, l: l, error: l.pick("签到码不正确或已作废", "Wrong or revoked code"), status: .unauthorized)
         }
@@ -161,7 +167,7 @@ struct PageState: Encodable {
     struct Text: Encodable {
         var status: [String: String]
         var none, pending, confirmed, rejected, allSent, pendingCount, offline, reasonNeeded,
-            selfCheckIn: String
+            selfCheckIn, busy: String
 
         init(_ l: Language) {
             status = Dictionary(
@@ -175,6 +181,7 @@ struct PageState: Encodable {
             offline = l.pick("离线", "offline")
             reasonNeeded = l.pick("请先填写请假原因", "enter a reason first")
             selfCheckIn = l.pick("自助签到", "self check-in")
+            busy = l.pick("网络或服务器繁忙，稍后自动重试", "network or server busy, retrying automatically")
         }
     }
 

@@ -1,8 +1,9 @@
 import DrillCore
-import DrillWeb
 import DrillStore
+import DrillWeb
 import Foundation
 import Hummingbird
+import Logging
 
 extension CheckInService {
     /// `GET /checkin/{uid}/qr`: for the session's leader, the QR code members scan to check themselves in.
@@ -28,6 +29,28 @@ extension CheckInService {
             <p><a href="/checkin/\(Self.pathComponent(uid))\(langQuery(l))">\(l.pick("返回签到", "Back to check-in"))</a></p>
             """
         return HTML.page(title: l.pick("自助签到二维码", "Self check-in QR code"), language: l, body: body)
+    }
+
+    /// Runs a page handler; a failing or busy store (503) becomes an HTML page saying to try again
+    /// shortly, with the request id, instead of the API's JSON. The detail goes to the log.
+    func asPage(_ request: Request, _ context: some RequestContext, _ body: () async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await body()
+        } catch let error as CheckInError where error.status.code >= 500 {
+            let l = language(of: request)
+            let requestID = context.logger[metadataKey: "hb.request.id"]?.description ?? "-"
+            context.logger.error(
+                "check-in store failure", metadata: ["error": "\(error.logDetail ?? error.description)"])
+            var response = refusalPage(
+                Refusal(
+                    status: error.status,
+                    text: error.message.text(l) + l.pick("（请求编号 \(requestID)）", " (request \(requestID))")),
+                l: l)
+            response.headers[.retryAfter] = "2"
+            return response
+        }
     }
 
     /// Checks the QR token and the time; returns the session or a refusal page.
@@ -77,9 +100,11 @@ extension CheckInService {
     }
 
     private func selfForm(
-        _ session: SessionRecord, token: String, l: Language, error: String?, status: HTTPResponse.Status
+        _ session: SessionRecord, token: String, l: Language, error: String?, status: HTTPResponse.Status,
+        roster known: [RosterEntry]? = nil
     ) async throws -> Response {
-        let roster = try await storeCall(l) { try await store.roster(of: session.uid) }
+        let roster: [RosterEntry]
+        if let known { roster = known } else { roster = try await storeCall(l) { try await store.roster(of: session.uid) } }
         var seen = Set<String>()
         let options = roster.filter { seen.insert($0.memberID).inserted }.sorted { $0.name < $1.name }
             .map { (entry: RosterEntry) -> String in
@@ -105,10 +130,38 @@ extension CheckInService {
     }
 
     /// `POST /self/{uid}`: records the member present (source `self`) when the digits match.
-    /// Wrong digits are counted per address and session; the digits are never logged or echoed.
-    func selfCheckIn(_ request: Request, uid: String, ip: String) async throws -> Response {
+    /// Wrong digits are counted per address and per session (reserved before anything is awaited);
+    /// the digits are never logged or echoed. A store failure is an HTML page asking to try again,
+    /// never a JSON body.
+    func selfCheckIn(
+        _ request: Request, uid: String, ip: String, logFailure: (String) -> Void
+    ) async throws -> Response {
         let l = language(of: request)
         guard isSameOrigin(request) else { throw CheckInError.origin(l) }
+        do {
+            return try await selfCheckInChecked(request, uid: uid, ip: ip, l: l)
+        } catch let error as CheckInError where error.status.code >= 500 || error.status == .tooManyRequests {
+            var response = refusalPage(Refusal(status: error.status, text: error.message.text(l)), l: l)
+            if let wait = error.retryAfter { response.headers[.retryAfter] = "\(wait)" }
+            if error.status.code >= 500 {
+                response.headers[.retryAfter] = "2"
+                // Logged like the JSON routes' failures: the store's words, not the member or digits.
+                logFailure(error.logDetail ?? error.description)
+            }
+            return response
+        }
+    }
+
+    private func selfCheckInChecked(_ request: Request, uid: String, ip: String, l: Language) async throws
+        -> Response
+    {
+        let ticket: GuessThrottle.Ticket
+        switch selfAttempts.reserve(address: ip, target: "self|\(uid)") {
+        case .refused(let wait): throw CheckInError.tooManyAttempts(l, retryAfter: wait)
+        case .granted(let granted): ticket = granted
+        }
+        var outcome = GuessThrottle.Outcome.undecided
+        defer { selfAttempts.settle(ticket, outcome) }
         let form = try await RequestBodyReader.form(request)
         let token = form["t"] ?? ""
         let session: SessionRecord
@@ -116,12 +169,7 @@ extension CheckInService {
         case .failure(let refusal): return refusalPage(refusal, l: l)
         case .success(let s): session = s
         }
-        let key = "self|\(ip)|\(uid)"
-        guard await selfAttempts.allows(key, now: now) else {
-            return refusalPage(
-                Refusal(status: .tooManyRequests, text: CheckInError.tooManyAttempts(l).message.text(l)), l: l
-            )
-        }
+        let town = self.town
         let typedID = (form["member_id"] ?? "").trimmingCharacters(in: .whitespaces)
         let memberID = typedID.isEmpty ? (form["member"] ?? "") : typedID
         let digits = form["digits"] ?? ""
@@ -131,11 +179,13 @@ extension CheckInService {
         let expected = entry.flatMap { town.phoneTails[$0.memberID] } ?? "\u{0}\u{0}\u{0}\u{0}"
         let matches = constantTimeEqual(digits, expected)
         guard let entry, matches, town.phoneTails[entry.memberID] != nil else {
-            await selfAttempts.fail(key, now: now)
+            outcome = .miss
             return try await selfForm(
                 session, token: token, l: l,
-                error: l.pick("队员编号或手机号后四位不正确", "Member id or phone digits do not match"), status: .forbidden)
+                error: l.pick("队员编号或手机号后四位不正确", "Member id or phone digits do not match"), status: .forbidden,
+                roster: roster)
         }
+        outcome = .hit
         let current = try await storeCall(l) { try await store.marks(session: uid) }.first {
             $0.memberID == entry.memberID
         }

@@ -1,5 +1,6 @@
 import DrillCore
 import DrillStore
+import DrillWeb
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -74,28 +75,38 @@ public func buildRouter(
     router.head("/calendars/:town/:file") { request, context in publicFeed(request, context) }
 
     @Sendable func privateFeed(_ request: Request, _ context: FeedRequestContext) async -> Response {
-        let address = context.clientAddress
-        if let wait = throttle.retryAfter(address) { return Responses.tooManyRequests(retryAfter: wait) }
-        guard let file = context.parameters.get("file"), file.hasSuffix(".ics") else {
-            throttle.recordMiss(address)
-            return Responses.notFound()
-        }
-        let token = file.dropLast(4)
-        let member: String?
-        if FeedToken.isWellFormed(token) {
-            do {
-                member = try await store.member(forTokenHash: FeedToken.digest(token))
-            } catch {
-                context.logger.error("token lookup failed", metadata: ["error": "\(error)"])
-                return Responses.unavailable()
+        let address = context.clientAddress(request, trusting: configuration.trustedProxies)
+        guard let file = context.parameters.get("file"), file.hasSuffix(".ics"),
+            FeedToken.isWellFormed(file.dropLast(4))
+        else {
+            // No lookup to guard, but still a miss: a malformed link counts like a wrong one.
+            switch throttle.reserve(address: address, target: TokenThrottle.tokenSpace) {
+            case .refused(let wait): return Responses.tooManyRequests(retryAfter: wait)
+            case .granted(let ticket):
+                throttle.settle(ticket, .miss)
+                return Responses.notFound()
             }
-        } else {
-            member = nil
+        }
+        // Reserved before the store is awaited, so parallel guesses cannot all slip past the check.
+        let digest = FeedToken.digest(file.dropLast(4))
+        let ticket: TokenThrottle.Ticket
+        switch throttle.reserve(address: address, target: TokenThrottle.tokenSpace, secret: digest) {
+        case .refused(let wait): return Responses.tooManyRequests(retryAfter: wait)
+        case .granted(let granted): ticket = granted
+        }
+        let member: String?
+        do {
+            member = try await store.member(forTokenHash: digest)
+        } catch {
+            throttle.settle(ticket, .undecided)
+            context.logger.error("token lookup failed", metadata: ["error": "\(error)"])
+            return Responses.unavailable()
         }
         guard let member, let feed = town.catalog.memberFeeds[member] else {
-            throttle.recordMiss(address)
+            throttle.settle(ticket, .miss)
             return Responses.notFound()
         }
+        throttle.settle(ticket, .hit)
         return feed.response(to: request)
     }
     router.get("/feeds/:file") { request, context in await privateFeed(request, context) }

@@ -1,3 +1,4 @@
+import DrillWeb
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -14,6 +15,14 @@ public struct FeedRequestContext: RequestContext, RemoteAddressRequestContext {
         remoteAddress = source.channel.remoteAddress
     }
 
-    /// The client's IP address as text, or `unknown`.
-    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The client's IP address as text, or `unknown`: the connecting peer, or the client a trusted
+    /// proxy names in `X-Forwarded-For` (see `ClientAddress`).
+    func clientAddress(_ request: Request, trusting proxies: Set<String>) -> String {
+        let peer = remoteAddress?.ipAddress ?? "unknown"
+        guard !proxies.isEmpty else { return peer }
+        let forwarded = request.headers[values: HTTPField.Name("X-Forwarded-For")!]
+        return ClientAddress.resolve(
+            peer: peer, forwardedFor: forwarded.isEmpty ? nil : forwarded.joined(separator: ","),
+            trusted: proxies)
+    }
 }

@@ -1,4 +1,5 @@
 import DrillCore
+import DrillWeb
 
 /// How the feed server listens and behaves. Everything has a default fit for a town station's
 /// own machine; tests change the throttle and the reload interval.
@@ -16,6 +17,9 @@ public struct ServerConfiguration: Sendable {
     public var reloadInterval: Duration = .seconds(1)
     /// Limits on bad private-feed tokens.
     public var throttle = TokenThrottle.Policy()
+    /// Reverse proxies (`127.0.0.1`) whose `X-Forwarded-For` names the client that limits count
+    /// against; from any other peer the header is ignored. Empty: the connecting address counts.
+    public var trustedProxies: Set<String> = []
 
     /// The defaults.
     public init() {}

@@ -14,12 +14,19 @@ public final class FeedCatalog: Sendable {
     public let listing: FeedListing
     /// Seconds since 1970 of the newest input this version was built from.
     public let inputsModified: Int
+    /// The plan and roster this version was built from, for routes that need more than feeds (the
+    /// check-in pages' team minimums and phone tails), so they follow every reload too.
+    public let plan: Plan
+    /// See `plan`.
+    public let roster: Roster
 
     init(
         townID: String, publicFeeds: [String: ServedFeed], memberFeeds: [String: ServedFeed],
         listing: FeedListing,
-        inputsModified: Int
+        inputsModified: Int, plan: Plan, roster: Roster
     ) {
+        self.plan = plan
+        self.roster = roster
         self.townID = townID
         self.publicFeeds = publicFeeds
         self.memberFeeds = memberFeeds
@@ -31,7 +38,9 @@ public final class FeedCatalog: Sendable {
     /// form and Last-Modified; new or changed content is compressed here, once, and gets
     /// `modified` (or one second after the previous version, so Last-Modified never goes back).
     /// - Throws: `Gzip.Failure`.
-    static func make(set: FeedSet, plan: Plan, modified: Int, previous: FeedCatalog?) throws -> FeedCatalog {
+    static func make(set: FeedSet, plan: Plan, roster: Roster, modified: Int, previous: FeedCatalog?) throws
+        -> FeedCatalog
+    {
         var publicFeeds: [String: ServedFeed] = [:]
         var memberFeeds: [String: ServedFeed] = [:]
         for file in set.files {
@@ -51,7 +60,7 @@ public final class FeedCatalog: Sendable {
         }
         return FeedCatalog(
             townID: plan.town.id, publicFeeds: publicFeeds, memberFeeds: memberFeeds,
-            listing: FeedListing(plan: plan), inputsModified: modified)
+            listing: FeedListing(plan: plan), inputsModified: modified, plan: plan, roster: roster)
     }
 }
 

@@ -22,7 +22,7 @@ public final class FeedLibrary: Sendable {
         let before = FileStamp.of(paths)
         let built = try folder.build()
         let catalog = try FeedCatalog.make(
-            set: built.set, plan: built.plan, modified: built.modified, previous: nil)
+            set: built.set, plan: built.plan, roster: built.roster, modified: built.modified, previous: nil)
         current = Mutex(catalog)
         watched = Mutex((built.inputs, built.inputs == paths ? before : FileStamp.of(built.inputs)))
     }
@@ -43,7 +43,8 @@ public final class FeedLibrary: Sendable {
             let built = try folder.build()
             let previous = catalog
             let next = try FeedCatalog.make(
-                set: built.set, plan: built.plan, modified: built.modified, previous: previous)
+                set: built.set, plan: built.plan, roster: built.roster, modified: built.modified,
+                previous: previous)
             current.withLock { $0 = next }
             watched.withLock { $0 = (built.inputs, built.inputs == paths ? now : FileStamp.of(built.inputs)) }
             let changed =

@@ -36,6 +36,8 @@ public struct TownFolder: Sendable {
         public var set: FeedSet
         /// The plan they came from.
         public var plan: Plan
+        /// The roster they came from (the check-in routes read phone tails from it).
+        public var roster: Roster
         /// Files the build read (plan, roster, holidays, manifest), to watch for changes.
         public var inputs: [String]
         /// Newest modification time among `inputs`, seconds since 1970.
@@ -100,7 +102,7 @@ public struct TownFolder: Sendable {
                 plan: input.plan, roster: input.roster, schedule: schedule, language: language,
                 now: Stamp(seconds: modified), previous: previous
             ).build()
-            return Built(set: set, plan: input.plan, inputs: inputs, modified: modified)
+            return Built(set: set, plan: input.plan, roster: input.roster, inputs: inputs, modified: modified)
         } catch {
             throw TownLoadError(message: error.message, exitCode: 3)
         }

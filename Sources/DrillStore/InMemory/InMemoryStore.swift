@@ -21,6 +21,7 @@ public actor InMemoryStore: AttendanceStore {
     /// Every token ever issued, oldest first; revoked ones keep `revokedAt`.
     private var tokens: [(member: String, hash: String, issuedAt: Int, revokedAt: Int?)] = []
     private var leaderCodes: [LeaderCodeRecord] = []
+    private var keys: [String: [UInt8]] = [:]
 
     /// Makes an empty store.
     public init() {}
@@ -108,7 +109,9 @@ public actor InMemoryStore: AttendanceStore {
 
     @discardableResult
     public func revokeToken(member: String, at: Int) -> Bool {
-        guard let i = tokens.firstIndex(where: { $0.member == member && $0.revokedAt == nil }) else { return false }
+        guard let i = tokens.firstIndex(where: { $0.member == member && $0.revokedAt == nil }) else {
+            return false
+        }
         tokens[i].revokedAt = at
         return true
     }
@@ -129,6 +132,14 @@ public actor InMemoryStore: AttendanceStore {
     public func revokeLeaderCodes(session uid: String, at: Int) throws(StoreError) -> Int {
         _ = try existing(uid)
         return revokeLeaderCodes(of: uid, at: at)
+    }
+
+    public func storeKey(named name: String) throws(StoreError) -> [UInt8] {
+        guard !name.isEmpty else { throw .invalid("store key: empty name") }
+        if let key = keys[name] { return key }
+        let key = newStoreKey()
+        keys[name] = key
+        return key
     }
 
     public func session(forLeaderCodeHash hash: String) -> String? {

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension SQLiteStore {
@@ -5,6 +6,15 @@ extension SQLiteStore {
     func pragma(_ name: String) async throws(StoreError) -> String? {
         do {
             return try await dbWriter.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// The value of a PRAGMA on the writer's connection (`synchronous`, `busy_timeout`), as text.
+    func writerPragma(_ name: String) async throws(StoreError) -> String? {
+        do {
+            return try await dbWriter.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
         } catch {
             throw StoreError(error)
         }
@@ -23,6 +33,33 @@ extension SQLiteStore {
     func appliedMigrations() async throws(StoreError) -> [String] {
         do {
             return try await dbWriter.read { db in try StoreSchema.migrator.appliedMigrations(db) }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    /// Holds the write lock for `seconds` in a transaction that changes nothing, as another process
+    /// writing would: for testing that other writers wait.
+    func holdWriteLock(seconds: Double) async throws(StoreError) {
+        do {
+            try await dbWriter.write { db in
+                try db.execute(sql: "UPDATE session SET sequence = sequence WHERE 0")
+                usleep(UInt32(seconds * 1_000_000))
+            }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Opens the file migrated only up to `migration` (inclusive): for testing later migrations on an
+    /// old database.
+    init(path: String, migrateUpTo migration: String) throws(StoreError) {
+        do {
+            let pool = try DatabasePool(path: path, configuration: Self.configuration)
+            try StoreSchema.migrator.migrate(pool, upTo: migration)
+            try self.init(writer: pool, migrate: false)
         } catch {
             throw StoreError(error)
         }

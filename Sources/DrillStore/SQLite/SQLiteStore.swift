@@ -45,16 +45,33 @@ public struct SQLiteStore: AttendanceStore {
         }
     }
 
-    private init(writer: any DatabaseWriter, markDelayMicroseconds: UInt32 = 0) throws {
+    init(writer: any DatabaseWriter, markDelayMicroseconds: UInt32 = 0, migrate: Bool = true) throws {
         dbWriter = writer
         self.markDelayMicroseconds = markDelayMicroseconds
-        try StoreSchema.migrator.migrate(writer)
+        // GRDB sets `synchronous = NORMAL` on a pool's writer after `prepareDatabase`: set FULL on
+        // the writer connection itself (every write goes through it), see `configuration`.
+        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        if migrate { try StoreSchema.migrator.migrate(writer) }
     }
 
-    private static var configuration: Configuration {
+    /// How long a writer waits for another process's write transaction (a CLI import beside the
+    /// server, two servers, two CLIs) before giving up with `.busy`. Inside one process GRDB's
+    /// writer queue already serialises every write, so only other processes make anyone wait.
+    public static let busyTimeout: Double = 30
+
+    static var configuration: Configuration {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.label = "drillcal.store"
+        // Another process holding the write lock: wait (SQLite's busy handler retries) instead of
+        // failing at once with SQLITE_BUSY.
+        config.busyMode = .timeout(busyTimeout)
+        config.prepareDatabase { db in
+            // Every acknowledged write must survive a power cut: in WAL mode `FULL` fsyncs the WAL
+            // at each commit (GRDB's default `NORMAL` only at checkpoints). Throughput comes from
+            // putting many marks in one transaction, never from skipping this.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
         return config
     }
 
@@ -252,6 +269,22 @@ public struct SQLiteStore: AttendanceStore {
             try LeaderCodeRow
                 .filter(LeaderCodeRow.Columns.codeHash == hash && LeaderCodeRow.Columns.revokedAt == nil)
                 .fetchOne(db)?.sessionUID
+        }
+    }
+
+    public func storeKey(named name: String) async throws(StoreError) -> [UInt8] {
+        guard !name.isEmpty else { throw .invalid("store key: empty name") }
+        let fresh = newStoreKey()
+        return try await write { db in
+            // Another process may have made it first: keep theirs.
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO store_key (name, key) VALUES (?, ?)",
+                arguments: [name, Data(fresh)])
+            guard
+                let key = try Data.fetchOne(
+                    db, sql: "SELECT key FROM store_key WHERE name = ?", arguments: [name])
+            else { throw StoreError.database("store key \(name) missing after insert") }
+            return [UInt8](key)
         }
     }
 

@@ -103,7 +103,8 @@ enum StoreSchema {
                 t.column("revoked_at", .integer)
             }
             try db.execute(
-                sql: "CREATE UNIQUE INDEX feed_token_active ON feed_token(member_id) WHERE revoked_at IS NULL")
+                sql: "CREATE UNIQUE INDEX feed_token_active ON feed_token(member_id) WHERE revoked_at IS NULL"
+            )
         }
 
         // Drill-leader codes (带队签到码): only a SHA-256 hash of each code is kept. A code is never
@@ -118,6 +119,22 @@ enum StoreSchema {
                 t.column("revoked_at", .integer)
                 t.check(sql: "revoked_at IS NULL OR revoked_at >= issued_at")
             }
+        }
+
+        // Leader codes became 60 bits, hashed with HMAC-SHA256 under a per-database key kept in
+        // `store_key`. Old rows are unsalted SHA-256 of 40-bit codes, easy to invert from a copied
+        // file and unusable under the new hash: every one still active is revoked now (the check-in
+        // page tells a leader typing an old code to ask for a new one; `drillcal code issue`).
+        migrator.registerMigration("v3-leader-code-hmac") { db in
+            try db.create(table: "store_key") { t in
+                t.primaryKey("name", .text).check(sql: "name <> ''")
+                t.column("key", .blob).notNull().check(sql: "length(key) = 32")
+            }
+            try db.execute(
+                sql: """
+                    UPDATE leader_code SET revoked_at = max(issued_at, CAST(strftime('%s', 'now') AS INTEGER))
+                    WHERE revoked_at IS NULL
+                    """)
         }
 
         return migrator

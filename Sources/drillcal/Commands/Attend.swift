@@ -193,7 +193,6 @@ extension Drillcal {
 extension StoreError {
     /// Whether the error is about the input (exit 2) rather than the database (exit 3).
     var isInput: Bool {
-        if case .database = self { return false }
-        return true
+        !isDatabaseFailure
     }
 }

@@ -10,9 +10,9 @@ extension Drillcal {
         static let configuration = CommandConfiguration(
             abstract: "带队签到码 / drill-leader codes for the check-in page",
             discussion: """
-                drillcal code issue DIR UID    打印新签到码（旧码作废；只保存哈希，请当场交给带队人）
+                drillcal code issue DIR UID    打印新签到码（12 位，旧码作废；只保存带密钥的哈希，请当场交给带队人）
                 drillcal code revoke DIR UID   作废该活动的签到码
-                The code is printed once; only its SHA-256 hash is stored.
+                The code (12 characters, 60 bits) is printed once; only its HMAC-SHA256 under the database's own key is stored.
                 """,
             subcommands: [Issue.self, Revoke.self])
 
@@ -30,8 +30,9 @@ extension Drillcal {
                 let code = LeaderCode.generate()
                 let issuer = by ?? ProcessInfo.processInfo.environment["USER"] ?? "drillcal"
                 do {
+                    let key = try await store.storeKey(named: LeaderCode.keyName)
                     try await store.issueLeaderCode(
-                        session: uid, hash: LeaderCode.hash(code), by: issuer,
+                        session: uid, hash: LeaderCode.hash(code, key: key), by: issuer,
                         at: Int(Date().timeIntervalSince1970))
                 } catch {
                     Console.error(error.message(town.lang))

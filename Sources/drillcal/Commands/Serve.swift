@@ -5,6 +5,7 @@ import DrillServer
 import DrillStore
 import Foundation
 import Logging
+import Synchronization
 
 extension Drillcal {
     /// `drillcal serve DIR`: publishes the town's feeds over HTTP, from memory.
@@ -34,6 +35,13 @@ extension Drillcal {
         @Flag(help: "有未排入的需求时仍发布 / publish even with unmet demand (as build --allow-partial)")
         var allowPartial = false
 
+        @Option(
+            name: .customLong("trusted-proxy"),
+            help: ArgumentHelp(
+                "可信反向代理的地址（可重复），仅来自它的 X-Forwarded-For 才用于按客户端限速 / address of a reverse proxy whose X-Forwarded-For names the client for rate limits (repeatable)",
+                valueName: "ADDR"))
+        var trustedProxies: [String] = []
+
         @Option(help: "日志级别 / log level: trace, debug, info, notice, warning, error, critical")
         var logLevel: String = "info"
 
@@ -44,6 +52,12 @@ extension Drillcal {
             guard Logger.Level(rawValue: logLevel) != nil else {
                 throw ValidationError(
                     town.lang.pick("未知的日志级别 “\(logLevel)”", "unknown log level \"\(logLevel)\""))
+            }
+            for proxy in trustedProxies where !Self.isIPAddress(proxy) {
+                throw ValidationError(
+                    town.lang.pick(
+                        "--trusted-proxy 应为 IP 地址（如 127.0.0.1 或 ::1），实际为 “\(proxy)”",
+                        "--trusted-proxy must be an IP address (127.0.0.1, ::1), found \"\(proxy)\""))
             }
             if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
                 throw ValidationError(
@@ -85,17 +99,20 @@ extension Drillcal {
             configuration.port = port
             configuration.baseURL = baseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
             configuration.language = lang
+            configuration.trustedProxies = Set(trustedProxies)
             let catalog = library.catalog
             let host = self.host
-            // The check-in page and its API (drill-leader codes from `drillcal code issue`).
-            let input = try town.load()
-            let checkInTown = CheckInTown(plan: input.plan, roster: input.roster)
+            // The check-in page and its API (drill-leader codes from `drillcal code issue`), over the
+            // town of the feeds' current version: a roster change reaches self check-in on reload.
+            let checkInTown = CheckInTownFollower(library: library)
             let app = buildApplication(
                 configuration: configuration, store: store, town: library, logger: logger,
                 additionalRoutes: { router in
                     addCheckInRoutes(
-                        to: router, store: store, town: checkInTown, language: lang,
-                        options: CheckInOptions(publicBaseURL: configuration.baseURL))
+                        to: router, store: store, town: { checkInTown.town }, language: lang,
+                        options: CheckInOptions(
+                            publicBaseURL: configuration.baseURL, trustedProxies: configuration.trustedProxies
+                        ))
                 },
                 onServerRunning: { port in
                     let shown = host.contains(":") ? "[\(host)]" : host
@@ -106,6 +123,36 @@ extension Drillcal {
                     FileHandle.standardOutput.write(Data((line + "\n").utf8))
                 })
             try await app.runService()
+        }
+
+        /// Whether `text` is an IPv4 or IPv6 address as a socket reports it.
+        static func isIPAddress(_ text: String) -> Bool {
+            var v4 = in_addr()
+            var v6 = in6_addr()
+            return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
+        }
+    }
+}
+
+/// The check-in routes' town, following the feed library: rebuilt (once) whenever the library
+/// swaps in a new catalog, so phone tails and team minimums follow roster.csv and plan.yaml.
+final class CheckInTownFollower: Sendable {
+    private let library: FeedLibrary
+    private let cache: Mutex<(catalog: FeedCatalog, town: CheckInTown)>
+
+    init(library: FeedLibrary) {
+        self.library = library
+        let catalog = library.catalog
+        cache = Mutex((catalog, CheckInTown(plan: catalog.plan, roster: catalog.roster)))
+    }
+
+    var town: CheckInTown {
+        let catalog = library.catalog
+        return cache.withLock { cache in
+            if cache.catalog !== catalog {
+                cache = (catalog, CheckInTown(plan: catalog.plan, roster: catalog.roster))
+            }
+            return cache.town
         }
     }
 }
