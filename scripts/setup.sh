@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what drillcal needs on a fresh Debian 12 machine, only if it is missing:
 # libical-dev, libxlsxwriter-dev, zlib1g-dev, libqrencode-dev (and pkg-config) to build, tzdata at run
-# time (libical reads /usr/share/zoneinfo).
+# time (libical reads /usr/share/zoneinfo), pandoc, chromium and fonts-noto-cjk for the .docx and .pdf
+# report.
 set -euo pipefail
 
 need=()
@@ -13,6 +14,10 @@ dpkg -s pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
 dpkg -s libqrencode-dev >/dev/null 2>&1 || need+=(libqrencode-dev)
 [ -f /usr/share/zoneinfo/Asia/Shanghai ] || need+=(tzdata)
+# The county report: `report --format docx` runs pandoc, `--format pdf` headless Chromium with CJK fonts.
+dpkg -s pandoc >/dev/null 2>&1 || need+=(pandoc)
+dpkg -s chromium >/dev/null 2>&1 || need+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 for extra in "$@"; do dpkg -s "$extra" >/dev/null 2>&1 || need+=("$extra"); done
 
 if [ ${#need[@]} -gt 0 ]; then

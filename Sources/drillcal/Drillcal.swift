@@ -15,7 +15,7 @@ struct Drillcal: AsyncParsableCommand {
             2 输入错误 bad input · 3 无法写入 cannot write
             """,
         subcommands: [
-            Build.self, Check.self, Explain.self, Attend.self, Summary.self, Report.self, Serve.self, Token.self, Code.self,
+            Build.self, Check.self, Explain.self, Attend.self, Summary.self, Done.self, Actions.self, Report.self, Serve.self, Token.self, Code.self,
         ]
     )
 
