@@ -39,7 +39,7 @@ struct SQLiteStoreTests {
             try await second.record([Sample.mark("m1", .present, clientID: "c1")]) == 0, "client ids persist")
         #expect(
             try await second.appliedMigrations() == [
-                "v1-sessions", "v1-rosters", "v1-attendance", "v1-audit", "v1-summaries", "v2-feed-tokens", "v2-leader-codes",
+                "v1-sessions", "v1-rosters", "v1-attendance", "v1-audit", "v1-summaries", "v2-feed-tokens", "v2-leader-codes", "v3-follow-up",
             ])
         try second.close()
     }
