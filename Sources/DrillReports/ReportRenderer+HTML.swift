@@ -118,7 +118,7 @@ struct HTMLReport {
                 [
                     .text(t.name), .text(t.level),
                     Cell(html: "\(t.members) / \(t.minimum)", cls: t.meetsMinimum ? "num" : "num bad"),
-                    Cell(html: text.roleList(t.roles).map(esc).joined(separator: "<br>"), cls: "small"),
+                    Cell(html: esc(text.roleList(t.roles).joined(separator: text.listSeparator)), cls: "small"),
                     .text(joined(t.missingRoles), t.missingRoles.isEmpty ? nil : "bad"),
                     .text(ok ? text.ok : text.notOK, ok ? "mark good" : "mark bad"),
                 ], ok ? nil : "short"
@@ -308,8 +308,9 @@ struct HTMLReport {
         func line(_ label: String, _ value: String) -> String {
             "<p><span class=\"label\">\(esc(label))：</span><span class=\"fill\">\(esc(value))</span></p>\n"
         }
-        return "<div class=\"signoff\">\n" + line(text.signUnit, unit + " " + text.signSeal) + line(text.signContact, so.contact)
-            + line(text.signPhone, so.phone) + line(text.signDate, so.date) + "<div class=\"seal\">\(esc(r.language.pick("盖章处", "Seal")))</div>\n</div>\n"
+        return "<div class=\"signoff\">\n<div class=\"seal\">\(esc(r.language.pick("盖章处", "Seal")))</div>\n<div class=\"lines\">\n"
+            + line(text.signUnit, unit) + line(text.signContact, so.contact) + line(text.signPhone, so.phone)
+            + line(text.signDate, so.date) + "</div>\n</div>\n"
     }
 
     func shortfalls() -> String {
@@ -444,14 +445,16 @@ struct HTMLReport {
         table.deadlines td:first-child { min-width: 30mm; }
         table.actions td:nth-child(2) { min-width: 45mm; }
         table.actions td:nth-child(3) { min-width: 22mm; }
+        table.rules td:nth-child(2) { white-space: nowrap; }
         table.rules td:nth-child(3) { min-width: 24mm; }
         table.rules td:nth-child(4) { min-width: 28mm; }
         h4 { font-size: 10pt; margin: 3mm 0 1mm; }
-        .signoff { margin: 10mm 0 0 auto; width: 78mm; position: relative; page-break-inside: avoid; }
+        .signoff { margin: 10mm 0 0 auto; display: flex; justify-content: flex-end; align-items: center; gap: 8mm;
+          page-break-inside: avoid; break-inside: avoid; }
         .signoff p { margin: 2mm 0; text-indent: 0; }
         .signoff .label { display: inline-block; min-width: 16mm; }
         .signoff .fill { display: inline-block; min-width: 50mm; border-bottom: 1px solid #555; }
-        .signoff .seal { position: absolute; right: 0; top: -4mm; width: 30mm; height: 30mm; border: 1px dashed #aaa;
+        .signoff .seal { flex: none; width: 30mm; height: 30mm; border: 1px dashed #aaa;
           border-radius: 50%; color: #aaa; display: flex; align-items: center; justify-content: center; font-size: 9pt; }
         table { width: 100%; border-collapse: collapse; margin: 2mm 0 4mm; font-size: 9pt; page-break-inside: auto; }
         thead { display: table-header-group; }
@@ -464,6 +467,9 @@ struct HTMLReport {
         table.sessions th, table.sessions td { padding: 1mm 1.2mm; }
         table.sessions td.when { width: 19mm; }
         table.sessions td:nth-child(2) { min-width: 30mm; }
+        table.sessions td:nth-child(3) { min-width: 20mm; }
+        table.sessions td:last-child { white-space: normal; min-width: 16mm; }
+        table.teams td:nth-child(2) { white-space: nowrap; }
         .nowrap { white-space: nowrap; }
         .small, .sub { font-size: 8pt; }
         .sub, .muted { color: #666; }

@@ -66,7 +66,7 @@ import Testing
                     status = .excused
                 } else {
                     let x = next()
-                    status = x < 0.86 ? .present : (x < 0.89 ? .late : (x < 0.93 ? .excused : .absent))
+                    status = x < 0.80 ? .present : (x < 0.83 ? .late : (x < 0.88 ? .excused : .absent))
                 }
                 marks.append(AttendanceMark(
                     sessionUID: s.uid, memberID: e.memberID, status: status, reason: status == .excused ? "外出" : nil,
@@ -120,7 +120,7 @@ import Testing
         let counted = marks.filter { $0.status.counts }.count
         let expected = marks.filter { $0.status != .excused }.count
         let rate = Double(counted) / Double(expected)
-        #expect((0.84...0.97).contains(rate), "\(rate)")
+        #expect((0.84...0.90).contains(rate), "\(rate)")
 
         // The deadline is not done until recorded.
         let deadline = sessions.first { $0.kind == .deadline }!
@@ -181,7 +181,7 @@ import Testing
 
         // PDF: at most 12 pages before the appendices; DOCX reads back with every heading.
         let pdf = town.appendingPathComponent("report.pdf")
-        let p = try CLI.run(["report", town.path, "--format", "pdf", "--out", pdf.path, "--as-of", "2027-12-31"])
+        let p = try CLI.run(["report", town.path, "--format", "pdf", "--out", pdf.path, "--as-of", "2027-12-31", "--contact", "刘建国", "--phone", "0796-0000000", "--date", "2028-01-20"])
         #expect(p.status == 0, "\(p.stderr)")
         let pages = Int(try Self.shell("pdfinfo '\(pdf.path)' | awk '/^Pages:/ {print $2}'").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         var mainPages = 0

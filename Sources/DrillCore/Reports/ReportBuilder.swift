@@ -60,7 +60,7 @@ public struct ReportBuilder: Sendable {
             let mine = progress.filter { $0.rule == rule.id }
             let teamsText = rule.kind == .deadline
                 ? plan.town.station
-                : plan.teams(matching: rule.teams).map { $0.displayName(language) }.joined(separator: pick("、", ", "))
+                : Self.teamsText(plan.teams(matching: rule.teams), all: plan.teams, language: language)
             return AnnualReport.RuleLine(
                 id: rule.id, name: rule.displayName(language), kind: rule.kind.label(language),
                 frequency: frequencyText(rule), teams: teamsText, required: mine.reduce(0) { $0 + $1.requiredInYear },
