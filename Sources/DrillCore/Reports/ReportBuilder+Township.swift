@@ -146,7 +146,7 @@ extension ReportBuilder {
         }
         let low = findings.filter { if case .memberBelowThreshold = $0 { true } else { false } }.count
         if low > 0 {
-            out.append(pick("\(low)名队员全年出勤率低于\(Self.percent(compliance.threshold))，多为外出务工人员。",
+            out.append(pick("\(low)名队员全年出勤率低于\(Self.percent(compliance.threshold))。",
                 "\(low) members attended under \(Self.percent(compliance.threshold)) of their sessions."))
         }
         let noSummary = findings.filter { if case .summaryMissing = $0 { true } else { false } }.count
@@ -194,9 +194,10 @@ extension ReportBuilder {
         return teams.map { $0.displayName(language) }.joined(separator: language.pick("、", ", "))
     }
 
+    /// `0.871` → `87.1%`, `0.6` → `60%`.
     static func percent(_ rate: Double) -> String {
         let tenths = Int((rate * 1000).rounded())
-        return "\(tenths / 10).\(tenths % 10)%"
+        return tenths % 10 == 0 ? "\(tenths / 10)%" : "\(tenths / 10).\(tenths % 10)%"
     }
 }
 
