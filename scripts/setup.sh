@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what drillcal needs on a fresh Debian 12 machine, only if it is missing:
 # libical-dev, libxlsxwriter-dev, zlib1g-dev, libqrencode-dev (and pkg-config) to build, tzdata at run
-# time (libical reads /usr/share/zoneinfo).
+# time (libical reads /usr/share/zoneinfo), pandoc, chromium and fonts-noto-cjk for the .docx and .pdf
+# report.
 set -euo pipefail
 
 need=()
@@ -18,6 +19,10 @@ dpkg -s libqrencode-dev >/dev/null 2>&1 || need+=(libqrencode-dev)
 dpkg -s strace >/dev/null 2>&1 || need+=(strace)
 dpkg -s sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 command -v cc >/dev/null 2>&1 || need+=(gcc)
+# The county report: `report --format docx` runs pandoc, `--format pdf` headless Chromium with CJK fonts.
+dpkg -s pandoc >/dev/null 2>&1 || need+=(pandoc)
+dpkg -s chromium >/dev/null 2>&1 || need+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 for extra in "$@"; do dpkg -s "$extra" >/dev/null 2>&1 || need+=("$extra"); done
 
 if [ ${#need[@]} -gt 0 ]; then

@@ -5,7 +5,7 @@
 # in headless Chromium with the server down and back (checkin-offline-test.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh poppler-utils  # pdfinfo/pdftotext: the report test counts PDF pages
 swift build --build-tests 2>&1 | tail -n 1
 swift test --skip-build 2>&1 | tee /tmp/drillcal-swift-test.log | grep -vE '^(◇|↳)' | tail -n 40
 status=${PIPESTATUS[0]}

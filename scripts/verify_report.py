@@ -12,7 +12,11 @@ def expect(cond, what):
         problems.append(what)
 
 
-expect(wb.sheetnames == ["出勤矩阵", "活动出勤", "队伍"], f"sheets {wb.sheetnames}")
+# The summary sheet first; per-team matrices follow the three tables when the town has > 40 sessions.
+expect(wb.sheetnames[:4] == ["汇总", "出勤矩阵", "活动出勤", "队伍"], f"sheets {wb.sheetnames}")
+m_header = [c.value for c in wb["出勤矩阵"][1]]
+expect(len(set(m_header)) == len(m_header), "duplicate matrix headers")
+expect(wb["出勤矩阵"].freeze_panes == "C2", f"frozen panes {wb['出勤矩阵'].freeze_panes}")
 m = wb["出勤矩阵"]
 header = [c.value for c in m[1]]
 expect(header[:3] == ["编号", "姓名", "队伍"], f"matrix header {header[:3]}")

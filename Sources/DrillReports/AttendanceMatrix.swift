@@ -37,7 +37,7 @@ struct AttendanceMatrix {
         sessionCount = r.matrixSessions.count
         header =
             [text.memberID, text.memberName, text.teams]
-            + r.matrixSessions.map { "\($0.date) \($0.title)" }
+            + r.matrixSessions.map(\.header)
             + [text.expected, text.attended, text.rate, text.belowThreshold]
         rows = r.members.map { m in
             // A member line shorter than the column list (a malformed report) is padded, never shifted.

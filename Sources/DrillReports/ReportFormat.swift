@@ -12,6 +12,10 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     case csv
     /// The attendance workbook: matrix, session turnout and teams.
     case xlsx
+    /// The report as a Word document, converted from the HTML by pandoc (Debian package `pandoc`).
+    case docx
+    /// The report as PDF, printed from the HTML by headless Chromium (Debian package `chromium`).
+    case pdf
 
     /// The file name extension, without the dot.
     public var fileExtension: String { rawValue }

@@ -54,20 +54,29 @@ struct HTMLReport {
             </header>
 
             """
-        h += section("teams", text.sectionTeams, teams())
-        h += section("rules", text.sectionRules, rules())
-        h += section("kinds", text.sectionKinds, kinds())
-        h += section("sessions", text.sectionSessions, sessions())
-        h += section("shortfalls", text.sectionShortfalls, shortfalls())
-        h += section("forecast", text.sectionForecast, forecast())
-        h += section("summaries", text.sectionSummaries, summaries())
-        h += section("matrix", text.sectionMatrix, matrix())
+        let tw = r.township
+        h += section("overview", text.sectionOverview, tw.overview.isEmpty ? "" : "<p class=\"lead\">\(esc(tw.overview))</p>\n")
+        h += section(
+            "teams", text.sectionTeams,
+            (tw.teamsParagraph.isEmpty ? "" : "<p>\(esc(tw.teamsParagraph))</p>\n") + teams())
+        h += section(
+            "sessions", text.sectionSessions,
+            "<h3>\(esc(text.subKinds))</h3>\n" + kinds() + "<h3>\(esc(text.subRules))</h3>\n" + rules()
+                + deadlines() + "<h3>\(esc(text.subTurnout))</h3>\n" + turnoutByTeam())
+        h += section("problems", text.sectionProblems, list(tw.problems.isEmpty ? r.shortfalls : tw.problems))
+        h += section("actions", text.sectionActions, correctiveActions())
+        h += section("next-year", text.sectionNextYear, nextYear())
+        h += signOff()
+        h += section("appendix-sessions", text.appendixSessions, sessions(), cls: "appendix")
+        h += section("summaries", text.appendixSummaries, summaries(), cls: "appendix")
+        h += section("matrix", text.appendixMatrix, matrix(), cls: "appendix")
         h += "</body>\n</html>\n"
         return h
     }
 
-    func section(_ id: String, _ heading: String, _ body: String) -> String {
-        "<section id=\"\(id)\">\n<h2>\(esc(heading))</h2>\n\(body)</section>\n"
+    func section(_ id: String, _ heading: String, _ body: String, cls: String? = nil) -> String {
+        let c = cls.map { " class=\"\($0)\"" } ?? ""
+        return "<section id=\"\(id)\"\(c)>\n<h2>\(esc(heading))</h2>\n\(body)</section>\n"
     }
 
     func table(
@@ -110,7 +119,7 @@ struct HTMLReport {
                 [
                     .text(t.name), .text(t.level),
                     Cell(html: "\(t.members) / \(t.minimum)", cls: t.meetsMinimum ? "num" : "num bad"),
-                    Cell(html: text.roleList(t.roles).map(esc).joined(separator: "<br>"), cls: "small"),
+                    Cell(html: esc(text.roleList(t.roles).joined(separator: text.listSeparator)), cls: "small"),
                     .text(joined(t.missingRoles), t.missingRoles.isEmpty ? nil : "bad"),
                     .text(ok ? text.ok : text.notOK, ok ? "mark good" : "mark bad"),
                 ], ok ? nil : "short"
@@ -144,6 +153,31 @@ struct HTMLReport {
     }
 
     func kinds() -> String {
+        let k = r.township.kinds
+        if !k.isEmpty {
+            let rows = k.map { x -> (cells: [Cell], cls: String?) in
+                (
+                    [
+                        .text(x.kind, "nowrap"), .num(x.required), .num(x.planned), .num(x.held), .num(x.cancelled),
+                        .num(x.unscheduled),
+                        .text(x.required > 0 ? percent(Double(x.held) / Double(x.required)) : "—", "num"),
+                    ], x.held < x.required ? "short" : nil
+                )
+            }
+            let total = (
+                cells: [
+                    Cell.text(r.language.pick("合计", "Total")), .num(k.reduce(0) { $0 + $1.required }),
+                    .num(k.reduce(0) { $0 + $1.planned }), .num(k.reduce(0) { $0 + $1.held }),
+                    .num(k.reduce(0) { $0 + $1.cancelled }), .num(k.reduce(0) { $0 + $1.unscheduled }),
+                    Cell(html: "", cls: nil),
+                ], cls: Optional("total")
+            )
+            return table(
+                "kinds",
+                [text.kind, text.requiredCount, text.scheduled, text.held, text.cancelled, text.unscheduled,
+                    "\(text.held) / \(text.requiredCount)"],
+                rows + [total], numeric: Set(1...6))
+        }
         guard !r.kinds.isEmpty else { return "<p class=\"muted\">\(esc(text.none))</p>\n" }
         let rows = r.kinds.map { k -> (cells: [Cell], cls: String?) in
             (
@@ -166,11 +200,6 @@ struct HTMLReport {
 
     func sessions() -> String {
         var s = ""
-        if !r.teams.isEmpty {
-            s +=
-                "<figure class=\"chart\">\n" + TurnoutChart(r).svg()
-                + "\n<figcaption>\(esc(text.chartTitle()))</figcaption>\n</figure>\n"
-        }
         guard !r.sessions.isEmpty else { return s + "<p class=\"muted\">\(esc(text.noSessions))</p>\n" }
         s += "<p class=\"note\">\(esc(text.sessionsNote))</p>\n"
         let rows = r.sessions.map { x -> (cells: [Cell], cls: String?) in
@@ -202,6 +231,87 @@ struct HTMLReport {
             ],
             rows, numeric: Set(3...9))
         return s
+    }
+
+    func turnoutByTeam() -> String {
+        guard !r.teams.isEmpty else { return "<p class=\"muted\">\(esc(text.none))</p>\n" }
+        var s =
+            "<figure class=\"chart\">\n" + TurnoutChart(r).svg()
+            + "\n<figcaption>\(esc(text.chartTitle()))</figcaption>\n</figure>\n"
+        let lines = r.township.teamTurnout
+        guard !lines.isEmpty else { return s }
+        let rows = lines.map { t -> (cells: [Cell], cls: String?) in
+            (
+                [
+                    .text(t.name), .num(t.sessions), .text(t.averageCounted.map { decimal($0) } ?? "—", "num"),
+                    .num(t.minimum), Cell(html: String(t.below), cls: t.below > 0 ? "num bad" : "num"),
+                    .text(t.rate.map { percent($0) } ?? "—", "num"),
+                ], t.below > 0 ? "short" : nil
+            )
+        }
+        s += table(
+            "turnout", [text.team, text.sessionsHeld, text.averageCounted, text.teamMinimum, text.belowCount, text.turnoutRate],
+            rows, numeric: Set(1...5))
+        return s
+    }
+
+    func deadlines() -> String {
+        let d = r.township.deadlines
+        guard !d.isEmpty else { return "" }
+        let rows = d.map { x -> (cells: [Cell], cls: String?) in
+            (
+                [
+                    .text(x.name), .text(x.due, "nowrap"),
+                    .text(x.done ? text.deadlineDone : text.deadlineOpen, x.done ? "mark good" : "mark bad"),
+                    .text(x.note),
+                ], x.done ? nil : "short"
+            )
+        }
+        return "<h4>\(esc(text.deadlinesHeading))</h4>\n"
+            + table("deadlines", [text.rule, text.deadline, text.status, text.progress], rows)
+    }
+
+    func correctiveActions() -> String {
+        let a = r.township.actions
+        var s = ""
+        if a.isEmpty {
+            s += "<p class=\"muted\">\(esc(text.noActions))</p>\n"
+        } else {
+            let done = a.filter(\.done).count
+            s += "<p>\(esc(text.actionsCount(open: a.count - done, done: done)))</p>\n"
+            let rows = a.map { x -> (cells: [Cell], cls: String?) in
+                let status = x.done ? text.actionDone : (x.overdue ? text.actionOverdue : text.actionOpen)
+                return (
+                    [
+                        .text("#\(x.id)", "num"),
+                        Cell(html: esc(x.text) + (x.source.isEmpty ? "" : "<br><span class=\"sub\">\(esc(x.source))</span>"), cls: nil),
+                        .text(x.owner), .text(x.due, "nowrap"),
+                        .text(status, x.done ? "mark good" : (x.overdue ? "mark bad" : "mark")),
+                        .text(x.note),
+                    ], x.overdue ? "short" : nil
+                )
+            }
+            s += table("actions", [text.actionNo, text.actionText, text.owner, text.due, text.status, text.progress], rows)
+        }
+        if !r.actions.isEmpty { s += "<h3>\(esc(text.subMeasures))</h3>\n" + list(r.actions) }
+        return s
+    }
+
+    func nextYear() -> String {
+        let lines = r.township.nextYear
+        guard !lines.isEmpty else { return "<p class=\"muted\">\(esc(text.none))</p>\n" }
+        return "<p>\(esc(r.township.nextYearFromPlan ? text.nextFromPlan : text.nextFromRules))</p>\n" + list(lines)
+    }
+
+    func signOff() -> String {
+        let so = r.township.signOff
+        let unit = so.unit.isEmpty ? r.station : so.unit
+        func line(_ label: String, _ value: String) -> String {
+            "<p><span class=\"label\">\(esc(label))：</span><span class=\"fill\">\(esc(value))</span></p>\n"
+        }
+        return "<div class=\"signoff\">\n<div class=\"seal\">\(esc(r.language.pick("盖章处", "Seal")))</div>\n<div class=\"lines\">\n"
+            + line(text.signUnit, unit) + line(text.signContact, so.contact) + line(text.signPhone, so.phone)
+            + line(text.signDate, so.date) + "</div>\n</div>\n"
     }
 
     func shortfalls() -> String {
@@ -244,33 +354,54 @@ struct HTMLReport {
         return s
     }
 
-    /// The matrix in parts of at most `perPart` sessions so a part fits the width of an A4 page.
-    func matrix(perPart: Int = 12) -> String {
+    /// The matrix per team (a joint session shows in each of its teams' tables), each in parts of at
+    /// most `perPart` sessions so a part fits the width of an A4 page. Reports whose columns carry no
+    /// team fall back to one table of every member.
+    func matrix(perPart: Int = 10) -> String {
         guard !r.members.isEmpty else { return "<p class=\"muted\">\(esc(text.noMembers))</p>\n" }
         var s = "<p class=\"note\">\(esc(text.thresholdNote(r.threshold)))</p>\n"
-        let m = AttendanceMatrix(r)
-        let total = m.sessionCount
+        let all = Array(r.matrixSessions.indices)
+        if r.matrixSessions.allSatisfy({ $0.teamIDs.isEmpty }) {
+            return s + matrixParts(columns: all, members: Array(r.members.indices), perPart: perPart, showTeams: true)
+        }
+        for team in r.teams {
+            let columns = all.filter { r.matrixSessions[$0].teamIDs.contains(team.id) }
+            let members = r.members.indices.filter { TurnoutChart.names(r.members[$0].teams).contains(team.name) }
+            guard !members.isEmpty else { continue }
+            s += "<h3 class=\"team\">\(esc(team.name))</h3>\n"
+            s += matrixParts(columns: columns, members: members, perPart: perPart, showTeams: false)
+        }
+        return s
+    }
+
+    func matrixParts(columns: [Int], members: [Int], perPart: Int, showTeams: Bool) -> String {
+        var s = ""
+        let total = columns.count
         var starts = Array(stride(from: 0, to: total, by: perPart))
         if starts.isEmpty { starts = [0] }
         for start in starts {
             let end = min(start + perPart, total)
             if total > perPart {
-                s += "<h3 class=\"part\">\(esc(text.matrixPart(start + 1, end, total)))</h3>\n"
+                s += "<h4 class=\"part\">\(esc(text.matrixPart(start + 1, end, total)))</h4>\n"
             }
             var head =
-                "<table class=\"matrix\">\n<thead><tr><th>\(esc(text.memberID))</th><th>\(esc(text.memberName))</th>"
-            head += "<th>\(esc(text.teams))</th>"
-            for c in r.matrixSessions[start..<end] {
-                head += "<th class=\"vertical\"><span>\(esc(c.date))<br>\(esc(c.title))</span></th>"
+                "<table class=\"matrix\">\n<thead><tr><th>\(esc(text.memberID))</th><th class=\"nowrap\">\(esc(text.memberName))</th>"
+            if showTeams { head += "<th>\(esc(text.teams))</th>" }
+            for i in columns[start..<end] {
+                let c = r.matrixSessions[i]
+                // Inside a team's table the team is known; across teams the place tells columns apart.
+                let label = showTeams && !c.place.isEmpty ? "\(c.place) \(c.title)" : c.title
+                head += "<th class=\"session\"><span class=\"date\">\(esc(String(c.date.dropFirst(5))))</span><br>\(esc(label))</th>"
             }
             head += "<th class=\"num\">\(esc(text.expected))</th><th class=\"num\">\(esc(text.attended))</th>"
             head += "<th class=\"num\">\(esc(text.rate))</th></tr></thead>\n<tbody>\n"
             s += head
-            for (row, member) in zip(m.rows, r.members) {
-                s += row.belowThreshold ? "<tr class=\"below\">" : "<tr>"
-                s +=
-                    "<td>\(esc(member.id))</td><td class=\"nowrap\">\(esc(member.name))</td><td class=\"small\">\(esc(member.teams))</td>"
-                for i in start..<end {
+            for index in members {
+                let member = r.members[index]
+                s += member.belowThreshold ? "<tr class=\"below\">" : "<tr>"
+                s += "<td>\(esc(member.id))</td><td class=\"nowrap\">\(esc(member.name))</td>"
+                if showTeams { s += "<td class=\"small\">\(esc(member.teams))</td>" }
+                for i in columns[start..<end] {
                     let key = i < member.cells.count ? member.cells[i] : ""
                     s += "<td class=\"st \(esc(Self.statusClass(key)))\">\(esc(text.cell(key)))</td>"
                 }
@@ -303,7 +434,29 @@ struct HTMLReport {
           page-break-after: avoid; break-after: avoid; }
         h3 { font-size: 11pt; margin: 4mm 0 2mm; page-break-after: avoid; break-after: avoid; }
         section { page-break-inside: auto; }
-        section#summaries, section#matrix { page-break-before: always; break-before: page; }
+        section.appendix { page-break-before: always; break-before: page; }
+        section.appendix + section.appendix { page-break-before: always; }
+        p.lead { text-indent: 2em; }
+        section > p { text-indent: 2em; margin: 1.5mm 0; }
+        section > p.note, section > p.muted { text-indent: 0; }
+        th { white-space: nowrap; }
+        td { word-break: normal; overflow-wrap: break-word; }
+        td.nowrap, td.when, td.mark, td.num { white-space: nowrap; }
+        table.teams td:first-child, table.rules td:first-child, table.turnout td:first-child,
+        table.deadlines td:first-child { min-width: 30mm; }
+        table.actions td:nth-child(2) { min-width: 45mm; }
+        table.actions td:nth-child(3) { min-width: 22mm; }
+        table.rules td:nth-child(2) { white-space: nowrap; }
+        table.rules td:nth-child(3) { min-width: 24mm; }
+        table.rules td:nth-child(4) { min-width: 28mm; }
+        h4 { font-size: 10pt; margin: 3mm 0 1mm; }
+        .signoff { margin: 10mm 0 0 auto; display: flex; justify-content: flex-end; align-items: center; gap: 8mm;
+          page-break-inside: avoid; break-inside: avoid; }
+        .signoff p { margin: 2mm 0; text-indent: 0; }
+        .signoff .label { display: inline-block; min-width: 16mm; }
+        .signoff .fill { display: inline-block; min-width: 50mm; border-bottom: 1px solid #555; }
+        .signoff .seal { flex: none; width: 30mm; height: 30mm; border: 1px dashed #aaa;
+          border-radius: 50%; color: #aaa; display: flex; align-items: center; justify-content: center; font-size: 9pt; }
         table { width: 100%; border-collapse: collapse; margin: 2mm 0 4mm; font-size: 9pt; page-break-inside: auto; }
         thead { display: table-header-group; }
         tr { page-break-inside: avoid; break-inside: avoid; }
@@ -315,6 +468,9 @@ struct HTMLReport {
         table.sessions th, table.sessions td { padding: 1mm 1.2mm; }
         table.sessions td.when { width: 19mm; }
         table.sessions td:nth-child(2) { min-width: 30mm; }
+        table.sessions td:nth-child(3) { min-width: 20mm; }
+        table.sessions td:last-child { white-space: normal; min-width: 16mm; }
+        table.teams td:nth-child(2) { white-space: nowrap; }
         .nowrap { white-space: nowrap; }
         .small, .sub { font-size: 8pt; }
         .sub, .muted { color: #666; }
@@ -335,9 +491,9 @@ struct HTMLReport {
         table.kv th { width: 28mm; white-space: nowrap; }
         table.matrix { font-size: 7.5pt; }
         table.matrix th, table.matrix td { padding: 0.8mm 1mm; }
-        table.matrix th.vertical { vertical-align: bottom; text-align: center; padding: 1mm 0.5mm; }
-        table.matrix th.vertical span { writing-mode: vertical-rl; display: inline-block; max-height: 34mm;
-          font-weight: 500; line-height: 1.2; }
+        table.matrix th.session { white-space: normal; min-width: 12mm; max-width: 16mm; text-align: center;
+          vertical-align: bottom; font-weight: 500; line-height: 1.2; padding: 1mm 0.6mm; }
+        table.matrix th.session .date { white-space: nowrap; }
         table.matrix td.st { text-align: center; white-space: nowrap; }
         td.st.absent { color: #b52a1d; font-weight: 600; }
         td.st.late { color: #9a6700; }

@@ -59,7 +59,12 @@ struct MarkdownReport {
         var s = "# \(esc(text.title(r)))\n\n"
         s += "\(esc(text.recipient(r)))  \n\(esc(text.station(r)))  \n\(esc(text.asOf(r)))\n\n"
 
+        let tw = r.township
+        s += "## \(esc(text.sectionOverview))\n\n"
+        if !tw.overview.isEmpty { s += esc(tw.overview) + "\n\n" }
+
         s += "## \(esc(text.sectionTeams))\n\n"
+        if !tw.teamsParagraph.isEmpty { s += esc(tw.teamsParagraph) + "\n\n" }
         s +=
             r.teams.isEmpty
             ? esc(text.none) + "\n\n"
@@ -78,7 +83,21 @@ struct MarkdownReport {
                     ]
                 })
 
-        s += "## \(esc(text.sectionRules))\n\n"
+
+        s += "## \(esc(text.sectionSessions))\n\n"
+        s += "### \(esc(text.subKinds))\n\n"
+        if !tw.kinds.isEmpty {
+            s += table(
+                [text.kind, text.requiredCount, text.scheduled, text.held, text.cancelled, text.unscheduled],
+                tw.kinds.map { k in
+                    [esc(k.kind), String(k.required), String(k.planned), String(k.held), String(k.cancelled), String(k.unscheduled)]
+                }, numericFrom: 1)
+        } else {
+            s += table(
+                [text.kind, text.planned, text.held],
+                r.kinds.map { [esc($0.kind), String($0.planned), String($0.held)] }, numericFrom: 1)
+        }
+        s += "### \(esc(text.subRules))\n\n"
         s +=
             r.rules.isEmpty
             ? esc(text.none) + "\n\n"
@@ -93,20 +112,57 @@ struct MarkdownReport {
                     ]
                 })
 
-        s += "## \(esc(text.sectionKinds))\n\n"
-        s +=
-            r.kinds.isEmpty
-            ? esc(text.none) + "\n\n"
-            : table(
-                [text.kind, text.planned, text.held, "\(text.held) / \(text.planned)"],
-                r.kinds.map { k in
+
+        if !tw.deadlines.isEmpty {
+            s += "#### \(esc(text.deadlinesHeading))\n\n"
+            s += table(
+                [text.rule, text.deadline, text.status, text.progress],
+                tw.deadlines.map { [esc($0.name), esc($0.due), esc($0.done ? text.deadlineDone : text.deadlineOpen), esc($0.note)] })
+        }
+        s += "### \(esc(text.subTurnout))\n\n"
+        if !tw.teamTurnout.isEmpty {
+            s += table(
+                [text.team, text.sessionsHeld, text.averageCounted, text.teamMinimum, text.belowCount, text.turnoutRate],
+                tw.teamTurnout.map { t in
                     [
-                        esc(k.kind), String(k.planned), String(k.held),
-                        k.planned > 0 ? percent(Double(k.held) / Double(k.planned)) : "—",
+                        esc(t.name), String(t.sessions), t.averageCounted.map { decimal($0) } ?? "—", String(t.minimum),
+                        t.below > 0 ? "**\(t.below)**" : "0", t.rate.map { percent($0) } ?? "—",
                     ]
                 }, numericFrom: 1)
+        }
 
-        s += "## \(esc(text.sectionSessions))\n\n"
+        s += "## \(esc(text.sectionProblems))\n\n"
+        s += list(tw.problems.isEmpty ? r.shortfalls : tw.problems)
+
+        s += "## \(esc(text.sectionActions))\n\n"
+        if tw.actions.isEmpty {
+            s += esc(text.noActions) + "\n\n"
+        } else {
+            let done = tw.actions.filter(\.done).count
+            s += esc(text.actionsCount(open: tw.actions.count - done, done: done)) + "\n\n"
+            s += table(
+                [text.actionNo, text.actionText, text.owner, text.due, text.status, text.progress],
+                tw.actions.map { x in
+                    [
+                        "#\(x.id)", esc(x.text), esc(x.owner), esc(x.due),
+                        esc(x.done ? text.actionDone : (x.overdue ? text.actionOverdue : text.actionOpen)), esc(x.note),
+                    ]
+                })
+        }
+        if !r.actions.isEmpty { s += "### \(esc(text.subMeasures))\n\n" + list(r.actions) }
+
+        s += "## \(esc(text.sectionNextYear))\n\n"
+        if !tw.nextYear.isEmpty {
+            s += esc(tw.nextYearFromPlan ? text.nextFromPlan : text.nextFromRules) + "\n\n" + list(tw.nextYear)
+        } else {
+            s += esc(text.none) + "\n\n"
+        }
+        let so = tw.signOff
+        s += "\(esc(text.signUnit))：\(esc(so.unit.isEmpty ? r.station : so.unit))\(esc(text.signSeal))  \n"
+        s += "\(esc(text.signContact))：\(esc(so.contact))  \n\(esc(text.signPhone))：\(esc(so.phone))  \n"
+        s += "\(esc(text.signDate))：\(esc(so.date))\n\n"
+
+        s += "## \(esc(text.appendixSessions))\n\n"
         if r.sessions.isEmpty {
             s += esc(text.noSessions) + "\n\n"
         } else {
@@ -135,19 +191,8 @@ struct MarkdownReport {
                 })
         }
 
-        s += "## \(esc(text.sectionShortfalls))\n\n"
-        s += "### \(esc(text.shortfalls))\n\n" + list(r.shortfalls)
-        s += "### \(esc(text.actions))\n\n" + list(r.actions)
 
-        s += "## \(esc(text.sectionForecast))\n\n"
-        s +=
-            r.forecast.isEmpty
-            ? esc(text.none) + "\n\n"
-            : table(
-                [text.team, text.deadline, text.warning],
-                r.forecast.map { [esc($0.team), esc($0.deadline), esc($0.message)] })
-
-        s += "## \(esc(text.sectionSummaries))\n\n"
+        s += "## \(esc(text.appendixSummaries))\n\n"
         let withSummary = r.sessions.filter { $0.summary != nil }
         if withSummary.isEmpty { s += esc(text.noSummaries) + "\n\n" }
         for x in withSummary {
@@ -164,7 +209,8 @@ struct MarkdownReport {
                 })
         }
 
-        s += "## \(esc(text.sectionMatrix))\n\n"
+
+        s += "## \(esc(text.appendixMatrix))\n\n"
         if r.members.isEmpty {
             s += esc(text.noMembers) + "\n"
         } else {

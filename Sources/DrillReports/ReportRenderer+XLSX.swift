@@ -102,9 +102,81 @@ struct XLSXSheets {
     }
 
     mutating func writeAll() {
+        if !r.township.overview.isEmpty { summarySheet() }
         matrixSheet()
         sessionsSheet()
         teamsSheet()
+        // A town with many sessions gets one matrix per team too, so a village reads only its own.
+        if r.matrixSessions.count > 40 && r.matrixSessions.contains(where: { !$0.teamIDs.isEmpty }) {
+            for team in r.teams { teamMatrixSheet(team) }
+        }
+    }
+
+    /// 汇总: the overview, sessions per kind and turnout per team, first so the workbook opens on it.
+    mutating func summarySheet() {
+        guard let ws = addSheet(r.language.pick("汇总", "Summary")) else { return }
+        var row: lxw_row_t = 0
+        write(ws, row, 0, text.title(r), header)
+        row += 1
+        check(worksheet_set_row(ws, row, 90, nil))
+        check(worksheet_merge_range(ws, row, 0, row, 6, r.township.overview, plain.text))
+        row += 2
+        writeHeaderRow(ws, row, [text.kind, text.requiredCount, text.scheduled, text.held, text.cancelled, text.unscheduled])
+        for k in r.township.kinds {
+            row += 1
+            write(ws, row, 0, k.kind, plain.text)
+            for (c, n) in [k.required, k.planned, k.held, k.cancelled, k.unscheduled].enumerated() {
+                check(worksheet_write_number(ws, row, lxw_col_t(c + 1), Double(n), plain.number))
+            }
+        }
+        row += 2
+        writeHeaderRow(ws, row, [text.team, text.sessionsHeld, text.averageCounted, text.teamMinimum, text.belowCount, text.turnoutRate])
+        for t in r.township.teamTurnout {
+            row += 1
+            let style = t.below > 0 ? shaded : plain
+            write(ws, row, 0, t.name, style.text)
+            check(worksheet_write_number(ws, row, 1, Double(t.sessions), style.number))
+            if let a = t.averageCounted { check(worksheet_write_number(ws, row, 2, (a * 10).rounded() / 10, style.number)) }
+            else { check(worksheet_write_blank(ws, row, 2, style.number)) }
+            check(worksheet_write_number(ws, row, 3, Double(t.minimum), style.number))
+            check(worksheet_write_number(ws, row, 4, Double(t.below), style.number))
+            if let rate = t.rate { check(worksheet_write_number(ws, row, 5, rate, style.percent)) }
+            else { check(worksheet_write_blank(ws, row, 5, style.percent)) }
+        }
+        check(worksheet_set_column(ws, 0, 0, 30, nil))
+        check(worksheet_set_column(ws, 1, 6, 12, nil))
+        worksheet_activate(ws)
+        pageSetup(ws)
+    }
+
+    /// One team's members × its sessions (a joint session appears in each of its teams' sheets).
+    mutating func teamMatrixSheet(_ team: AnnualReport.TeamLine) {
+        let columns = r.matrixSessions.indices.filter { r.matrixSessions[$0].teamIDs.contains(team.id) }
+        let members = r.members.filter { TurnoutChart.names($0.teams).contains(team.name) }
+        guard !columns.isEmpty, !members.isEmpty else { return }
+        // Sheet names: at most 31 characters, unique; the team name is.
+        guard let ws = addSheet(String(team.name.prefix(31))) else { return }
+        writeHeader(
+            ws, [text.memberID, text.memberName] + columns.map { r.matrixSessions[$0].header } + [text.expected, text.attended, text.rate])
+        for (i, m) in members.enumerated() {
+            let row = lxw_row_t(i + 1)
+            let style = m.belowThreshold ? shaded : plain
+            write(ws, row, 0, m.id, style.text)
+            write(ws, row, 1, m.name, style.text)
+            for (c, index) in columns.enumerated() {
+                write(ws, row, lxw_col_t(2 + c), index < m.cells.count ? text.cell(m.cells[index]) : "", style.text)
+            }
+            let base = lxw_col_t(2 + columns.count)
+            check(worksheet_write_number(ws, row, base, Double(m.expected), style.number))
+            check(worksheet_write_number(ws, row, base + 1, Double(m.attended), style.number))
+            if let rate = m.rate { check(worksheet_write_number(ws, row, base + 2, rate, style.percent)) }
+            else { check(worksheet_write_blank(ws, row, base + 2, style.percent)) }
+        }
+        check(worksheet_set_column(ws, 0, 1, 12, nil))
+        check(worksheet_set_column(ws, 2, lxw_col_t(1 + columns.count), 12, nil))
+        check(worksheet_set_row(ws, 0, 48, nil))
+        worksheet_freeze_panes(ws, 1, 2)
+        pageSetup(ws)
     }
 
     // MARK: Sheets
@@ -218,7 +290,11 @@ struct XLSXSheets {
     }
 
     mutating func writeHeader(_ ws: UnsafeMutablePointer<lxw_worksheet>, _ labels: [String]) {
-        for (c, label) in labels.enumerated() { write(ws, 0, lxw_col_t(c), label, header) }
+        writeHeaderRow(ws, 0, labels)
+    }
+
+    mutating func writeHeaderRow(_ ws: UnsafeMutablePointer<lxw_worksheet>, _ row: lxw_row_t, _ labels: [String]) {
+        for (c, label) in labels.enumerated() { write(ws, row, lxw_col_t(c), label, header) }
     }
 
     /// A string cell. Always `worksheet_write_string`: text from the report is never a formula;

@@ -12,7 +12,7 @@ struct ReportText {
 
     func title(_ r: AnnualReport) -> String {
         t(
-            "\(r.townName)\(r.year)年度应急培训演练工作情况报告",
+            "\(r.townName)\(r.year)年度应急培训演练工作总结",
             "Annual report on emergency training and drills: \(r.townName), \(r.year)")
     }
     func recipient(_ r: AnnualReport) -> String {
@@ -21,23 +21,62 @@ struct ReportText {
     func station(_ r: AnnualReport) -> String { t("编制单位：\(r.station)", "Prepared by: \(r.station)") }
     func asOf(_ r: AnnualReport) -> String { t("统计截至：\(r.asOf)", "Data as of: \(r.asOf)") }
 
-    // MARK: Section headings
+    // MARK: Section headings (the shape of a township work report)
 
-    var sectionTeams: String { t("一、应急队伍建设情况", "1. Emergency teams") }
-    var sectionRules: String { t("二、预案与演练规则执行情况", "2. Plans and drill rules") }
-    var sectionKinds: String { t("三、培训演练开展情况", "3. Sessions held by kind") }
-    var sectionSessions: String { t("四、各次活动出勤情况", "4. Turnout at each session") }
-    var sectionShortfalls: String { t("五、存在问题及整改措施", "5. Shortfalls and actions") }
-    var sectionForecast: String { t("六、下阶段预警", "6. Forecast for the rest of the period") }
-    var sectionSummaries: String { t("七、演练总结", "7. Drill summary records") }
-    var sectionMatrix: String { t("八、人员出勤情况", "8. Attendance by member") }
+    var sectionOverview: String { t("一、基本情况", "1. Overview") }
+    var sectionTeams: String { t("二、队伍建设", "2. Teams") }
+    var sectionSessions: String { t("三、培训演练开展情况", "3. Training and drills held") }
+    var sectionProblems: String { t("四、存在问题", "4. Problems") }
+    var sectionActions: String { t("五、整改措施", "5. Corrective actions") }
+    var sectionNextYear: String { t("六、下一年度工作计划", "6. Plan for next year") }
+    var appendixSessions: String { t("附件1：各次活动出勤情况", "Appendix 1: Turnout at each session") }
+    var appendixSummaries: String { t("附件2：演练总结", "Appendix 2: Drill summaries") }
+    var appendixMatrix: String { t("附件3：人员出勤情况", "Appendix 3: Attendance by member") }
+    var subKinds: String { t("（一）各类培训演练开展情况", "(a) Sessions by kind") }
+    var subRules: String { t("（二）预案规定事项执行情况", "(b) What the plan requires") }
+    var subTurnout: String { t("（三）各队伍到场情况", "(c) Turnout by team") }
+    var subMeasures: String { t("下一步措施", "Next steps") }
 
+    /// The six section headings, in order.
     var sections: [String] {
-        [
-            sectionTeams, sectionRules, sectionKinds, sectionSessions, sectionShortfalls, sectionForecast,
-            sectionSummaries, sectionMatrix,
-        ]
+        [sectionOverview, sectionTeams, sectionSessions, sectionProblems, sectionActions, sectionNextYear]
     }
+    /// The appendix headings, in order.
+    var appendices: [String] { [appendixSessions, appendixSummaries, appendixMatrix] }
+
+    // Kinds, turnout, actions, sign-off
+    var requiredCount: String { t("计划要求", "Required") }
+    var scheduled: String { t("已排", "Scheduled") }
+    var cancelled: String { t("取消", "Cancelled") }
+    var unscheduled: String { t("未排入", "Never scheduled") }
+    var sessionsHeld: String { t("开展场次", "Held") }
+    var averageCounted: String { t("平均实到", "Avg. present") }
+    var teamMinimum: String { t("最低到场", "Minimum") }
+    var belowCount: String { t("不足场次", "Below") }
+    var turnoutRate: String { t("到场率", "Turnout") }
+    var actionNo: String { t("编号", "No.") }
+    var actionText: String { t("整改措施", "Action") }
+    var owner: String { t("责任单位", "Owner") }
+    var due: String { t("完成期限", "Due") }
+    var progress: String { t("完成情况", "Progress") }
+    var actionSource: String { t("来源", "From") }
+    var actionDone: String { t("✓ 已完成", "✓ done") }
+    var actionOpen: String { t("整改中", "open") }
+    var actionOverdue: String { t("✗ 逾期", "✗ overdue") }
+    func actionsCount(open: Int, done: Int) -> String {
+        t("共登记整改措施\(open + done)项，已完成\(done)项，整改中\(open)项。", "\(open + done) corrective actions: \(done) closed, \(open) open.")
+    }
+    var noActions: String { t("本年度未登记整改措施。", "No corrective actions recorded this year.") }
+    var deadlinesHeading: String { t("上报事项", "Reporting deadlines") }
+    var deadlineDone: String { t("✓ 已完成（已登记）", "✓ done (recorded)") }
+    var deadlineOpen: String { t("未登记完成", "not recorded as done") }
+    var nextFromPlan: String { t("根据下一年度预案安排：", "From next year's plan:") }
+    var nextFromRules: String { t("下一年度按现行预案规则继续开展：", "Next year the current rules continue:") }
+    var signUnit: String { t("编制单位", "Prepared by") }
+    var signContact: String { t("联系人", "Contact") }
+    var signPhone: String { t("电话", "Phone") }
+    var signDate: String { t("日期", "Date") }
+    var signSeal: String { t("（盖章）", "(seal)") }
 
     // MARK: Column labels
 

@@ -20,6 +20,13 @@ struct TurnoutChart {
 
     init(_ r: AnnualReport) {
         text = ReportText(r.language)
+        // Per-team lines split joint sessions by team, each against that team's own minimum.
+        if !r.township.teamTurnout.isEmpty {
+            bars = r.township.teamTurnout.map {
+                Bar(team: $0.name, average: $0.averageCounted, minimum: $0.sessions > 0 ? Double($0.minimum) : nil, sessions: $0.sessions)
+            }
+            return
+        }
         bars = r.teams.map { team in
             let held = r.sessions.filter {
                 $0.held && TurnoutChart.names($0.teams).contains { $0 == team.name || $0 == team.id }

@@ -97,6 +97,30 @@ public protocol AttendanceStore: Sendable {
     /// The UID of the session that the code with this hash opens, or nil for an unknown or revoked code.
     func session(forLeaderCodeHash hash: String) async throws(StoreError) -> String?
 
+    // MARK: Follow-up: deadlines done and corrective actions (整改措施)
+
+    /// Records a reporting deadline as done. `.unknownSession` for a UID never published; `.invalid`
+    /// for a session that is not a deadline or a deadline already recorded. See `FollowUpRules`.
+    func recordDeadlineDone(_ uid: String, note: String, by: String, at: Int) async throws(StoreError)
+
+    /// Every deadline recorded as done, by session UID.
+    func deadlineRecords() async throws(StoreError) -> [DeadlineRecord]
+
+    /// Adds an open corrective action and returns it with its number (1, 2, …). An action with the
+    /// same session and text already stored is returned as it is, so re-saving a summary adds nothing.
+    /// `.invalid` for empty text or owner, or a session UID that was never published.
+    @discardableResult
+    func addAction(sessionUID: String?, text: String, owner: String, due: CivilDate, by: String, at: Int)
+        async throws(StoreError) -> CorrectiveAction
+
+    /// Every corrective action, by due date then number.
+    func actions() async throws(StoreError) -> [CorrectiveAction]
+
+    /// Closes an open action with what was done. `.invalid` for an unknown number, an action already
+    /// done, or an empty note.
+    @discardableResult
+    func closeAction(_ id: Int, note: String, by: String, at: Int) async throws(StoreError) -> CorrectiveAction
+
     // MARK: Keys
 
     /// The store's random 32-byte key of this name, made (from the system's CSPRNG) and kept on first

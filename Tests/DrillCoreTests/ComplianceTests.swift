@@ -124,3 +124,33 @@ import Testing
         #expect(!r.actions.isEmpty)
     }
 }
+
+extension ComplianceTests {
+    @Test func heldDrillWithoutSummaryAfterSevenDaysIsAFinding() throws {
+        let (plan, roster, schedule, demands) = try town()
+        let drill = "qingshan-2027-drill-v-shangcun-01@drillcal"
+        var data = AttendanceData.unpublished(schedule, plan: plan, roster: roster)
+        data.marks = (0...10).map { mark(drill, "v0-\($0)", .present) }
+        let week = Compliance(plan: plan, roster: roster, demands: demands, data: data, asOf: date("2027-03-17"))
+        #expect(!week.findings().contains(.summaryMissing(session: drill, date: date("2027-03-10"))))
+        let later = Compliance(plan: plan, roster: roster, demands: demands, data: data, asOf: date("2027-03-18"))
+        #expect(later.findings().contains(.summaryMissing(session: drill, date: date("2027-03-10"))))
+        data.summaries[drill] = DrillSummary(purpose: "检验预案")
+        let done = Compliance(plan: plan, roster: roster, demands: demands, data: data, asOf: date("2027-03-18"))
+        #expect(!done.findings().contains { $0.key == "summary_missing" })
+    }
+
+    @Test func digestSaysEachTeamOnceWithCountsFirst() throws {
+        let (plan, roster, schedule, demands) = try town()
+        let drill = "qingshan-2027-drill-v-shangcun-01@drillcal"
+        var data = AttendanceData.unpublished(schedule, plan: plan, roster: roster)
+        data.marks = (1...7).map { mark(drill, "v0-\($0)", .present) }
+        let c = Compliance(plan: plan, roster: roster, demands: demands, data: data, asOf: date("2027-04-01"))
+        let digest = CheckDigest(compliance: c, findings: c.findings(), language: .zh)
+        #expect(digest.counts.first { $0.kind == "turnout_below_minimum" }?.count == 1)
+        let line = try #require(digest.teams.first { $0.team == "v-shangcun" })
+        #expect(line.text.hasPrefix("上村应急救援队："))
+        #expect(line.text.contains("1 场中 1 场到场不足 10 人（最低 7 人）"))
+        #expect(digest.teams.filter { $0.team == "v-shangcun" }.count == 1)
+    }
+}

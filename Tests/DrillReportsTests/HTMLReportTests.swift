@@ -10,7 +10,7 @@ import Testing
     @Test func hasTitleBlockAndEverySectionHeading() {
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(html.contains("<html lang=\"zh-CN\">"))
-        #expect(html.contains("青山镇2027年度应急培训演练工作情况报告"))
+        #expect(html.contains("青山镇2027年度应急培训演练工作总结"))
         #expect(html.contains("报送：遂川县应急管理局"))
         #expect(html.contains("青山镇应急站"))
         #expect(html.contains("2027-12-31"))
@@ -99,7 +99,7 @@ import Testing
         for i in r.members.indices { r.members[i].cells = Array(repeating: "present", count: 30) }
         let h = HTMLReport(r).matrix()
         #expect(h.count(of: "<table class=\"matrix\">") == 3)
-        #expect(h.contains("第25–30次活动（共30次）"))
+        #expect(h.contains("第21–30次活动（共30次）"))
     }
 }
 

@@ -7,7 +7,7 @@ import Testing
     let md = ReportRenderer.markdown(Fixture.report())
 
     @Test func hasTitleAndEverySection() {
-        #expect(md.hasPrefix("# 青山镇2027年度应急培训演练工作情况报告\n"))
+        #expect(md.hasPrefix("# 青山镇2027年度应急培训演练工作总结\n"))
         #expect(md.contains("报送：遂川县应急管理局"))
         for heading in ReportText(.zh).sections { #expect(md.contains("\n## \(heading)\n"), "\(heading)") }
         #expect(md.contains("### 2027-04-20 山洪转移演练"))

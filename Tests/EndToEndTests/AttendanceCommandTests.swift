@@ -185,7 +185,7 @@ import Testing
             switch format {
             case "html":
                 let html = String(decoding: data, as: UTF8.self)
-                #expect(html.contains("青山镇2027年度应急培训演练工作情况报告"))
+                #expect(html.contains("青山镇2027年度应急培训演练工作总结"))
                 #expect(html.contains("广播覆盖不到河边两户"))
                 #expect(html.contains("<svg"))
             case "md":

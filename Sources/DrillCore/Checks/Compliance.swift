@@ -8,16 +8,23 @@ public struct AttendanceData: Sendable, Hashable {
     public var marks: [AttendanceMark]
     /// Drill summaries by UID.
     public var summaries: [String: DrillSummary]
+    /// Deadlines recorded as done (`drillcal done`), by UID.
+    public var deadlinesDone: [String: DeadlineRecord]
+    /// Corrective actions (整改措施), by id.
+    public var actions: [CorrectiveAction]
 
     /// Makes the data.
     public init(
         sessions: [SessionRecord], rosters: [String: [RosterEntry]], marks: [AttendanceMark],
-        summaries: [String: DrillSummary] = [:]
+        summaries: [String: DrillSummary] = [:], deadlinesDone: [String: DeadlineRecord] = [:],
+        actions: [CorrectiveAction] = []
     ) {
         self.sessions = sessions
         self.rosters = rosters
         self.marks = marks
         self.summaries = summaries
+        self.deadlinesDone = deadlinesDone
+        self.actions = actions
     }
 
     /// A schedule not yet published: its sessions and today's roster as of each, no marks.
@@ -136,6 +143,12 @@ public enum ComplianceFinding: Hashable, Sendable, Codable {
     case memberBelowThreshold(MemberRate, threshold: Double)
     /// A forecast warning before 30 June or 31 December.
     case forecast(ForecastItem, deadline: CivilDate)
+    /// A drill held more than `Compliance.summaryDays` days ago with no summary (演练总结) recorded.
+    case summaryMissing(session: String, date: CivilDate)
+    /// A reporting deadline passed without being recorded as done.
+    case deadlineNotDone(session: String, date: CivilDate)
+    /// A corrective action still open after its due date.
+    case actionOverdue(CorrectiveAction)
 
     /// Whether the finding needs action (exit 1).
     public var needsAction: Bool {
@@ -153,6 +166,9 @@ public enum ComplianceFinding: Hashable, Sendable, Codable {
         case .ruleBehind: "rule_behind"
         case .memberBelowThreshold: "member_below_threshold"
         case .forecast: "forecast"
+        case .summaryMissing: "summary_missing"
+        case .deadlineNotDone: "deadline_not_done"
+        case .actionOverdue: "action_overdue"
         }
     }
 }
@@ -200,6 +216,12 @@ public struct Compliance: Sendable {
     /// Whether attendance was recorded for a session.
     public func isHeld(_ s: SessionRecord) -> Bool { s.finalized || !(marksBySession[s.uid] ?? []).isEmpty }
 
+    /// Whether a deadline was recorded as done (its date passing is not enough).
+    public func isDone(_ s: SessionRecord) -> Bool { s.kind == .deadline && data.deadlinesDone[s.uid] != nil }
+
+    /// Days after a drill by which its summary (演练总结) is due.
+    public static let summaryDays = 7
+
     /// Turnout of every team at every live session (held or not), in time order.
     public func turnouts() -> [SessionTurnout] {
         liveSessions.filter { $0.kind != .deadline }.flatMap { session -> [SessionTurnout] in
@@ -244,7 +266,7 @@ public struct Compliance: Sendable {
             let teams = s.teamIDs.isEmpty ? ["station"] : s.teamIDs
             for t in teams {
                 planned[key(t), default: 0] += 1
-                if isHeld(s) || (s.kind == .deadline && s.slot.date <= asOf) { held[key(t), default: 0] += 1 }
+                if isHeld(s) || isDone(s) { held[key(t), default: 0] += 1 }
             }
         }
         var out: [RuleProgress] = []
@@ -349,6 +371,17 @@ public struct Compliance: Sendable {
             out.append(.memberBelowThreshold(r, threshold: threshold))
         }
         for (d, item) in forecast() { out.append(.forecast(item, deadline: d)) }
+        for s in liveSessions where isHeld(s) && s.kind.key == "drill" && data.summaries[s.uid] == nil
+            && s.slot.date.adding(days: Self.summaryDays) < asOf
+        {
+            out.append(.summaryMissing(session: s.uid, date: s.slot.date))
+        }
+        for s in liveSessions where s.kind == .deadline && !isDone(s) && s.slot.date < asOf {
+            out.append(.deadlineNotDone(session: s.uid, date: s.slot.date))
+        }
+        for a in data.actions.sorted(by: { ($0.due, $0.id) < ($1.due, $1.id) }) where a.isOverdue(on: asOf) {
+            out.append(.actionOverdue(a))
+        }
         return out
     }
 }

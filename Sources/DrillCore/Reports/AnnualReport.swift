@@ -113,7 +113,16 @@ public struct AnnualReport: Hashable, Sendable, Codable {
         public var uid: String
         public var date: String
         public var title: String
+        /// Team or village of the session (村名 or 联合), so two sessions of one rule on one day differ.
+        public var place: String = ""
+        /// Team ids of the session.
+        public var teamIDs: [String] = []
         public init(uid: String, date: String, title: String) { self.uid = uid; self.date = date; self.title = title }
+        public init(uid: String, date: String, title: String, place: String, teamIDs: [String]) {
+            self.uid = uid; self.date = date; self.title = title; self.place = place; self.teamIDs = teamIDs
+        }
+        /// `2027-03-13 上村 村队训练`: unique per session within a report (see `ReportBuilder`).
+        public var header: String { place.isEmpty ? "\(date) \(title)" : "\(date) \(place) \(title)" }
     }
 
     /// A warning about the rest of the period.
@@ -145,6 +154,8 @@ public struct AnnualReport: Hashable, Sendable, Codable {
     /// What the town does about them (from the plan's notes, or generated suggestions).
     public var actions: [String]
     public var forecast: [ForecastLine]
+    /// The township work report's own parts (overview, problems, actions, next year, sign-off).
+    public var township: Township = Township()
 
     public init(townName: String, county: String, station: String, year: Int, asOf: String, language: Language, teams: [TeamLine], rules: [RuleLine], kinds: [KindCount], sessions: [SessionLine], members: [MemberLine], matrixSessions: [MatrixColumn], threshold: Double, shortfalls: [String], actions: [String], forecast: [ForecastLine]) {
         self.townName = townName; self.county = county; self.station = station; self.year = year; self.asOf = asOf

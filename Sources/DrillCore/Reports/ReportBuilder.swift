@@ -8,11 +8,19 @@ public struct ReportBuilder: Sendable {
     public var compliance: Compliance
     /// Language of every text in the report.
     public var language: Language
+    /// Next year's plan, when the town folder has one: section 六 is written from it.
+    public var nextPlan: Plan?
+    /// Contact and phone for the sign-off block (编制单位 is the station).
+    public var contact: String = ""
+    public var phone: String = ""
+    /// The report's date (default: the as-of day).
+    public var reportDate: CivilDate?
 
     /// Makes a builder.
-    public init(compliance: Compliance, language: Language) {
+    public init(compliance: Compliance, language: Language, nextPlan: Plan? = nil) {
         self.compliance = compliance
         self.language = language
+        self.nextPlan = nextPlan
     }
 
     var plan: Plan { compliance.plan }
@@ -52,7 +60,7 @@ public struct ReportBuilder: Sendable {
             let mine = progress.filter { $0.rule == rule.id }
             let teamsText = rule.kind == .deadline
                 ? plan.town.station
-                : plan.teams(matching: rule.teams).map { $0.displayName(language) }.joined(separator: pick("、", ", "))
+                : Self.teamsText(plan.teams(matching: rule.teams), all: plan.teams, language: language)
             return AnnualReport.RuleLine(
                 id: rule.id, name: rule.displayName(language), kind: rule.kind.label(language),
                 frequency: frequencyText(rule), teams: teamsText, required: mine.reduce(0) { $0 + $1.requiredInYear },
@@ -94,7 +102,7 @@ public struct ReportBuilder: Sendable {
         // Members × held sessions.
         let heldSessions = live.filter { c.isHeld($0) && $0.slot.date <= c.asOf }
             .sorted { ($0.slot.absoluteStart, $0.uid) < ($1.slot.absoluteStart, $1.uid) }
-        let columns = heldSessions.map { AnnualReport.MatrixColumn(uid: $0.uid, date: $0.slot.date.description, title: name($0.uid)) }
+        let columns = matrixColumns(heldSessions, name: name)
         let rates = Dictionary(uniqueKeysWithValues: c.memberRates().map { ($0.member, $0) })
         let members = c.roster.members.map { m -> AnnualReport.MemberLine in
             let r = rates[m.id]
@@ -124,12 +132,43 @@ public struct ReportBuilder: Sendable {
                 message: describe.forecast(item, deadline: d, sessionName: title))
         }
 
-        return AnnualReport(
+        var report = AnnualReport(
             townName: language == .en ? (plan.town.nameEnglish ?? plan.town.name) : plan.town.name,
             county: plan.town.county, station: plan.town.station, year: plan.year, asOf: c.asOf.description,
             language: language, teams: teams, rules: rules, kinds: kinds, sessions: sessions, members: members,
             matrixSessions: columns, threshold: c.threshold, shortfalls: shortfalls, actions: actions(findings),
             forecast: forecast)
+        report.township = township(report, findings: findings, title: title)
+        return report
+    }
+
+    /// Matrix columns whose headers never repeat: date, team or village, short title; a number is
+    /// added only if two sessions still read the same.
+    func matrixColumns(_ held: [SessionRecord], name: (String) -> String) -> [AnnualReport.MatrixColumn] {
+        var seen: [String: Int] = [:]
+        return held.map { s in
+            let place: String
+            if s.teamIDs.count == 1, let team = plan.team(s.teamIDs[0]) {
+                place = team.village.flatMap { plan.village($0)?.name } ?? team.displayName(language)
+            } else if s.teamIDs.isEmpty {
+                place = plan.town.station
+            } else {
+                place = pick("联合", "joint")
+            }
+            var column = AnnualReport.MatrixColumn(
+                uid: s.uid, date: s.slot.date.description, title: shortTitle(name(s.uid)), place: place, teamIDs: s.teamIDs)
+            let n = seen[column.header, default: 0] + 1
+            seen[column.header] = n
+            if n > 1 { column.title += "（\(n)）" }
+            return column
+        }
+    }
+
+    /// A rule name without the generic tail a column has no room for (应急救援队, 集中).
+    func shortTitle(_ name: String) -> String {
+        var t = name
+        for word in ["村应急救援队", "应急救援队", "集中"] where t.count > 6 { t = t.replacingAll(word, "") }
+        return t
     }
 
     /// The measures that answer each kind of shortfall (one line per kind present).
@@ -164,11 +203,6 @@ public struct ReportBuilder: Sendable {
     }
 
     func frequencyText(_ rule: Rule) -> String {
-        switch rule.frequency {
-        case .rrule(let r): return "RRULE \(r)"
-        case .count(let n, let p):
-            return language == .zh ? "\(p.label(.zh)) \(n) 次" : "\(n) \(p.label(.en))"
-        case .once(let d): return pick("\(d.month)月\(d.day)日前", "by \(d)")
-        }
+        FrequencyText(language: language).describe(rule.frequency)
     }
 }

@@ -31,6 +31,18 @@ extension Describe {
                 "\(member(r.member)) attended \(rate)% (\(r.attended)/\(r.expected)), below \(Int(threshold * 100))%")
         case .forecast(let item, let deadline):
             return forecast(item, deadline: deadline, sessionName: sessionName)
+        case .summaryMissing(let uid, let d):
+            return pick(
+                "\(date(d)) \(sessionName(uid))：演练已开展 \(Compliance.summaryDays) 天以上，尚未登记演练总结",
+                "\(d) \(sessionName(uid)): held over \(Compliance.summaryDays) days ago, no summary recorded")
+        case .deadlineNotDone(let uid, let d):
+            return pick(
+                "\(sessionName(uid))：期限 \(date(d)) 已过，未登记完成（drillcal done）",
+                "\(sessionName(uid)): due \(d), not recorded as done (drillcal done)")
+        case .actionOverdue(let a):
+            return pick(
+                "整改措施 #\(a.id)“\(a.text)”（\(a.owner)）应于 \(date(a.due))前完成，仍未完成",
+                "corrective action #\(a.id) \"\(a.text)\" (\(a.owner)) was due \(a.due) and is still open")
         }
     }
 

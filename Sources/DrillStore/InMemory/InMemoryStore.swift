@@ -22,6 +22,8 @@ public actor InMemoryStore: AttendanceStore {
     private var tokens: [(member: String, hash: String, issuedAt: Int, revokedAt: Int?)] = []
     private var leaderCodes: [LeaderCodeRecord] = []
     private var keys: [String: [UInt8]] = [:]
+    private var deadlinesDone: [String: DeadlineRecord] = [:]
+    private var correctiveActions: [CorrectiveAction] = []
 
     /// Makes an empty store.
     public init() {}
@@ -154,6 +156,41 @@ public actor InMemoryStore: AttendanceStore {
             count += 1
         }
         return count
+    }
+
+    public func recordDeadlineDone(_ uid: String, note: String, by: String, at: Int) throws(StoreError) {
+        try FollowUpRules.checkDeadline(sessionsByUID[uid], uid: uid, alreadyDone: deadlinesDone[uid] != nil)
+        deadlinesDone[uid] = DeadlineRecord(sessionUID: uid, note: note, by: by, at: at)
+    }
+
+    public func deadlineRecords() -> [DeadlineRecord] {
+        deadlinesDone.values.sorted { $0.sessionUID < $1.sessionUID }
+    }
+
+    @discardableResult
+    public func addAction(sessionUID: String?, text: String, owner: String, due: CivilDate, by: String, at: Int)
+        throws(StoreError) -> CorrectiveAction
+    {
+        try FollowUpRules.checkNewAction(
+            text: text, owner: owner, sessionExists: sessionUID.map { sessionsByUID[$0] != nil })
+        if let same = correctiveActions.first(where: { $0.sessionUID == sessionUID && $0.text == text }) { return same }
+        let action = CorrectiveAction(
+            id: (correctiveActions.map(\.id).max() ?? 0) + 1, sessionUID: sessionUID, text: text, owner: owner, due: due,
+            createdBy: by, createdAt: at)
+        correctiveActions.append(action)
+        return action
+    }
+
+    public func actions() -> [CorrectiveAction] { correctiveActions.sorted(by: FollowUpRules.order) }
+
+    @discardableResult
+    public func closeAction(_ id: Int, note: String, by: String, at: Int) throws(StoreError) -> CorrectiveAction {
+        let index = correctiveActions.firstIndex { $0.id == id }
+        try FollowUpRules.checkClose(index.map { correctiveActions[$0] }, id: id, note: note)
+        correctiveActions[index!].status = .done
+        correctiveActions[index!].note = note
+        correctiveActions[index!].closedAt = at
+        return correctiveActions[index!]
     }
 
     private func existing(_ uid: String) throws(StoreError) -> SessionRecord {

@@ -304,3 +304,51 @@ enum JSONText {
         try JSONDecoder().decode(T.self, from: Data(text.utf8))
     }
 }
+
+/// A row of `deadline_done`.
+struct DeadlineDoneRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "deadline_done"
+    var sessionUID: String
+    var note: String
+    var by: String
+    var at: Int
+
+    enum CodingKeys: String, CodingKey {
+        case note, by, at
+        case sessionUID = "session_uid"
+    }
+}
+
+/// A row of `corrective_action`.
+struct ActionRow: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "corrective_action"
+    var id: Int?
+    var sessionUID: String?
+    var text: String
+    var owner: String
+    var due: String
+    var status: String
+    var note: String
+    var createdBy: String
+    var createdAt: Int
+    var closedAt: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case id, text, owner, due, status, note
+        case sessionUID = "session_uid"
+        case createdBy = "created_by"
+        case createdAt = "created_at"
+        case closedAt = "closed_at"
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = Int(inserted.rowID) }
+
+    func action() throws -> CorrectiveAction {
+        guard let id, let due = CivilDate(iso: due), let status = ActionStatus(rawValue: status) else {
+            throw StoreError.database("corrective_action row \(id.map(String.init) ?? "?") cannot be read")
+        }
+        return CorrectiveAction(
+            id: id, sessionUID: sessionUID, text: text, owner: owner, due: due, status: status, note: note,
+            createdBy: createdBy, createdAt: createdAt, closedAt: closedAt)
+    }
+}

@@ -294,6 +294,61 @@ public struct SQLiteStore: AttendanceStore {
             .updateAll(db, LeaderCodeRow.Columns.revokedAt.set(to: at))
     }
 
+    // MARK: - Follow-up
+
+    public func recordDeadlineDone(_ uid: String, note: String, by: String, at: Int) async throws(StoreError) {
+        try await write { db in
+            try FollowUpRules.checkDeadline(
+                SessionRow.fetchOne(db, key: uid)?.record(), uid: uid,
+                alreadyDone: DeadlineDoneRow.exists(db, key: uid))
+            try DeadlineDoneRow(sessionUID: uid, note: note, by: by, at: at).insert(db)
+        }
+    }
+
+    public func deadlineRecords() async throws(StoreError) -> [DeadlineRecord] {
+        try await read { db in
+            try DeadlineDoneRow.order(Column("session_uid")).fetchAll(db).map {
+                DeadlineRecord(sessionUID: $0.sessionUID, note: $0.note, by: $0.by, at: $0.at)
+            }
+        }
+    }
+
+    @discardableResult
+    public func addAction(sessionUID: String?, text: String, owner: String, due: CivilDate, by: String, at: Int)
+        async throws(StoreError) -> CorrectiveAction
+    {
+        try await write { db in
+            try FollowUpRules.checkNewAction(
+                text: text, owner: owner, sessionExists: try sessionUID.map { try SessionRow.exists(db, key: $0) })
+            let same = try ActionRow.filter(Column("session_uid") == sessionUID && Column("text") == text).fetchOne(db)
+            if let same { return try same.action() }
+            var row = ActionRow(
+                id: nil, sessionUID: sessionUID, text: text, owner: owner, due: due.description, status: "open",
+                note: "", createdBy: by, createdAt: at, closedAt: nil)
+            try row.insert(db)
+            return try row.action()
+        }
+    }
+
+    public func actions() async throws(StoreError) -> [CorrectiveAction] {
+        try await read { db in try ActionRow.order(Column("due"), Column("id")).fetchAll(db).map { try $0.action() } }
+    }
+
+    @discardableResult
+    public func closeAction(_ id: Int, note: String, by: String, at: Int) async throws(StoreError)
+        -> CorrectiveAction
+    {
+        try await write { db in
+            var row = try ActionRow.fetchOne(db, key: id)
+            try FollowUpRules.checkClose(try row?.action(), id: id, note: note)
+            row!.status = "done"
+            row!.note = note
+            row!.closedAt = at
+            try row!.update(db)
+            return try row!.action()
+        }
+    }
+
     // MARK: - Plumbing
 
     /// Runs `updates` in one write transaction, mapping every error to a `StoreError`.

@@ -137,6 +137,32 @@ enum StoreSchema {
                     """)
         }
 
+        // Follow-up records: reporting deadlines recorded as done (a date passing proves nothing),
+        // and corrective actions (整改措施) with owner, due date and status.
+        migrator.registerMigration("v4-follow-up") { db in
+            try db.create(table: "deadline_done") { t in
+                t.primaryKey("session_uid", .text).references("session")
+                t.column("note", .text).notNull()
+                t.column("by", .text).notNull()
+                t.column("at", .integer).notNull()
+            }
+            try db.create(table: "corrective_action") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("session_uid", .text).references("session")
+                t.column("text", .text).notNull().check(sql: "trim(text) <> ''")
+                t.column("owner", .text).notNull().check(sql: "trim(owner) <> ''")
+                t.column("due", .text).notNull()
+                    .check(sql: "due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'")
+                t.column("status", .text).notNull()
+                    .check(sql: "status IN (\(sqlList(ActionStatus.allCases.map(\.rawValue))))")
+                t.column("note", .text).notNull().defaults(to: "")
+                t.column("created_by", .text).notNull()
+                t.column("created_at", .integer).notNull()
+                t.column("closed_at", .integer)
+                t.check(sql: "status <> 'done' OR (closed_at IS NOT NULL AND trim(note) <> '')")
+            }
+        }
+
         return migrator
     }
 

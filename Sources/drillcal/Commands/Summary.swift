@@ -1,5 +1,6 @@
 import ArgumentParser
 import DrillCore
+import DrillFeeds
 import DrillIO
 import DrillStore
 import Foundation
@@ -38,6 +39,29 @@ extension Drillcal {
                 throw ExitCode(error.isInput ? 2 : 3)
             }
             print(l.pick("已保存 \(uid) 的演练总结。", "Saved the summary of \(uid)."))
+            // Each improvement becomes a tracked corrective action (owner: the drill's teams, due in 30 days).
+            do {
+                guard let session = try await store.session(uid) else { return }
+                let plan = try? TownLoader.load(directory: town.directory, encoding: town.encoding, recurrence: LibicalRecurrence()).plan
+                let owner = session.teamIDs.isEmpty
+                    ? (plan?.town.station ?? "station")
+                    : session.teamIDs.map { plan?.team($0)?.displayName(l) ?? $0 }.joined(separator: l.pick("、", ", "))
+                var added: [Int] = []
+                for item in summary.improvementItems {
+                    let a = try await store.addAction(
+                        sessionUID: uid, text: item, owner: owner, due: session.slot.date.adding(days: 30),
+                        by: by ?? ProcessInfo.processInfo.environment["USER"] ?? "drillcal", at: Int(Date().timeIntervalSince1970))
+                    added.append(a.id)
+                }
+                if !added.isEmpty {
+                    print(l.pick(
+                        "改进措施已登记为整改措施 \(added.map { "#\($0)" }.joined(separator: "、"))（drillcal actions 查看）。",
+                        "Improvements tracked as corrective actions \(added.map { "#\($0)" }.joined(separator: ", ")) (see drillcal actions)."))
+                }
+            } catch {
+                Console.error(error.message(l))
+                throw ExitCode(3)
+            }
         }
     }
 }

@@ -55,7 +55,11 @@ struct TownOptions: ParsableArguments {
                 rosters[s.uid] = try await store.roster(of: s.uid)
                 if let summary = try await store.summary(for: s.uid) { summaries[s.uid] = summary }
             }
-            return AttendanceData(sessions: sessions, rosters: rosters, marks: try await store.allMarks(), summaries: summaries)
+            let done = Dictionary(
+                try await store.deadlineRecords().map { ($0.sessionUID, $0) }, uniquingKeysWith: { a, _ in a })
+            return AttendanceData(
+                sessions: sessions, rosters: rosters, marks: try await store.allMarks(), summaries: summaries,
+                deadlinesDone: done, actions: try await store.actions())
         } catch {
             Console.error(error.message(lang))
             throw ExitCode(3)
