@@ -41,7 +41,7 @@ struct ScheduleValidator {
                 }
                 let members = roster.members.filter { $0.teams.contains(tid) }
                 let present = members.filter { m in !m.absences.contains { $0.range.contains(day) } }
-                if present.count < min(team.minimumMembers, members.count) {
+                if (rule.turnoutHard || team.turnoutHard) && present.count < floor(rule, team, members.count) {
                     out.append("\(s.uid): \(tid) has \(present.count) available")
                 }
                 for m in present where !s.memberIDs.contains(m.id) { out.append("\(s.uid): \(m.id) missing") }
@@ -53,6 +53,21 @@ struct ScheduleValidator {
             if let v = s.venueID, let venue = plan.venue(v) {
                 let need = s.memberIDs.count + (s.supervisorID == nil ? 0 : 1)
                 if venue.capacity < need { out.append("\(s.uid): venue \(v) too small") }
+            }
+            if !rule.onlyWeekdays.isEmpty && !rule.onlyWeekdays.contains(day.weekday) {
+                out.append("\(s.uid): not on one of its only_weekdays")
+            }
+            let swapped = holidays.swappedWorkdays.contains(day)
+            let holiday = holidays.holidays.contains { $0.range.contains(day) }
+            let weekend = day.weekday == .saturday || day.weekday == .sunday
+            switch rule.onlyDays {
+            case .restday?:
+                if swapped || (!weekend && !holiday) || (holiday && !rule.allowHolidays) {
+                    out.append("\(s.uid): not on a rest day")
+                }
+            case .workday?:
+                if !swapped && (weekend || holiday) { out.append("\(s.uid): not on a working day") }
+            case nil: break
             }
             if rule.supervisor != .none && s.supervisorID == nil { out.append("\(s.uid): no supervisor") }
             if let sid = s.supervisorID, let sup = plan.supervisor(sid),
@@ -85,9 +100,12 @@ struct ScheduleValidator {
                     }
                 }
                 for t in Set(a.teamIDs).intersection(b.teamIDs) {
-                    let gap = min(
-                        rules[a.ruleID]!.minGapDays ?? plan.defaults.minGapDays,
-                        rules[b.ruleID]!.minGapDays ?? plan.defaults.minGapDays)
+                    // Order-independent: the larger of both rules' gaps and the team's own.
+                    let team = teams[t]!
+                    let gap = max(
+                        rules[a.ruleID]!.minGapDays ?? team.minGapDays ?? plan.defaults.minGapDays,
+                        rules[b.ruleID]!.minGapDays ?? team.minGapDays ?? plan.defaults.minGapDays,
+                        team.minGapDays ?? 0)
                     if abs(a.slot.date.days(to: b.slot.date)) < gap {
                         out.append("\(a.uid) and \(b.uid): team \(t) sessions closer than \(gap) days")
                     }
@@ -105,5 +123,49 @@ struct ScheduleValidator {
             }
         }
         return out
+    }
+
+    /// The turnout floor, from the rule, the team or the minimum, never above the roster.
+    func floor(_ rule: Rule, _ team: Team, _ size: Int) -> Int {
+        switch rule.minTurnout ?? team.minTurnout {
+        case .count(let n)?: return min(n, size)
+        case .percent(let p)?: return min(size, Int((Double(size * p) / 100).rounded(.up)))
+        case nil: return min(team.minimumMembers, size)
+        }
+    }
+
+    /// The objective recomputed from the output alone (calendars/README.md), written without the scheduler's code.
+    func score(_ schedule: Schedule, demands: [Demand]) -> Int {
+        let w = plan.weights
+        let rules = Dictionary(uniqueKeysWithValues: plan.rules.map { ($0.id, $0) })
+        let teams = Dictionary(uniqueKeysWithValues: plan.teams.map { ($0.id, $0) })
+        var total = schedule.unmet.count * w.unmetDemand
+        for s in schedule.sessions {
+            let rule = rules[s.ruleID]!
+            let day = s.slot.date
+            let weekendSwapped = holidays.swappedWorkdays.contains(day)
+            if !rule.weekdays.isEmpty && (!rule.weekdays.contains(day.weekday) || ((day.weekday == .saturday || day.weekday == .sunday) && weekendSwapped)) {
+                total += w.offPreferredWeekday
+            }
+            if let first = rule.times.first, first.minutes != s.slot.startMinute { total += w.offPreferredTime }
+            for tid in s.teamIDs {
+                let members = roster.members.filter { $0.teams.contains(tid) }
+                let present = members.filter { m in !m.absences.contains { $0.range.contains(day) } }.count
+                total += w.turnoutBelowFloor * max(0, floor(rule, teams[tid]!, members.count) - present)
+            }
+        }
+        let yearDays = plan.yearRange.dayCount
+        for team in plan.teams {
+            let count = demands.filter { $0.teamIDs.contains(team.id) }.count
+            guard count > 0 else { continue }
+            let ideal = team.idealGapDays ?? max(1, yearDays / count)
+            let days = schedule.sessions.filter { $0.teamIDs.contains(team.id) }.map(\.slot.date.dayNumber).sorted()
+            for i in days.indices.dropFirst() { total += w.spacingPerDay * abs(days[i] - days[i - 1] - ideal) }
+        }
+        if plan.supervisors.count > 1 && plan.rules.contains(where: { $0.supervisor == .any }) {
+            let loads = plan.supervisors.map { sup in schedule.sessions.filter { $0.supervisorID == sup.id }.count }
+            total += w.supervisorLoad * (loads.max()! - loads.min()!)
+        }
+        return total
     }
 }

@@ -202,8 +202,12 @@ import Testing
             training("b", teams: [.team("town")], window: ("2027-03-08", "2027-03-30")),
         ])
         plan.defaults.minGapDays = 10
+        // The greedy start takes the first day 10 days away; the optimiser spreads the team's two
+        // sessions as far apart as the window allows (ideal gap 365 / 2).
+        let greedy = try scheduler(plan, roster).schedule(search: .greedyOnly)
+        #expect(greedy.session("qingshan-2027-b-town-01@drillcal")!.slot.date == date("2027-03-20"))
         let s = try scheduler(plan, roster).schedule()
-        #expect(s.session("qingshan-2027-b-town-01@drillcal")!.slot.date == date("2027-03-20"))
+        #expect(s.session("qingshan-2027-b-town-01@drillcal")!.slot.date == date("2027-03-30"))
     }
 
     @Test func unplaceableDemandIsReportedWithItsBlockers() throws {

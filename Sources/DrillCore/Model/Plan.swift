@@ -235,6 +235,35 @@ public struct FeedSettings: Hashable, Sendable, Codable {
     }
 }
 
+/// Weights of the schedule's objective (`weights:` in plan.yaml); see calendars/README.md.
+public struct ObjectiveWeights: Hashable, Sendable, Codable {
+    /// Per session not on one of its rule's preferred weekdays.
+    public var offPreferredWeekday: Int
+    /// Per day of |gap − ideal gap| between consecutive sessions of a team.
+    public var spacingPerDay: Int
+    /// Per session not at its rule's first time.
+    public var offPreferredTime: Int
+    /// Per member missing below a session's turnout floor.
+    public var turnoutBelowFloor: Int
+    /// Per session the busiest supervisor has above the least busy one (a tie-breaker).
+    public var supervisorLoad: Int
+    /// Per demand left unplaced.
+    public var unmetDemand: Int
+
+    /// Makes weights (the defaults of issue 7).
+    public init(
+        offPreferredWeekday: Int = 10, spacingPerDay: Int = 1, offPreferredTime: Int = 2, turnoutBelowFloor: Int = 50,
+        supervisorLoad: Int = 1, unmetDemand: Int = 10_000
+    ) {
+        self.offPreferredWeekday = offPreferredWeekday
+        self.spacingPerDay = spacingPerDay
+        self.offPreferredTime = offPreferredTime
+        self.turnoutBelowFloor = turnoutBelowFloor
+        self.supervisorLoad = supervisorLoad
+        self.unmetDemand = unmetDemand
+    }
+}
+
 /// A town's plan for one year: who, where, when and what rules (plan.yaml).
 public struct Plan: Hashable, Sendable, Codable {
     /// The town.
@@ -263,12 +292,15 @@ public struct Plan: Hashable, Sendable, Codable {
     public var travel: [TravelTime]
     /// Rules.
     public var rules: [Rule]
+    /// Objective weights.
+    public var weights: ObjectiveWeights
 
     /// Makes a plan.
     public init(
         town: Town, year: Int, timeZone: String = "Asia/Shanghai", defaults: PlanDefaults = PlanDefaults(),
         villages: [Village] = [], venues: [Venue] = [], supervisors: [Supervisor] = [], teams: [Team] = [],
-        seasons: [Season] = [], blackouts: [Blackout] = [], travel: [TravelTime] = [], rules: [Rule] = []
+        seasons: [Season] = [], blackouts: [Blackout] = [], travel: [TravelTime] = [], rules: [Rule] = [],
+        weights: ObjectiveWeights = ObjectiveWeights()
     ) {
         self.town = town
         self.year = year
@@ -282,6 +314,7 @@ public struct Plan: Hashable, Sendable, Codable {
         self.blackouts = blackouts
         self.travel = travel
         self.rules = rules
+        self.weights = weights
     }
 
     /// A team by id.

@@ -126,6 +126,31 @@ public enum SupervisorNeed: Hashable, Sendable, Codable {
     case specific(String)
 }
 
+/// Which days a rule may use at all (hard), on top of holidays and blackouts.
+public enum DayKind: String, Hashable, Sendable, Codable, CaseIterable {
+    /// 休息日: a weekend day that is not a swapped working day (调休上班), or a statutory holiday
+    /// when the rule allows holidays.
+    case restday
+    /// 工作日: a working day (a weekday that is not a holiday, or a swapped Saturday/Sunday).
+    case workday
+}
+
+/// The least expected turnout a session should reach (`min_turnout:`), as a count or a share of the roster.
+public enum TurnoutFloor: Hashable, Sendable, Codable {
+    /// At least this many members.
+    case count(Int)
+    /// At least this percentage of the roster (rounded up).
+    case percent(Int)
+
+    /// The floor for a roster of `size` members.
+    public func members(of size: Int) -> Int {
+        switch self {
+        case .count(let n): min(n, size)
+        case .percent(let p): min(size, (size * p + 99) / 100)
+        }
+    }
+}
+
 /// A plan rule: what kind of session, for which teams, how often, when and where.
 public struct Rule: Hashable, Sendable, Codable, Identifiable {
     /// Stable id; part of every UID the rule produces.
@@ -166,6 +191,14 @@ public struct Rule: Hashable, Sendable, Codable, Identifiable {
     public var description: String
     /// Drill scenario (情景设置), if any.
     public var scenario: String
+    /// The only weekdays sessions may fall on (hard; empty: any).
+    public var onlyWeekdays: [Weekday]
+    /// Rest days only or working days only (hard, 调休 aware; nil: any).
+    public var onlyDays: DayKind?
+    /// Expected turnout the rule aims for (nil: the team's own floor).
+    public var minTurnout: TurnoutFloor?
+    /// Refuse a day below the turnout floor instead of scheduling it with a known shortfall.
+    public var turnoutHard: Bool
 
     /// Makes a rule.
     public init(
@@ -174,7 +207,8 @@ public struct Rule: Hashable, Sendable, Codable, Identifiable {
         times: [LocalTime] = [LocalTime(hour: 9, minute: 0)!], durationMinutes: Int = 120,
         venue: VenueChoice? = nil, supervisor: SupervisorNeed = .none, minGapDays: Int? = nil,
         flexDays: Int? = nil, allowHolidays: Bool = false, allowBlackouts: [String] = [],
-        description: String = "", scenario: String = ""
+        description: String = "", scenario: String = "", onlyWeekdays: [Weekday] = [], onlyDays: DayKind? = nil,
+        minTurnout: TurnoutFloor? = nil, turnoutHard: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -195,6 +229,10 @@ public struct Rule: Hashable, Sendable, Codable, Identifiable {
         self.allowBlackouts = allowBlackouts
         self.description = description
         self.scenario = scenario
+        self.onlyWeekdays = onlyWeekdays
+        self.onlyDays = onlyDays
+        self.minTurnout = minTurnout
+        self.turnoutHard = turnoutHard
     }
 
     /// The name in `language`.

@@ -45,11 +45,22 @@ public struct Team: Hashable, Sendable, Codable, Identifiable {
     public var minimumMembers: Int
     /// Required sources: at least this many members with each role.
     public var requiredRoles: [Role: Int]
+    /// Least days between any two consecutive sessions of the team, whichever rules they come from
+    /// (nil: the plan default).
+    public var minGapDays: Int?
+    /// The spacing the team aims for between consecutive sessions (nil: the year divided by the
+    /// team's session count).
+    public var idealGapDays: Int?
+    /// Expected turnout a session should reach (nil: the team minimum, capped at the roster).
+    public var minTurnout: TurnoutFloor?
+    /// Refuse a day below the turnout floor instead of scheduling it with a known shortfall.
+    public var turnoutHard: Bool
 
     /// Makes a team.
     public init(
         id: String, name: String, nameEnglish: String? = nil, level: TeamLevel, village: String? = nil,
-        minimumMembers: Int? = nil, requiredRoles: [Role: Int] = [:]
+        minimumMembers: Int? = nil, requiredRoles: [Role: Int] = [:], minGapDays: Int? = nil,
+        idealGapDays: Int? = nil, minTurnout: TurnoutFloor? = nil, turnoutHard: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -58,6 +69,10 @@ public struct Team: Hashable, Sendable, Codable, Identifiable {
         self.village = village
         self.minimumMembers = minimumMembers ?? level.defaultMinimum
         self.requiredRoles = requiredRoles
+        self.minGapDays = minGapDays
+        self.idealGapDays = idealGapDays
+        self.minTurnout = minTurnout
+        self.turnoutHard = turnoutHard
     }
 
     /// The name in `language` (falls back to the Chinese name).

@@ -12,7 +12,8 @@ struct BookingLedger {
     private(set) var supervisors: [String: [Int: [Booking]]] = [:]
     private(set) var supervisorWeeks: [String: [Int: Int]] = [:]
     private(set) var supervisorLoad: [String: Int] = [:]
-    private(set) var teamDays: [String: [(day: CivilDate, uid: String)]] = [:]
+    /// Per team: each session's day, UID and the gap its rule asks for around it.
+    private(set) var teamDays: [String: [(day: CivilDate, uid: String, gap: Int)]] = [:]
 
     /// Monday-based week number (1970-01-01 was a Thursday).
     static func week(of day: CivilDate) -> Int { (day.dayNumber + 3).floorDiv(7) }
@@ -35,9 +36,18 @@ struct BookingLedger {
 
     func load(_ supervisor: String) -> Int { supervisorLoad[supervisor] ?? 0 }
 
-    func sessions(of team: String) -> [(day: CivilDate, uid: String)] { teamDays[team] ?? [] }
+    func sessions(of team: String) -> [(day: CivilDate, uid: String, gap: Int)] { teamDays[team] ?? [] }
 
-    mutating func book(_ session: ScheduledSession, village: String?) {
+    /// Sessions of one supervisor in the ISO week holding `day` (UIDs).
+    func supervisorWeekSessions(_ id: String, _ day: CivilDate) -> [String] {
+        let monday = BookingLedger.week(of: day) * 7 - 3
+        var out: [String] = []
+        for d in monday..<(monday + 7) { out += (supervisors[id]?[d] ?? []).map(\.uid) }
+        return out
+    }
+
+    /// Books a session; `gaps` gives, per team, the least gap its rule asks for.
+    mutating func book(_ session: ScheduledSession, village: String?, gaps: [String: Int] = [:]) {
         let day = session.slot.date.dayNumber
         let booking = Booking(slot: session.slot, uid: session.uid, village: village)
         for m in session.memberIDs { members[m, default: [:]][day, default: []].append(booking) }
@@ -47,7 +57,9 @@ struct BookingLedger {
             supervisorWeeks[s, default: [:]][BookingLedger.week(of: session.slot.date), default: 0] += 1
             supervisorLoad[s, default: 0] += 1
         }
-        for t in session.teamIDs { teamDays[t, default: []].append((session.slot.date, session.uid)) }
+        for t in session.teamIDs {
+            teamDays[t, default: []].append((session.slot.date, session.uid, gaps[t] ?? 0))
+        }
     }
 
     /// Takes a session's bookings out again (used when the scheduler moves a session to make room).

@@ -10,15 +10,21 @@ public struct TeamTurnout: Hashable, Sendable, Codable {
     public var minimum: Int
     /// Ids of members away on the day.
     public var away: [String]
+    /// The expected turnout the session aims for (`min_turnout`, by default the minimum capped at the roster).
+    public var floor: Int
 
     /// Makes a turnout.
-    public init(team: String, rosterSize: Int, expected: Int, minimum: Int, away: [String]) {
+    public init(team: String, rosterSize: Int, expected: Int, minimum: Int, away: [String], floor: Int? = nil) {
         self.team = team
         self.rosterSize = rosterSize
         self.expected = expected
         self.minimum = minimum
         self.away = away
+        self.floor = floor ?? min(minimum, rosterSize)
     }
+
+    /// Members missing below the floor (0 when the floor is reached).
+    public var belowFloor: Int { max(0, floor - expected) }
 
     /// Whether the expected turnout reaches the minimum.
     public var meetsMinimum: Bool { expected >= minimum }
@@ -94,6 +100,15 @@ public struct Schedule: Hashable, Sendable, Codable {
     public var shortfalls: [TeamTurnout]
     /// For each session UID, the better candidates that were ruled out (only when asked for).
     public var rejections: [String: [Rejection]]
+    /// The objective of this schedule, term by term, with the proven lower bound (see calendars/README.md).
+    public var score: ScoreReport?
+    /// Why demand could not be placed, in capacity terms (supervisor weeks, team days), when it could not.
+    public var diagnoses: [CapacityDiagnosis] = []
+
+    /// Sessions scheduled with a known turnout shortfall: (session, team turnout), in session order.
+    public var knownShortfalls: [(session: ScheduledSession, turnout: TeamTurnout)] {
+        sessions.flatMap { s in s.turnout.filter { $0.belowFloor > 0 }.map { (s, $0) } }
+    }
 
     /// Makes a schedule.
     public init(
@@ -104,6 +119,7 @@ public struct Schedule: Hashable, Sendable, Codable {
         self.unmet = unmet
         self.shortfalls = shortfalls
         self.rejections = rejections
+        self.score = nil
     }
 
     /// A session by UID.

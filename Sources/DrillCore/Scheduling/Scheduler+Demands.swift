@@ -9,7 +9,7 @@ extension Scheduler {
     public func demands() throws(SchedulingError) -> [Demand] {
         var result: [Demand] = []
         for rule in plan.rules {
-            let windows = try windowRanges(rule)
+            let windows = try allowedRanges(rule)
             for group in teamGroups(rule) {
                 var ordinal = 0
                 for (allowed, target) in try slots(rule, windows: windows) {
@@ -91,9 +91,15 @@ extension Scheduler {
                         zh: "无法展开重复规则 \(text)：\(error)", en: "cannot expand RRULE \(text): \(error)"))
             }
             let flex = rule.flexDays ?? plan.defaults.flexDays
+            let unit = Scheduler.recurrencePeriod(text)
+            let window = try windowRanges(rule)
             return occurrences.compactMap { day in
-                guard windows.contains(where: { $0.contains(day) }) else { return nil }
-                let around = DateRange(from: day.adding(days: -flex), to: day.adding(days: flex))
+                guard window.contains(where: { $0.contains(day) }) else { return nil }
+                // Flex stays inside the occurrence's own calendar period (a monthly session in its month).
+                var around = DateRange(from: day.adding(days: -flex), to: day.adding(days: flex))
+                if let period = Scheduler.period(unit, containing: day), let inside = around.clamped(to: period) {
+                    around = inside
+                }
                 let allowed = Scheduler.intersect(windows, with: around)
                 return allowed.isEmpty ? nil : (allowed, day)
             }
@@ -118,5 +124,93 @@ extension Scheduler {
             rest -= r.dayCount
         }
         return ranges.last!.to
+    }
+
+    /// The calendar period an RRULE's occurrences belong to, from its FREQ.
+    enum RecurrenceUnit { case day, week, month, year }
+
+    static func recurrencePeriod(_ rrule: String) -> RecurrenceUnit? {
+        for part in rrule.uppercased().split(separator: ";") where part.hasPrefix("FREQ=") {
+            switch part.dropFirst(5) {
+            case "DAILY": return .day
+            case "WEEKLY": return .week
+            case "MONTHLY": return .month
+            case "YEARLY": return .year
+            default: return nil
+            }
+        }
+        return nil
+    }
+
+    /// The calendar day, ISO week, month or year holding `day`.
+    static func period(_ unit: RecurrenceUnit?, containing day: CivilDate) -> DateRange? {
+        switch unit {
+        case nil: return nil
+        case .day: return DateRange(from: day, to: day)
+        case .week:
+            let monday = CivilDate(dayNumber: (day.dayNumber + 3).floorDiv(7) * 7 - 3)
+            return DateRange(from: monday, to: monday.adding(days: 6))
+        case .month:
+            let (y, m, _) = day.parts
+            return DateRange(
+                from: CivilDate(year: y, month: m, day: 1)!,
+                to: CivilDate(year: y, month: m, day: CivilDate.daysIn(month: m, year: y))!)
+        case .year:
+            let y = day.parts.year
+            return DateRange(from: CivilDate(year: y, month: 1, day: 1)!, to: CivilDate(year: y, month: 12, day: 31)!)
+        }
+    }
+
+    /// The rule's window with only the days its day rules allow (`only_weekdays`, `only_days`),
+    /// as runs of consecutive days.
+    /// - Throws: `SchedulingError` when the window holds no allowed day at all.
+    func allowedRanges(_ rule: Rule) throws(SchedulingError) -> [DateRange] {
+        let windows = try windowRanges(rule)
+        if rule.onlyWeekdays.isEmpty && rule.onlyDays == nil { return windows }
+        var runs: [DateRange] = []
+        for range in windows {
+            var start: CivilDate?
+            var last: CivilDate?
+            for day in range.days {
+                if isAllowedDay(rule, day) {
+                    if start == nil { start = day }
+                    last = day
+                } else if let s = start, let l = last {
+                    runs.append(DateRange(from: s, to: l))
+                    start = nil
+                }
+            }
+            if let s = start, let l = last { runs.append(DateRange(from: s, to: l)) }
+        }
+        if runs.isEmpty, !windows.isEmpty {
+            throw SchedulingError(
+                ruleID: rule.id,
+                message: LocalizedText(
+                    zh: "时间窗口内没有 only_weekdays / only_days 允许的日子", en: "the window holds no day that only_weekdays / only_days allow"))
+        }
+        return runs
+    }
+
+    /// Whether the rule's hard day rules allow `day` (调休 aware: a swapped Saturday is a workday,
+    /// a statutory holiday is a rest day only when the rule allows holidays).
+    public func isAllowedDay(_ rule: Rule, _ day: CivilDate) -> Bool {
+        if !rule.onlyWeekdays.isEmpty && !rule.onlyWeekdays.contains(day.weekday) { return false }
+        switch rule.onlyDays {
+        case nil: return true
+        case .workday?: return holidays.isWorkingDay(day)
+        case .restday?:
+            if holidays.holiday(on: day) != nil { return rule.allowHolidays }
+            return !holidays.isWorkingDay(day)
+        }
+    }
+
+    /// Why the rule cannot be scheduled at all (its window holds no allowed day), or nil.
+    public func windowProblem(_ rule: Rule) -> SchedulingError? {
+        do {
+            _ = try allowedRanges(rule)
+            return nil
+        } catch {
+            return error
+        }
     }
 }

@@ -39,52 +39,133 @@ public struct Scheduler: Sendable {
         self.membersByTeam = byTeam
     }
 
-    /// Places every demand.
-    /// - Parameter recordRejections: keep, for each session, the better candidates that were ruled
-    ///   out and why (for `drillcal explain`).
+    /// Places every demand: the greedy constructor, then the optimiser (`SearchOptions`).
+    /// - Parameters:
+    ///   - recordRejections: keep, for each session, the better candidates that were ruled
+    ///     out and why (for `drillcal explain`).
+    ///   - search: the optimiser's budget and seed; `SearchOptions.greedyOnly` skips it.
     /// - Throws: `SchedulingError` when the plan refers to something that does not exist.
-    public func schedule(recordRejections: Bool = false) throws(SchedulingError) -> Schedule {
+    public func schedule(recordRejections: Bool = false, search: SearchOptions = SearchOptions()) throws(SchedulingError)
+        -> Schedule
+    {
         let all = try demands()
-        let order = all.sorted {
-            ($0.allowedDayCount, $0.target, $0.uid) < ($1.allowedDayCount, $1.target, $1.uid)
+        var state = greedy(all)
+        var greedyScore: ScoreBreakdown?
+        let bound = lowerBound(all)
+        if search.moveBudget > 0 {
+            greedyScore = score(state)
+            optimise(&state, bound: bound.total, options: search)
         }
+        return finish(state, demands: all, bound: bound, greedyScore: greedyScore, recordRejections: recordRejections)
+    }
+
+    /// What the scheduler holds while it places and improves: bookings, placed sessions, unmet demands.
+    struct State {
         var ledger = BookingLedger()
         var placed: [String: ScheduledSession] = [:]
         var villages: [String: String?] = [:]
-        var unmet: [UnmetDemand] = []
-        var rejections: [String: [Rejection]] = [:]
-        let demandsByUID = Dictionary(uniqueKeysWithValues: all.map { ($0.uid, $0) })
+        var unmet: [String: UnmetDemand] = [:]
+        var demands: [String: Demand] = [:]
+        var order: [Demand] = []
+        var evaluated = 0
+    }
 
-        for demand in order {
+    /// Places demands most-constrained first, each on its cheapest feasible candidate, with one level of repair.
+    func greedy(_ all: [Demand]) -> State {
+        var state = State()
+        state.order = all.sorted {
+            ($0.allowedDayCount, $0.target, $0.uid) < ($1.allowedDayCount, $1.target, $1.uid)
+        }
+        state.demands = Dictionary(uniqueKeysWithValues: all.map { ($0.uid, $0) })
+        for demand in state.order {
             let rule = rulesByID[demand.ruleID]!
-            let first = attempt(demand, rule, ledger, record: recordRejections)
+            let first = attempt(demand, rule, state.ledger, record: false)
             if let (session, village) = first.placed {
-                ledger.book(session, village: village)
-                placed[session.uid] = session
-                villages[session.uid] = village
-                if recordRejections { rejections[session.uid] = first.tried }
+                book(&state, session, village)
                 continue
             }
-            // Repair: move the one session that blocks a good candidate, if it can go elsewhere.
-            if let moved = repair(demand, rule, &ledger, placed, demandsByUID, record: recordRejections) {
-                for (session, village, tried) in moved {
-                    placed[session.uid] = session
-                    villages[session.uid] = village
-                    if recordRejections { rejections[session.uid] = tried }
+            // Repair: move the one session that blocks a good candidate, if it can go elsewhere,
+            // or give a supervised session in the way another supervisor.
+            if let moved = repair(demand, rule, &state.ledger, state.placed, state.demands, record: false)
+                ?? reassignSupervisors(demand, rule, &state)
+            {
+                for (session, village, _) in moved {
+                    state.placed[session.uid] = session
+                    state.villages[session.uid] = village
                 }
                 continue
             }
             let blockers = first.counts.map { BlockerCount(key: $0.key, count: $0.value) }
                 .sorted { ($1.count, $0.key) < ($0.count, $1.key) }
-            unmet.append(
-                UnmetDemand(
-                    demand: demand, blockers: blockers, example: blockers.first.flatMap { first.firstOfKind[$0.key] }))
+            state.unmet[demand.uid] = UnmetDemand(
+                demand: demand, blockers: blockers, example: blockers.first.flatMap { first.firstOfKind[$0.key] })
         }
+        return state
+    }
 
-        var sessions = Array(placed.values)
+    func book(_ state: inout State, _ session: ScheduledSession, _ village: String?) {
+        state.ledger.book(session, village: village, gaps: gaps(session.ruleID, session.teamIDs))
+        state.placed[session.uid] = session
+        state.villages[session.uid] = village
+    }
+
+    func unbook(_ state: inout State, _ uid: String) {
+        guard let s = state.placed.removeValue(forKey: uid) else { return }
+        state.villages.removeValue(forKey: uid)
+        state.ledger.unbook(s)
+    }
+
+    /// The least gap a rule asks for around its sessions, per team: the rule's own, else the
+    /// team's, else the plan default.
+    func gaps(_ ruleID: String, _ teams: [String]) -> [String: Int] {
+        var out: [String: Int] = [:]
+        let rule = rulesByID[ruleID]
+        for t in teams { out[t] = ruleGap(rule, t) }
+        return out
+    }
+
+    func ruleGap(_ rule: Rule?, _ team: String) -> Int {
+        rule?.minGapDays ?? teamsByID[team]?.minGapDays ?? plan.defaults.minGapDays
+    }
+
+    /// The gap two sessions of `team` must keep: the larger of their rules' gaps and the team's own,
+    /// so that it does not depend on which was placed first.
+    func requiredGap(_ team: String, _ a: Int, _ b: Int) -> Int {
+        max(a, b, teamsByID[team]?.minGapDays ?? 0)
+    }
+
+    /// The final schedule: sessions in time order, unmet demands with capacity diagnoses, score and rejections.
+    func finish(
+        _ state: State, demands: [Demand], bound: ScoreBreakdown, greedyScore: ScoreBreakdown?, recordRejections: Bool
+    ) -> Schedule {
+        var sessions = Array(state.placed.values)
         sessions.sort { ($0.slot.absoluteStart, $0.uid) < ($1.slot.absoluteStart, $1.uid) }
+        var unmet = Array(state.unmet.values)
         unmet.sort { ($0.demand.target, $0.demand.uid) < ($1.demand.target, $1.demand.uid) }
-        return Schedule(sessions: sessions, unmet: unmet, shortfalls: shortfalls(), rejections: rejections)
+        var rejections: [String: [Rejection]] = [:]
+        if recordRejections {
+            var s = state
+            for session in sessions {
+                guard let demand = s.demands[session.uid], let rule = rulesByID[demand.ruleID] else { continue }
+                let village = s.villages[session.uid] ?? nil
+                unbook(&s, session.uid)
+                var tried: [Rejection] = []
+                for c in candidates(demand, rule) {
+                    if c == session.slot { break }
+                    if case .failure(let k) = evaluate(demand, rule, c, s.ledger) {
+                        tried.append(Rejection(slot: c, constraint: k))
+                    }
+                }
+                book(&s, session, village)
+                rejections[session.uid] = tried
+            }
+        }
+        var schedule = Schedule(sessions: sessions, unmet: unmet, shortfalls: shortfalls(), rejections: rejections)
+        let found = score(state)
+        schedule.score = ScoreReport(
+            score: found, lowerBound: bound, greedy: greedyScore ?? found, evaluatedMoves: state.evaluated)
+        schedule.diagnoses = diagnose(state)
+        return schedule
     }
 
     /// The result of trying every candidate of one demand against the current bookings.
@@ -95,20 +176,27 @@ public struct Scheduler: Sendable {
         var firstOfKind: [String: Constraint] = [:]
     }
 
-    /// Takes the cheapest feasible candidate of `demand`, noting what ruled out the better ones.
+    /// Takes the cheapest feasible candidate of `demand` that reaches the turnout floor, else the
+    /// feasible one with the highest expected turnout; notes what ruled out the better ones.
     func attempt(_ demand: Demand, _ rule: Rule, _ ledger: BookingLedger, record: Bool) -> Attempt {
         var result = Attempt()
+        var fallback: (ScheduledSession, String?, Int)?
         for candidate in candidates(demand, rule) {
             switch evaluate(demand, rule, candidate, ledger) {
             case .success(let placed):
-                result.placed = placed
-                return result
+                let missing = placed.0.turnout.reduce(0) { $0 + $1.belowFloor }
+                if missing == 0 {
+                    result.placed = placed
+                    return result
+                }
+                if fallback == nil || missing < fallback!.2 { fallback = (placed.0, placed.1, missing) }
             case .failure(let constraint):
                 result.counts[constraint.key, default: 0] += 1
                 if result.firstOfKind[constraint.key] == nil { result.firstOfKind[constraint.key] = constraint }
                 if record { result.tried.append(Rejection(slot: candidate, constraint: constraint)) }
             }
         }
+        if let fallback { result.placed = (fallback.0, fallback.1) }
         return result
     }
 
@@ -128,6 +216,7 @@ public struct Scheduler: Sendable {
                 let blockerRule = rulesByID[blockerDemand.ruleID]
             else { continue }
             let blockerVillage = blocker.venueID.flatMap { venuesByID[$0]?.village }
+            let blockerGaps = gaps(blocker.ruleID, blocker.teamIDs)
             ledger.unbook(blocker)
             if case .success(let mine) = evaluate(demand, rule, candidate, ledger) {
                 // What ruled out the better candidates, seen with the blocker out of the way.
@@ -140,15 +229,15 @@ public struct Scheduler: Sendable {
                         }
                     }
                 }
-                ledger.book(mine.0, village: mine.1)
+                ledger.book(mine.0, village: mine.1, gaps: gaps(mine.0.ruleID, mine.0.teamIDs))
                 let again = attempt(blockerDemand, blockerRule, ledger, record: record)
                 if let moved = again.placed {
-                    ledger.book(moved.0, village: moved.1)
+                    ledger.book(moved.0, village: moved.1, gaps: blockerGaps)
                     return [(mine.0, mine.1, tried), (moved.0, moved.1, again.tried)]
                 }
                 ledger.unbook(mine.0)
             }
-            ledger.book(blocker, village: blockerVillage)
+            ledger.book(blocker, village: blockerVillage, gaps: blockerGaps)
         }
         return nil
     }
@@ -199,7 +288,10 @@ extension Scheduler {
 
     /// Checks every hard constraint for one candidate; on success returns the session and the
     /// venue's village (for supervisor travel).
-    func evaluate(_ demand: Demand, _ rule: Rule, _ slot: TimeSlot, _ ledger: BookingLedger) -> Outcome {
+    func evaluate(
+        _ demand: Demand, _ rule: Rule, _ slot: TimeSlot, _ ledger: BookingLedger, avoiding: String? = nil,
+        ignoringSupervisors: Bool = false
+    ) -> Outcome {
         let day = slot.date
         let teams = demand.teamIDs.compactMap { teamsByID[$0] }
 
@@ -218,10 +310,11 @@ extension Scheduler {
         }
 
         // Team: minimum gap, then expected turnout.
-        let gap = rule.minGapDays ?? plan.defaults.minGapDays
         for team in teams {
-            for other in ledger.sessions(of: team.id) {
+            let mine = ruleGap(rule, team.id)
+            for other in ledger.sessions(of: team.id) where other.uid != demand.uid {
                 let apart = abs(other.day.days(to: day))
+                let gap = requiredGap(team.id, mine, other.gap)
                 if apart < gap { return .failure(.gap(team: team.id, session: other.uid, days: apart, needed: gap)) }
             }
         }
@@ -232,12 +325,14 @@ extension Scheduler {
             let members = membersByTeam[team.id] ?? []
             let away = members.filter { $0.isAway(on: day) }.map(\.id)
             let expected = members.count - away.count
-            let needed = min(team.minimumMembers, members.count)
-            if expected < needed { return .failure(.turnout(team: team.id, available: expected, needed: needed)) }
+            let floor = turnoutFloor(rule, team, rosterSize: members.count)
+            if expected < floor && (rule.turnoutHard || team.turnoutHard) {
+                return .failure(.turnout(team: team.id, available: expected, needed: floor))
+            }
             turnout.append(
                 TeamTurnout(
                     team: team.id, rosterSize: members.count, expected: expected, minimum: team.minimumMembers,
-                    away: away))
+                    away: away, floor: floor))
             for m in members where !away.contains(m.id) && seen.insert(m.id).inserted { attendees.append(m.id) }
         }
 
@@ -278,9 +373,9 @@ extension Scheduler {
         case .any:
             candidates = plan.supervisors.sorted { (ledger.load($0.id), $0.id) < (ledger.load($1.id), $1.id) }
         }
-        if needsSupervisor {
+        if needsSupervisor && !ignoringSupervisors {
             var conflicts: [SupervisorConflict] = []
-            for s in candidates {
+            for s in candidates where s.id != avoiding {
                 if let reason = supervisorProblem(s, slot, village: venue?.village, ledger) {
                     conflicts.append(SupervisorConflict(supervisor: s.id, reason: reason))
                 } else {
@@ -296,6 +391,13 @@ extension Scheduler {
             slot: slot, venueID: venue?.id, supervisorID: supervisorID, memberIDs: attendees, turnout: turnout,
             target: demand.target)
         return .success((session, venue?.village))
+    }
+
+    /// The expected turnout a session of `team` should reach: the rule's `min_turnout`, else the
+    /// team's, else the team minimum; never above the roster.
+    func turnoutFloor(_ rule: Rule, _ team: Team, rosterSize: Int) -> Int {
+        if let f = rule.minTurnout ?? team.minTurnout { return f.members(of: rosterSize) }
+        return min(team.minimumMembers, rosterSize)
     }
 
     func supervisorProblem(_ s: Supervisor, _ slot: TimeSlot, village: String?, _ ledger: BookingLedger)

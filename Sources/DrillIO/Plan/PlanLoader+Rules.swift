@@ -4,8 +4,47 @@ extension PlanLoader {
     static let ruleKeys = [
         "id", "name", "name_en", "kind", "form", "scope", "teams", "joint", "every", "rrule", "date", "season",
         "window", "anchor", "weekdays", "times", "duration", "venue", "supervisor", "min_gap_days", "flex_days",
-        "allow_holidays", "allow_blackouts", "description", "scenario",
+        "allow_holidays", "allow_blackouts", "description", "scenario", "only_weekdays", "only_days", "min_turnout",
+        "turnout",
     ]
+
+    static let minTurnoutExpected = LocalizedText(
+        zh: "人数（如 8）或在册人数的百分比（如 80%）", en: "a head count (like 8) or a share of the roster (like 80%)")
+
+    /// `min_turnout: 8` or `min_turnout: 80%`.
+    static func turnoutFloor(_ v: YAMLValue) throws(InputError) -> TurnoutFloor {
+        let s = try v.scalar(minTurnoutExpected)
+        let digits = s.hasSuffix("%") ? String(s.dropLast()) : s
+        guard !digits.isEmpty, digits.count <= 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits)
+        else { throw v.error(minTurnoutExpected) }
+        if s.hasSuffix("%") {
+            guard n <= 100 else { throw v.error(minTurnoutExpected) }
+            return .percent(n)
+        }
+        return .count(n)
+    }
+
+    /// `turnout: hard` (refuse a day below the floor) or `turnout: soft` (the default: schedule and report).
+    static func turnoutHard(_ v: YAMLValue?) throws(InputError) -> Bool {
+        guard let v else { return false }
+        let options = ["soft", "hard"]
+        let s = try v.scalar(.oneOf(options))
+        guard options.contains(s) else { throw v.error(.oneOf(options)) }
+        return s == "hard"
+    }
+
+    /// A list of weekdays (`[SA, SU]`).
+    static func weekdayList(_ v: YAMLValue?) throws(InputError) -> [Weekday] {
+        var weekdays: [Weekday] = []
+        let weekdayExpected = LocalizedText.oneOf(Weekday.allCases.map(\.rawValue))
+        for w in try v?.values(weekdayExpected) ?? [] {
+            guard let day = Weekday(rawValue: try w.scalar(weekdayExpected).uppercased()) else {
+                throw w.error(weekdayExpected)
+            }
+            if !weekdays.contains(day) { weekdays.append(day) }
+        }
+        return weekdays
+    }
 
     static let everyExpected = LocalizedText(
         zh: "“<次数> per year|half-year|quarter|month”（如 2 per half-year）",
@@ -120,7 +159,20 @@ extension PlanLoader {
                 guard plan.season(s) != nil else { throw w.error(expected) }
                 window = .season(s)
             case "window":
-                window = .period(try readPeriod(w.mapping(["from", "to"])))
+                // A window whose from is after its to wraps over New Year only when it says so.
+                let wm = try w.mapping(["from", "to", "wrap"])
+                let period = try readPeriod(wm)
+                if case .annual(let p) = period, p.from.month * 100 + p.from.day > p.to.month * 100 + p.to.day,
+                    try wm["wrap"]?.bool() != true
+                {
+                    let toNode = try wm.required("to", .dateOrMonthDay)
+                    throw toNode.error(
+                        LocalizedText(
+                            zh: "不早于 from（\(p.from)）的日期；跨年的窗口请加 wrap: true",
+                            en: "a day not before from (\(p.from)); add wrap: true for a window over New Year"),
+                        field: wm.path("to"))
+                }
+                window = .period(period)
             default:
                 let a = try w.mapping(["date", "before", "after"])
                 window = .anchor(
@@ -129,13 +181,16 @@ extension PlanLoader {
             }
         }
 
-        var weekdays: [Weekday] = []
-        let weekdayExpected = LocalizedText.oneOf(Weekday.allCases.map(\.rawValue))
-        for w in try m["weekdays"]?.values(weekdayExpected) ?? [] {
-            guard let day = Weekday(rawValue: try w.scalar(weekdayExpected).uppercased()) else {
-                throw w.error(weekdayExpected)
-            }
-            weekdays.append(day)
+        let weekdays = try weekdayList(m["weekdays"])
+        let onlyWeekdays = try weekdayList(m["only_weekdays"])
+        if let x = m["only_weekdays"], onlyWeekdays.isEmpty {
+            throw x.error(LocalizedText.oneOf(Weekday.allCases.map(\.rawValue)))
+        }
+        var onlyDays: DayKind?
+        if let x = m["only_days"] {
+            let options = DayKind.allCases.map(\.rawValue)
+            guard let kind = DayKind(rawValue: try x.scalar(.oneOf(options))) else { throw x.error(.oneOf(options)) }
+            onlyDays = kind
         }
 
         var times: [LocalTime] = []
@@ -187,7 +242,16 @@ extension PlanLoader {
             times: times, durationMinutes: duration, venue: venue, supervisor: supervisor,
             minGapDays: try m["min_gap_days"]?.int(atLeast: 0), flexDays: try m["flex_days"]?.int(atLeast: 0),
             allowHolidays: try m["allow_holidays"]?.bool() ?? false, allowBlackouts: allowBlackouts,
-            description: try m["description"]?.scalar(.text) ?? "", scenario: try m["scenario"]?.scalar(.text) ?? "")
+            description: try m["description"]?.scalar(.text) ?? "", scenario: try m["scenario"]?.scalar(.text) ?? "",
+            onlyWeekdays: onlyWeekdays, onlyDays: onlyDays,
+            minTurnout: try m["min_turnout"].map { (x) throws(InputError) in try turnoutFloor(x) },
+            turnoutHard: try turnoutHard(m["turnout"]))
+    }
+
+    /// The node a rule's day-rule problem is reported at: only_days, else only_weekdays, else its window.
+    static func dayRuleNode(_ v: YAMLValue) -> YAMLValue? {
+        guard let m = try? v.mapping(ruleKeys) else { return nil }
+        return m["only_days"] ?? m["only_weekdays"] ?? m["window"] ?? m["season"] ?? m["anchor"]
     }
 
     /// `venue: own-village` needs every selected team to sit in a village that has a venue.

@@ -34,11 +34,13 @@ public enum PlanLoader {
         var holidaysLine: Int?
         /// Line of `year:`.
         var yearLine: Int?
+        /// Per rule id, the node its day rules sit at (for "the window holds no allowed day").
+        var dayRuleNodes: [String: YAMLValue] = [:]
     }
 
     static let topKeys = [
         "town", "year", "time_zone", "holidays", "defaults", "seasons", "blackouts", "travel", "villages", "venues",
-        "supervisors", "teams", "rules", "feeds",
+        "supervisors", "teams", "rules", "feeds", "weights",
     ]
 
     static func read(yaml: String, file: String, recurrence: any RecurrenceExpander) throws(InputError) -> Parsed {
@@ -86,10 +88,16 @@ public enum PlanLoader {
         plan.travel = try readList(top["travel"], "travel") { (v) throws(InputError) in
             try readTravel(v, plan: plan)
         }
+        var dayRuleNodes: [String: YAMLValue] = [:]
         plan.rules = try readList(top["rules"], "rules") { (v) throws(InputError) in
-            try readRule(v, plan: plan, ids: &ids, recurrence: recurrence)
+            let rule = try readRule(v, plan: plan, ids: &ids, recurrence: recurrence)
+            dayRuleNodes[rule.id] = dayRuleNode(v) ?? v
+            return rule
         }
-        return Parsed(plan: plan, holidays: holidays, holidaysLine: top["holidays"]?.line, yearLine: yearNode.line)
+        if let w = top["weights"] { plan.weights = try readWeights(w) }
+        var parsed = Parsed(plan: plan, holidays: holidays, holidaysLine: top["holidays"]?.line, yearLine: yearNode.line)
+        parsed.dayRuleNodes = dayRuleNodes
+        return parsed
     }
 
     static func readList<T>(
@@ -149,6 +157,29 @@ public enum PlanLoader {
         return d
     }
 
+    /// `weights:` of the objective (calendars/README.md), each a whole number ≥ 0.
+    static func readWeights(_ v: YAMLValue) throws(InputError) -> ObjectiveWeights {
+        let m = try v.mapping([
+            "off_preferred_weekday", "spacing_per_day", "off_preferred_time", "turnout_below_floor", "supervisor_load",
+            "unmet_demand",
+        ])
+        var w = ObjectiveWeights()
+        if let x = m["off_preferred_weekday"] { w.offPreferredWeekday = try x.int(atLeast: 0) }
+        if let x = m["spacing_per_day"] { w.spacingPerDay = try x.int(atLeast: 0) }
+        if let x = m["off_preferred_time"] { w.offPreferredTime = try x.int(atLeast: 0) }
+        if let x = m["turnout_below_floor"] { w.turnoutBelowFloor = try x.int(atLeast: 0) }
+        if let x = m["supervisor_load"] { w.supervisorLoad = try x.int(atLeast: 0) }
+        if let x = m["unmet_demand"] { w.unmetDemand = try x.int(atLeast: 0) }
+        for (key, n) in [
+            ("off_preferred_weekday", w.offPreferredWeekday), ("spacing_per_day", w.spacingPerDay),
+            ("off_preferred_time", w.offPreferredTime), ("turnout_below_floor", w.turnoutBelowFloor),
+            ("supervisor_load", w.supervisorLoad), ("unmet_demand", w.unmetDemand),
+        ] where n > 1_000_000 {
+            throw m[key]!.error(LocalizedText(zh: "0 到 1000000 之间的整数", en: "a whole number from 0 to 1000000"))
+        }
+        return w
+    }
+
     // MARK: places and people
 
     static func readVillage(_ v: YAMLValue, ids: inout IDRegistry) throws(InputError) -> Village {
@@ -193,7 +224,10 @@ public enum PlanLoader {
     }
 
     static func readTeam(_ v: YAMLValue, plan: Plan, ids: inout IDRegistry) throws(InputError) -> Team {
-        let m = try v.mapping(["id", "name", "name_en", "level", "village", "minimum", "requires"])
+        let m = try v.mapping([
+            "id", "name", "name_en", "level", "village", "minimum", "requires", "min_gap_days", "ideal_gap_days",
+            "min_turnout", "turnout",
+        ])
         let id = try ids.claim(m.required("id", .id), kind: .team)
         let levels = TeamLevel.allCases.map(\.rawValue)
         let levelNode = try m.required("level", .oneOf(levels))
@@ -230,7 +264,10 @@ public enum PlanLoader {
         return Team(
             id: id, name: try m.required("name", .text).string(), nameEnglish: try m["name_en"]?.string(),
             level: level, village: village, minimumMembers: try m["minimum"]?.int(atLeast: 0),
-            requiredRoles: required)
+            requiredRoles: required, minGapDays: try m["min_gap_days"]?.int(atLeast: 0),
+            idealGapDays: try m["ideal_gap_days"]?.int(atLeast: 1),
+            minTurnout: try m["min_turnout"].map { (x) throws(InputError) in try turnoutFloor(x) },
+            turnoutHard: try turnoutHard(m["turnout"]))
     }
 
     // MARK: periods

@@ -48,6 +48,18 @@ public enum TownLoader {
                 found: String(holidays.year))
         }
 
+        // A rule whose window holds no day its day rules allow (调休 aware, so after the holidays).
+        let days = Scheduler(
+            plan: plan, roster: Roster(members: []), holidays: holidays.calendar, recurrence: recurrence)
+        for rule in plan.rules {
+            if let problem = days.windowProblem(rule), let node = parsed.dayRuleNodes[rule.id] {
+                throw node.error(
+                    LocalizedText(
+                        zh: "时间窗口内至少有一天符合 only_weekdays / only_days（\(problem.message.zh)）",
+                        en: "a window holding at least one day only_weekdays / only_days allow (\(problem.message.en))"))
+            }
+        }
+
         let rosterFile = base + "/roster.csv"
         let roster = try RosterLoader.load(file: rosterFile, plan: plan, encoding: encoding)
         return TownInput(

@@ -30,10 +30,42 @@ extension Drillcal {
         @Option(help: "输出目录，默认 DIR/feeds / output folder")
         var out: String?
 
+        @Option(help: "优化器随机种子；相同输入与种子得到相同日历 / optimiser seed (same inputs and seed, same feeds)")
+        var seed: UInt64 = 1
+
+        @Option(help: "优化时间上限（秒），默认 2；预算按评估次数计 / optimiser time cap in seconds (the budget is counted in moves)")
+        var timeLimit: Double = 2
+
+        @Option(help: "把排期问题以中立 JSON 写入此文件（供独立求解器对照）/ write the problem as neutral JSON for an independent solver")
+        var exportModel: String?
+
+        @Option(help: "优化预算（评估的候选安排数），0 为只用贪心 / optimiser budget in evaluated moves, 0 for greedy only")
+        var moves: Int = SearchOptions().moveBudget
+
         func run() async throws {
             let lang = town.lang
             let input = try town.load()
-            let schedule = try town.schedule(input)
+            guard timeLimit > 0, timeLimit <= 3600, moves >= 0 else {
+                Console.error(lang.pick(
+                    "--time-limit 应在 0 到 3600 秒之间，--moves 不小于 0",
+                    "--time-limit must be between 0 and 3600 seconds and --moves at least 0"))
+                throw ExitCode(2)
+            }
+            if let exportModel {
+                do {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys]
+                    encoder.keyEncodingStrategy = .convertToSnakeCase
+                    let data = try encoder.encode(try town.scheduler(input).model())
+                    try data.write(to: URL(fileURLWithPath: exportModel), options: .atomic)
+                } catch {
+                    Console.error("\(exportModel): \(error)")
+                    throw ExitCode(3)
+                }
+            }
+            let started = Date()
+            var schedule = try town.schedule(input, search: searchOptions())
+            schedule.score?.seconds = Date().timeIntervalSince(started)
             let stamp = try buildTime()
             let folder = URL(fileURLWithPath: out ?? (input.directory as NSString).appendingPathComponent("feeds"))
             let failing = !schedule.unmet.isEmpty && !allowPartial
@@ -93,6 +125,18 @@ extension Drillcal {
             if failing { throw ExitCode(1) }
         }
 
+        /// The optimiser's options: the move budget decides, the wall clock only caps (read here, not in DrillCore).
+        func searchOptions() -> SearchOptions {
+            let deadline = Date().addingTimeInterval(timeLimit)
+            let tty = isatty(STDERR_FILENO) == 1 && !json
+            return SearchOptions(
+                seed: seed, moveBudget: moves, shouldStop: { Date() >= deadline },
+                progress: tty
+                    ? { moves, score, bound in
+                        FileHandle.standardError.write(Data("\r… \(moves) moves, score \(score), bound \(bound)   ".utf8))
+                    } : nil)
+        }
+
         /// The build time: --now, else SOURCE_DATE_EPOCH (reproducible builds), else the clock.
         func buildTime() throws -> Stamp {
             if let now {
@@ -137,6 +181,29 @@ struct BuildReport: Encodable {
         var name: String
         var events: Int
     }
+    struct KnownShortfall: Encodable {
+        var uid, team: String
+        var expected, floor: Int
+    }
+    struct Score: Encodable {
+        var score, greedy, lowerBound: Int
+        var gapPercent: Double
+        var terms: [String: Int]
+        var boundTerms: [String: Int]
+        var evaluatedMoves: Int
+        var seconds: Double
+        enum CodingKeys: String, CodingKey {
+            case score, greedy, lowerBound = "lower_bound", gapPercent = "gap_percent", terms
+            case boundTerms = "bound_terms", evaluatedMoves = "evaluated_moves", seconds
+        }
+    }
+    struct Diagnosis: Encodable {
+        var resource: String
+        var from, to: String
+        var needed, capacity: Int
+        var unmet: [String]
+        var message: String
+    }
 
     var town: String
     var year: Int
@@ -144,6 +211,9 @@ struct BuildReport: Encodable {
     var sessionsPerTeam: [String: Int]
     var unmet: [Unmet]
     var shortfalls: [Shortfall]
+    var knownShortfalls: [KnownShortfall]
+    var score: Score?
+    var diagnoses: [Diagnosis]
     var feeds: [Feed]
     var folder: String
     var renderedEvents: Int
@@ -153,6 +223,7 @@ struct BuildReport: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case town, year, sessions, sessionsPerTeam = "sessions_per_team", unmet, shortfalls, feeds, folder
+        case knownShortfalls = "known_shortfalls", score, diagnoses
         case renderedEvents = "rendered_events"
     }
 
@@ -182,6 +253,38 @@ struct BuildReport: Encodable {
                 example: u.example.map(d.constraint))
         }
         shortfalls = schedule.shortfalls.map { Shortfall(team: $0.team, members: $0.rosterSize, minimum: $0.minimum) }
+        knownShortfalls = schedule.knownShortfalls.map {
+            KnownShortfall(uid: $0.session.uid, team: $0.turnout.team, expected: $0.turnout.expected, floor: $0.turnout.floor)
+        }
+        score = schedule.score.map { r in
+            Score(
+                score: r.score.total, greedy: r.greedy.total, lowerBound: r.lowerBound.total, gapPercent: r.gapPercent,
+                terms: Dictionary(uniqueKeysWithValues: r.score.terms.map { ($0.name, $0.points) }),
+                boundTerms: Dictionary(uniqueKeysWithValues: r.lowerBound.terms.map { ($0.name, $0.points) }),
+                evaluatedMoves: r.evaluatedMoves, seconds: r.seconds ?? 0)
+        }
+        diagnoses = schedule.diagnoses.map { c in
+            let resource: String
+            let message: String
+            switch c.resource {
+            case .supervisors:
+                resource = "supervisors"
+                let w = c.weeks.map { "\($0.lowerBound)–\($0.upperBound)" } ?? ""
+                _ = w
+                message = language.pick(
+                    "\(c.range.from)…\(c.range.to) 之间必须安排 \(c.needed) 场需督导的活动，督导人员在这几周最多能参加 \(c.capacity) 场",
+                    "\(c.needed) supervised sessions must fall in \(c.range.from)…\(c.range.to); the supervisors can do \(c.capacity) there")
+            case .team(let t):
+                resource = "team:\(t)"
+                let name = plan.team(t)?.displayName(language) ?? t
+                message = language.pick(
+                    "\(name)须在 \(c.range.from)…\(c.range.to) 内安排 \(c.needed) 场，按最小间隔最多只能安排 \(c.capacity) 场",
+                    "\(name) needs \(c.needed) sessions in \(c.range.from)…\(c.range.to); its minimum gap allows \(c.capacity)")
+            }
+            return Diagnosis(
+                resource: resource, from: c.range.from.description, to: c.range.to.description, needed: c.needed,
+                capacity: c.capacity, unmet: c.unmet, message: message)
+        }
         self.feeds = feeds?.files.map { Feed(name: $0.name, events: $0.eventCount) } ?? []
         self.folder = folder
         renderedEvents = feeds?.renderedEvents ?? 0
@@ -199,6 +302,19 @@ struct BuildReport: Encodable {
             print(l.pick("注意：\(name)在册 \(s.members) 人，低于最少 \(s.minimum) 人，已按全员到场排期",
                 "Note: \(name) has \(s.members) members, below its minimum \(s.minimum); scheduled with everyone"))
         }
+        for k in knownShortfalls {
+            let name = describe.plan.team(k.team)?.displayName(l) ?? k.team
+            print(l.pick("已排期但预计到场不足：\(k.uid) \(name)预计到场 \(k.expected) 人（应 \(k.floor) 人）",
+                "Scheduled with a known shortfall: \(k.uid) \(name) expected \(k.expected) of \(k.floor)"))
+        }
+        if let s = score {
+            let terms = s.terms.sorted { $0.key < $1.key }.filter { $0.value != 0 }
+                .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            print(l.pick(
+                "目标值 \(s.score)（\(terms.isEmpty ? "各项均为 0" : terms)）；贪心初解 \(s.greedy)；下界 \(s.lowerBound)；差距 \(s.gapPercent)%",
+                "Score \(s.score) (\(terms.isEmpty ? "every term 0" : terms)); greedy \(s.greedy); lower bound \(s.lowerBound); gap \(s.gapPercent)%"))
+        }
+        for d in diagnoses { print(l.pick("容量不足：", "Capacity: ") + d.message) }
         if unmet.isEmpty {
             print(l.pick("全部需求均已排入。", "Every demand was placed."))
         } else {

@@ -92,9 +92,11 @@ struct TownOptions: ParsableArguments {
     }
 
     /// Schedules the town or exits 2.
-    func schedule(_ input: TownInput, recordRejections: Bool = false) throws -> Schedule {
+    func schedule(_ input: TownInput, recordRejections: Bool = false, search: SearchOptions = SearchOptions())
+        throws -> Schedule
+    {
         do {
-            return try scheduler(input).schedule(recordRejections: recordRejections)
+            return try scheduler(input).schedule(recordRejections: recordRejections, search: search)
         } catch {
             Console.error("\(input.planFile): " + error.message.text(lang))
             throw ExitCode(2)

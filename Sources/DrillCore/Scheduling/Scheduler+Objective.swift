@@ -1,0 +1,269 @@
+/// The objective of a schedule, term by term, in weighted points (lower is better; calendars/README.md).
+public struct ScoreBreakdown: Hashable, Sendable, Codable {
+    /// `off_preferred_weekday` × sessions not on a preferred weekday.
+    public var offPreferredWeekday = 0
+    /// `spacing_per_day` × Σ over teams Σ over consecutive sessions |gap − ideal gap|.
+    public var spacing = 0
+    /// `off_preferred_time` × sessions not at their rule's first time.
+    public var offPreferredTime = 0
+    /// `turnout_below_floor` × members missing below the turnout floors.
+    public var turnoutBelowFloor = 0
+    /// `supervisor_load` × (busiest − least busy supervisor's sessions).
+    public var supervisorLoad = 0
+    /// `unmet_demand` × demands left unplaced.
+    public var unmetDemand = 0
+
+    /// Makes an empty breakdown.
+    public init() {}
+
+    /// The score: the sum of the terms.
+    public var total: Int {
+        offPreferredWeekday + spacing + offPreferredTime + turnoutBelowFloor + supervisorLoad + unmetDemand
+    }
+
+    /// The terms with their plan.yaml names, in a fixed order.
+    public var terms: [(name: String, points: Int)] {
+        [
+            ("off_preferred_weekday", offPreferredWeekday), ("spacing", spacing),
+            ("off_preferred_time", offPreferredTime), ("turnout_below_floor", turnoutBelowFloor),
+            ("supervisor_load", supervisorLoad), ("unmet_demand", unmetDemand),
+        ]
+    }
+}
+
+/// The schedule's score with the greedy start, a proven lower bound and the optimiser's work.
+public struct ScoreReport: Hashable, Sendable, Codable {
+    /// The final schedule's score.
+    public var score: ScoreBreakdown
+    /// A lower bound no schedule of these demands can beat (per term; see `Scheduler.lowerBound`).
+    public var lowerBound: ScoreBreakdown
+    /// The greedy constructor's score, before the optimiser.
+    public var greedy: ScoreBreakdown
+    /// Candidate placements the optimiser evaluated.
+    public var evaluatedMoves: Int
+    /// Wall-clock seconds, filled in by the caller (DrillCore reads no clock).
+    public var seconds: Double?
+
+    /// Makes a report.
+    public init(score: ScoreBreakdown, lowerBound: ScoreBreakdown, greedy: ScoreBreakdown, evaluatedMoves: Int) {
+        self.score = score
+        self.lowerBound = lowerBound
+        self.greedy = greedy
+        self.evaluatedMoves = evaluatedMoves
+    }
+
+    /// (score − bound) / score in percent, one decimal; 0 when the score is 0.
+    public var gapPercent: Double {
+        let s = score.total
+        guard s > 0 else { return 0 }
+        return (Double(max(0, s - lowerBound.total)) * 1000 / Double(s)).rounded() / 10
+    }
+}
+
+extension Scheduler {
+    /// The year's length in days.
+    var yearDays: Int { plan.yearRange.dayCount }
+
+    /// Each team's ideal gap: its `ideal_gap_days`, else the year divided by its session count.
+    func idealGaps(_ demands: some Sequence<Demand>) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for d in demands { for t in d.teamIDs { counts[t, default: 0] += 1 } }
+        var out: [String: Int] = [:]
+        for (t, n) in counts { out[t] = teamsByID[t]?.idealGapDays ?? max(1, yearDays / n) }
+        return out
+    }
+
+    /// Weekday, time and turnout points of one session on `slot` with `turnout`.
+    func unaryCost(_ rule: Rule, _ slot: TimeSlot, _ turnout: [TeamTurnout]) -> ScoreBreakdown {
+        var b = ScoreBreakdown()
+        let w = plan.weights
+        if !rule.weekdays.isEmpty && !isPreferred(slot.date, rule.weekdays) { b.offPreferredWeekday = w.offPreferredWeekday }
+        if let first = rule.times.first, first.minutes != slot.startMinute { b.offPreferredTime = w.offPreferredTime }
+        b.turnoutBelowFloor = w.turnoutBelowFloor * turnout.reduce(0) { $0 + $1.belowFloor }
+        return b
+    }
+
+    func unaryTotal(_ s: ScheduledSession) -> Int {
+        guard let rule = rulesByID[s.ruleID] else { return 0 }
+        return unaryCost(rule, s.slot, s.turnout).total
+    }
+
+    /// Spacing points of one team's session days (sorted).
+    func spacingCost(_ days: [Int], ideal: Int) -> Int {
+        guard days.count > 1 else { return 0 }
+        var sum = 0
+        for i in 1..<days.count { sum += abs(days[i] - days[i - 1] - ideal) }
+        return sum * plan.weights.spacingPerDay
+    }
+
+    /// Whether the load term applies: some rule takes any free supervisor and there is a choice.
+    var balancesSupervisors: Bool {
+        plan.supervisors.count > 1 && plan.rules.contains { $0.supervisor == .any }
+    }
+
+    func supervisorTerm(_ ledger: BookingLedger) -> Int {
+        guard balancesSupervisors else { return 0 }
+        let loads = plan.supervisors.map { ledger.load($0.id) }
+        return (loads.max()! - loads.min()!) * plan.weights.supervisorLoad
+    }
+
+    func teamDays(_ ledger: BookingLedger, _ team: String) -> [Int] {
+        ledger.sessions(of: team).map(\.day.dayNumber).sorted()
+    }
+
+    /// The full score of a state.
+    func score(_ state: State) -> ScoreBreakdown {
+        var b = ScoreBreakdown()
+        for s in state.placed.values {
+            guard let rule = rulesByID[s.ruleID] else { continue }
+            let u = unaryCost(rule, s.slot, s.turnout)
+            b.offPreferredWeekday += u.offPreferredWeekday
+            b.offPreferredTime += u.offPreferredTime
+            b.turnoutBelowFloor += u.turnoutBelowFloor
+        }
+        let ideal = idealGaps(state.demands.values)
+        for (team, gap) in ideal { b.spacing += spacingCost(teamDays(state.ledger, team), ideal: gap) }
+        b.supervisorLoad = supervisorTerm(state.ledger)
+        b.unmetDemand = state.unmet.count * plan.weights.unmetDemand
+        return b
+    }
+
+    /// The score of a finished schedule, recomputed from its sessions.
+    public func score(of schedule: Schedule) throws(SchedulingError) -> ScoreBreakdown {
+        var state = State()
+        state.demands = Dictionary(uniqueKeysWithValues: try demands().map { ($0.uid, $0) })
+        for s in schedule.sessions {
+            book(&state, s, s.venueID.flatMap { venuesByID[$0]?.village })
+        }
+        for u in schedule.unmet { state.unmet[u.demand.uid] = u }
+        return score(state)
+    }
+
+    // MARK: static candidates
+
+    /// A candidate slot that passes every check that does not depend on other sessions (calendar,
+    /// blackouts, hard turnout), with its weekday, time and turnout points.
+    struct Candidate {
+        var slot: TimeSlot
+        var unary: Int
+    }
+
+    /// Each demand's static candidates, cheapest first (then date and time).
+    func staticCandidates(_ demands: [Demand]) -> [String: [Candidate]] {
+        var expectedCache: [String: [Int: Int]] = [:]
+        func expected(_ team: String, _ day: CivilDate) -> Int {
+            if let e = expectedCache[team]?[day.dayNumber] { return e }
+            let members = membersByTeam[team] ?? []
+            let e = members.count - members.filter { $0.isAway(on: day) }.count
+            expectedCache[team, default: [:]][day.dayNumber] = e
+            return e
+        }
+        var out: [String: [Candidate]] = [:]
+        for demand in demands {
+            guard let rule = rulesByID[demand.ruleID] else { continue }
+            let teams = demand.teamIDs.compactMap { teamsByID[$0] }
+            let times = rule.times.isEmpty ? [LocalTime(hour: 9, minute: 0)!] : rule.times
+            var list: [Candidate] = []
+            for range in demand.allowed {
+                day: for day in range.days {
+                    if rule.kind == .deadline {
+                        if !holidays.isWorkingDay(day) { continue }
+                    } else if !rule.allowHolidays, holidays.holiday(on: day) != nil {
+                        continue
+                    }
+                    var turnout: [TeamTurnout] = []
+                    for team in teams {
+                        for b in plan.blackouts where !rule.allowBlackouts.contains(b.id) && b.affects(team) {
+                            if b.period.ranges(in: plan.year).contains(where: { $0.contains(day) }) { continue day }
+                        }
+                        let size = membersByTeam[team.id]?.count ?? 0
+                        let e = expected(team.id, day)
+                        let floor = turnoutFloor(rule, team, rosterSize: size)
+                        if e < floor && (rule.turnoutHard || team.turnoutHard) { continue day }
+                        turnout.append(
+                            TeamTurnout(
+                                team: team.id, rosterSize: size, expected: e, minimum: team.minimumMembers, away: [],
+                                floor: floor))
+                    }
+                    for time in times {
+                        let slot = TimeSlot(
+                            date: day, startMinute: time.minutes, endMinute: time.minutes + rule.durationMinutes)
+                        list.append(Candidate(slot: slot, unary: unaryCost(rule, slot, turnout).total))
+                    }
+                }
+            }
+            list.sort { ($0.unary, $0.slot.absoluteStart) < ($1.unary, $1.slot.absoluteStart) }
+            out[demand.uid] = list
+        }
+        return out
+    }
+
+    // MARK: lower bound
+
+    /// A proven lower bound on the score of any complete schedule of `demands`: each session's
+    /// cheapest static candidate (weekday, time, turnout), plus, per team, the least spacing any
+    /// placement of its sessions can have, found by dynamic programming over the order statistics
+    /// of the team's session days (the k-th earliest session lies between the k-th earliest first
+    /// allowed day and the k-th earliest last allowed day), with the team's least gap. Cross-team
+    /// constraints (members, venues, supervisors) are relaxed, so the bound is never above the optimum.
+    public func lowerBound(_ demands: [Demand]) -> ScoreBreakdown {
+        let table = staticCandidates(demands)
+        return lowerBound(demands, table)
+    }
+
+    func lowerBound(_ demands: [Demand], _ table: [String: [Candidate]]) -> ScoreBreakdown {
+        var b = ScoreBreakdown()
+        for d in demands {
+            guard let best = table[d.uid]?.first, let rule = rulesByID[d.ruleID] else { continue }
+            // Split the cheapest candidate's points into terms (the unary terms are independent per session).
+            let u = unaryCost(rule, best.slot, [])
+            let turnout = best.unary - u.total
+            b.offPreferredWeekday += u.offPreferredWeekday
+            b.offPreferredTime += u.offPreferredTime
+            b.turnoutBelowFloor += turnout
+        }
+        let ideal = idealGaps(demands)
+        for team in ideal.keys.sorted() {
+            let mine = demands.filter { $0.teamIDs.contains(team) }
+            b.spacing += spacingBound(team, mine, table, ideal: ideal[team]!)
+        }
+        return b
+    }
+
+    /// The least spacing points of one team (see `lowerBound`).
+    func spacingBound(_ team: String, _ demands: [Demand], _ table: [String: [Candidate]], ideal: Int) -> Int {
+        let n = demands.count
+        guard n > 1 else { return 0 }
+        var firsts: [Int] = []
+        var lasts: [Int] = []
+        var allDays = Set<Int>()
+        for d in demands {
+            let days = (table[d.uid] ?? []).map(\.slot.date.dayNumber)
+            guard let lo = days.min(), let hi = days.max() else { return 0 }
+            firsts.append(lo)
+            lasts.append(hi)
+            allDays.formUnion(days)
+        }
+        firsts.sort()
+        lasts.sort()
+        let days = allDays.sorted()
+        let leastRuleGap = demands.map { ruleGap(rulesByID[$0.ruleID], team) }.min() ?? 0
+        let gap = requiredGap(team, leastRuleGap, leastRuleGap)
+        let big = Int.max / 4
+        var previous: [(day: Int, cost: Int)] = days.filter { $0 >= firsts[0] && $0 <= lasts[0] }.map { ($0, 0) }
+        for k in 1..<n {
+            var next: [(day: Int, cost: Int)] = []
+            for d in days where d >= firsts[k] && d <= lasts[k] {
+                var best = big
+                for p in previous where d - p.day >= gap && p.cost < big {
+                    let c = p.cost + abs(d - p.day - ideal)
+                    if c < best { best = c }
+                }
+                if best < big { next.append((d, best)) }
+            }
+            if next.isEmpty { return 0 }
+            previous = next
+        }
+        return (previous.map(\.cost).min() ?? 0) * plan.weights.spacingPerDay
+    }
+}
