@@ -219,4 +219,17 @@ final class LookupCountingStore: AttendanceStore {
     func storeKey(named name: String) async throws(StoreError) -> [UInt8] {
         try await inner.storeKey(named: name)
     }
+    func recordDeadlineDone(_ uid: String, note: String, by: String, at: Int) async throws(StoreError) {
+        try await inner.recordDeadlineDone(uid, note: note, by: by, at: at)
+    }
+    func deadlineRecords() async throws(StoreError) -> [DeadlineRecord] { try await inner.deadlineRecords() }
+    func addAction(sessionUID: String?, text: String, owner: String, due: CivilDate, by: String, at: Int)
+        async throws(StoreError) -> CorrectiveAction
+    {
+        try await inner.addAction(sessionUID: sessionUID, text: text, owner: owner, due: due, by: by, at: at)
+    }
+    func actions() async throws(StoreError) -> [CorrectiveAction] { try await inner.actions() }
+    func closeAction(_ id: Int, note: String, by: String, at: Int) async throws(StoreError) -> CorrectiveAction {
+        try await inner.closeAction(id, note: note, by: by, at: at)
+    }
 }
