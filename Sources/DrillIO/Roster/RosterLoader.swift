@@ -64,7 +64,7 @@ public enum RosterLoader {
             if !roles.contains(role) { roles.append(role) }
         }
         // Grid staff (网格应急管理员, 灾害信息员, 护林员) may sit on no team.
-        guard !teams.isEmpty || roles.contains { gridRoles.contains($0) } else {
+        guard !teams.isEmpty || roles.contains(where: { gridRoles.contains($0) }) else {
             throw cells.error(.teams, teamOrGridRole, found: "")
         }
 

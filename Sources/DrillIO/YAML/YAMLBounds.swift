@@ -2,7 +2,8 @@ import CYaml
 import DrillCore
 
 /// A pass over a YAML text's parse events, before Yams builds a node tree, that refuses what would
-/// make building or walking the tree explode: an alias used as a mapping key (Yams hashes every
+/// make building or walking the tree explode: an alias, a list or a mapping used as a mapping key
+/// (Yams hashes every
 /// key to find duplicates, so nested aliased keys cost ×10–20 per level: a 520-byte file ran past
 /// 60 s), more than `InputLimits.yamlNodes` nodes once aliases are expanded, or nesting deeper
 /// than `InputLimits.yamlDepth`.
@@ -99,6 +100,12 @@ enum YAMLBounds {
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 total += 1
                 let isMapping = event.type == YAML_MAPPING_START_EVENT
+                if atKey {
+                    // No input file has a list or a mapping as a key, and Yams hashes whole keys.
+                    return error(
+                        event, LocalizedText(zh: "普通的键（文字）", en: "a plain key (text)"),
+                        isMapping ? LocalizedText(zh: "映射作键", en: "a mapping as a key") : LocalizedText(zh: "列表作键", en: "a list as a key"))
+                }
                 if stack.count >= InputLimits.yamlDepth {
                     return error(
                         event,
