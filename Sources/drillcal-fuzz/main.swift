@@ -40,12 +40,16 @@ enum Target: String, CaseIterable {
     case plan, roster, signin, summary
 }
 
-let tokens: [[UInt8]] = [
-    "&a ", "*a", "*a ", "? ", ": ", "- ", "[", "]", "{", "}", ",", "\n", "\r\n", "\r", "\t", "\"", "'", "\\e",
-    "\\0", "\\x1b", "!!binary ", "!!str ", "<<: *a", "---\n", "...\n", "#", "|\n  ", ">\n  ", "~", "null",
-    "1.39707E+10", "，", "；", "、", "\u{3000}", "＝", "2027-02-30", "99999999999999999999", "-1", "..",
-    "FREQ=", "rrule: ", "every: ", "teams: ", "level:", "present", "请假", "到场", "应急管理员",
-].map { Array($0.utf8) } + [[0xEF, 0xBB, 0xBF], [0xFF, 0xFE], [0xFE, 0xFF], [0x00], [0x1B], [0xC3], [0xE4, 0xB8], [0x85]]
+let tokens: [[UInt8]] =
+    [
+        "&a ", "*a", "*a ", "? ", ": ", "- ", "[", "]", "{", "}", ",", "\n", "\r\n", "\r", "\t", "\"", "'",
+        "\\e",
+        "\\0", "\\x1b", "!!binary ", "!!str ", "<<: *a", "---\n", "...\n", "#", "|\n  ", ">\n  ", "~", "null",
+        "1.39707E+10", "，", "；", "、", "\u{3000}", "＝", "2027-02-30", "99999999999999999999", "-1", "..",
+        "FREQ=", "rrule: ", "every: ", "teams: ", "level:", "present", "请假", "到场", "应急管理员",
+    ].map { Array($0.utf8) } + [
+        [0xEF, 0xBB, 0xBF], [0xFF, 0xFE], [0xFE, 0xFF], [0x00], [0x1B], [0xC3], [0xE4, 0xB8], [0x85],
+    ]
 
 func mutate(_ input: [UInt8], _ rng: inout Random, seeds: [[UInt8]]) -> [UInt8] {
     var bytes = input
@@ -89,7 +93,8 @@ func run(_ target: Target, _ bytes: [UInt8], plan: Plan) -> String? {
     do {
         switch target {
         case .plan:
-            _ = try PlanLoader.parse(yaml: String(decoding: bytes, as: UTF8.self), file: "plan.yaml", recurrence: AnyRecurrence())
+            _ = try PlanLoader.parse(
+                yaml: String(decoding: bytes, as: UTF8.self), file: "plan.yaml", recurrence: AnyRecurrence())
         case .summary:
             _ = try SummaryFile.parse(yaml: String(decoding: bytes, as: UTF8.self), file: "summary.yaml")
         case .roster:
@@ -103,7 +108,8 @@ func run(_ target: Target, _ bytes: [UInt8], plan: Plan) -> String? {
     } catch let error as InputError {
         // A message must never carry a control character (it goes to terminals and logs).
         for language in Language.allCases {
-            if let c = error.message(language).unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\n" }) {
+            if let c = error.message(language).unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\n" })
+            {
                 return "message with U+\(String(c.value, radix: 16)): \(error.message(.en))"
             }
         }
@@ -117,7 +123,9 @@ func run(_ target: Target, _ bytes: [UInt8], plan: Plan) -> String? {
 
 let arguments = CommandLine.arguments.dropFirst()
 func option(_ name: String) -> String? {
-    guard let i = arguments.firstIndex(of: name), arguments.index(after: i) < arguments.endIndex else { return nil }
+    guard let i = arguments.firstIndex(of: name), arguments.index(after: i) < arguments.endIndex else {
+        return nil
+    }
     return arguments[arguments.index(after: i)]
 }
 let seconds = Double(option("--seconds") ?? "") ?? 10
@@ -129,7 +137,9 @@ let slow = Double(option("--slow") ?? "") ?? 1
 let targets = option("--target").flatMap(Target.init(rawValue:)).map { [$0] } ?? Target.allCases
 let replay = option("--replay")
 
-func file(_ path: String) -> [UInt8] { (FileManager.default.contents(atPath: root + "/" + path)).map { [UInt8]($0) } ?? [] }
+func file(_ path: String) -> [UInt8] {
+    (FileManager.default.contents(atPath: root + "/" + path)).map { [UInt8]($0) } ?? []
+}
 
 let planSeed = file("calendars/qingshan/plan.yaml")
 let rosterSeed = file("calendars/qingshan/roster.csv")
@@ -148,18 +158,21 @@ let signinSeed = Array(
     "活动,编号,姓名,出勤,原因\r\nqingshan-2027-flood-evacuation-v-shangcun-01@drillcal,m101,张三,到场,\r\nqingshan-2027-flood-evacuation-v-shangcun-01@drillcal,m102,李四,请假,生病\r\n,,王记者,到场,\r\n"
         .utf8)
 guard !planSeed.isEmpty, !rosterSeed.isEmpty else {
-    FileHandle.standardError.write(Data("drillcal-fuzz: run from the repository root (or pass --root)\n".utf8))
+    FileHandle.standardError.write(
+        Data("drillcal-fuzz: run from the repository root (or pass --root)\n".utf8))
     exit(2)
 }
 let plan: Plan
 do {
-    plan = try PlanLoader.parse(yaml: String(decoding: planSeed, as: UTF8.self), file: "plan.yaml", recurrence: AnyRecurrence())
+    plan = try PlanLoader.parse(
+        yaml: String(decoding: planSeed, as: UTF8.self), file: "plan.yaml", recurrence: AnyRecurrence())
 } catch {
     FileHandle.standardError.write(Data("drillcal-fuzz: the example plan does not load: \(error)\n".utf8))
     exit(2)
 }
 let seedsByTarget: [Target: [[UInt8]]] = [
-    .plan: [planSeed, holidaySeed], .summary: [summarySeed, holidaySeed], .roster: [rosterSeed], .signin: [signinSeed],
+    .plan: [planSeed, holidaySeed], .summary: [summarySeed, holidaySeed], .roster: [rosterSeed],
+    .signin: [signinSeed],
 ]
 let allSeeds = [planSeed, rosterSeed, holidaySeed, summarySeed, signinSeed]
 
@@ -199,6 +212,7 @@ while clock.now < deadline {
         }
     }
 }
-let summary = Target.allCases.filter { runs[$0] != nil }.map { "\($0.rawValue) \(runs[$0]!)" }.joined(separator: ", ")
+let summary = Target.allCases.filter { runs[$0] != nil }.map { "\($0.rawValue) \(runs[$0]!)" }.joined(
+    separator: ", ")
 print("drillcal-fuzz seed \(seed): \(summary) inputs in \(seconds) s; \(findings) finding(s)")
 exit(findings == 0 ? 0 : 1)

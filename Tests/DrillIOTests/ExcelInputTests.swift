@@ -32,7 +32,9 @@ import Testing
         defer { t.remove() }
         try t.write("calendars/qingshan/roster.csv", bytes: bytes)
         let plan = try parsedPlan()
-        return inputError { _ = try RosterLoader.load(file: t.town + "/roster.csv", plan: plan, encoding: .auto) }
+        return inputError {
+            _ = try RosterLoader.load(file: t.town + "/roster.csv", plan: plan, encoding: .auto)
+        }
     }
 
     @Test(arguments: [false, true])
@@ -55,7 +57,8 @@ import Testing
 
     @Test func trailingEmptyColumnsAndEmptyRowsAreIgnored() throws {
         // Excel's CSV UTF-8 of a sheet whose used range had one more (empty) column and blank rows.
-        let text = "id,name,phone,teams,roles,village,grid,unavailable,\r\n"
+        let text =
+            "id,name,phone,teams,roles,village,grid,unavailable,\r\n"
             + "m1,张三,13800000001,town,police,,,,\r\n"
             + ",,,,,,,,\r\n"
             + "m2,李四,,v-shangcun,core_militia,shangcun,,,\r\n"
@@ -85,7 +88,8 @@ import Testing
     }
 
     @Test func gridStaffMayBeOnNoTeam() throws {
-        let text = "编号,姓名,队伍,来源,村,网格\r\n"
+        let text =
+            "编号,姓名,队伍,来源,村,网格\r\n"
             + "m1,张三,town,警务,,\r\n"
             + "g1,王网格,,应急管理员,shangcun,shangcun-1\r\n"
             + "g2,赵信息,,灾害信息员、护林员,longtan,longtan-1\r\n"
@@ -106,7 +110,8 @@ import Testing
 
     @Test func fullWidthSpacesAndCommasAreSeparators() throws {
         // Typed with a Chinese input method: 全角 commas between teams, 全角 spaces around cells.
-        let text = "编号,姓名,队伍,来源,不可用时段\r\n"
+        let text =
+            "编号,姓名,队伍,来源,不可用时段\r\n"
             + "m1,\u{3000}张三\u{3000},\"town，v-shangcun\",警务， 基干民兵,2027-07-01..2027-07-10\u{3000}外出务工\r\n"
         let roster = try load(Self.bom + Array(text.utf8))
         let m = try #require(roster.members.first)
@@ -119,7 +124,8 @@ import Testing
     @Test func signInSheetSavedAsUnicodeText() throws {
         let t = try TempTown()
         defer { t.remove() }
-        let text = "活动\t编号\t姓名\t出勤\t原因\t\r\n"
+        let text =
+            "活动\t编号\t姓名\t出勤\t原因\t\r\n"
             + "qingshan-2027-x@drillcal\tm1\t张三\t到场\t\t\r\n"
             + "\t\t\t\t\t\r\n"
             + "qingshan-2027-x@drillcal\tm2\t李四\t请假\t生病\t\r\n"
@@ -162,17 +168,22 @@ import Testing
     func controlCharactersInANameAreRefused(bad: String) throws {
         let plan = try parsedPlan()
         let csv = header + "m1,张\(bad)三,,town,police,,,\n"
-        let e = try #require(inputError { _ = try RosterLoader.parse(text: csv, file: "roster.csv", plan: plan) })
+        let e = try #require(
+            inputError { _ = try RosterLoader.parse(text: csv, file: "roster.csv", plan: plan) })
         #expect(e.line == 2)
         #expect(e.field == "name")
         #expect(e.column == 2)
-        for l in Language.allCases { #expect(!e.message(l).unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) }
+        for l in Language.allCases {
+            #expect(
+                !e.message(l).unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+        }
     }
 
     @Test func oversizeNameIsRefused() throws {
         let plan = try parsedPlan()
         let csv = header + "m1,\(String(repeating: "张", count: 10_000)),,town,police,,,\n"
-        let e = try #require(inputError { _ = try RosterLoader.parse(text: csv, file: "roster.csv", plan: plan) })
+        let e = try #require(
+            inputError { _ = try RosterLoader.parse(text: csv, file: "roster.csv", plan: plan) })
         #expect(e.field == "name")
         #expect(e.expected.zh.contains("\(InputLimits.nameCharacters)"))
         #expect(e.message(.zh).count < 200)
@@ -182,7 +193,8 @@ import Testing
         let plan = try parsedPlan()
         var csv = header
         for i in 0...InputLimits.tableRows { csv += "m\(i),张三,,town,police,,,\n" }
-        let e = try #require(inputError { _ = try RosterLoader.parse(text: csv, file: "roster.csv", plan: plan) })
+        let e = try #require(
+            inputError { _ = try RosterLoader.parse(text: csv, file: "roster.csv", plan: plan) })
         #expect(e.line == InputLimits.tableRows + 2)
     }
 
@@ -195,7 +207,8 @@ import Testing
         try handle.truncate(atOffset: UInt64(InputLimits.tableBytes + 1))
         try handle.close()
         let plan = try parsedPlan()
-        let e = try #require(inputError { _ = try RosterLoader.load(file: path, plan: plan, encoding: .auto) })
+        let e = try #require(
+            inputError { _ = try RosterLoader.load(file: path, plan: plan, encoding: .auto) })
         #expect(e.message(.zh).contains("MiB"))
     }
 
@@ -207,14 +220,16 @@ import Testing
     ])
     func controlCharactersAndLineBreaksInPlanTextAreRefused(old: String, new: String, field: String) throws {
         let (yaml, line) = edit(validPlan, old, new)
-        let e = try #require(inputError { _ = try PlanLoader.parse(yaml: yaml, file: "plan.yaml", recurrence: fake) })
+        let e = try #require(
+            inputError { _ = try PlanLoader.parse(yaml: yaml, file: "plan.yaml", recurrence: fake) })
         #expect(e.line == line)
         #expect(e.field == field)
     }
 
     @Test func oversizePlanNameIsRefused() throws {
         let (yaml, line) = edit(validPlan, "name: 青山镇\n", "name: \(String(repeating: "青", count: 10_000))\n")
-        let e = try #require(inputError { _ = try PlanLoader.parse(yaml: yaml, file: "plan.yaml", recurrence: fake) })
+        let e = try #require(
+            inputError { _ = try PlanLoader.parse(yaml: yaml, file: "plan.yaml", recurrence: fake) })
         #expect(e.line == line)
         #expect(e.field == "town.name")
     }
@@ -233,9 +248,19 @@ import Testing
         #expect(Self.aliasBomb.utf8.count <= 600)
         let clock = ContinuousClock()
         for (parse, file) in [
-            ({ (y: String) throws -> Void in _ = try PlanLoader.parse(yaml: y, file: "plan.yaml", recurrence: fake) }, "plan.yaml"),
-            ({ (y: String) throws -> Void in _ = try SummaryFile.parse(yaml: y, file: "summary.yaml") }, "summary.yaml"),
-            ({ (y: String) throws -> Void in _ = try HolidayLoader.parse(yaml: y, file: "2027.yaml") }, "2027.yaml"),
+            (
+                { (y: String) throws -> Void in
+                    _ = try PlanLoader.parse(yaml: y, file: "plan.yaml", recurrence: fake)
+                }, "plan.yaml"
+            ),
+            (
+                { (y: String) throws -> Void in _ = try SummaryFile.parse(yaml: y, file: "summary.yaml") },
+                "summary.yaml"
+            ),
+            (
+                { (y: String) throws -> Void in _ = try HolidayLoader.parse(yaml: y, file: "2027.yaml") },
+                "2027.yaml"
+            ),
         ] {
             let started = clock.now
             let e = try #require(inputError { try parse(Self.aliasBomb) })
@@ -250,16 +275,20 @@ import Testing
 
     @Test func aliasesExpandingPastTheNodeBudgetAreRefused() throws {
         var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
-        for i in 1...6 { yaml += "a\(i): &a\(i) [\(Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", "))]\n" }
+        for i in 1...6 {
+            yaml += "a\(i): &a\(i) [\(Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", "))]\n"
+        }
         let e = try #require(inputError { try YAMLBounds.check(yaml, file: "plan.yaml") })
         #expect(e.line == 6)
         #expect(e.field?.hasPrefix("a5") == true)
     }
 
     @Test func ordinaryAliasesStillWork() throws {
-        let (yaml, _) = edit(validPlan, "alarms: [1440, 60]", "alarms: &alarms [1440, 60]\n  x_unused: *alarms")
+        let (yaml, _) = edit(
+            validPlan, "alarms: [1440, 60]", "alarms: &alarms [1440, 60]\n  x_unused: *alarms")
         // An unknown key is still an error; the alias itself is not what is refused.
-        let e = try #require(inputError { _ = try PlanLoader.parse(yaml: yaml, file: "plan.yaml", recurrence: fake) })
+        let e = try #require(
+            inputError { _ = try PlanLoader.parse(yaml: yaml, file: "plan.yaml", recurrence: fake) })
         #expect(e.field == "defaults.x_unused")
         try YAMLBounds.check("a: &x [1, 2]\nb: *x\n", file: "f.yaml")
     }
@@ -271,7 +300,8 @@ import Testing
     }
 
     @Test func missingTownFolderIsSaidSo() throws {
-        let e = try #require(inputError { _ = try TownLoader.load(directory: "/nonexistent/town", recurrence: fake) })
+        let e = try #require(
+            inputError { _ = try TownLoader.load(directory: "/nonexistent/town", recurrence: fake) })
         #expect(e.message(.zh).contains("找不到镇文件夹"))
         #expect(e.file == "/nonexistent/town")
     }

@@ -8,10 +8,13 @@ import Testing
 /// from an issue): the parser named by the file's prefix must return or throw an `InputError`
 /// whose messages hold no control character, quickly. A crash ends the test process.
 @Suite struct FuzzRegressionTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fuzz")
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Fuzz")
 
     static var inputs: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".bin") }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
+            $0.hasSuffix(".bin")
+        }.sorted()
     }
 
     @Test func thereAreInputsForEveryParser() {
@@ -23,7 +26,8 @@ import Testing
     /// The parser named by the file's prefix, on `bytes`.
     static func parse(_ name: String, _ bytes: [UInt8], plan: Plan) throws(InputError) {
         if name.hasPrefix("plan-") {
-            _ = try PlanLoader.parse(yaml: String(decoding: bytes, as: UTF8.self), file: "plan.yaml", recurrence: fake)
+            _ = try PlanLoader.parse(
+                yaml: String(decoding: bytes, as: UTF8.self), file: "plan.yaml", recurrence: fake)
         } else if name.hasPrefix("summary-") {
             _ = try SummaryFile.parse(yaml: String(decoding: bytes, as: UTF8.self), file: "summary.yaml")
         } else if name.hasPrefix("roster-") {

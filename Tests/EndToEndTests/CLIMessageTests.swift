@@ -25,7 +25,9 @@ import Testing
         #expect(r.stderr.contains(out), "\(r.stderr)")
         #expect(r.stderr.contains("应为可写入的文件夹"), "\(r.stderr)")
         #expect(r.stderr.contains("是文件而不是文件夹"), "\(r.stderr)")
-        for raw in ["Error Domain", "NSCocoaErrorDomain", "NSFilePath", "The operation"] { #expect(!r.stderr.contains(raw)) }
+        for raw in ["Error Domain", "NSCocoaErrorDomain", "NSFilePath", "The operation"] {
+            #expect(!r.stderr.contains(raw))
+        }
         #expect(r.stderr.split(separator: "\n").count == 1)
     }
 
@@ -35,7 +37,8 @@ import Testing
         let r = try CLI.run(["attend", town.path, "qingshan-2027-x@drillcal"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("请指定一种操作：--present"), "\(r.stderr)")
-        #expect(r.stderr.contains("--import") && r.stderr.contains("--finalize") && r.stderr.contains("--reopen"))
+        #expect(
+            r.stderr.contains("--import") && r.stderr.contains("--finalize") && r.stderr.contains("--reopen"))
         let two = try CLI.run(["attend", town.path, "u@drillcal", "--finalize", "--reopen", "--reason", "x"])
         #expect(two.status == 2)
         #expect(two.stderr.contains("请只选一种操作"))

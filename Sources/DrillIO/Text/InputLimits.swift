@@ -53,7 +53,9 @@ public enum InputLimits {
     static func controlExpected(multiline: Bool) -> LocalizedText {
         multiline
             ? LocalizedText(zh: "不含控制字符的文本", en: "text without control characters")
-            : LocalizedText(zh: "一行文本（不含换行、制表符等控制字符）", en: "one line of text (no line breaks, tabs or other control characters)")
+            : LocalizedText(
+                zh: "一行文本（不含换行、制表符等控制字符）",
+                en: "one line of text (no line breaks, tabs or other control characters)")
     }
 
     static func controlFound(_ c: Unicode.Scalar) -> LocalizedText {

@@ -2,7 +2,8 @@ import CYaml
 import DrillCore
 
 /// A pass over a YAML text's parse events, before Yams builds a node tree, that refuses what would
-/// make building or walking the tree explode: an alias used as a mapping key (Yams hashes every
+/// make building or walking the tree explode: an alias, a list or a mapping used as a mapping key
+/// (Yams hashes every
 /// key to find duplicates, so nested aliased keys cost ×10–20 per level: a 520-byte file ran past
 /// 60 s), more than `InputLimits.yamlNodes` nodes once aliases are expanded, or nesting deeper
 /// than `InputLimits.yamlDepth`.
@@ -22,7 +23,8 @@ enum YAMLBounds {
     }
 
     /// Throws an `InputError` (file, line, field) when `yaml` goes past a bound.
-    static func check(_ yaml: String, file: String, maxNodes: Int = InputLimits.yamlNodes) throws(InputError) {
+    static func check(_ yaml: String, file: String, maxNodes: Int = InputLimits.yamlNodes) throws(InputError)
+    {
         var bytes = Array(yaml.utf8)
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { return }
@@ -62,7 +64,9 @@ enum YAMLBounds {
             if let anchor { sizes[anchor] = size }
             guard !stack.isEmpty else { return }
             let index = stack.count - 1
-            if stack[index].isMapping && stack[index].children % 2 == 0 { stack[index].lastKey = keyText ?? "?" }
+            if stack[index].isMapping && stack[index].children % 2 == 0 {
+                stack[index].lastKey = keyText ?? "?"
+            }
             stack[index].children += 1
             stack[index].size = min(stack[index].size + size, Int.max / 2)
         }
@@ -83,7 +87,9 @@ enum YAMLBounds {
                 if atKey {
                     return error(
                         event,
-                        LocalizedText(zh: "普通的键（键不能是别名 *\(name)）", en: "a plain key (a key may not be an alias *\(name))"),
+                        LocalizedText(
+                            zh: "普通的键（键不能是别名 *\(name)）",
+                            en: "a plain key (a key may not be an alias *\(name))"),
                         LocalizedText(zh: "别名 *\(name)", en: "the alias *\(name)"))
                 }
                 let size = sizes[name] ?? 1
@@ -92,20 +98,33 @@ enum YAMLBounds {
                     return error(
                         event,
                         LocalizedText(
-                            zh: "展开别名后不超过 \(maxNodes) 个节点的 YAML", en: "YAML of at most \(maxNodes) nodes once aliases are expanded"),
+                            zh: "展开别名后不超过 \(maxNodes) 个节点的 YAML",
+                            en: "YAML of at most \(maxNodes) nodes once aliases are expanded"),
                         LocalizedText(zh: "别名 *\(name) 展开后超过上限", en: "the alias *\(name) going past that"))
                 }
                 finish(size, anchor: nil, keyText: "*" + name)
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 total += 1
                 let isMapping = event.type == YAML_MAPPING_START_EVENT
+                if atKey {
+                    // No input file has a list or a mapping as a key, and Yams hashes whole keys.
+                    return error(
+                        event, LocalizedText(zh: "普通的键（文字）", en: "a plain key (text)"),
+                        isMapping
+                            ? LocalizedText(zh: "映射作键", en: "a mapping as a key")
+                            : LocalizedText(zh: "列表作键", en: "a list as a key"))
+                }
                 if stack.count >= InputLimits.yamlDepth {
                     return error(
                         event,
-                        LocalizedText(zh: "嵌套不超过 \(InputLimits.yamlDepth) 层的 YAML", en: "YAML nested at most \(InputLimits.yamlDepth) deep"),
+                        LocalizedText(
+                            zh: "嵌套不超过 \(InputLimits.yamlDepth) 层的 YAML",
+                            en: "YAML nested at most \(InputLimits.yamlDepth) deep"),
                         LocalizedText(zh: "更深的嵌套", en: "deeper nesting"))
                 }
-                let anchor = isMapping ? string(event.data.mapping_start.anchor) : string(event.data.sequence_start.anchor)
+                let anchor =
+                    isMapping
+                    ? string(event.data.mapping_start.anchor) : string(event.data.sequence_start.anchor)
                 stack.append(Frame(isMapping: isMapping, path: path(), anchor: anchor))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let frame = stack.popLast() else { return nil }
@@ -122,4 +141,3 @@ enum YAMLBounds {
         }
     }
 }
-

@@ -17,7 +17,8 @@ enum FileProblem {
         case EISDIR: LocalizedText(zh: "一个文件夹", en: "a folder")
         case ENAMETOOLONG: LocalizedText(zh: "过长的路径", en: "a path that is too long")
         default:
-            LocalizedText(zh: "系统错误 \(code)（\(String(cString: strerror(code)))）", en: String(cString: strerror(code)))
+            LocalizedText(
+                zh: "系统错误 \(code)（\(String(cString: strerror(code)))）", en: String(cString: strerror(code)))
         }
     }
 
@@ -29,7 +30,9 @@ enum FileProblem {
         }
         if let p = error as? POSIXError { return p.code.rawValue }
         let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
+            underlying.domain == NSPOSIXErrorDomain
+        {
             return Int32(underlying.code)
         }
         if ns.domain == NSPOSIXErrorDomain { return Int32(ns.code) }
@@ -72,10 +75,13 @@ enum FileProblem {
                         withheld: probe.path == URL(fileURLWithPath: path).standardizedFileURL.path
                             ? LocalizedText(zh: "一个文件，不是文件夹", en: "a file, not a folder")
                             : LocalizedText(
-                                zh: "路径中的 \(probe.path) 是文件而不是文件夹", en: "\(probe.path) on the path, a file, not a folder"))
+                                zh: "路径中的 \(probe.path) 是文件而不是文件夹",
+                                en: "\(probe.path) on the path, a file, not a folder"))
                 }
                 if access(probe.path, W_OK | X_OK) != 0 {
-                    return InputError(file: probe.path, expected: writable(folder: true), found: "", withheld: reason(errno: errno))
+                    return InputError(
+                        file: probe.path, expected: writable(folder: true), found: "",
+                        withheld: reason(errno: errno))
                 }
                 return nil
             }

@@ -1,17 +1,19 @@
 import ArgumentParser
-import Foundation
 import DrillCore
+import Foundation
 
 /// Range checks on numeric options, told like every other bad input: the option, the range
 /// expected and the value found.
 enum OptionRange {
     /// Throws a `ValidationError` (exit 2) when `value` is outside `range` or not a number.
-    static func check(_ option: String, _ value: Double, _ range: ClosedRange<Double>, lang: Language) throws {
+    static func check(_ option: String, _ value: Double, _ range: ClosedRange<Double>, lang: Language) throws
+    {
         guard value.isFinite, range.contains(value) else {
             throw ValidationError(
                 lang.pick(
                     "\(option)：应为 \(show(range.lowerBound)) 到 \(show(range.upperBound)) 之间的数，实际为 “\(show(value))”",
-                    "\(option): expected a number from \(show(range.lowerBound)) to \(show(range.upperBound)), found \"\(show(value))\""))
+                    "\(option): expected a number from \(show(range.lowerBound)) to \(show(range.upperBound)), found \"\(show(value))\""
+                ))
         }
     }
 
@@ -48,7 +50,9 @@ enum CommandLineText {
             // The value 'x' is invalid for '--threshold <threshold>'
             let parts = message.split(separator: "'", omittingEmptySubsequences: false)
             if parts.count >= 4 {
-                return "命令行有误：选项 \(parts[3]) 的值 “\(parts[1])” 无效" + (message.contains("Please provide one of") ? "（" + (message.components(afterLast: "Please provide one of")) + "）" : "")
+                return "命令行有误：选项 \(parts[3]) 的值 “\(parts[1])” 无效"
+                    + (message.contains("Please provide one of")
+                        ? "（" + (message.components(afterLast: "Please provide one of")) + "）" : "")
             }
         }
         return "命令行有误：" + message
