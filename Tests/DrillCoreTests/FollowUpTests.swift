@@ -26,7 +26,8 @@ struct FollowUpTests {
 
     @Test func overdueOnlyWhileOpenAndPastDue() {
         let due = CivilDate(year: 2027, month: 6, day: 30)!
-        var a = CorrectiveAction(id: 1, sessionUID: nil, text: "x", owner: "y", due: due, createdBy: "z", createdAt: 0)
+        var a = CorrectiveAction(
+            id: 1, sessionUID: nil, text: "x", owner: "y", due: due, createdBy: "z", createdAt: 0)
         #expect(!a.isOverdue(on: due))
         #expect(a.isOverdue(on: due.adding(days: 1)))
         a.status = .done

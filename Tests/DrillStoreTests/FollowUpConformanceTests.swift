@@ -14,12 +14,17 @@ struct FollowUpConformanceTests {
         defer { fixture.cleanUp() }
         let store = fixture.store
         #expect(try await store.deadlineRecords().isEmpty)
-        try await store.recordDeadlineDone(Sample.deadline.uid, note: "青应〔2027〕3号", by: "站长", at: 1_800_000_000)
+        try await store.recordDeadlineDone(
+            Sample.deadline.uid, note: "青应〔2027〕3号", by: "站长", at: 1_800_000_000)
         #expect(
             try await store.deadlineRecords()
-                == [DeadlineRecord(sessionUID: Sample.deadline.uid, note: "青应〔2027〕3号", by: "站长", at: 1_800_000_000)])
+                == [
+                    DeadlineRecord(
+                        sessionUID: Sample.deadline.uid, note: "青应〔2027〕3号", by: "站长", at: 1_800_000_000)
+                ])
         await #expect(throws: StoreError.self) {
-            try await store.recordDeadlineDone(Sample.deadline.uid, note: "again", by: "站长", at: 1_800_000_100)
+            try await store.recordDeadlineDone(
+                Sample.deadline.uid, note: "again", by: "站长", at: 1_800_000_100)
         }
         await #expect(throws: StoreError.self) {
             try await store.recordDeadlineDone(Sample.drill.uid, note: "", by: "站长", at: 1_800_000_100)
@@ -30,14 +35,17 @@ struct FollowUpConformanceTests {
         #expect(try await store.deadlineRecords().count == 1)
     }
 
-    @Test("actions are numbered, deduplicated per session and closed once with a note", arguments: StoreKind.allCases)
+    @Test(
+        "actions are numbered, deduplicated per session and closed once with a note",
+        arguments: StoreKind.allCases)
     func actions(kind: StoreKind) async throws {
         let fixture = try await Sample.published(kind)
         defer { fixture.cleanUp() }
         let store = fixture.store
         let a = try await store.addAction(
             sessionUID: Sample.drill.uid, text: "增设应急广播", owner: "上村村委会", due: due, by: "站长", at: 1)
-        let b = try await store.addAction(sessionUID: nil, text: "更新网格台账", owner: "镇应急站", due: due.adding(days: -30), by: "站长", at: 2)
+        let b = try await store.addAction(
+            sessionUID: nil, text: "更新网格台账", owner: "镇应急站", due: due.adding(days: -30), by: "站长", at: 2)
         #expect((a.id, b.id) == (1, 2))
         #expect(a.status == .open && a.note.isEmpty && a.closedAt == nil)
         let again = try await store.addAction(
@@ -46,10 +54,14 @@ struct FollowUpConformanceTests {
         #expect(try await store.actions().map(\.id) == [2, 1], "by due date")
 
         await #expect(throws: StoreError.self) { try await store.closeAction(1, note: " ", by: "站长", at: 4) }
-        await #expect(throws: StoreError.self) { try await store.closeAction(9, note: "done", by: "站长", at: 4) }
+        await #expect(throws: StoreError.self) {
+            try await store.closeAction(9, note: "done", by: "站长", at: 4)
+        }
         let closed = try await store.closeAction(1, note: "已安装4套", by: "站长", at: 5)
         #expect(closed.status == .done && closed.note == "已安装4套" && closed.closedAt == 5)
-        await #expect(throws: StoreError.self) { try await store.closeAction(1, note: "again", by: "站长", at: 6) }
+        await #expect(throws: StoreError.self) {
+            try await store.closeAction(1, note: "again", by: "站长", at: 6)
+        }
         #expect(try await store.actions().first { $0.id == 1 } == closed)
 
         await #expect(throws: StoreError.self) {

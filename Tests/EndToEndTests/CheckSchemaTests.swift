@@ -10,13 +10,21 @@ struct CheckSchemaTests {
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if c.decodeNil() { self = .null }
-            else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-            else if let i = try? c.decode(Int.self) { self = .int(i) }
-            else if let d = try? c.decode(Double.self) { self = .double(d) }
-            else if let s = try? c.decode(String.self) { self = .string(s) }
-            else if let a = try? c.decode([JSON].self) { self = .array(a) }
-            else { self = .object(try c.decode([String: JSON].self)) }
+            if c.decodeNil() {
+                self = .null
+            } else if let b = try? c.decode(Bool.self) {
+                self = .bool(b)
+            } else if let i = try? c.decode(Int.self) {
+                self = .int(i)
+            } else if let d = try? c.decode(Double.self) {
+                self = .double(d)
+            } else if let s = try? c.decode(String.self) {
+                self = .string(s)
+            } else if let a = try? c.decode([JSON].self) {
+                self = .array(a)
+            } else {
+                self = .object(try c.decode([String: JSON].self))
+            }
         }
     }
 
@@ -24,19 +32,29 @@ struct CheckSchemaTests {
         if let type = schema["type"] as? String {
             let ok: Bool
             switch (type, value) {
-            case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("integer", .int): ok = true
+            case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool),
+                ("integer", .int):
+                ok = true
             case ("object", _), ("array", _), ("string", _), ("boolean", _), ("integer", _): ok = false
             default: ok = true
             }
             if !ok { errors.append("\(path): expected \(type), found \(value)"); return }
         }
-        if let e = schema["enum"] as? [String], case .string(let s) = value, !e.contains(s) { errors.append("\(path): \(s) not in enum") }
-        if let p = schema["pattern"] as? String, case .string(let s) = value, s.range(of: p, options: .regularExpression) == nil {
+        if let e = schema["enum"] as? [String], case .string(let s) = value, !e.contains(s) {
+            errors.append("\(path): \(s) not in enum")
+        }
+        if let p = schema["pattern"] as? String, case .string(let s) = value,
+            s.range(of: p, options: .regularExpression) == nil
+        {
             errors.append("\(path): \(s) does not match \(p)")
         }
-        if let m = (schema["minimum"] as? NSNumber)?.intValue, case .int(let n) = value, n < m { errors.append("\(path): \(n) < \(m)") }
+        if let m = (schema["minimum"] as? NSNumber)?.intValue, case .int(let n) = value, n < m {
+            errors.append("\(path): \(n) < \(m)")
+        }
         if case .object(let object) = value {
-            for key in schema["required"] as? [String] ?? [] where object[key] == nil { errors.append("\(path): missing \(key)") }
+            for key in schema["required"] as? [String] ?? [] where object[key] == nil {
+                errors.append("\(path): missing \(key)")
+            }
             let properties = schema["properties"] as? [String: [String: Any]] ?? [:]
             for (key, v) in object {
                 if let sub = properties[key] {
@@ -58,8 +76,10 @@ struct CheckSchemaTests {
         #expect(try CLI.run(["build", town.path, "--now", "2026-11-29T00:00:00Z"]).status == 0)
         let r = try CLI.run(["check", town.path, "--json", "--as-of", "2027-07-01"])
         #expect(r.status == 1)
-        let schema = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: CLI.root.appendingPathComponent("docs/schema/check.schema.json"))) as! [String: Any]
+        let schema =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: CLI.root.appendingPathComponent("docs/schema/check.schema.json")))
+            as! [String: Any]
         let value = try JSONDecoder().decode(JSON.self, from: Data(r.stdout.utf8))
         var errors: [String] = []
         Self.validate(value, schema, "$", &errors)
@@ -67,7 +87,8 @@ struct CheckSchemaTests {
         #expect(r.stdout.contains("\"kind\" : \"below_minimum\""))
         // The validator itself rejects what the schema forbids.
         var bad: [String] = []
-        let wrong = #"{"town": "x", "asOf": "July", "ok": 1, "counts": {}, "findings": [{"kind": "nope"}], "rules": [], "extra": 1}"#
+        let wrong =
+            #"{"town": "x", "asOf": "July", "ok": 1, "counts": {}, "findings": [{"kind": "nope"}], "rules": [], "extra": 1}"#
         Self.validate(try JSONDecoder().decode(JSON.self, from: Data(wrong.utf8)), schema, "$", &bad)
         #expect(bad.count >= 4, "\(bad)")
     }
@@ -79,12 +100,15 @@ struct ConverterMissingTests {
         let town = try CLI.scratchTown()
         for (format, package) in [("docx", "pandoc"), ("pdf", "chromium")] {
             let out = town.appendingPathComponent("r.\(format)")
-            let r = try CLI.run(["report", town.path, "--format", format, "--out", out.path], env: ["PATH": "/nonexistent"])
+            let r = try CLI.run(
+                ["report", town.path, "--format", format, "--out", out.path], env: ["PATH": "/nonexistent"])
             #expect(r.status == 2, "\(format): \(r.stderr)")
             #expect(r.stderr.contains("Debian 软件包 \(package)"), "\(r.stderr)")
             #expect(!FileManager.default.fileExists(atPath: out.path))
         }
-        let bad = try CLI.run(["report", town.path, "--format", "html", "--out", "/tmp/x.html", "--threshold", "60"])
+        let bad = try CLI.run([
+            "report", town.path, "--format", "html", "--out", "/tmp/x.html", "--threshold", "60",
+        ])
         #expect(bad.status == 2 && bad.stderr.contains("--threshold"))
     }
 }

@@ -40,7 +40,8 @@ public struct CheckDigest: Sendable {
 
     /// Finding kinds in the order a clerk reads them.
     public static let kindOrder = [
-        "below_minimum", "missing_role", "grid_without_manager", "turnout_below_minimum", "turnout_missing_role",
+        "below_minimum", "missing_role", "grid_without_manager", "turnout_below_minimum",
+        "turnout_missing_role",
         "not_recorded", "rule_behind", "forecast", "member_below_threshold", "summary_missing",
         "deadline_not_done", "action_overdue",
     ]
@@ -54,39 +55,60 @@ public struct CheckDigest: Sendable {
 
         var tally: [String: Int] = [:]
         for f in findings where f.needsAction { tally[f.key, default: 0] += 1 }
-        counts = Self.kindOrder.compactMap { k in tally[k].map { Count(kind: k, label: Self.label(k, language), count: $0) } }
+        counts = Self.kindOrder.compactMap { k in
+            tally[k].map { Count(kind: k, label: Self.label(k, language), count: $0) }
+        }
 
         roster = findings.compactMap { f -> String? in
             if case .roster(let r) = f, r.needsAction { return d.finding(r) }
             return nil
         }
         let several = findings.filter { if case .roster(.onSeveralTeams) = $0 { true } else { false } }.count
-        notes = several == 0 ? [] : [pick(
-            "\(several) 名队员同时在多支队伍，其训练演练时间已错开（--all 查看名单）",
-            "\(several) members are on several teams; their sessions are kept apart (--all lists them)")]
+        notes =
+            several == 0
+            ? []
+            : [
+                pick(
+                    "\(several) 名队员同时在多支队伍，其训练演练时间已错开（--all 查看名单）",
+                    "\(several) members are on several teams; their sessions are kept apart (--all lists them)"
+                )
+            ]
 
         // Per-team parts, in a fixed order of kinds.
         var parts: [String: [String: [String]]] = [:]  // team key -> kind -> phrases
-        func add(_ team: String, _ kind: String, _ phrase: String) { parts[team, default: [:]][kind, default: []].append(phrase) }
+        func add(_ team: String, _ kind: String, _ phrase: String) {
+            parts[team, default: [:]][kind, default: []].append(phrase)
+        }
         let turnouts = c.turnouts().filter(\.held)
         let heldByTeam = Dictionary(grouping: turnouts, by: \.team)
 
-        let below = findings.compactMap { f -> SessionTurnout? in if case .turnoutBelowMinimum(let t) = f { t } else { nil } }
+        let below = findings.compactMap { f -> SessionTurnout? in
+            if case .turnoutBelowMinimum(let t) = f { t } else { nil }
+        }
         for (team, ts) in Dictionary(grouping: below, by: \.team) {
             let held = heldByTeam[team]?.count ?? ts.count
             let minimum = ts.map(\.minimum).max() ?? 0
             let lowest = ts.map(\.counted).min() ?? 0
-            add(team, "turnout_below_minimum", pick(
-                "\(held) 场中 \(ts.count) 场到场不足 \(minimum) 人（最低 \(lowest) 人）",
-                "\(ts.count) of \(held) sessions below \(minimum) present (lowest \(lowest))"))
+            add(
+                team, "turnout_below_minimum",
+                pick(
+                    "\(held) 场中 \(ts.count) 场到场不足 \(minimum) 人（最低 \(lowest) 人）",
+                    "\(ts.count) of \(held) sessions below \(minimum) present (lowest \(lowest))"))
         }
         var missing: [String: [Role: Int]] = [:]
-        for f in findings { if case .turnoutMissingRole(let t, let r) = f { missing[t.team, default: [:]][r, default: 0] += 1 } }
+        for f in findings {
+            if case .turnoutMissingRole(let t, let r) = f {
+                missing[t.team, default: [:]][r, default: 0] += 1
+            }
+        }
         for (team, roles) in missing {
             let held = heldByTeam[team]?.count ?? 0
             for (role, n) in roles.sorted(by: { $0.key < $1.key }) {
-                add(team, "turnout_missing_role", pick(
-                    "\(held) 场中 \(n) 场无\(role.chinese)人员到场", "\(n) of \(held) sessions with no \(role.english) member present"))
+                add(
+                    team, "turnout_missing_role",
+                    pick(
+                        "\(held) 场中 \(n) 场无\(role.chinese)人员到场",
+                        "\(n) of \(held) sessions with no \(role.english) member present"))
             }
         }
         func teamKey(_ uid: String) -> String {
@@ -96,18 +118,28 @@ public struct CheckDigest: Sendable {
         var notRecorded: [String: [CivilDate]] = [:]
         var noSummary: [String: [CivilDate]] = [:]
         for f in findings {
-            if case .notRecorded(let uid, let date) = f { notRecorded[teamKey(uid), default: []].append(date) }
-            if case .summaryMissing(let uid, let date) = f { noSummary[teamKey(uid), default: []].append(date) }
+            if case .notRecorded(let uid, let date) = f {
+                notRecorded[teamKey(uid), default: []].append(date)
+            }
+            if case .summaryMissing(let uid, let date) = f {
+                noSummary[teamKey(uid), default: []].append(date)
+            }
         }
         for (team, dates) in notRecorded {
             let first = dates.min()!
-            add(team, "not_recorded", pick(
-                "\(dates.count) 场已过未登记出勤（最早 \(d.date(first))）", "\(dates.count) past sessions without attendance (first \(first))"))
+            add(
+                team, "not_recorded",
+                pick(
+                    "\(dates.count) 场已过未登记出勤（最早 \(d.date(first))）",
+                    "\(dates.count) past sessions without attendance (first \(first))"))
         }
         for (team, dates) in noSummary {
-            add(team, "summary_missing", pick(
-                "\(dates.count) 场演练超过 \(Compliance.summaryDays) 天未交演练总结（最早 \(d.date(dates.min()!))）",
-                "\(dates.count) drills without a summary after \(Compliance.summaryDays) days (first \(dates.min()!))"))
+            add(
+                team, "summary_missing",
+                pick(
+                    "\(dates.count) 场演练超过 \(Compliance.summaryDays) 天未交演练总结（最早 \(d.date(dates.min()!))）",
+                    "\(dates.count) drills without a summary after \(Compliance.summaryDays) days (first \(dates.min()!))"
+                ))
         }
         // Rules behind now, merged with the same rule's forecast shortfall.
         var shortAhead: [String: (CivilDate, Int, Int)] = [:]
@@ -139,15 +171,21 @@ public struct CheckDigest: Sendable {
         for (key, value) in shortAhead.sorted(by: { $0.key < $1.key }) where !saidRule.contains(key) {
             let parts = key.split(separator: "|").map(String.init)
             let (deadline, required, possible) = value
-            add(parts[1], "forecast", pick(
-                "“\(d.rule(parts[0]))”至\(d.date(deadline))应开展 \(required) 次，按现有安排最多 \(possible) 次",
-                "\(d.rule(parts[0])): \(required) required by \(deadline), at most \(possible) as planned"))
+            add(
+                parts[1], "forecast",
+                pick(
+                    "“\(d.rule(parts[0]))”至\(d.date(deadline))应开展 \(required) 次，按现有安排最多 \(possible) 次",
+                    "\(d.rule(parts[0])): \(required) required by \(deadline), at most \(possible) as planned"
+                ))
         }
         for (team, items) in awayAhead {
             let worst = items.min { $0.1 < $1.1 }!
-            add(team, "forecast", pick(
-                "今后 \(items.count) 场因外出预计到场不足 \(worst.2) 人（最少 \(worst.1) 人，\(d.date(worst.0))）",
-                "\(items.count) coming sessions expected below \(worst.2) because of absences (fewest \(worst.1), \(worst.0))"))
+            add(
+                team, "forecast",
+                pick(
+                    "今后 \(items.count) 场因外出预计到场不足 \(worst.2) 人（最少 \(worst.1) 人，\(d.date(worst.0))）",
+                    "\(items.count) coming sessions expected below \(worst.2) because of absences (fewest \(worst.1), \(worst.0))"
+                ))
         }
         // Members under the threshold, by their first team.
         var lowMembers: [String: Int] = [:]
@@ -158,8 +196,10 @@ public struct CheckDigest: Sendable {
         }
         let percent = Int((c.threshold * 100).rounded())
         for (team, n) in lowMembers {
-            add(team, "member_below_threshold", pick(
-                "\(n) 名队员出勤率低于 \(percent)%", "\(n) members attended under \(percent)%"))
+            add(
+                team, "member_below_threshold",
+                pick(
+                    "\(n) 名队员出勤率低于 \(percent)%", "\(n) members attended under \(percent)%"))
         }
 
         // Team lines in plan order, then joint-session keys.
@@ -168,13 +208,17 @@ public struct CheckDigest: Sendable {
         teams = order.compactMap { key -> TeamLine? in
             guard let byKind = parts[key] else { return nil }
             let phrases = Self.kindOrder.flatMap { byKind[$0] ?? [] }
-            let name = key.split(separator: "+").map { d.teamOrStation(String($0)) }.joined(separator: pick("、", ", "))
-            return TeamLine(team: key, name: name, parts: phrases, text: name + pick("：", ": ") + phrases.joined(separator: pick("；", "; ")))
+            let name = key.split(separator: "+").map { d.teamOrStation(String($0)) }.joined(
+                separator: pick("、", ", "))
+            return TeamLine(
+                team: key, name: name, parts: phrases,
+                text: name + pick("：", ": ") + phrases.joined(separator: pick("；", "; ")))
         }
         var stationLines: [String] = []
         if let byKind = parts["station"] {
             let phrases = Self.kindOrder.flatMap { byKind[$0] ?? [] }
-            stationLines.append(c.plan.town.station + pick("：", ": ") + phrases.joined(separator: pick("；", "; ")))
+            stationLines.append(
+                c.plan.town.station + pick("：", ": ") + phrases.joined(separator: pick("；", "; ")))
         }
         for f in findings {
             switch f {

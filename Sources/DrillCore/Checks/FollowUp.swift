@@ -60,7 +60,8 @@ public struct CorrectiveAction: Hashable, Sendable, Codable, Identifiable {
 
     /// Makes an action.
     public init(
-        id: Int, sessionUID: String?, text: String, owner: String, due: CivilDate, status: ActionStatus = .open,
+        id: Int, sessionUID: String?, text: String, owner: String, due: CivilDate,
+        status: ActionStatus = .open,
         note: String = "", createdBy: String, createdAt: Int, closedAt: Int? = nil
     ) {
         self.id = id

@@ -36,7 +36,10 @@ extension AnnualReport {
         public var below: Int
         /// Counted over expected (roster less excused), over the team's held sessions.
         public var rate: Double?
-        public init(team: String, name: String, sessions: Int, averageCounted: Double?, minimum: Int, below: Int, rate: Double?) {
+        public init(
+            team: String, name: String, sessions: Int, averageCounted: Double?, minimum: Int, below: Int,
+            rate: Double?
+        ) {
             self.team = team; self.name = name; self.sessions = sessions; self.averageCounted = averageCounted
             self.minimum = minimum; self.below = below; self.rate = rate
         }
@@ -54,7 +57,10 @@ extension AnnualReport {
         public var note: String
         /// The drill it came from, if any.
         public var source: String
-        public init(id: Int, text: String, owner: String, due: String, done: Bool, overdue: Bool, note: String, source: String) {
+        public init(
+            id: Int, text: String, owner: String, due: String, done: Bool, overdue: Bool, note: String,
+            source: String
+        ) {
             self.id = id; self.text = text; self.owner = owner; self.due = due; self.done = done
             self.overdue = overdue; self.note = note; self.source = source
         }
@@ -105,8 +111,10 @@ extension AnnualReport {
         public var nextYearFromPlan: Bool
         public var signOff: SignOff
         public init(
-            overview: String = "", teamsParagraph: String = "", kinds: [KindLine] = [], teamTurnout: [TeamTurnoutLine] = [],
-            problems: [String] = [], actions: [ActionLine] = [], deadlines: [DeadlineLine] = [], nextYear: [String] = [],
+            overview: String = "", teamsParagraph: String = "", kinds: [KindLine] = [],
+            teamTurnout: [TeamTurnoutLine] = [],
+            problems: [String] = [], actions: [ActionLine] = [], deadlines: [DeadlineLine] = [],
+            nextYear: [String] = [],
             nextYearFromPlan: Bool = false, signOff: SignOff = SignOff(unit: "")
         ) {
             self.overview = overview; self.teamsParagraph = teamsParagraph; self.kinds = kinds

@@ -1,6 +1,8 @@
 extension ReportBuilder {
     /// The township report's parts, from the built tables and the compliance check.
-    func township(_ r: AnnualReport, findings: [ComplianceFinding], title: (String) -> String) -> AnnualReport.Township {
+    func township(_ r: AnnualReport, findings: [ComplianceFinding], title: (String) -> String)
+        -> AnnualReport.Township
+    {
         let c = compliance
         let sep = pick("、", ", ")
         // Kinds: required (demands), planned, held, cancelled, never scheduled.
@@ -42,8 +44,10 @@ extension ReportBuilder {
             let counted = ts.reduce(0) { $0 + $1.counted }
             return AnnualReport.TeamTurnoutLine(
                 team: team.id, name: team.displayName(language), sessions: ts.count,
-                averageCounted: ts.isEmpty ? nil : Double(counted) / Double(ts.count), minimum: team.minimumMembers,
-                below: ts.filter(\.belowMinimum).count, rate: expected > 0 ? Double(counted) / Double(expected) : nil)
+                averageCounted: ts.isEmpty ? nil : Double(counted) / Double(ts.count),
+                minimum: team.minimumMembers,
+                below: ts.filter(\.belowMinimum).count,
+                rate: expected > 0 ? Double(counted) / Double(expected) : nil)
         }
 
         // Deadlines: done only when recorded.
@@ -54,12 +58,14 @@ extension ReportBuilder {
         }
 
         // Corrective actions.
-        let actions = c.data.actions.sorted { ($0.status == .done ? 1 : 0, $0.due, $0.id) < ($1.status == .done ? 1 : 0, $1.due, $1.id) }
-            .map { a in
-                AnnualReport.ActionLine(
-                    id: a.id, text: a.text, owner: a.owner, due: a.due.description, done: a.status == .done,
-                    overdue: a.isOverdue(on: c.asOf), note: a.note, source: a.sessionUID.map(title) ?? "")
-            }
+        let actions = c.data.actions.sorted {
+            ($0.status == .done ? 1 : 0, $0.due, $0.id) < ($1.status == .done ? 1 : 0, $1.due, $1.id)
+        }
+        .map { a in
+            AnnualReport.ActionLine(
+                id: a.id, text: a.text, owner: a.owner, due: a.due.description, done: a.status == .done,
+                overdue: a.isOverdue(on: c.asOf), note: a.note, source: a.sessionUID.map(title) ?? "")
+        }
 
         // Overview.
         let heldSessions = r.sessions.filter(\.held)
@@ -67,9 +73,12 @@ extension ReportBuilder {
         let expectedAll = turnouts.reduce(0) { $0 + $1.rosterSize - $1.excused }
         let rate = expectedAll > 0 ? Double(personTimes) / Double(expectedAll) : nil
         let levels = Dictionary(grouping: r.teams, by: \.level)
-        let levelText = plan.teams.map(\.level).reduce(into: [TeamLevel]()) { if !$0.contains($1) { $0.append($1) } }.map { level -> String in
+        let levelText = plan.teams.map(\.level).reduce(into: [TeamLevel]()) {
+            if !$0.contains($1) { $0.append($1) }
+        }.map { level -> String in
             let teams = r.teams.filter { plan.team($0.id)?.level == level }
-            return pick("\(level.label(.zh))\(teams.count)支\(teams.reduce(0) { $0 + $1.members })人",
+            return pick(
+                "\(level.label(.zh))\(teams.count)支\(teams.reduce(0) { $0 + $1.members })人",
                 "\(teams.count) \(level.label(.en))(s) with \(teams.reduce(0) { $0 + $1.members }) members")
         }.joined(separator: sep)
         _ = levels
@@ -77,19 +86,25 @@ extension ReportBuilder {
         let meeting = r.teams.filter(\.meetsMinimum).count
         let requiredTotal = kinds.reduce(0) { $0 + $1.required }
         let plannedTotal = kinds.reduce(0) { $0 + $1.planned }
-        let kindText = kinds.filter { $0.held > 0 }.map { pick("\($0.kind)\($0.held)场", "\($0.held) \($0.kind)") }.joined(separator: sep)
+        let kindText = kinds.filter { $0.held > 0 }.map {
+            pick("\($0.kind)\($0.held)场", "\($0.held) \($0.kind)")
+        }.joined(separator: sep)
         let summaries = r.sessions.filter { $0.summary != nil }.count
         let closed = actions.filter(\.done).count
-        let ratePart = rate.map { pick("，平均到场率\(Self.percent($0))", ", average turnout \(Self.percent($0))") } ?? ""
+        let ratePart =
+            rate.map { pick("，平均到场率\(Self.percent($0))", ", average turnout \(Self.percent($0))") } ?? ""
         var overview = pick(
             "\(r.year)年，\(r.townName)共有应急救援队伍\(r.teams.count)支、队员\(members)人（\(levelText)），\(meeting)支队伍人数达到最低要求。",
-            "In \(r.year), \(r.townName) had \(r.teams.count) rescue teams with \(members) members (\(levelText)); \(meeting) met their minimum size. ")
+            "In \(r.year), \(r.townName) had \(r.teams.count) rescue teams with \(members) members (\(levelText)); \(meeting) met their minimum size. "
+        )
         overview += pick(
             "按预案要求全年应开展培训演练\(requiredTotal)场，已排入计划\(plannedTotal)场，实际开展\(heldSessions.count)场（\(kindText)），参训参演\(personTimes)人次\(ratePart)。",
-            "The plan asked for \(requiredTotal) sessions; \(plannedTotal) were scheduled and \(heldSessions.count) held (\(kindText)), with \(personTimes) attendances\(ratePart). ")
+            "The plan asked for \(requiredTotal) sessions; \(plannedTotal) were scheduled and \(heldSessions.count) held (\(kindText)), with \(personTimes) attendances\(ratePart). "
+        )
         overview += pick(
             "形成演练总结\(summaries)份，登记整改措施\(actions.count)项、已完成\(closed)项。",
-            "\(summaries) drill summaries were written; \(closed) of \(actions.count) corrective actions are closed.")
+            "\(summaries) drill summaries were written; \(closed) of \(actions.count) corrective actions are closed."
+        )
         let short = r.teams.filter { !$0.meetsMinimum }
         let teamsParagraph = pick(
             "全镇\(r.teams.count)支队伍共\(members)名队员，其中\(meeting)支达到最低人数要求"
@@ -117,37 +132,53 @@ extension ReportBuilder {
         let below = turnoutLines.filter { $0.below > 0 }
         if !below.isEmpty {
             let total = below.reduce(0) { $0 + $1.below }
-            let names = below.map { pick("\($0.name)\($0.below)场", "\($0.name) \($0.below)") }.joined(separator: sep)
-            out.append(pick("部分活动到场人数低于队伍最低要求，共\(total)场（\(names)）。",
-                "\(total) sessions fell below the team's minimum turnout (\(names))."))
+            let names = below.map { pick("\($0.name)\($0.below)场", "\($0.name) \($0.below)") }.joined(
+                separator: sep)
+            out.append(
+                pick(
+                    "部分活动到场人数低于队伍最低要求，共\(total)场（\(names)）。",
+                    "\(total) sessions fell below the team's minimum turnout (\(names))."))
         }
         var roleTeams: [Role: Set<String>] = [:]
         var roleCount: [Role: Int] = [:]
         for f in findings {
-            if case .turnoutMissingRole(let t, let role) = f { roleTeams[role, default: []].insert(t.team); roleCount[role, default: 0] += 1 }
+            if case .turnoutMissingRole(let t, let role) = f {
+                roleTeams[role, default: []].insert(t.team); roleCount[role, default: 0] += 1
+            }
         }
         for (role, teams) in roleTeams.sorted(by: { $0.key < $1.key }) {
-            out.append(pick("\(roleCount[role]!)场活动无\(role.chinese)人员到场（涉及\(teams.count)支队伍）。",
-                "\(roleCount[role]!) sessions had no \(role.english) member present (\(teams.count) teams)."))
+            out.append(
+                pick(
+                    "\(roleCount[role]!)场活动无\(role.chinese)人员到场（涉及\(teams.count)支队伍）。",
+                    "\(roleCount[role]!) sessions had no \(role.english) member present (\(teams.count) teams)."
+                ))
         }
-        let behind = findings.compactMap { f -> RuleProgress? in if case .ruleBehind(let p) = f { p } else { nil } }
+        let behind = findings.compactMap { f -> RuleProgress? in
+            if case .ruleBehind(let p) = f { p } else { nil }
+        }
         if !behind.isEmpty {
             let rules = Dictionary(grouping: behind, by: \.rule).map { rule, ps in
                 pick("“\(d.rule(rule))”\(ps.count)支队伍", "\(d.rule(rule)) (\(ps.count) teams)")
             }.sorted().joined(separator: sep)
             let missing = behind.reduce(0) { $0 + $1.requiredByNow - $1.held }
-            out.append(pick("部分培训演练未按计划次数开展，共少开展\(missing)场：\(rules)。",
-                "\(missing) required sessions were not held: \(rules)."))
+            out.append(
+                pick(
+                    "部分培训演练未按计划次数开展，共少开展\(missing)场：\(rules)。",
+                    "\(missing) required sessions were not held: \(rules)."))
         }
         let notRecorded = findings.filter { if case .notRecorded = $0 { true } else { false } }.count
         if notRecorded > 0 {
-            out.append(pick("\(notRecorded)场活动未登记出勤，无法核实是否开展。",
-                "\(notRecorded) sessions have no attendance recorded, so cannot be shown as held."))
+            out.append(
+                pick(
+                    "\(notRecorded)场活动未登记出勤，无法核实是否开展。",
+                    "\(notRecorded) sessions have no attendance recorded, so cannot be shown as held."))
         }
         let low = findings.filter { if case .memberBelowThreshold = $0 { true } else { false } }.count
         if low > 0 {
-            out.append(pick("\(low)名队员全年出勤率低于\(Self.percent(compliance.threshold))。",
-                "\(low) members attended under \(Self.percent(compliance.threshold)) of their sessions."))
+            out.append(
+                pick(
+                    "\(low)名队员全年出勤率低于\(Self.percent(compliance.threshold))。",
+                    "\(low) members attended under \(Self.percent(compliance.threshold)) of their sessions."))
         }
         let noSummary = findings.filter { if case .summaryMissing = $0 { true } else { false } }.count
         if noSummary > 0 {
@@ -155,7 +186,10 @@ extension ReportBuilder {
         }
         let deadlines = findings.filter { if case .deadlineNotDone = $0 { true } else { false } }.count
         if deadlines > 0 {
-            out.append(pick("\(deadlines)项上报事项已过期限未登记完成。", "\(deadlines) reporting deadlines passed without being recorded as done."))
+            out.append(
+                pick(
+                    "\(deadlines)项上报事项已过期限未登记完成。",
+                    "\(deadlines) reporting deadlines passed without being recorded as done."))
         }
         let overdue = findings.filter { if case .actionOverdue = $0 { true } else { false } }.count
         if overdue > 0 {
@@ -170,17 +204,21 @@ extension ReportBuilder {
         let year = plan.year + 1
         let describeFrequency = FrequencyText(language: language)
         var lines = source.rules.map { rule -> String in
-            let teams = rule.kind == .deadline
+            let teams =
+                rule.kind == .deadline
                 ? source.town.station
                 : Self.teamsText(source.teams(matching: rule.teams), all: source.teams, language: language)
             return pick(
                 "\(rule.displayName(language))：\(teams)，\(describeFrequency.describe(rule.frequency))\(rule.joint ? "（联合开展）" : "")。",
-                "\(rule.displayName(language)): \(teams), \(describeFrequency.describe(rule.frequency))\(rule.joint ? " (joint)" : "").")
+                "\(rule.displayName(language)): \(teams), \(describeFrequency.describe(rule.frequency))\(rule.joint ? " (joint)" : "")."
+            )
         }
         let open = compliance.data.actions.filter { $0.status == .open }.count
         if open > 0 {
-            lines.append(pick("\(open)项未完成的整改措施转入\(year)年继续跟踪落实。",
-                "\(open) open corrective actions carry over into \(year)."))
+            lines.append(
+                pick(
+                    "\(open)项未完成的整改措施转入\(year)年继续跟踪落实。",
+                    "\(open) open corrective actions carry over into \(year)."))
         }
         return lines
     }
@@ -188,8 +226,11 @@ extension ReportBuilder {
     /// "各村应急救援队伍（14支）" for every team of a level, else the names.
     static func teamsText(_ teams: [Team], all: [Team], language: Language) -> String {
         let levels = Set(teams.map(\.level))
-        if levels.count == 1, let level = levels.first, teams.count > 2, all.filter({ $0.level == level }).count == teams.count {
-            return language.pick("各\(level.label(.zh))（\(teams.count)支）", "every \(level.label(.en)) (\(teams.count))")
+        if levels.count == 1, let level = levels.first, teams.count > 2,
+            all.filter({ $0.level == level }).count == teams.count
+        {
+            return language.pick(
+                "各\(level.label(.zh))（\(teams.count)支）", "every \(level.label(.en)) (\(teams.count))")
         }
         return teams.map { $0.displayName(language) }.joined(separator: language.pick("、", ", "))
     }

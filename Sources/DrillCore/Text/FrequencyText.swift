@@ -13,7 +13,8 @@ public struct FrequencyText: Sendable {
         case .rrule(let r): return rrule(r)
         case .count(let n, let p):
             return language == .zh ? "\(p.label(.zh))\(n)次" : "\(n) \(p.label(.en))"
-        case .once(let d): return pick("每年\(d.month)月\(d.day)日前", "by \(monthName(d.month)) \(d.day) each year")
+        case .once(let d):
+            return pick("每年\(d.month)月\(d.day)日前", "by \(monthName(d.month)) \(d.day) each year")
         }
     }
 
@@ -26,7 +27,9 @@ public struct FrequencyText: Sendable {
         }
         let interval = Int(parts["INTERVAL"] ?? "") ?? 1
         let days = (parts["BYDAY"] ?? "").split(separator: ",").compactMap { byDay(String($0)) }
-        let months = (parts["BYMONTH"] ?? "").split(separator: ",").compactMap { Int($0) }.filter { (1...12).contains($0) }
+        let months = (parts["BYMONTH"] ?? "").split(separator: ",").compactMap { Int($0) }.filter {
+            (1...12).contains($0)
+        }
         let monthDays = (parts["BYMONTHDAY"] ?? "").split(separator: ",").compactMap { Int($0) }
         let sep = pick("、", ", ")
         let monthsText = months.map { pick("\($0)月", monthName($0)) }.joined(separator: sep)
@@ -37,20 +40,27 @@ public struct FrequencyText: Sendable {
         case "DAILY":
             return interval == 1 ? pick("每天", "daily") : pick("每\(interval)天", "every \(interval) days")
         case "WEEKLY":
-            let every = interval == 1 ? pick("每周", "every week") : pick("每\(interval)周", "every \(interval) weeks")
+            let every =
+                interval == 1 ? pick("每周", "every week") : pick("每\(interval)周", "every \(interval) weeks")
             return every + (daysText.isEmpty ? "" : pick(daysText, " on \(daysText)"))
         case "MONTHLY":
-            var every = interval == 1 ? pick("每月", "every month") : pick("每\(interval)个月", "every \(interval) months")
+            var every =
+                interval == 1 ? pick("每月", "every month") : pick("每\(interval)个月", "every \(interval) months")
             if !monthsText.isEmpty { every = pick("每年\(monthsText)", "each \(monthsText)") }
             if !daysText.isEmpty { return every + pick(daysText, " on the \(daysText)") }
             if !monthDayText.isEmpty { return every + pick(monthDayText, ", \(monthDayText)") }
             return every + pick("1次", " once")
         case "YEARLY":
-            let every = interval == 1 ? pick("每年", "every year") : pick("每\(interval)年", "every \(interval) years")
+            let every =
+                interval == 1 ? pick("每年", "every year") : pick("每\(interval)年", "every \(interval) years")
             var s = every + (monthsText.isEmpty ? "" : pick(monthsText, " in \(monthsText)"))
-            if !daysText.isEmpty { s += pick(daysText, " on the \(daysText)") }
-            else if !monthDayText.isEmpty { s += pick(monthDayText, ", \(monthDayText)") }
-            else if monthsText.isEmpty { s += pick("1次", " once") }
+            if !daysText.isEmpty {
+                s += pick(daysText, " on the \(daysText)")
+            } else if !monthDayText.isEmpty {
+                s += pick(monthDayText, ", \(monthDayText)")
+            } else if monthsText.isEmpty {
+                s += pick("1次", " once")
+            }
             return s
         default:
             return pick("按计划定期开展", "regularly, as planned")
@@ -61,8 +71,13 @@ public struct FrequencyText: Sendable {
     func byDay(_ code: String) -> String? {
         let letters = String(code.suffix(2))
         guard let day = Weekday(rawValue: letters) else { return nil }
-        let name = pick(["MO": "星期一", "TU": "星期二", "WE": "星期三", "TH": "星期四", "FR": "星期五", "SA": "星期六", "SU": "星期日"][letters]!,
-            ["MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday", "SA": "Saturday", "SU": "Sunday"][letters]!)
+        let name = pick(
+            ["MO": "星期一", "TU": "星期二", "WE": "星期三", "TH": "星期四", "FR": "星期五", "SA": "星期六", "SU": "星期日"][
+                letters]!,
+            [
+                "MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday",
+                "SA": "Saturday", "SU": "Sunday",
+            ][letters]!)
         _ = day
         let ordinalText = String(code.dropLast(2))
         guard !ordinalText.isEmpty, let n = Int(ordinalText) else { return name }
@@ -74,7 +89,10 @@ public struct FrequencyText: Sendable {
     }
 
     func monthName(_ m: Int) -> String {
-        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-            "December"][m - 1]
+        [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November",
+            "December",
+        ][m - 1]
     }
 }

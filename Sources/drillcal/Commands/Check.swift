@@ -65,19 +65,33 @@ extension Drillcal {
             let progress = compliance.ruleProgress()
             let digest = CheckDigest(compliance: compliance, findings: findings, language: l)
             if json {
-                let items = findings.map { f in Self.item(f, message: describe.compliance(f, sessionName: sessionName)) }
-                try Console.json(Report(
-                    town: input.plan.town.id, asOf: compliance.asOf.description, ok: !failing,
-                    counts: Dictionary(digest.counts.map { ($0.kind, $0.count) }, uniquingKeysWith: +), findings: items,
-                    rules: progress.map { Report.Rule(rule: $0.rule, team: $0.team, requiredInYear: $0.requiredInYear, requiredByNow: $0.requiredByNow, planned: $0.planned, held: $0.held) }))
+                let items = findings.map { f in
+                    Self.item(f, message: describe.compliance(f, sessionName: sessionName))
+                }
+                try Console.json(
+                    Report(
+                        town: input.plan.town.id, asOf: compliance.asOf.description, ok: !failing,
+                        counts: Dictionary(digest.counts.map { ($0.kind, $0.count) }, uniquingKeysWith: +),
+                        findings: items,
+                        rules: progress.map {
+                            Report.Rule(
+                                rule: $0.rule, team: $0.team, requiredInYear: $0.requiredInYear,
+                                requiredByNow: $0.requiredByNow, planned: $0.planned, held: $0.held)
+                        }))
                 if failing { throw ExitCode(1) }
                 return
             }
             let action = findings.filter(\.needsAction)
             let name = l == .en ? (input.plan.town.nameEnglish ?? input.plan.town.name) : input.plan.town.name
-            print(l.pick("\(name)检查（截至 \(compliance.asOf)）：\(action.count) 项需处理", "\(name) as of \(compliance.asOf): \(action.count) item(s) need action"))
+            print(
+                l.pick(
+                    "\(name)检查（截至 \(compliance.asOf)）：\(action.count) 项需处理",
+                    "\(name) as of \(compliance.asOf): \(action.count) item(s) need action"))
             if !digest.counts.isEmpty {
-                print("  " + digest.counts.map { "\($0.label) \($0.count)" }.joined(separator: l.pick("　", " · ")))
+                print(
+                    "  "
+                        + digest.counts.map { "\($0.label) \($0.count)" }.joined(
+                            separator: l.pick("　", " · ")))
             }
             if action.isEmpty { print(l.pick("所有队伍均达到要求。", "Every team meets its requirements.")) }
             if !digest.roster.isEmpty {
@@ -100,13 +114,21 @@ extension Drillcal {
                 let names = Dictionary(input.plan.rules.map { ($0.id, $0.displayName(l)) }, uniquingKeysWith: { a, _ in a })
                 print(l.pick("规则执行情况：", "Rules:"))
                 for p in progress where p.requiredInYear > 0 {
-                    let team = p.team == "station" ? input.plan.town.station : (input.plan.team(p.team)?.displayName(l) ?? p.team)
-                    print("  \(names[p.rule] ?? p.rule) · \(team)：" + l.pick(
-                        "截至今日应开展 \(p.requiredByNow) 次，已开展 \(p.held) 次（全年应开展 \(p.requiredInYear) 次，已排 \(p.planned) 次）",
-                        "\(p.requiredByNow) required by now, \(p.held) held (\(p.requiredInYear) in the year, \(p.planned) scheduled)"))
+                    let team =
+                        p.team == "station"
+                        ? input.plan.town.station : (input.plan.team(p.team)?.displayName(l) ?? p.team)
+                    print(
+                        "  \(names[p.rule] ?? p.rule) · \(team)："
+                            + l.pick(
+                                "截至今日应开展 \(p.requiredByNow) 次，已开展 \(p.held) 次（全年应开展 \(p.requiredInYear) 次，已排 \(p.planned) 次）",
+                                "\(p.requiredByNow) required by now, \(p.held) held (\(p.requiredInYear) in the year, \(p.planned) scheduled)"
+                            ))
                 }
             } else if findings.count > digest.roster.count {
-                print(l.pick("（共 \(findings.count) 项明细，加 --all 逐项列出）", "(\(findings.count) items in all; --all lists them)"))
+                print(
+                    l.pick(
+                        "（共 \(findings.count) 项明细，加 --all 逐项列出）",
+                        "(\(findings.count) items in all; --all lists them)"))
             }
             if failing { throw ExitCode(1) }
         }
@@ -114,17 +136,25 @@ extension Drillcal {
         static func item(_ f: ComplianceFinding, message: String) -> Report.Item {
             var item = Report.Item(kind: f.key, action: f.needsAction, message: message)
             switch f {
-            case .roster(.belowMinimum(let t, let n, let min)): (item.team, item.have, item.need) = (t, n, min)
-            case .roster(.missingRole(let t, let r, let h, let n)): (item.team, item.role, item.have, item.need) = (t, r.rawValue, h, n)
+            case .roster(.belowMinimum(let t, let n, let min)):
+                (item.team, item.have, item.need) = (t, n, min)
+            case .roster(.missingRole(let t, let r, let h, let n)):
+                (item.team, item.role, item.have, item.need) = (t, r.rawValue, h, n)
             case .roster(.gridWithoutManager(let v, let g)): (item.village, item.grid) = (v, g)
             case .roster(.onSeveralTeams(let m, let ts)): (item.member, item.teams) = (m, ts)
-            case .turnoutBelowMinimum(let t): (item.session, item.team, item.have, item.need) = (t.uid, t.team, t.counted, t.minimum)
-            case .turnoutMissingRole(let t, let r): (item.session, item.team, item.role) = (t.uid, t.team, r.rawValue)
+            case .turnoutBelowMinimum(let t):
+                (item.session, item.team, item.have, item.need) = (t.uid, t.team, t.counted, t.minimum)
+            case .turnoutMissingRole(let t, let r):
+                (item.session, item.team, item.role) = (t.uid, t.team, r.rawValue)
             case .notRecorded(let uid, _): item.session = uid
-            case .ruleBehind(let p): (item.rule, item.team, item.have, item.need) = (p.rule, p.team, p.held, p.requiredByNow)
-            case .memberBelowThreshold(let r, _): (item.member, item.have, item.need) = (r.member, r.attended, r.expected)
-            case .forecast(.turnout(let uid, let t, _, let e, let m, _), _): (item.session, item.team, item.have, item.need) = (uid, t, e, m)
-            case .forecast(.ruleShort(let r, let t, _, let req, let pos), _): (item.rule, item.team, item.have, item.need) = (r, t, pos, req)
+            case .ruleBehind(let p):
+                (item.rule, item.team, item.have, item.need) = (p.rule, p.team, p.held, p.requiredByNow)
+            case .memberBelowThreshold(let r, _):
+                (item.member, item.have, item.need) = (r.member, r.attended, r.expected)
+            case .forecast(.turnout(let uid, let t, _, let e, let m, _), _):
+                (item.session, item.team, item.have, item.need) = (uid, t, e, m)
+            case .forecast(.ruleShort(let r, let t, _, let req, let pos), _):
+                (item.rule, item.team, item.have, item.need) = (r, t, pos, req)
             case .summaryMissing(let uid, _): item.session = uid
             case .deadlineNotDone(let uid, _): item.session = uid
             case .actionOverdue(let a): (item.session, item.correctiveAction) = (a.sessionUID, a.id)

@@ -70,24 +70,36 @@ extension Drillcal {
                     if actions.isEmpty { print(l.pick("尚无整改措施。", "No corrective actions.")) }
                     for a in actions {
                         let status = a.isOverdue(on: day) ? l.pick("逾期", "overdue") : a.status.label(l)
-                        var line = "#\(a.id) [\(status)] \(a.text) · \(a.owner) · " + l.pick("期限 ", "due ") + a.due.description
+                        var line =
+                            "#\(a.id) [\(status)] \(a.text) · \(a.owner) · " + l.pick("期限 ", "due ")
+                            + a.due.description
                         if a.status == .done { line += l.pick(" · 完成情况：", " · done: ") + a.note }
                         print(line)
                     }
                 case .add:
                     guard let text, let owner, let dueText = due else {
-                        Console.error(l.pick("actions add：需要 --text、--owner 和 --due", "actions add: needs --text, --owner and --due"))
+                        Console.error(
+                            l.pick(
+                                "actions add：需要 --text、--owner 和 --due",
+                                "actions add: needs --text, --owner and --due"))
                         throw ExitCode(2)
                     }
                     guard let dueDate = CivilDate(iso: dueText) else {
-                        Console.error(l.pick("--due：应为日期如 2027-09-30，实际为 “\(dueText)”", "--due: expected a date such as 2027-09-30, found \"\(dueText)\""))
+                        Console.error(
+                            l.pick(
+                                "--due：应为日期如 2027-09-30，实际为 “\(dueText)”",
+                                "--due: expected a date such as 2027-09-30, found \"\(dueText)\""))
                         throw ExitCode(2)
                     }
-                    let a = try await store.addAction(sessionUID: session, text: text, owner: owner, due: dueDate, by: who, at: now)
+                    let a = try await store.addAction(
+                        sessionUID: session, text: text, owner: owner, due: dueDate, by: who, at: now)
                     print(l.pick("已登记整改措施 #\(a.id)。", "Added corrective action #\(a.id)."))
                 case .done:
                     guard let id else {
-                        Console.error(l.pick("actions done：需要整改措施编号，如 actions DIR done 3 --note …", "actions done: needs the action number"))
+                        Console.error(
+                            l.pick(
+                                "actions done：需要整改措施编号，如 actions DIR done 3 --note …",
+                                "actions done: needs the action number"))
                         throw ExitCode(2)
                     }
                     let a = try await store.closeAction(id, note: note, by: who, at: now)

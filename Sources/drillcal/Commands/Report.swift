@@ -38,15 +38,18 @@ extension Drillcal {
             let l = town.lang
             let (input, compliance) = try await town.compliance(asOf: asOf, threshold: threshold)
             if let year, year != input.plan.year {
-                Console.error(l.pick(
-                    "--year：应为 \(input.planFile) 中的年份 \(input.plan.year)，实际为 \(year)",
-                    "--year: expected the plan's year \(input.plan.year) (\(input.planFile)), found \(year)"))
+                Console.error(
+                    l.pick(
+                        "--year：应为 \(input.planFile) 中的年份 \(input.plan.year)，实际为 \(year)",
+                        "--year: expected the plan's year \(input.plan.year) (\(input.planFile)), found \(year)"
+                    ))
                 throw ExitCode(2)
             }
             var c = compliance
             let yearEnd = CivilDate(year: input.plan.year, month: 12, day: 31)!
             if c.asOf > yearEnd { c.asOf = yearEnd }
-            var builder = ReportBuilder(compliance: c, language: l, nextPlan: try nextPlan(year: input.plan.year + 1))
+            var builder = ReportBuilder(
+                compliance: c, language: l, nextPlan: try nextPlan(year: input.plan.year + 1))
             builder.contact = contact
             builder.phone = phone
             if let date { builder.reportDate = try today(date, timeZone: input.plan.timeZone, lang: l) }
@@ -67,7 +70,10 @@ extension Drillcal {
                 Console.error(FileProblem.writeError(error, path: out).message(l))
                 throw ExitCode(3)
             }
-            print(l.pick("已生成 \(out)（\(format.rawValue)，截至 \(c.asOf)）", "Wrote \(out) (\(format.rawValue), as of \(c.asOf))"))
+            print(
+                l.pick(
+                    "已生成 \(out)（\(format.rawValue)，截至 \(c.asOf)）",
+                    "Wrote \(out) (\(format.rawValue), as of \(c.asOf))"))
         }
 
         /// Next year's plan: `--next` (a folder or a plan.yaml), else `DIR/<year>/plan.yaml` if present.
@@ -75,7 +81,8 @@ extension Drillcal {
             var path: String?
             if let next {
                 var isDir: ObjCBool = false
-                path = FileManager.default.fileExists(atPath: next, isDirectory: &isDir) && isDir.boolValue
+                path =
+                    FileManager.default.fileExists(atPath: next, isDirectory: &isDir) && isDir.boolValue
                     ? (next as NSString).appendingPathComponent("plan.yaml") : next
             } else {
                 let candidate = (town.directory as NSString).appendingPathComponent("\(year)/plan.yaml")

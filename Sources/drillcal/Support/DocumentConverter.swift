@@ -26,28 +26,43 @@ enum DocumentConverter {
 
     static func docx(html: String, to out: String, lang: Language) throws(Failure) {
         guard let pandoc = tool(["pandoc"]) else {
-            throw Failure(message: lang.pick(
-                "无法生成 .docx：未找到 pandoc。请安装 Debian 软件包 pandoc（sudo apt-get install pandoc，或运行 scripts/setup.sh）",
-                "cannot write .docx: pandoc not found. Install the Debian package pandoc (sudo apt-get install pandoc, or run scripts/setup.sh)"),
+            throw Failure(
+                message: lang.pick(
+                    "无法生成 .docx：未找到 pandoc。请安装 Debian 软件包 pandoc（sudo apt-get install pandoc，或运行 scripts/setup.sh）",
+                    "cannot write .docx: pandoc not found. Install the Debian package pandoc (sudo apt-get install pandoc, or run scripts/setup.sh)"
+                ),
                 exitCode: 2)
         }
         try convert(html: html, to: out, lang: lang) { input, output in
-            (pandoc, ["--from=html", "--to=docx", "--metadata=lang:\(lang == .zh ? "zh-CN" : "en")", "--output=\(output)", input])
+            (
+                pandoc,
+                [
+                    "--from=html", "--to=docx", "--metadata=lang:\(lang == .zh ? "zh-CN" : "en")",
+                    "--output=\(output)", input,
+                ]
+            )
         }
     }
 
     static func pdf(html: String, to out: String, lang: Language) throws(Failure) {
         guard let chromium = tool(["chromium", "chromium-browser", "google-chrome"]) else {
-            throw Failure(message: lang.pick(
-                "无法生成 .pdf：未找到 Chromium。请安装 Debian 软件包 chromium（sudo apt-get install chromium fonts-noto-cjk，或运行 scripts/setup.sh）",
-                "cannot write .pdf: Chromium not found. Install the Debian package chromium (sudo apt-get install chromium fonts-noto-cjk, or run scripts/setup.sh)"),
+            throw Failure(
+                message: lang.pick(
+                    "无法生成 .pdf：未找到 Chromium。请安装 Debian 软件包 chromium（sudo apt-get install chromium fonts-noto-cjk，或运行 scripts/setup.sh）",
+                    "cannot write .pdf: Chromium not found. Install the Debian package chromium (sudo apt-get install chromium fonts-noto-cjk, or run scripts/setup.sh)"
+                ),
                 exitCode: 2)
         }
         try convert(html: html, to: out, lang: lang) { input, output in
-            (chromium, [
-                "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--print-to-pdf-no-header", "--user-data-dir=\((output as NSString).deletingLastPathComponent)/profile",
-                "--print-to-pdf=\(output)", "file://\(input)",
-            ])
+            (
+                chromium,
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    "--print-to-pdf-no-header",
+                    "--user-data-dir=\((output as NSString).deletingLastPathComponent)/profile",
+                    "--print-to-pdf=\(output)", "file://\(input)",
+                ]
+            )
         }
     }
 
