@@ -128,13 +128,16 @@ extension Drillcal {
         /// The optimiser's options: the move budget decides, the wall clock only caps (read here, not in DrillCore).
         func searchOptions() -> SearchOptions {
             let deadline = Date().addingTimeInterval(timeLimit)
-            let tty = isatty(STDERR_FILENO) == 1 && !json
-            return SearchOptions(
-                seed: seed, moveBudget: moves, shouldStop: { Date() >= deadline },
-                progress: tty
-                    ? { moves, score, bound in
-                        FileHandle.standardError.write(Data("\r… \(moves) moves, score \(score), bound \(bound)   ".utf8))
-                    } : nil)
+            let stop: @Sendable () -> Bool = { Date() >= deadline }
+            var options = SearchOptions(seed: seed, moveBudget: moves, shouldStop: stop)
+            if isatty(STDERR_FILENO) == 1 && !json {
+                let show: @Sendable (Int, Int, Int) -> Void = { (done: Int, score: Int, bound: Int) in
+                    let line = "\r… \(done) moves, score \(score), bound \(bound)   "
+                    FileHandle.standardError.write(Data(line.utf8))
+                }
+                options.progress = show
+            }
+            return options
         }
 
         /// The build time: --now, else SOURCE_DATE_EPOCH (reproducible builds), else the clock.
