@@ -33,8 +33,11 @@ extension Drillcal {
         @Option(help: "优化器随机种子；相同输入与种子得到相同日历 / optimiser seed (same inputs and seed, same feeds)")
         var seed: UInt64 = 1
 
-        @Option(help: "优化时间上限（秒），默认 2；预算按评估次数计 / optimiser time cap in seconds (the budget is counted in moves)")
-        var timeLimit: Double = 2
+        // No cap by default: the move budget alone decides, so the same inputs give the same feeds on any
+        // machine, and `drillcal serve` (which runs the same search uncapped) serves exactly these bytes.
+        // A cap makes the result depend on the machine's speed; it is for experiments and very large towns.
+        @Option(help: "优化时间上限（秒），默认不设；设上限后结果取决于机器速度 / optimiser time cap in seconds (default none: the move budget alone decides, so feeds are the same on every machine)")
+        var timeLimit: Double?
 
         @Option(help: "把排期问题以中立 JSON 写入此文件（供独立求解器对照）/ write the problem as neutral JSON for an independent solver")
         var exportModel: String?
@@ -45,7 +48,7 @@ extension Drillcal {
         func run() async throws {
             let lang = town.lang
             let input = try town.load()
-            guard timeLimit > 0, timeLimit <= 3600, moves >= 0 else {
+            guard (timeLimit ?? 1) > 0, (timeLimit ?? 1) <= 3600, moves >= 0 else {
                 Console.error(lang.pick(
                     "--time-limit 应在 0 到 3600 秒之间，--moves 不小于 0",
                     "--time-limit must be between 0 and 3600 seconds and --moves at least 0"))
@@ -127,8 +130,8 @@ extension Drillcal {
 
         /// The optimiser's options: the move budget decides, the wall clock only caps (read here, not in DrillCore).
         func searchOptions() -> SearchOptions {
-            let deadline = Date().addingTimeInterval(timeLimit)
-            let stop: @Sendable () -> Bool = { Date() >= deadline }
+            let deadline = timeLimit.map { Date().addingTimeInterval($0) }
+            let stop: @Sendable () -> Bool = { deadline.map { Date() >= $0 } ?? false }
             var options = SearchOptions(seed: seed, moveBudget: moves, shouldStop: stop)
             if isatty(STDERR_FILENO) == 1 && !json {
                 let show: @Sendable (Int, Int, Int) -> Void = { (done: Int, score: Int, bound: Int) in
