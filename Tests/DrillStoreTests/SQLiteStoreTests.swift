@@ -120,7 +120,7 @@ struct SQLiteStoreTests {
         try old.close()
 
         let upgraded = try SQLiteStore(path: path)
-        #expect(try await upgraded.appliedMigrations().last == "v3-leader-code-hmac")
+        #expect(try await upgraded.appliedMigrations().contains("v3-leader-code-hmac"))
         #expect(try await upgraded.session(forLeaderCodeHash: hash) == nil)
         // A code issued after the upgrade works.
         let fresh = String(repeating: "cd", count: 32)
