@@ -154,3 +154,69 @@ extension ComplianceTests {
         #expect(digest.teams.filter { $0.team == "v-shangcun" }.count == 1)
     }
 }
+
+/// Held sessions are measured against their turnout floor: the rule's `min_turnout`, else the team's,
+/// else the team minimum (never above the roster), and `check` says it as a rate per team.
+extension ComplianceTests {
+    static let drill = "qingshan-2027-drill-v-shangcun-01@drillcal"
+    static let train = "qingshan-2027-train-v-shangcun-01@drillcal"
+
+    /// Both of Shangcun's sessions held: `drillPresent` at the drill, `trainPresent` at the training.
+    func held(
+        drillFloor: TurnoutFloor? = nil, teamFloor: TurnoutFloor? = nil, drillPresent: Int, trainPresent: Int,
+        shrinkTo: Int? = nil
+    ) throws -> Compliance {
+        var (plan, roster, schedule, demands) = try town()
+        plan.rules[0].minTurnout = drillFloor
+        plan.teams[1].minTurnout = teamFloor
+        plan.teams[1].requiredRoles = [:]
+        if let shrinkTo {
+            let shangcun = Set(roster.members(of: "v-shangcun").map(\.id).sorted().suffix(12 - shrinkTo))
+            roster = Roster(members: roster.members.filter { !shangcun.contains($0.id) })
+        }
+        var data = AttendanceData.unpublished(schedule, plan: plan, roster: roster)
+        let ids = roster.members(of: "v-shangcun").map(\.id).sorted()
+        data.marks =
+            ids.prefix(drillPresent).map { mark(Self.drill, $0, .present) }
+            + ids.prefix(trainPresent).map { mark(Self.train, $0, .present) }
+        return Compliance(plan: plan, roster: roster, demands: demands, data: data, asOf: date("2027-08-01"))
+    }
+
+    func below(_ c: Compliance) -> [String: Int] {
+        Dictionary(
+            c.findings().compactMap { f -> (String, Int)? in
+                if case .turnoutBelowMinimum(let t) = f { (t.uid, t.minimum) } else { nil }
+            }, uniquingKeysWith: { a, _ in a })
+    }
+
+    @Test func theRulesMinTurnoutIsTheFloorOfItsSessions() throws {
+        // Team minimum 10; the drill asks for 8: 8 present passes, 7 does not; the training keeps 10.
+        let ok = try held(drillFloor: .count(8), drillPresent: 8, trainPresent: 10)
+        #expect(below(ok).isEmpty)
+        let short = try held(drillFloor: .count(8), drillPresent: 7, trainPresent: 9)
+        #expect(below(short) == [Self.drill: 8, Self.train: 10])
+        let line = try #require(CheckDigest(compliance: short, findings: short.findings(), language: .zh).teams.first)
+        #expect(line.text.hasPrefix("上村应急救援队："))
+        #expect(line.parts.first == "2 场中 2 场到场不足 8–10 人（最低 7 人）", "\(line.text)")
+    }
+
+    @Test func theTeamsMinTurnoutAppliesWhenTheRuleHasNone() throws {
+        // 75 % of 12 is 9: 9 present passes both sessions, 8 fails the training only when the rule says 6.
+        #expect(below(try held(teamFloor: .percent(75), drillPresent: 9, trainPresent: 9)).isEmpty)
+        let c = try held(drillFloor: .count(6), teamFloor: .percent(75), drillPresent: 8, trainPresent: 8)
+        #expect(below(c) == [Self.train: 9])
+        let line = try #require(CheckDigest(compliance: c, findings: c.findings(), language: .zh).teams.first)
+        #expect(line.parts.first == "2 场中 1 场到场不足 9 人（最低 8 人）", "\(line.text)")
+        let en = try #require(CheckDigest(compliance: c, findings: c.findings(), language: .en).teams.first)
+        #expect(en.text.contains("1 of 2 sessions below 9 present (lowest 8)"), "\(en.text)")
+    }
+
+    @Test func aTeamBelowItsMinimumIsMeasuredAgainstItsRoster() throws {
+        // Nine on the roster (a roster finding of its own): nine present is full turnout, eight is short of 9.
+        let full = try held(drillPresent: 9, trainPresent: 9, shrinkTo: 9)
+        #expect(below(full).isEmpty)
+        #expect(full.findings().contains { $0.key == "below_minimum" })
+        let short = try held(drillPresent: 8, trainPresent: 9, shrinkTo: 9)
+        #expect(below(short) == [Self.drill: 9])
+    }
+}

@@ -87,13 +87,17 @@ public struct CheckDigest: Sendable {
         }
         for (team, ts) in Dictionary(grouping: below, by: \.team) {
             let held = heldByTeam[team]?.count ?? ts.count
-            let minimum = ts.map(\.minimum).max() ?? 0
+            // Each session against its own floor (`min_turnout` of its rule or team, else the
+            // team minimum); floors that differ between rules are shown as a range.
+            let floors = ts.map(\.minimum)
+            let low = floors.min() ?? 0, high = floors.max() ?? 0
+            let floor = low == high ? "\(high)" : "\(low)–\(high)"
             let lowest = ts.map(\.counted).min() ?? 0
             add(
                 team, "turnout_below_minimum",
                 pick(
-                    "\(held) 场中 \(ts.count) 场到场不足 \(minimum) 人（最低 \(lowest) 人）",
-                    "\(ts.count) of \(held) sessions below \(minimum) present (lowest \(lowest))"))
+                    "\(held) 场中 \(ts.count) 场到场不足 \(floor) 人（最低 \(lowest) 人）",
+                    "\(ts.count) of \(held) sessions below \(floor) present (lowest \(lowest))"))
         }
         var missing: [String: [Role: Int]] = [:]
         for f in findings {

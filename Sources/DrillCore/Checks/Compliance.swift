@@ -69,6 +69,8 @@ public struct SessionTurnout: Hashable, Sendable, Codable {
     public var absent: Int
     /// Guests at the session (not counted).
     public var guests: Int
+    /// The turnout floor: the rule's `min_turnout`, else the team's, else the team minimum (never
+    /// above the roster).
     public var minimum: Int
     /// Required roles with nobody counted.
     public var missingRoles: [Role]
@@ -76,7 +78,7 @@ public struct SessionTurnout: Hashable, Sendable, Codable {
     public var held: Bool
     public var finalized: Bool
 
-    /// Held and below the minimum (a team whose roster is below its minimum is measured against its roster).
+    /// Held and below the floor (a team whose roster is below its minimum is measured against its roster).
     public var belowMinimum: Bool { held && counted < minimum }
 }
 
@@ -194,6 +196,7 @@ public struct Compliance: Sendable {
 
     let marksBySession: [String: [AttendanceMark]]
     let teamsByID: [String: Team]
+    let rulesByID: [String: Rule]
 
     public init(
         plan: Plan, roster: Roster, demands: [Demand], data: AttendanceData, asOf: CivilDate, threshold: Double = 0.6
@@ -206,6 +209,7 @@ public struct Compliance: Sendable {
         self.threshold = threshold
         self.marksBySession = Dictionary(grouping: data.marks, by: \.sessionUID)
         self.teamsByID = Dictionary(plan.teams.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.rulesByID = Dictionary(plan.rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Sessions that are published and not cancelled, in time order.
@@ -247,7 +251,7 @@ public struct Compliance: Sendable {
                     }
                 }
                 let required = (team?.requiredRoles ?? [:]).filter { $0.value > 0 }.map(\.key).sorted()
-                let minimum = min(team?.minimumMembers ?? 0, max(members.count, 0) == 0 ? 0 : (team?.minimumMembers ?? 0))
+                let minimum = team?.turnoutFloor(rule: rulesByID[session.ruleID], rosterSize: members.count) ?? 0
                 return SessionTurnout(
                     uid: session.uid, team: teamID, date: session.slot.date, rosterSize: members.count, counted: counted,
                     late: late, excused: excused, absent: absent, guests: guests, minimum: minimum,
@@ -328,11 +332,13 @@ public struct Compliance: Sendable {
                         m.absence(on: s.slot.date).map { AwayMember(member: m.id, until: $0.range.to) }
                     }
                     let expected = members.count - away.count
-                    // A roster already below its minimum is a roster finding; here only absences count.
-                    if !away.isEmpty, expected < min(team.minimumMembers, members.count) {
+                    // A roster already below its minimum is a roster finding; here only absences count
+                    // (the floor is never above the roster).
+                    let floor = team.turnoutFloor(rule: rulesByID[s.ruleID], rosterSize: members.count)
+                    if !away.isEmpty, expected < floor {
                         out.append((deadline, .turnout(
                             session: s.uid, team: teamID, date: s.slot.date, expected: expected,
-                            minimum: team.minimumMembers, away: away)))
+                            minimum: floor, away: away)))
                     }
                 }
             }

@@ -45,7 +45,8 @@ extension ReportBuilder {
             return AnnualReport.TeamTurnoutLine(
                 team: team.id, name: team.displayName(language), sessions: ts.count,
                 averageCounted: ts.isEmpty ? nil : Double(counted) / Double(ts.count),
-                minimum: team.minimumMembers,
+                // The floor the held sessions were measured against (`min_turnout` or the minimum).
+                minimum: ts.map(\.minimum).max() ?? team.minimumMembers,
                 below: ts.filter(\.belowMinimum).count,
                 rate: expected > 0 ? Double(counted) / Double(expected) : nil)
         }
