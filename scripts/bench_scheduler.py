@@ -132,7 +132,7 @@ def main() -> None:
             report, elapsed = drillcal(a.bin, folder, model, a.time_limit)
             s = report["score"]
             line = (f"{n:>8} {level:>6} {len(report['sessions']):>8} {len(report['unmet']):>5} {s['greedy']:>7} "
-                    f"{s['score']:>8} {s['lower_bound']:>6} {s['gap_percent']:>5} {s['seconds']:>7.2f}")
+                    f"{s['score']:>8} {s['lowerBound']:>6} {s['gapPercent']:>5} {s['seconds']:>7.2f}")
             if a.cpsat_seconds > 0:
                 proc = subprocess.run([a.python, str(ROOT / "scripts" / "cpsat_model.py"), str(model),
                                        "--seconds", str(a.cpsat_seconds)], capture_output=True, text=True)

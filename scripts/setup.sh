@@ -2,7 +2,7 @@
 # Installs what drillcal needs on a fresh Debian 12 machine, only if it is missing:
 # libical-dev, libxlsxwriter-dev, zlib1g-dev, libqrencode-dev (and pkg-config) to build, tzdata at run
 # time (libical reads /usr/share/zoneinfo), pandoc, chromium and fonts-noto-cjk for the .docx and .pdf
-# report.
+# report, python3-jsonschema for the tests of the JSON outputs.
 set -euo pipefail
 
 need=()
@@ -23,6 +23,9 @@ command -v cc >/dev/null 2>&1 || need+=(gcc)
 dpkg -s pandoc >/dev/null 2>&1 || need+=(pandoc)
 dpkg -s chromium >/dev/null 2>&1 || need+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+# The JSON Schema tests (EndToEndTests JSONSchemaTests): `build --json` and `check --json` are validated
+# against docs/schema/ by scripts/validate_json.py with Debian's python3-jsonschema.
+dpkg -s python3-jsonschema >/dev/null 2>&1 || need+=(python3-jsonschema)
 for extra in "$@"; do dpkg -s "$extra" >/dev/null 2>&1 || need+=("$extra"); done
 
 if [ ${#need[@]} -gt 0 ]; then

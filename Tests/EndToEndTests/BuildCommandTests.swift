@@ -118,7 +118,7 @@ import Testing
         #expect(json["town"] as? String == "qingshan")
         #expect((json["sessions"] as? [Any])?.isEmpty == false)
         #expect((json["unmet"] as? [Any])?.isEmpty == true)
-        let perTeam = try #require(json["sessions_per_team"] as? [String: Int])
+        let perTeam = try #require(json["sessionsPerTeam"] as? [String: Int])
         #expect(perTeam["v-longtan"]! > 0)
         let en = try CLI.run(["build", town.path, "--now", now, "--lang", "en"])
         #expect(en.stdout.contains("Every demand was placed."))

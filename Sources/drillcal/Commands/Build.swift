@@ -163,10 +163,15 @@ extension Drillcal {
     }
 }
 
-/// What `build` reports, as text or JSON.
+/// What `build` reports, as text or JSON (docs/schema/build.schema.json). JSON keys are camelCase
+/// and name the same things as `check --json` does: a session object's own UID is `uid`, a
+/// reference to one elsewhere is `session`; `team` is one team id, `teams` several.
 struct BuildReport: Encodable {
+    /// A session as docs/schema/session.schema.json describes it.
     struct Session: Encodable {
-        var uid, rule, kind, date, start, end: String
+        var uid, title, rule, kind: String
+        var form, scope: String?
+        var date, start, end: String
         var teams: [String]
         var venue, supervisor: String?
         var expected: Int
@@ -188,7 +193,7 @@ struct BuildReport: Encodable {
         var events: Int
     }
     struct KnownShortfall: Encodable {
-        var uid, team: String
+        var session, team: String
         var expected, floor: Int
     }
     struct Score: Encodable {
@@ -198,10 +203,6 @@ struct BuildReport: Encodable {
         var boundTerms: [String: Int]
         var evaluatedMoves: Int
         var seconds: Double
-        enum CodingKeys: String, CodingKey {
-            case score, greedy, lowerBound = "lower_bound", gapPercent = "gap_percent", terms
-            case boundTerms = "bound_terms", evaluatedMoves = "evaluated_moves", seconds
-        }
     }
     struct Diagnosis: Encodable {
         var resource: String
@@ -228,9 +229,9 @@ struct BuildReport: Encodable {
     private let teamOrder: [String]
 
     enum CodingKeys: String, CodingKey {
-        case town, year, sessions, sessionsPerTeam = "sessions_per_team", unmet, shortfalls, feeds, folder
-        case knownShortfalls = "known_shortfalls", score, diagnoses
-        case renderedEvents = "rendered_events"
+        case town, year, sessions, sessionsPerTeam, unmet, shortfalls, feeds, folder
+        case knownShortfalls, score, diagnoses
+        case renderedEvents
     }
 
     init(input: TownInput, schedule: Schedule, feeds: FeedSet?, folder: String, language: Language) {
@@ -239,9 +240,13 @@ struct BuildReport: Encodable {
         teamOrder = plan.teams.map(\.id)
         town = plan.town.id
         year = plan.year
+        let titles = describe
         sessions = schedule.sessions.map { s in
-            Session(
-                uid: s.uid, rule: s.ruleID, kind: s.kind.key, date: s.slot.date.description,
+            var form: String?, scope: String?
+            if case .drill(let f, let c) = s.kind { (form, scope) = (f.rawValue, c.rawValue) }
+            return Session(
+                uid: s.uid, title: titles.sessionTitle(s.record()), rule: s.ruleID, kind: s.kind.key, form: form,
+                scope: scope, date: s.slot.date.description,
                 start: LocalTime(minutes: s.slot.startMinute % 1440)!.description,
                 end: LocalTime(minutes: s.slot.endMinute % 1440)!.description, teams: s.teamIDs, venue: s.venueID,
                 supervisor: s.supervisorID, expected: s.memberIDs.count)
@@ -260,7 +265,7 @@ struct BuildReport: Encodable {
         }
         shortfalls = schedule.shortfalls.map { Shortfall(team: $0.team, members: $0.rosterSize, minimum: $0.minimum) }
         knownShortfalls = schedule.knownShortfalls.map {
-            KnownShortfall(uid: $0.session.uid, team: $0.turnout.team, expected: $0.turnout.expected, floor: $0.turnout.floor)
+            KnownShortfall(session: $0.session.uid, team: $0.turnout.team, expected: $0.turnout.expected, floor: $0.turnout.floor)
         }
         score = schedule.score.map { r in
             Score(
@@ -310,8 +315,8 @@ struct BuildReport: Encodable {
         }
         for k in knownShortfalls {
             let name = describe.plan.team(k.team)?.displayName(l) ?? k.team
-            print(l.pick("已排期但预计到场不足：\(k.uid) \(name)预计到场 \(k.expected) 人（应 \(k.floor) 人）",
-                "Scheduled with a known shortfall: \(k.uid) \(name) expected \(k.expected) of \(k.floor)"))
+            print(l.pick("已排期但预计到场不足：\(k.session) \(name)预计到场 \(k.expected) 人（应 \(k.floor) 人）",
+                "Scheduled with a known shortfall: \(k.session) \(name) expected \(k.expected) of \(k.floor)"))
         }
         if let s = score {
             let terms = s.terms.sorted { $0.key < $1.key }.filter { $0.value != 0 }
