@@ -113,6 +113,14 @@ public protocol AttendanceStore: Sendable {
     func addAction(sessionUID: String?, text: String, owner: String, due: CivilDate, by: String, at: Int)
         async throws(StoreError) -> CorrectiveAction
 
+    /// Adds an open action carried over from an earlier year's plan folder (上年度结转), keeping its
+    /// text, owner and due date. An action from the same origin (town, year, number) already stored is
+    /// returned as it is, so loading the carried file again adds nothing. `.invalid` for empty text or owner.
+    @discardableResult
+    func carryAction(
+        from origin: CarriedFrom, text: String, owner: String, due: CivilDate, by: String, at: Int
+    ) async throws(StoreError) -> CorrectiveAction
+
     /// Every corrective action, by due date then number.
     func actions() async throws(StoreError) -> [CorrectiveAction]
 

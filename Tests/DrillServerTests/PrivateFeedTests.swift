@@ -228,6 +228,11 @@ final class LookupCountingStore: AttendanceStore {
     {
         try await inner.addAction(sessionUID: sessionUID, text: text, owner: owner, due: due, by: by, at: at)
     }
+    func carryAction(from origin: CarriedFrom, text: String, owner: String, due: CivilDate, by: String, at: Int)
+        async throws(StoreError) -> CorrectiveAction
+    {
+        try await inner.carryAction(from: origin, text: text, owner: owner, due: due, by: by, at: at)
+    }
     func actions() async throws(StoreError) -> [CorrectiveAction] { try await inner.actions() }
     func closeAction(_ id: Int, note: String, by: String, at: Int) async throws(StoreError) -> CorrectiveAction {
         try await inner.closeAction(id, note: note, by: by, at: at)

@@ -75,4 +75,36 @@ struct FollowUpConformanceTests {
         }
         #expect(try await store.actions().count == 2, "refused calls add nothing")
     }
+
+    @Test(
+        "actions carried over from last year are stored once per origin, with no session, and close like others",
+        arguments: StoreKind.allCases)
+    func carried(kind: StoreKind) async throws {
+        let fixture = try await Sample.published(kind)
+        defer { fixture.cleanUp() }
+        let store = fixture.store
+        let own = try await store.addAction(
+            sessionUID: Sample.drill.uid, text: "增设应急广播", owner: "上村村委会", due: due, by: "站长", at: 1)
+        let origin = CarriedFrom(town: "qingshan", year: 2026, id: 1, source: "防汛演练（上村应急救援队）")
+        let carried = try await store.carryAction(
+            from: origin, text: "增设应急广播", owner: "上村村委会", due: due.adding(days: -200), by: "站长", at: 2)
+        #expect(carried.id == 2 && carried.sessionUID == nil && carried.status == .open)
+        #expect(carried.carriedFrom == origin && own.carriedFrom == nil, "same text, other origin: a second action")
+        let again = try await store.carryAction(
+            from: CarriedFrom(town: "qingshan", year: 2026, id: 1), text: "改过的文字", owner: "别人", due: due, by: "x",
+            at: 3)
+        #expect(again == carried, "loading the carried file again adds nothing")
+        let other = try await store.carryAction(
+            from: CarriedFrom(town: "qingshan", year: 2025, id: 1), text: "更新台账", owner: "镇应急站", due: due, by: "x",
+            at: 4)
+        #expect(other.id == 3)
+        await #expect(throws: StoreError.self) {
+            try await store.carryAction(
+                from: CarriedFrom(town: "qingshan", year: 2026, id: 2), text: " ", owner: "x", due: due, by: "x", at: 5)
+        }
+        #expect(try await store.actions().map(\.id) == [2, 1, 3])
+        #expect(try await store.actions().first?.carriedFrom == origin, "the origin is read back")
+        let closed = try await store.closeAction(2, note: "已整改", by: "站长", at: 6)
+        #expect(closed.status == .done && closed.carriedFrom == origin)
+    }
 }

@@ -35,6 +35,31 @@ public enum ActionStatus: String, Sendable, Codable, Hashable, CaseIterable {
     }
 }
 
+/// Where a corrective action carried over from an earlier year's plan folder came from
+/// (`drillcal actions OLD carry --to NEW`): the old folder's town, year and action number, and the
+/// session it followed there, in words (its UID means nothing in the new year's store).
+public struct CarriedFrom: Hashable, Sendable, Codable {
+    public var town: String
+    public var year: Int
+    /// The action's number in the old year's store.
+    public var id: Int
+    /// The old session's title, empty for an action added by hand.
+    public var source: String
+
+    /// Makes an origin.
+    public init(town: String, year: Int, id: Int, source: String = "") {
+        self.town = town
+        self.year = year
+        self.id = id
+        self.source = source
+    }
+
+    /// 上年度结转 (2027 年 #3) / carried over from 2027 (#3).
+    public func label(_ language: Language) -> String {
+        language.pick("上年度结转（\(year) 年 #\(id)）", "carried over from \(year) (#\(id))")
+    }
+}
+
 /// A corrective action (整改措施) from a drill summary's improvements or added by hand: the HSEEP
 /// improvement-plan item with an owner, a due date and a status.
 public struct CorrectiveAction: Hashable, Sendable, Codable, Identifiable {
@@ -57,12 +82,14 @@ public struct CorrectiveAction: Hashable, Sendable, Codable, Identifiable {
     public var createdAt: Int
     /// When it was closed.
     public var closedAt: Int?
+    /// Set for an action carried over from an earlier year (上年度结转).
+    public var carriedFrom: CarriedFrom?
 
     /// Makes an action.
     public init(
         id: Int, sessionUID: String?, text: String, owner: String, due: CivilDate,
         status: ActionStatus = .open,
-        note: String = "", createdBy: String, createdAt: Int, closedAt: Int? = nil
+        note: String = "", createdBy: String, createdAt: Int, closedAt: Int? = nil, carriedFrom: CarriedFrom? = nil
     ) {
         self.id = id
         self.sessionUID = sessionUID
@@ -74,6 +101,7 @@ public struct CorrectiveAction: Hashable, Sendable, Codable, Identifiable {
         self.createdBy = createdBy
         self.createdAt = createdAt
         self.closedAt = closedAt
+        self.carriedFrom = carriedFrom
     }
 
     /// Whether it is open past its due date on `day`.

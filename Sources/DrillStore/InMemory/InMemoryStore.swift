@@ -181,6 +181,21 @@ public actor InMemoryStore: AttendanceStore {
         return action
     }
 
+    @discardableResult
+    public func carryAction(
+        from origin: CarriedFrom, text: String, owner: String, due: CivilDate, by: String, at: Int
+    ) throws(StoreError) -> CorrectiveAction {
+        try FollowUpRules.checkNewAction(text: text, owner: owner, sessionExists: nil)
+        if let same = correctiveActions.first(where: { FollowUpRules.sameOrigin($0.carriedFrom, origin) }) {
+            return same
+        }
+        let action = CorrectiveAction(
+            id: (correctiveActions.map(\.id).max() ?? 0) + 1, sessionUID: nil, text: text, owner: owner, due: due,
+            createdBy: by, createdAt: at, carriedFrom: origin)
+        correctiveActions.append(action)
+        return action
+    }
+
     public func actions() -> [CorrectiveAction] { correctiveActions.sorted(by: FollowUpRules.order) }
 
     @discardableResult

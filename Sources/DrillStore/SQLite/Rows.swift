@@ -332,6 +332,11 @@ struct ActionRow: Codable, FetchableRecord, MutablePersistableRecord {
     var createdBy: String
     var createdAt: Int
     var closedAt: Int?
+    /// Origin of an action carried over from an earlier year (migration v5-h9-carried-actions).
+    var carriedTown: String? = nil
+    var carriedYear: Int? = nil
+    var carriedID: Int? = nil
+    var carriedSource: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, text, owner, due, status, note
@@ -339,6 +344,10 @@ struct ActionRow: Codable, FetchableRecord, MutablePersistableRecord {
         case createdBy = "created_by"
         case createdAt = "created_at"
         case closedAt = "closed_at"
+        case carriedTown = "carried_town"
+        case carriedYear = "carried_year"
+        case carriedID = "carried_id"
+        case carriedSource = "carried_source"
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = Int(inserted.rowID) }
@@ -349,6 +358,11 @@ struct ActionRow: Codable, FetchableRecord, MutablePersistableRecord {
         }
         return CorrectiveAction(
             id: id, sessionUID: sessionUID, text: text, owner: owner, due: due, status: status, note: note,
-            createdBy: createdBy, createdAt: createdAt, closedAt: closedAt)
+            createdBy: createdBy, createdAt: createdAt, closedAt: closedAt,
+            carriedFrom: carriedTown.flatMap { town in
+                carriedYear.flatMap { year in
+                    carriedID.map { CarriedFrom(town: town, year: year, id: $0, source: carriedSource ?? "") }
+                }
+            })
     }
 }

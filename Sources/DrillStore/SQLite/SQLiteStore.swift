@@ -330,6 +330,26 @@ public struct SQLiteStore: AttendanceStore {
         }
     }
 
+    @discardableResult
+    public func carryAction(
+        from origin: CarriedFrom, text: String, owner: String, due: CivilDate, by: String, at: Int
+    ) async throws(StoreError) -> CorrectiveAction {
+        try await write { db in
+            try FollowUpRules.checkNewAction(text: text, owner: owner, sessionExists: nil)
+            let same = try ActionRow.filter(
+                Column("carried_town") == origin.town && Column("carried_year") == origin.year
+                    && Column("carried_id") == origin.id
+            ).fetchOne(db)
+            if let same { return try same.action() }
+            var row = ActionRow(
+                id: nil, sessionUID: nil, text: text, owner: owner, due: due.description, status: "open",
+                note: "", createdBy: by, createdAt: at, closedAt: nil, carriedTown: origin.town,
+                carriedYear: origin.year, carriedID: origin.id, carriedSource: origin.source)
+            try row.insert(db)
+            return try row.action()
+        }
+    }
+
     public func actions() async throws(StoreError) -> [CorrectiveAction] {
         try await read { db in try ActionRow.order(Column("due"), Column("id")).fetchAll(db).map { try $0.action() } }
     }

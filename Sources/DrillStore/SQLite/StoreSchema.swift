@@ -163,6 +163,21 @@ enum StoreSchema {
             }
         }
 
+        // Corrective actions carried over from an earlier year's plan folder (上年度结转): the old
+        // town, year and number (unique, so loading the carried file twice adds nothing) and the old
+        // session's title; such an action has no session in this year's store.
+        migrator.registerMigration("v5-h9-carried-actions") { db in
+            try db.alter(table: "corrective_action") { t in
+                t.add(column: "carried_town", .text)
+                t.add(column: "carried_year", .integer)
+                t.add(column: "carried_id", .integer)
+                t.add(column: "carried_source", .text)
+            }
+            try db.create(
+                index: "corrective_action_carried", on: "corrective_action",
+                columns: ["carried_town", "carried_year", "carried_id"], unique: true)
+        }
+
         return migrator
     }
 

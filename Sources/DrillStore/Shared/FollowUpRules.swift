@@ -26,6 +26,12 @@ enum FollowUpRules {
         if note.trimmedSpace.isEmpty { throw .invalid("完成整改措施 #\(id) 须写明完成情况（--note）") }
     }
 
+    /// Whether a stored action came from `origin` (town, year and number; the title may differ).
+    static func sameOrigin(_ stored: CarriedFrom?, _ origin: CarriedFrom) -> Bool {
+        guard let stored else { return false }
+        return (stored.town, stored.year, stored.id) == (origin.town, origin.year, origin.id)
+    }
+
     /// Store order: due date, then id.
     static func order(_ a: CorrectiveAction, _ b: CorrectiveAction) -> Bool { (a.due, a.id) < (b.due, b.id) }
 }
