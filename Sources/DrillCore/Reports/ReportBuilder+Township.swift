@@ -58,14 +58,20 @@ extension ReportBuilder {
                 done: c.isDone(s), note: c.data.deadlinesDone[s.uid]?.note ?? "")
         }
 
-        // Corrective actions.
+        // Corrective actions: the drill each came from, or the year it was carried over from.
+        func source(_ a: CorrectiveAction) -> String {
+            if let from = a.carriedFrom {
+                return from.label(language) + (from.source.isEmpty ? "" : pick("：", ": ") + from.source)
+            }
+            return a.sessionUID.map(title) ?? ""
+        }
         let actions = c.data.actions.sorted {
             ($0.status == .done ? 1 : 0, $0.due, $0.id) < ($1.status == .done ? 1 : 0, $1.due, $1.id)
         }
         .map { a in
             AnnualReport.ActionLine(
                 id: a.id, text: a.text, owner: a.owner, due: a.due.description, done: a.status == .done,
-                overdue: a.isOverdue(on: c.asOf), note: a.note, source: a.sessionUID.map(title) ?? "")
+                overdue: a.isOverdue(on: c.asOf), note: a.note, source: source(a))
         }
 
         // Overview.

@@ -123,6 +123,10 @@ extension Drillcal {
                 }
             }
 
+            // Corrective actions carried over from last year's folder (actions carry) join this store.
+            if let store = try town.openStore(create: false) {
+                _ = try await CarriedActionsFile.load(into: store, directory: town.directory, lang: lang)
+            }
             let report = BuildReport(input: input, schedule: schedule, feeds: feeds, folder: folder.path, language: lang)
             if json { try Console.json(report) } else { report.printText(lang, written: !failing) }
             if failing { throw ExitCode(1) }

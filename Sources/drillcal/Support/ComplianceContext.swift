@@ -12,6 +12,7 @@ extension TownOptions {
         let demands = try demands(input)
         let data: AttendanceData
         if let store = try openStore(create: false) {
+            _ = try await CarriedActionsFile.load(into: store, directory: directory, lang: lang)
             data = try await attendanceData(store)
         } else {
             data = AttendanceData.unpublished(try schedule(input), plan: input.plan, roster: input.roster)
