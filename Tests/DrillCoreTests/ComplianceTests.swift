@@ -135,6 +135,11 @@ extension ComplianceTests {
         #expect(!week.findings().contains(.summaryMissing(session: drill, date: date("2027-03-10"))))
         let later = Compliance(plan: plan, roster: roster, demands: demands, data: data, asOf: date("2027-03-18"))
         #expect(later.findings().contains(.summaryMissing(session: drill, date: date("2027-03-10"))))
+        let digest = CheckDigest(compliance: later, findings: later.findings(), language: .zh)
+        #expect(digest.counts.contains { $0.kind == "summary_missing" && $0.count == 1 })
+        #expect(
+            digest.teams.first { $0.team == "v-shangcun" }?.parts.contains("1 场演练超过 7 天未交演练总结（最早 3月10日）")
+                == true, "\(digest.teams)")
         data.summaries[drill] = DrillSummary(purpose: "检验预案")
         let done = Compliance(plan: plan, roster: roster, demands: demands, data: data, asOf: date("2027-03-18"))
         #expect(!done.findings().contains { $0.key == "summary_missing" })
