@@ -41,10 +41,8 @@ extension Drillcal {
                 drillcal actions DIR add --text 增设应急广播 --owner 上村村委会 --due 2027-09-30 [--session UID]
                 drillcal actions DIR done 3 --note 已安装 4 套广播
                 drillcal actions DIR carry --to 下一年度目录 [--replace]
-                                                          未完成的整改措施结转到下一年度（写入 carried-actions.json，
-                                                          下一年度的 build/check/report/actions 载入并标注“上年度结转”）
-                Improvements in a drill summary become actions when the summary is saved; carry writes the
-                open ones into next year's folder, whose commands load them marked as carried over.
+                carry 把未完成的整改措施写入下一年度目录的 carried-actions.json，下一年度的命令载入并标注“上年度结转”。
+                Improvements in a drill summary become actions when the summary is saved; carry writes the open ones into next year's folder, whose commands load them marked as carried over.
                 """)
 
         enum Verb: String, ExpressibleByArgument, CaseIterable { case list, add, done, carry }
