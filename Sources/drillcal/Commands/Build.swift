@@ -45,6 +45,12 @@ extension Drillcal {
         @Option(help: "优化预算（评估的候选安排数），0 为只用贪心 / optimiser budget in evaluated moves, 0 for greedy only")
         var moves: Int = SearchOptions().moveBudget
 
+        @Flag(help: "导出前用 libical 读回每个日历核对（自检，较慢）/ read every feed back through libical before publishing (self-check, slow)")
+        var verify = false
+
+        @Option(help: "成员个人日历：write 写出（默认）或 skip 不写（全省构建时由服务按需生成）/ member feeds: write (default) or skip (the feed server composes them on request)")
+        var memberFeeds: MemberFeedsMode = .write
+
         func run() async throws {
             let lang = town.lang
             let input = try town.load()
@@ -89,10 +95,12 @@ extension Drillcal {
                 }
                 let set: FeedSet
                 do {
-                    set = try FeedBuilder(
+                    var builder = FeedBuilder(
                         plan: input.plan, roster: input.roster, schedule: schedule, language: lang, now: stamp,
-                        previous: previous
-                    ).build()
+                        previous: previous)
+                    builder.memberFeeds = memberFeeds == .write
+                    set = try builder.build()
+                    if verify { try FeedBuilder.verify(set) }
                 } catch {
                     Console.error(lang.pick("无法生成日历：\(error)", "cannot build the feeds: \(error)"))
                     throw ExitCode(3)
