@@ -51,7 +51,12 @@ extension Drillcal {
         @Option(help: "成员个人日历：write 写出（默认）或 skip 不写（全省构建时由服务按需生成）/ member feeds: write (default) or skip (the feed server composes them on request)")
         var memberFeeds: MemberFeedsMode = .write
 
+        @Flag(help: "区域构建：输入未变的城镇也重新构建 / region build: rebuild towns whose inputs did not change")
+        var force = false
+
         func run() async throws {
+            // A county or province folder: every town in parallel (RegionBuild.swift).
+            if RegionLoader.isRegion(town.directory) { return try RegionBuild(build: self).run() }
             let lang = town.lang
             let input = try town.load()
             guard (timeLimit ?? 1) > 0, (timeLimit ?? 1) <= 3600, moves >= 0 else {
