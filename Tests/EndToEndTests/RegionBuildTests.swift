@@ -149,3 +149,37 @@ import Testing
                 .contains("member-m001.ics"))
     }
 }
+
+/// `check REGION` and `report REGION`: the county view of its towns.
+@Suite struct RegionCheckTests {
+    @Test func checkAndReportARegion() throws {
+        let town = try CLI.scratchTown()
+        let region = town.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: region.deletingLastPathComponent()) }
+        let broken = region.appendingPathComponent("broken")
+        try FileManager.default.copyItem(at: town, to: broken)
+        try CLI.write("id,name\n", broken.appendingPathComponent("roster.csv"))
+        #expect(try CLI.run(["build", town.path, "--moves", "0"]).status == 0)
+
+        let check = try CLI.run(["check", region.path, "--as-of", "2027-07-01"])
+        #expect(check.status == 2, "a town that cannot be checked is the worst status")
+        let lines = check.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(check.stdout)")
+        #expect(
+            lines[1].contains("broken") && lines[1].contains("roster.csv"), "worst first: \(check.stdout)")
+        #expect(lines[2].contains("qingshan") && lines[2].contains("1 支队伍人数不足"), "\(check.stdout)")
+
+        let out = region.appendingPathComponent("county.md").path
+        let report = try CLI.run([
+            "report", region.path, "--year", "2027", "--format", "md", "--out", out, "--as-of", "2027-07-01",
+        ])
+        #expect(report.status == 0, "\(report.stderr)")
+        let md = try CLI.read(URL(fileURLWithPath: out))
+        #expect(md.contains("2027 年基层应急培训演练情况汇总（截至 2027-07-01）"))
+        #expect(md.contains("| qingshan | 1 |"), "\(md)")
+        let pdf = try CLI.run([
+            "report", region.path, "--year", "2027", "--format", "pdf", "--out", out + ".pdf",
+        ])
+        #expect(pdf.status == 2)
+    }
+}
