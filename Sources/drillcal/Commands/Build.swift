@@ -78,7 +78,9 @@ extension Drillcal {
                 }
             }
             let started = Date()
+            var timings = PhaseTimings()
             var schedule = try town.schedule(input, search: searchOptions())
+            timings.end("schedule")
             schedule.score?.seconds = Date().timeIntervalSince(started)
             let stamp = try buildTime()
             let folder = URL(fileURLWithPath: out ?? (input.directory as NSString).appendingPathComponent("feeds"))
@@ -99,19 +101,24 @@ extension Drillcal {
                     throw ExitCode(2)
                 }
                 let set: FeedSet
+                timings.restart()
                 do {
                     var builder = FeedBuilder(
                         plan: input.plan, roster: input.roster, schedule: schedule, language: lang, now: stamp,
                         previous: previous)
                     builder.memberFeeds = memberFeeds == .write
                     set = try builder.build()
+                    timings.end("render")
+                    timings.events = set.renderedEvents
                     if verify { try FeedBuilder.verify(set) }
                 } catch {
                     Console.error(lang.pick("无法生成日历：\(error)", "cannot build the feeds: \(error)"))
                     throw ExitCode(3)
                 }
                 do {
+                    timings.restart()
                     try FeedWriter.write(set, to: folder)
+                    timings.end("write")
                     feeds = set
                 } catch let error as WriteError where error.refusal != nil {
                     Console.error(lang.pick(
@@ -123,6 +130,7 @@ extension Drillcal {
                     throw ExitCode(3)
                 }
                 // Publish the schedule (with each session's roster as of today) for attendance.
+                timings.restart()
                 let store = try town.openStore(create: true)!
                 do {
                     let sequences = feeds!.manifest.events.mapValues(\.sequence)
@@ -134,6 +142,8 @@ extension Drillcal {
                     Console.error("\(town.databasePath): " + error.message(lang))
                     throw ExitCode(3)
                 }
+                timings.end("store")
+                timings.save()
             }
 
             let report = BuildReport(input: input, schedule: schedule, feeds: feeds, folder: folder.path, language: lang)
