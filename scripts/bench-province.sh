@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
-swift build -c release --product drillcal 2>&1 | tail -n 1
+# DRILLCAL_BIN=path skips the release build (to try the script with another binary).
+if [ -z "${DRILLCAL_BIN:-}" ]; then swift build -c release --product drillcal 2>&1 | tail -n 1; fi
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(date -u +%Y-%m-%d)"
-python3 scripts/bench_province.py "$(swift build -c release --show-bin-path)/drillcal" "$@"
+python3 scripts/bench_province.py "${DRILLCAL_BIN:-$(swift build -c release --show-bin-path)/drillcal}" "$@"

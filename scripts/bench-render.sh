@@ -8,8 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
-swift build -c release --product drillcal 2>&1 | tail -n 1
-bin="$(swift build -c release --show-bin-path)/drillcal"
+# DRILLCAL_BIN=path skips the release build (to try the script with another binary).
+if [ -z "${DRILLCAL_BIN:-}" ]; then swift build -c release --product drillcal 2>&1 | tail -n 1; fi
+bin="${DRILLCAL_BIN:-$(swift build -c release --show-bin-path)/drillcal}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 python3 - "$work" <<'PY'
@@ -21,7 +22,7 @@ shutil.copytree(b.ROOT / "calendars" / "holidays", work / "holidays")
 b.town(work / "town", 1, 25, random.Random(1))
 PY
 best=""
-for i in 1 2 3 4 5; do
+for i in $(seq "${BUILDS:-5}"); do
     rm -f "$work/timings"
     DRILLCAL_TIMINGS="$work/timings" "$bin" build "$work/town" --allow-partial --member-feeds skip \
         --now 2026-11-29T00:00:00Z >/dev/null || true
