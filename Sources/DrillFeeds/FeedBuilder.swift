@@ -17,7 +17,7 @@ public struct FeedSet: Sendable {
     public var files: [FeedFile]
     /// Manifest for the next build.
     public var manifest: FeedManifest
-    /// Events rendered (each once, whatever the number of feeds holding it).
+    /// Event texts rendered (each once, whatever the number of feeds holding it).
     public var renderedEvents: Int
 }
 
@@ -48,6 +48,10 @@ public struct FeedBuilder: Sendable {
     public var now: Stamp
     /// What was published last time.
     public var previous: FeedManifest
+    /// Whether to compose the private member feeds (`member-<id>.ics`); without them a province
+    /// publishes its public feeds only and the feed server composes member feeds on request. The
+    /// manifest lists every event's member feeds either way.
+    public var memberFeeds = true
 
     /// PRODID of every feed.
     public static let productID = "-//drillcal//drillcal 1.0//ZH"
@@ -79,22 +83,28 @@ public struct FeedBuilder: Sendable {
     }
 
     /// Builds every feed and the next manifest.
-    /// - Throws: `FeedError` when libical refuses a value or a feed fails its own parse-back check.
+    ///
+    /// Each event form is rendered through libical exactly once (with neutral SEQUENCE and DTSTAMP,
+    /// whose text is hashed and then stamped with the published values), the calendar shell with
+    /// its VTIMEZONE once per town, and every feed is composed by copying those texts. The parse-back
+    /// of every feed through libical is ``verify(_:)``, run by `build --verify` and the tests.
+    /// - Throws: `FeedError` when libical refuses a value.
     public func build() throws(FeedError) -> FeedSet {
         let events = EventBuilder(plan: plan, roster: roster, language: language)
         var manifest = FeedManifest()
-        var texts: [String: String] = [:]  // uid -> rendered VEVENT, for private member feeds
-        var publicTexts: [String: String] = [:]  // uid -> the VEVENT public feeds carry, when it differs
+        var texts: [String] = []  // by render order: the VEVENT private member feeds carry
+        var publicTexts: [String?] = []  // by render order: the VEVENT public feeds carry, when it differs
+        var index: [String: Int] = [:]  // uid -> render order
         var order: [(start: String, uid: String)] = []
-        var members: [String: [String]] = [:]  // feed name -> uids
+        var members: [String: [Int]] = [:]  // feed name -> render orders
         let epoch = Stamp(seconds: 0)
-        var rendered = 0
 
         do {
             for session in schedule.sessions {
                 // Render once with neutral SEQUENCE/DTSTAMP to see whether the content changed; the
                 // hash covers both forms, so one SEQUENCE serves every feed holding the UID.
-                let neutral = try ICalWriter.renderEvent(events.event(session, sequence: 0, stamp: epoch))
+                var event = events.event(session, sequence: 0, stamp: epoch)
+                let neutral = try ICalWriter.renderEvent(event)
                 let anonymous = anonymousForm(session)
                 let neutralPublic =
                     try anonymous
@@ -112,19 +122,19 @@ public struct FeedBuilder: Sendable {
                         sequence = old.sequence + 1
                     }
                 }
-                let event = events.event(session, sequence: sequence, stamp: stamp)
-                let text = sequence == 0 && stamp == epoch ? neutral : try ICalWriter.renderEvent(event)
-                rendered += 1
-                texts[session.uid] = text
-                if anonymous {
-                    publicTexts[session.uid] =
-                        try sequence == 0 && stamp == epoch
-                        ? neutralPublic
-                        : ICalWriter.renderEvent(
-                            events.event(session, sequence: sequence, stamp: stamp, attendees: false))
-                }
+                event.sequence = sequence
+                event.stamp = stamp.ical
+                let neutralForm = sequence == 0 && stamp == epoch
+                index[session.uid] = texts.count
+                texts.append(
+                    neutralForm
+                        ? neutral : try ICalWriter.restampedEvent(neutral, sequence: sequence, stamp: stamp.ical))
+                publicTexts.append(
+                    !anonymous || neutralForm
+                        ? (anonymous ? neutralPublic : nil)
+                        : try ICalWriter.restampedEvent(neutralPublic, sequence: sequence, stamp: stamp.ical))
                 let feeds = feedNames(session)
-                for f in feeds { members[f, default: []].append(session.uid) }
+                for f in feeds { members[f, default: []].append(texts.count - 1) }
                 let start = LocalStamp.text(event.start)
                 order.append((start, session.uid))
                 manifest.events[session.uid] = FeedManifest.Entry(
@@ -133,7 +143,7 @@ public struct FeedBuilder: Sendable {
             }
 
             // Sessions published before and gone now: STATUS:CANCELLED under the same UID, for a while.
-            for (uid, old) in previous.events.sorted(by: { $0.key < $1.key }) where texts[uid] == nil {
+            for (uid, old) in previous.events.sorted(by: { $0.key < $1.key }) where index[uid] == nil {
                 let cancelledAt = old.cancelledAt.flatMap(Stamp.init(text:)) ?? now
                 if now.seconds - cancelledAt.seconds > FeedManifest.cancelledRetentionDays * 86400 { continue }
                 let firstTime = old.cancelledAt == nil
@@ -142,9 +152,10 @@ public struct FeedBuilder: Sendable {
                 guard let event = events.cancelled(uid: uid, entry: old, sequence: sequence, stamp: stamp) else {
                     continue
                 }
-                texts[uid] = try ICalWriter.renderEvent(event)
-                rendered += 1
-                for f in old.feeds { members[f, default: []].append(uid) }
+                index[uid] = texts.count
+                texts.append(try ICalWriter.renderEvent(event))
+                publicTexts.append(nil)
+                for f in old.feeds { members[f, default: []].append(texts.count - 1) }
                 order.append((old.start, uid))
                 var entry = old
                 entry.sequence = sequence
@@ -162,34 +173,58 @@ public struct FeedBuilder: Sendable {
         for m in roster.members where members["member-\(m.id).ics"] == nil { members["member-\(m.id).ics"] = [] }
         if members["town.ics"] == nil { members["town.ics"] = [] }
 
-        let rank = Dictionary(
-            uniqueKeysWithValues: order.sorted { ($0.start, $0.uid) < ($1.start, $1.uid) }.enumerated().map {
-                ($1.uid, $0)
-            })
+        // Feed order: by start, then UID; each event's rank computed once for every feed.
+        var rank = [Int](repeating: 0, count: texts.count)
+        for (position, entry) in order.enumerated().sorted(by: { ($0.1.start, $0.1.uid) < ($1.1.start, $1.1.uid) })
+            .enumerated()
+        {
+            rank[entry.offset] = position
+        }
+        let shell: ICalCalendarShell
+        do {
+            shell = try ICalCalendarShell(
+                ICalCalendarHeader(
+                    productID: FeedBuilder.productID, name: calendarName("town.ics"),
+                    description: calendarDescription(), timeZone: plan.timeZone,
+                    refreshMinutes: plan.defaults.refreshHours * 60),
+                timeZones: [plan.timeZone])
+        } catch {
+            throw FeedError(message: "town.ics: \(error)")
+        }
         var files: [FeedFile] = []
-        for (name, uids) in members.sorted(by: { $0.key < $1.key }) {
-            let sorted = uids.sorted { rank[$0]! < rank[$1]! }
+        files.reserveCapacity(members.count)
+        for (name, held) in members.sorted(by: { $0.key < $1.key }) where memberFeeds || !name.hasPrefix("member-") {
+            let sorted = held.sorted { rank[$0] < rank[$1] }
             let isPublic = !name.hasPrefix("member-")
-            let eventTexts = sorted.map { isPublic ? (publicTexts[$0] ?? texts[$0]!) : texts[$0]! }
-            let header = ICalCalendarHeader(
-                productID: FeedBuilder.productID, name: calendarName(name), description: calendarDescription(),
-                timeZone: plan.timeZone, refreshMinutes: plan.defaults.refreshHours * 60)
-            let text: String
+            let eventTexts = sorted.map { isPublic ? (publicTexts[$0] ?? texts[$0]) : texts[$0] }
             do {
-                text = try ICalWriter.renderCalendar(header, timeZones: [plan.timeZone], events: eventTexts)
-                // Self-check: libical must read back exactly what we wrote.
-                let parsed = try ICalParser.parse(text, source: name)
-                guard parsed.events.count == sorted.count else {
-                    throw FeedError(message: "\(name): wrote \(sorted.count) events, read back \(parsed.events.count)")
+                let text = try shell.render(name: calendarName(name), events: eventTexts)
+                files.append(FeedFile(name: name, text: text, eventCount: sorted.count))
+            } catch {
+                throw FeedError(message: "\(name): \(error)")
+            }
+        }
+        return FeedSet(files: files, manifest: manifest, renderedEvents: texts.count)
+    }
+
+    /// The self-check behind `build --verify` and the tests: libical reads every feed back with
+    /// exactly the events it was built with. Not part of an ordinary build, which composes feeds
+    /// from texts libical rendered itself.
+    /// - Throws: `FeedError` naming the first feed libical cannot read or reads differently.
+    public static func verify(_ set: FeedSet) throws(FeedError) {
+        for file in set.files {
+            do {
+                let parsed = try ICalParser.parse(file.text, source: file.name)
+                guard parsed.events.count == file.eventCount else {
+                    throw FeedError(
+                        message: "\(file.name): wrote \(file.eventCount) events, read back \(parsed.events.count)")
                 }
             } catch let e as FeedError {
                 throw e
             } catch {
-                throw FeedError(message: "\(name): \(error)")
+                throw FeedError(message: "\(file.name): \(error)")
             }
-            files.append(FeedFile(name: name, text: text, eventCount: sorted.count))
         }
-        return FeedSet(files: files, manifest: manifest, renderedEvents: rendered)
     }
 
     /// Whether public feeds need a second, anonymous form of the session's event: they name nobody

@@ -75,6 +75,38 @@ struct SQLiteStoreTests {
         #expect(try await store.record(batch) == 3, "the client id of the failed call was not kept")
     }
 
+    @Test("publishing again writes only the sessions and rosters that changed")
+    func publishWritesOnlyChanges() async throws {
+        let fixture = try StoreKind.sqliteFile.make()
+        defer { fixture.cleanUp() }
+        let store = try #require(fixture.store as? SQLiteStore)
+        try await store.publish(sessions: Sample.all, rosters: Sample.rosters)
+        // From here on any write to a session or to the training's roster fails the publication.
+        for (table, event) in [("session", "INSERT"), ("session", "UPDATE"), ("session", "DELETE"),
+            ("roster_entry", "INSERT"), ("roster_entry", "DELETE"), ("roster_entry", "UPDATE")]
+        {
+            let when = table == "roster_entry" ? "WHEN \(event == "INSERT" ? "NEW" : "OLD").session_uid = '\(Sample.training.uid)'" : ""
+            try await store.execute(
+                sql: "CREATE TRIGGER no_\(table)_\(event.lowercased()) BEFORE \(event) ON \(table) \(when) BEGIN SELECT RAISE(ABORT, 'written'); END")
+        }
+        // The same publication (rosters given in another order): nothing to write.
+        var shuffled = Sample.rosters
+        shuffled[Sample.training.uid]?.reverse()
+        try await store.publish(sessions: Sample.all, rosters: shuffled)
+        // Only the drill's roster changed: its rows are replaced, nothing else is touched.
+        var changed = Sample.rosters
+        changed[Sample.drill.uid]?.removeLast()
+        try await store.publish(sessions: Sample.all, rosters: changed)
+        #expect(try await store.roster(of: Sample.drill.uid).count == 2)
+        // A change to the training's roster does reach the (refusing) table: the triggers are live.
+        var trainingChanged = Sample.rosters
+        trainingChanged[Sample.training.uid]?.removeLast()
+        await #expect(throws: StoreError.self) {
+            try await store.publish(sessions: Sample.all, rosters: trainingChanged)
+        }
+        #expect(try await store.roster(of: Sample.training.uid).count == 2)
+    }
+
     @Test("the file store runs in WAL mode with foreign keys on")
     func fileStorePragmas() async throws {
         let fixture = try StoreKind.sqliteFile.make()

@@ -30,7 +30,8 @@ public actor InMemoryStore: AttendanceStore {
 
     public func publish(sessions: [SessionRecord], rosters: [String: [RosterEntry]]) throws(StoreError) {
         let plan = try PublishPlan.make(
-            sessions: sessions, rosters: rosters, stored: Array(sessionsByUID.values))
+            sessions: sessions, rosters: rosters, stored: Array(sessionsByUID.values)
+        ).changes(stored: Array(sessionsByUID.values), storedRosters: self.rosters)
         for session in plan.sessions { sessionsByUID[session.uid] = session }
         for uid in plan.cancellations { sessionsByUID[uid]?.cancelled = true }
         for (uid, roster) in plan.rosters { self.rosters[uid] = roster }

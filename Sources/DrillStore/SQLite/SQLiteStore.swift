@@ -87,7 +87,12 @@ public struct SQLiteStore: AttendanceStore {
     {
         try await write { db in
             let stored = try SessionRow.fetchAll(db).map { try $0.record() }
+            var storedRosters: [String: [RosterEntry]] = [:]
+            for row in try RosterEntryRow.fetchAll(db) { storedRosters[row.sessionUID, default: []].append(try row.entry()) }
+            for uid in storedRosters.keys { storedRosters[uid]!.sort(by: StoreOrder.roster) }
+            // Only what changed is written: an unchanged session or roster keeps its rows as they are.
             let plan = try PublishPlan.make(sessions: sessions, rosters: rosters, stored: stored)
+                .changes(stored: stored, storedRosters: storedRosters)
             for session in plan.sessions { try SessionRow(session).upsert(db) }
             if !plan.cancellations.isEmpty {
                 try SessionRow.filter(keys: plan.cancellations).updateAll(

@@ -58,6 +58,23 @@ public struct PublishPlan: Sendable, Hashable {
         return plan
     }
 
+    /// The same publication without what the store already holds exactly so: a session stored with
+    /// the same fields is not written again, a roster equal to the stored one (both by team then
+    /// member id) is not replaced. A rebuild after one member's edit then writes only the sessions
+    /// and rosters that edit touched.
+    /// - Parameters:
+    ///   - stored: every session the store holds now (as given to ``make(sessions:rosters:stored:)``).
+    ///   - storedRosters: the stored rosters by UID, each by team then member id.
+    public func changes(stored: [SessionRecord], storedRosters: [String: [RosterEntry]]) -> PublishPlan {
+        let storedByUID = Dictionary(stored.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
+        var result = self
+        result.sessions = sessions.filter { storedByUID[$0.uid] != $0 }
+        result.rosters = rosters.filter { uid, roster in
+            storedByUID[uid] == nil || storedRosters[uid] ?? [] != roster
+        }
+        return result
+    }
+
     /// The roster sorted by team then member id, or `.invalid` naming a member listed twice in one team.
     static func checkedRoster(_ roster: [RosterEntry], of uid: String) throws(StoreError) -> [RosterEntry] {
         let sorted = roster.sorted(by: StoreOrder.roster)

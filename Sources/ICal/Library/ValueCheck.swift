@@ -5,6 +5,7 @@
 enum ValueCheck {
     /// Throws `.unsafeValue` when `value` holds any control character (CR, LF, TAB, NUL, DEL, C1).
     static func noControlCharacters(_ value: String, property: String) throws(ICalError) {
+        guard mayHoldControl(value, allowingLineBreaks: false) else { return }
         if let bad = value.unicodeScalars.first(where: isControl) {
             throw ICalError(
                 .unsafeValue,
@@ -25,6 +26,7 @@ enum ValueCheck {
     /// TEXT values may hold any text and line breaks (libical escapes them); other control
     /// characters would be copied raw into the file, which RFC 5545 forbids, and NUL cuts it short.
     static func text(_ value: String, property: String) throws(ICalError) {
+        guard mayHoldControl(value, allowingLineBreaks: true) else { return }
         if let bad = value.unicodeScalars.first(where: { isControl($0) && !["\t", "\n", "\r"].contains($0) })
         {
             throw ICalError(
@@ -89,6 +91,31 @@ enum ValueCheck {
                     + "digits, dashes; not X-LIC-), found '\(printable(name))'",
                 property: name)
         }
+    }
+
+    /// The fast path of every check here: one pass over the UTF-8 bytes. The control characters
+    /// (general category Cc) are exactly U+0000–U+001F, U+007F and U+0080–U+009F, that is the
+    /// bytes below 0x20, 0x7F, and 0xC2 followed by 0x80–0x9F; ASCII, CJK and every other text
+    /// is accepted without looking up a Unicode property per character. False means no control
+    /// character (other than tab, CR and LF when `allowingLineBreaks`); true sends the value to
+    /// the exact scalar scan, which names the character.
+    static func mayHoldControl(_ value: String, allowingLineBreaks: Bool) -> Bool {
+        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if byte < 0x20 {
+                    if !(allowingLineBreaks && (byte == 0x09 || byte == 0x0A || byte == 0x0D)) { return true }
+                } else if byte == 0x7F || (previous == 0xC2 && byte >= 0x80 && byte <= 0x9F) {
+                    return true
+                }
+                previous = byte
+            }
+            return false
+        }
+        if let result = value.utf8.withContiguousStorageIfAvailable(scan) { return result }
+        var copy = value
+        copy.makeContiguousUTF8()
+        return copy.utf8.withContiguousStorageIfAvailable(scan) ?? true
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {

@@ -45,7 +45,18 @@ extension Drillcal {
         @Option(help: "优化预算（评估的候选安排数），0 为只用贪心 / optimiser budget in evaluated moves, 0 for greedy only")
         var moves: Int = SearchOptions().moveBudget
 
+        @Flag(help: "导出前用 libical 读回每个日历核对（自检，较慢）/ read every feed back through libical before publishing (self-check, slow)")
+        var verify = false
+
+        @Option(help: "成员个人日历：write 写出（默认）或 skip 不写（全省构建时由服务按需生成）/ member feeds: write (default) or skip (the feed server composes them on request)")
+        var memberFeeds: MemberFeedsMode = .write
+
+        @Flag(help: "区域构建：输入未变的城镇也重新构建 / region build: rebuild towns whose inputs did not change")
+        var force = false
+
         func run() async throws {
+            // A county or province folder: every town in parallel (RegionBuild.swift).
+            if RegionLoader.isRegion(town.directory) { return try RegionBuild(build: self).run() }
             let lang = town.lang
             let input = try town.load()
             guard (timeLimit ?? 1) > 0, (timeLimit ?? 1) <= 3600, moves >= 0 else {
@@ -67,7 +78,9 @@ extension Drillcal {
                 }
             }
             let started = Date()
+            var timings = PhaseTimings()
             var schedule = try town.schedule(input, search: searchOptions())
+            timings.end("schedule")
             schedule.score?.seconds = Date().timeIntervalSince(started)
             let stamp = try buildTime()
             let folder = URL(fileURLWithPath: out ?? (input.directory as NSString).appendingPathComponent("feeds"))
@@ -88,17 +101,24 @@ extension Drillcal {
                     throw ExitCode(2)
                 }
                 let set: FeedSet
+                timings.restart()
                 do {
-                    set = try FeedBuilder(
+                    var builder = FeedBuilder(
                         plan: input.plan, roster: input.roster, schedule: schedule, language: lang, now: stamp,
-                        previous: previous
-                    ).build()
+                        previous: previous)
+                    builder.memberFeeds = memberFeeds == .write
+                    set = try builder.build()
+                    timings.end("render")
+                    timings.events = set.renderedEvents
+                    if verify { try FeedBuilder.verify(set) }
                 } catch {
                     Console.error(lang.pick("无法生成日历：\(error)", "cannot build the feeds: \(error)"))
                     throw ExitCode(3)
                 }
                 do {
+                    timings.restart()
                     try FeedWriter.write(set, to: folder)
+                    timings.end("write")
                     feeds = set
                 } catch let error as WriteError where error.refusal != nil {
                     Console.error(lang.pick(
@@ -110,6 +130,7 @@ extension Drillcal {
                     throw ExitCode(3)
                 }
                 // Publish the schedule (with each session's roster as of today) for attendance.
+                timings.restart()
                 let store = try town.openStore(create: true)!
                 do {
                     let sequences = feeds!.manifest.events.mapValues(\.sequence)
@@ -121,6 +142,8 @@ extension Drillcal {
                     Console.error("\(town.databasePath): " + error.message(lang))
                     throw ExitCode(3)
                 }
+                timings.end("store")
+                timings.save()
             }
 
             // Corrective actions carried over from last year's folder (actions carry) join this store.

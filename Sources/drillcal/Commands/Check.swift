@@ -1,5 +1,6 @@
 import ArgumentParser
 import DrillCore
+import DrillIO
 import Foundation
 
 extension Drillcal {
@@ -56,6 +57,8 @@ extension Drillcal {
         }
 
         func run() async throws {
+            // A county or province folder: one line per town (RegionCheck.swift).
+            if RegionLoader.isRegion(town.directory) { return try RegionCheck(check: self).run() }
             let (input, compliance) = try await town.compliance(asOf: asOf, threshold: threshold)
             let l = town.lang
             let findings = compliance.findings()

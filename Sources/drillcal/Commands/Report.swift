@@ -35,6 +35,8 @@ extension Drillcal {
         }
 
         func run() async throws {
+            // A county or province folder: the region's summary (RegionCheck.swift).
+            if RegionLoader.isRegion(town.directory) { return try RegionReportCommand(report: self).run() }
             let l = town.lang
             let (input, compliance) = try await town.compliance(asOf: asOf, threshold: threshold)
             if let year, year != input.plan.year {

@@ -1,0 +1,151 @@
+/// Composing feeds from already rendered pieces, so that a town's build renders each event and its
+/// calendar shell through libical once and only copies bytes afterwards.
+extension ICalWriter {
+    /// The text ``renderEvent(_:)`` gives for the event `text` was rendered from, with SEQUENCE and
+    /// DTSTAMP set to `sequence` and `stamp` instead: both are fixed-width lines near the top that
+    /// libical writes without escaping or folding, so only those two lines change.
+    ///
+    /// A build renders each event once with neutral values to hash its content, then stamps the
+    /// SEQUENCE and DTSTAMP it publishes with, instead of rendering it a second time.
+    ///
+    /// - Throws: `.invalidValue` for a negative sequence, an impossible stamp, or a text without
+    ///   its SEQUENCE and DTSTAMP lines (not from ``renderEvent(_:)``).
+    public static func restampedEvent(_ text: String, sequence: Int, stamp: ICalDateTime) throws(ICalError)
+        -> String
+    {
+        guard sequence >= 0 else {
+            throw ICalError(
+                .invalidValue, message: "expected 0 or more, found \(sequence)", property: "SEQUENCE")
+        }
+        guard stamp.isValid, stamp.second < 60, (0...9999).contains(stamp.date.year) else {
+            throw ICalError(
+                .invalidValue, message: "expected a real date and time, found \(stamp.isoText)",
+                property: "DTSTAMP")
+        }
+        let bytes = Array(text.utf8)
+        let sequenceLine = Array("SEQUENCE:\(sequence)".utf8)
+        let stampLine = Array("DTSTAMP:\(utcText(stamp))".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 8)
+        var found = (sequence: false, stamp: false)
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end + 1 < bytes.count, !(bytes[end] == 0x0D && bytes[end + 1] == 0x0A) { end += 1 }
+            guard end + 1 < bytes.count else { break }
+            let line = bytes[start..<end]
+            if !found.sequence, line.starts(with: "SEQUENCE:".utf8) {
+                output += sequenceLine
+                found.sequence = true
+            } else if !found.stamp, line.starts(with: "DTSTAMP:".utf8) {
+                output += stampLine
+                found.stamp = true
+            } else {
+                output += line
+            }
+            output += [0x0D, 0x0A]
+            start = end + 2
+            if found.sequence && found.stamp {
+                output += bytes[start...]
+                return String(decoding: output, as: UTF8.self)
+            }
+        }
+        throw ICalError(
+            .invalidValue,
+            message:
+                "expected event text from ICalWriter.renderEvent with SEQUENCE and DTSTAMP lines, found '"
+                + ValueCheck.printable(String(text.prefix(40))) + "'")
+    }
+
+    /// `YYYYMMDDTHHMMSSZ`, as libical writes a UTC DATE-TIME.
+    static func utcText(_ t: ICalDateTime) -> String {
+        func pad(_ n: Int, _ width: Int) -> String {
+            let s = String(n)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return pad(t.date.year, 4) + pad(t.date.month, 2) + pad(t.date.day, 2) + "T" + pad(t.hour, 2)
+            + pad(t.minute, 2) + pad(t.second, 2) + "Z"
+    }
+}
+
+/// A VCALENDAR shell built and serialised by libical once (properties and VTIMEZONEs), into which
+/// each feed's name and events are spliced: the same bytes as
+/// ``ICalWriter/renderCalendar(_:timeZones:events:)`` for every name, without building libical
+/// trees per feed.
+///
+/// ```swift
+/// let shell = try ICalCalendarShell(header, timeZones: ["Asia/Shanghai"])
+/// let feed = try shell.render(name: "青山镇应急培训演练日历（2027）", events: [vevent])
+/// ```
+public struct ICalCalendarShell: Sendable {
+    /// The header and zones it was built for (a name libical would escape is rendered whole).
+    let header: ICalCalendarHeader
+    let timeZones: [String]
+    /// Lines up to and including the CRLF before X-WR-CALNAME.
+    let head: [UInt8]
+    /// Lines after X-WR-CALNAME, without the closing `END:VCALENDAR`.
+    let tail: [UInt8]
+    static let placeholder = "drillcal-calendar-name-placeholder"
+    static let closing = Array("END:VCALENDAR\r\n".utf8)
+
+    /// Builds the shell for `header` (whose `name` is not used: each feed brings its own).
+    /// - Throws: what ``ICalWriter/renderCalendar(_:timeZones:events:)`` throws for the header.
+    public init(_ header: ICalCalendarHeader, timeZones: [String]) throws(ICalError) {
+        self.header = header
+        self.timeZones = timeZones
+        var template = header
+        template.name = Self.placeholder
+        let text = Array(try ICalWriter.renderCalendar(template, timeZones: timeZones, events: []).utf8)
+        let marker = Array("\r\nX-WR-CALNAME:\(Self.placeholder)\r\n".utf8)
+        guard let at = Self.firstRange(of: marker, in: text),
+            text.count >= at + marker.count + Self.closing.count
+        else {
+            throw ICalError(
+                .libraryError, message: "expected libical's calendar to hold the X-WR-CALNAME line")
+        }
+        head = Array(text[..<(at + 2)])
+        tail = Array(text[(at + marker.count)..<(text.count - Self.closing.count)])
+    }
+
+    /// The calendar named `name` holding `events` (texts from ``ICalWriter/renderEvent(_:)``), in order.
+    /// - Throws: `.unsafeValue` for control characters in the name, `.invalidValue` for an empty name
+    ///   or an event text that is not one VEVENT.
+    public func render(name: String, events: [String]) throws(ICalError) -> String {
+        try ValueCheck.verbatim(name, property: "X-WR-CALNAME")
+        // libical writes an X-property's value as given except for a backslash, which it doubles;
+        // such a (rare) name goes through libical whole, so libical alone decides its bytes.
+        if name.utf8.contains(0x5C) {
+            var named = header
+            named.name = name
+            return try ICalWriter.renderCalendar(named, timeZones: timeZones, events: events)
+        }
+        var output: [UInt8] = []
+        output.reserveCapacity(head.count + tail.count + 128 + events.reduce(0) { $0 + $1.utf8.count })
+        output += head
+        try ContentLines.fold(Array("X-WR-CALNAME:\(name)".utf8), into: &output)
+        output += tail
+        for (index, text) in events.enumerated() {
+            let utf8 = text.utf8
+            guard utf8.starts(with: "BEGIN:VEVENT\r\n".utf8),
+                utf8.reversed().starts(with: "END:VEVENT\r\n".utf8.reversed())
+            else {
+                throw ICalError(
+                    .invalidValue,
+                    message: "expected event text from ICalWriter.renderEvent (BEGIN:VEVENT ... END:VEVENT "
+                        + "with CRLF), found '\(ValueCheck.printable(String(text.prefix(40))))' at index \(index)"
+                )
+            }
+            output += utf8
+        }
+        output += Self.closing
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard needle.count <= haystack.count else { return nil }
+        for i in 0...(haystack.count - needle.count) where haystack[i] == needle[0] {
+            if haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,286 @@
+import ArgumentParser
+import DrillCore
+import DrillIO
+import Foundation
+
+/// `drillcal build REGION`: every town of a county or province folder, in parallel on all cores.
+///
+/// Each town is built by a child `drillcal build TOWN --json` with the same options and one build
+/// time for all, so a town's feeds are byte for byte those of a single-town build. A broken town
+/// is reported with its file and line and the others still publish; the exit status is the worst
+/// town's. A town whose inputs (every file of its folder but the database, the shared holidays,
+/// this executable and the options) hash as at its last successful region build is skipped
+/// (`--force` rebuilds it): the hashes live in `REGION/.drillcal-region.json`.
+struct RegionBuild {
+    let build: Drillcal.Build
+
+    /// One town's line of the summary, also what the region manifest keeps for skipped towns.
+    struct TownResult: Codable, Sendable {
+        var key: String
+        var directory: String
+        var town: String?
+        var status: Int32
+        var skipped: Bool
+        var sessions: Int?
+        var unmet: Int?
+        var shortfalls: Int?
+        var feeds: Int?
+        var seconds: Double
+        var error: String?
+
+        enum CodingKeys: String, CodingKey {
+            case key, directory, town, status, skipped, sessions, unmet, shortfalls, feeds, seconds, error
+        }
+    }
+
+    /// `REGION/.drillcal-region.json`: the input hash and result of each town's last good build.
+    struct Manifest: Codable {
+        struct Entry: Codable {
+            var inputHash: String
+            var result: TownResult
+            enum CodingKeys: String, CodingKey {
+                case inputHash = "input_hash", result
+            }
+        }
+        var version = 1
+        var towns: [String: Entry] = [:]
+    }
+
+    struct Report: Encodable {
+        var region: String
+        var level: String
+        var worstStatus: Int32
+        var seconds: Double
+        var towns: [TownResult]
+        enum CodingKeys: String, CodingKey {
+            case region, level, seconds, towns
+            case worstStatus = "worst_status"
+        }
+    }
+
+    func run() throws {
+        let lang = build.town.lang
+        guard build.out == nil, build.town.database == nil, build.exportModel == nil else {
+            Console.error(
+                lang.pick(
+                    "区域构建时每个镇写入自己的 feeds/ 与 drillcal.sqlite：不能使用 --out、--database 或 --export-model",
+                    "a region build writes each town's own feeds/ and drillcal.sqlite: --out, --database and --export-model do not apply"
+                ))
+            throw ExitCode(2)
+        }
+        let region: Region
+        do {
+            region = try RegionLoader.load(build.town.directory)
+        } catch {
+            Console.error(error.message(lang))
+            throw ExitCode(2)
+        }
+        let stamp = try build.buildTime()
+        let nowText = ISO8601DateFormatter().string(
+            from: Date(timeIntervalSince1970: TimeInterval(stamp.seconds)))
+        let manifestPath = region.directory + "/.drillcal-region.json"
+        let previous =
+            (FileManager.default.contents(atPath: manifestPath)).flatMap {
+                try? JSONDecoder().decode(Manifest.self, from: $0)
+            }
+            ?? Manifest()
+        let optionsKey = [
+            "lang=\(lang.rawValue)", "encoding=\(build.town.encoding)", "partial=\(build.allowPartial)",
+            "seed=\(build.seed)", "moves=\(build.moves)", "limit=\(build.timeLimit.map { "\($0)" } ?? "-")",
+            "member-feeds=\(build.memberFeeds.rawValue)", "exe=\(RegionRunner.executableIdentity)",
+        ].joined(separator: ";")
+        let hashes = region.towns.map {
+            RegionInputs.hash(town: $0.directory, region: region.directory, options: optionsKey)
+        }
+
+        var arguments: [String] = ["--json", "--now", nowText, "--lang", lang.rawValue]
+        arguments += [
+            "--encoding", "\(build.town.encoding)", "--seed", "\(build.seed)", "--moves", "\(build.moves)",
+        ]
+        arguments += ["--member-feeds", build.memberFeeds.rawValue]
+        if let limit = build.timeLimit { arguments += ["--time-limit", "\(limit)"] }
+        if build.allowPartial { arguments.append("--allow-partial") }
+        if build.verify { arguments.append("--verify") }
+        let shared = arguments
+
+        let started = Date()
+        let towns = region.towns
+        let force = build.force
+        let skip: [Bool] = towns.indices.map { i in
+            guard !force, let old = previous.towns[towns[i].key], old.inputHash == hashes[i],
+                old.result.status == 0
+            else {
+                return false
+            }
+            return FileManager.default.fileExists(atPath: towns[i].directory + "/feeds/manifest.json")
+        }
+        let bar = ProgressBar(total: towns.count, enabled: !build.json)
+        let box = ResultBox(count: towns.count)
+        try RegionRunner().run(
+            count: towns.count,
+            arguments: { i in skip[i] ? nil : ["build", towns[i].directory] + shared },
+            done: { i, outcome in
+                box.set(
+                    i,
+                    outcome.map { Self.result(towns[i], $0) }
+                        ?? Self.skipped(previous.towns[towns[i].key]!.result))
+                bar.show(done: box.finished, failed: box.failed, label: towns[i].key)
+            })
+        bar.finish()
+        let results = box.results.map { $0! }
+
+        var next = Manifest()
+        for (i, result) in results.enumerated() where result.status == 0 {
+            var kept = result
+            kept.skipped = false
+            next.towns[towns[i].key] = Manifest.Entry(inputHash: hashes[i], result: kept)
+        }
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            try FeedWriterBridge.replace(manifestPath, Array(try encoder.encode(next)))
+        } catch {
+            Console.error(FileProblem.writeError(error, path: manifestPath, folder: false).message(lang))
+            throw ExitCode(3)
+        }
+
+        let worst = results.map(\.status).max() ?? 0
+        let seconds = (Date().timeIntervalSince(started) * 10).rounded() / 10
+        if build.json {
+            try Console.json(
+                Report(
+                    region: region.name, level: region.level.rawValue, worstStatus: worst, seconds: seconds,
+                    towns: results))
+        } else {
+            printText(region, results, seconds: seconds, lang)
+        }
+        if worst != 0 { throw ExitCode(worst) }
+    }
+
+    static func skipped(_ old: TownResult) -> TownResult {
+        var result = old
+        result.skipped = true
+        result.seconds = 0
+        return result
+    }
+
+    /// A town's result from its child's exit status and JSON report.
+    static func result(_ town: Region.Town, _ outcome: RegionRunner.Outcome) -> TownResult {
+        var result = TownResult(
+            key: town.key, directory: town.directory, town: nil, status: outcome.status, skipped: false,
+            seconds: (outcome.seconds * 100).rounded() / 100)
+        if let object = try? JSONSerialization.jsonObject(with: outcome.output) as? [String: Any] {
+            result.town = object["town"] as? String
+            result.sessions = (object["sessions"] as? [Any])?.count
+            result.unmet = (object["unmet"] as? [Any])?.count
+            result.shortfalls = (object["shortfalls"] as? [Any])?.count
+            result.feeds = (object["feeds"] as? [Any])?.count
+        }
+        let text = outcome.errors.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let signal = outcome.signal {
+            result.error = "signal \(signal)" + (text.isEmpty ? "" : ": " + text)
+        } else if !text.isEmpty {
+            result.error = text
+        }
+        return result
+    }
+
+    func printText(_ region: Region, _ results: [TownResult], seconds: Double, _ l: Language) {
+        print(
+            l.pick(
+                "\(region.name)（\(region.level.label(l))）：\(results.count) 个镇",
+                "\(region.name) (\(region.level.label(l))): \(results.count) towns"))
+        let width = min(40, results.map(\.key.count).max() ?? 0)
+        // Worst first, then in the region's order.
+        let ordered = results.enumerated().sorted {
+            ($1.element.status, $0.offset) < ($0.element.status, $1.offset)
+        }
+        for (_, r) in ordered {
+            let key = r.key.padding(toLength: max(width, r.key.count), withPad: " ", startingAt: 0)
+            let mark: String
+            var detail: String
+            if r.status == 0 && r.skipped {
+                mark = "="
+                detail = l.pick("输入未变，未重建", "inputs unchanged, not rebuilt")
+            } else if r.status == 0 || (r.status == 1 && r.sessions != nil) {
+                mark = r.status == 0 ? "✔" : "!"
+                detail = l.pick(
+                    "\(r.sessions ?? 0) 场，\(r.feeds ?? 0) 个日历",
+                    "\(r.sessions ?? 0) sessions, \(r.feeds ?? 0) calendars")
+                if let u = r.unmet, u > 0 { detail += l.pick("，\(u) 场未排入", ", \(u) unplaced") }
+                if let s = r.shortfalls, s > 0 {
+                    detail += l.pick("，\(s) 支队伍低于最少人数", ", \(s) teams below minimum")
+                }
+            } else {
+                mark = "✘"
+                let label =
+                    r.status == 2 ? l.pick("输入有误", "bad input") : l.pick("无法写入", "could not write")
+                detail =
+                    label + l.pick("（退出码 \(r.status)）：", " (exit \(r.status)): ")
+                    + (r.error?.split(separator: "\n").first.map(String.init) ?? "")
+            }
+            print(
+                "  \(Console.paint(mark, r.status == 0 ? .green : r.status == 1 ? .yellow : .red)) \(key)  \(detail)"
+            )
+        }
+        let counts = (
+            ok: results.filter { $0.status == 0 && !$0.skipped }.count,
+            skipped: results.filter(\.skipped).count,
+            unmet: results.filter { $0.status == 1 }.count, failed: results.filter { $0.status >= 2 }.count
+        )
+        print(
+            l.pick(
+                "已发布 \(counts.ok) 个，未变跳过 \(counts.skipped) 个，有未排入需求 \(counts.unmet) 个，失败 \(counts.failed) 个；用时 \(seconds) 秒",
+                "published \(counts.ok), unchanged \(counts.skipped), with unplaced demand \(counts.unmet), failed \(counts.failed); \(seconds) s"
+            ))
+    }
+}
+
+/// Results filled in by worker threads (every access under the runner's lock).
+final class ResultBox: @unchecked Sendable {
+    var results: [RegionBuild.TownResult?]
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: RegionBuild.TownResult) { results[i] = r }
+    var finished: Int { results.count { $0 != nil } }
+    var failed: Int { results.count { ($0?.status ?? 0) >= 2 } }
+}
+
+/// The content hash of what a town's build reads.
+enum RegionInputs {
+    /// FNV-1a (64 bit) over the options, then each input file's path relative to the region and
+    /// bytes: every file directly in the town folder but the database and hidden files, and the
+    /// shared holidays (`TOWN/../holidays`, `REGION/holidays`).
+    static func hash(town: String, region: String, options: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+            for b in bytes {
+                h ^= UInt64(b)
+                h &*= 0x100_0000_01b3
+            }
+            h ^= 0xFF
+            h &*= 0x100_0000_01b3
+        }
+        mix(options.utf8)
+        let fm = FileManager.default
+        var files: [String] = []
+        for folder in [town, town + "/../holidays", region + "/holidays"] {
+            let standard = URL(fileURLWithPath: folder).standardizedFileURL.path
+            for entry in ((try? fm.contentsOfDirectory(atPath: standard)) ?? []).sorted()
+            where !entry.hasPrefix(".") && !entry.hasPrefix("drillcal.sqlite") {
+                var isDirectory: ObjCBool = false
+                let path = standard + "/" + entry
+                if fm.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                    !files.contains(path)
+                {
+                    files.append(path)
+                }
+            }
+        }
+        for path in files {
+            mix(path.utf8)
+            mix(fm.contents(atPath: path) ?? Data())
+        }
+        let s = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+}

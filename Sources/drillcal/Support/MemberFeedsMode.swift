@@ -1,0 +1,6 @@
+import ArgumentParser
+
+/// `--member-feeds`: whether `build` writes the private member feeds.
+enum MemberFeedsMode: String, ExpressibleByArgument, Codable, Sendable {
+    case write, skip
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// Phase times of one build for the benchmark scripts: with `DRILLCAL_TIMINGS=FILE` set, `build`
+/// appends one line `schedule=S render=S write=S store=S events=N` (seconds) to FILE. One short
+/// `O_APPEND` write per build, so the parallel towns of a region build can share the file.
+struct PhaseTimings {
+    private var marks: [(String, Double)] = []
+    private var last = Date()
+    var events = 0
+
+    /// Ends the phase `name` now.
+    mutating func end(_ name: String) {
+        let now = Date()
+        marks.append((name, now.timeIntervalSince(last)))
+        last = now
+    }
+
+    /// Restarts the clock without recording (time spent between phases).
+    mutating func restart() { last = Date() }
+
+    func save() {
+        guard let path = ProcessInfo.processInfo.environment["DRILLCAL_TIMINGS"], !path.isEmpty else {
+            return
+        }
+        let line =
+            marks.map { "\($0.0)=\(String(format: "%.6f", $0.1))" }.joined(separator: " ")
+            + " events=\(events)\n"
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        _ = line.withCString { write(fd, $0, strlen($0)) }
+        close(fd)
+    }
+}

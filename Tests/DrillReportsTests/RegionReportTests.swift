@@ -1,0 +1,66 @@
+import DrillCore
+import Foundation
+import Testing
+
+@testable import DrillReports
+
+/// The county summary: towns worst first, each with what to act on, in md, html and xlsx.
+@Suite struct RegionReportTests {
+    func town(
+        _ key: String, status: Int32 = 1, below: Int = 0, behind: Int = 0, held: Int = 10, required: Int = 10,
+        reports: Int = 0, error: String? = nil
+    ) -> RegionReport.Town {
+        RegionReport.Town(
+            key: key, town: key, status: status, belowMinimum: below, rulesBehind: behind, held: held,
+            requiredByNow: required, planned: 20, reportsOverdue: reports, actionsOverdue: 0, error: error)
+    }
+
+    var sample: RegionReport {
+        RegionReport(
+            name: "清河县", level: "县（区）", year: 2027, asOf: "2027-07-01", language: .zh,
+            towns: [
+                town("good", status: 0), town("behind", behind: 3, held: 4), town("short", below: 2),
+                town("broken", status: 2, error: "broken/plan.yaml 第 3 行，字段 year"),
+                town("late", reports: 1), town("slow", status: 0, held: 5),
+            ])
+    }
+
+    @Test func townsAreOrderedWorstFirst() {
+        #expect(sample.towns.map(\.key) == ["broken", "short", "late", "behind", "slow", "good"])
+    }
+
+    @Test func markdownListsEveryTownAndTheTownsNeedingAction() {
+        let md = sample.markdown()
+        #expect(md.hasPrefix("# 清河县 2027 年基层应急培训演练情况汇总（截至 2027-07-01）\n"))
+        #expect(md.contains("共 6 个镇，4 个需督促"))
+        #expect(md.contains("| short | 2 | 0 | 10/10（20） | 0 | 0 | 2 支队伍人数不足 |"))
+        let action = md.components(separatedBy: "## 需督促的镇")[1]
+        #expect(action.contains("- broken：无法检查：broken/plan.yaml 第 3 行"))
+        #expect(action.contains("- behind：3 项规则进度落后"))
+        #expect(!action.contains("- good") && !action.contains("- slow"))
+    }
+
+    @Test func htmlEscapesTownText() {
+        var report = sample
+        report.towns[0].error = "<script>alert(1)</script>"
+        let html = report.html()
+        #expect(!html.contains("<script>"))
+        #expect(html.contains("&lt;script&gt;"))
+        #expect(html.contains("<tr class=\"act\">"))
+    }
+
+    @Test func xlsxIsWrittenAndAnExistingFileSurvivesAFailure() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "region-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("county.xlsx").path
+        try sample.writeXLSX(to: path)
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        #expect(bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]), "a zip container")
+        #expect(throws: ReportError.self) {
+            try sample.writeXLSX(to: folder.appendingPathComponent("no/such.xlsx").path)
+        }
+        #expect(FileManager.default.contents(atPath: path) == bytes)
+    }
+}

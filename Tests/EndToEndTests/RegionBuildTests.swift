@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+
+/// `drillcal build REGION`: every town of a county folder, failures isolated, unchanged towns
+/// skipped, and each town's feeds byte for byte those of a single-town build.
+@Suite struct RegionBuildTests {
+    /// A county folder: the example town twice (`qingshan`, `hexi/` under a sub-region `north`)
+    /// and a broken town, sharing `holidays/`.
+    func county() throws -> URL {
+        let qingshan = try CLI.scratchTown()
+        let region = qingshan.deletingLastPathComponent()
+        let fm = FileManager.default
+        try? fm.removeItem(at: qingshan.appendingPathComponent("drillcal.sqlite"))
+        let north = region.appendingPathComponent("north")
+        try fm.createDirectory(at: north, withIntermediateDirectories: true)
+        try fm.copyItem(at: qingshan, to: north.appendingPathComponent("hexi"))
+        // north's towns look for ../holidays: the county's, shared through a link.
+        try fm.createSymbolicLink(
+            atPath: north.appendingPathComponent("holidays").path, withDestinationPath: "../holidays")
+        let broken = region.appendingPathComponent("broken")
+        try fm.copyItem(at: qingshan, to: broken)
+        let plan = broken.appendingPathComponent("plan.yaml")
+        try CLI.write(try CLI.read(plan).replacingOccurrences(of: "year: 2027", with: "year: 二〇二七"), plan)
+        return region
+    }
+
+    func json(_ result: CLI.Result) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    func towns(_ object: [String: Any]) -> [String: [String: Any]] {
+        Dictionary(
+            uniqueKeysWithValues: ((object["towns"] as? [[String: Any]]) ?? []).map {
+                ($0["key"] as? String ?? "", $0)
+            })
+    }
+
+    @Test func buildsEveryTownIsolatesTheBrokenOneAndSkipsUnchangedTowns() throws {
+        let region = try county()
+        defer { try? FileManager.default.removeItem(at: region.deletingLastPathComponent()) }
+        let args = ["build", region.path, "--now", "2026-11-29T08:00:00Z", "--moves", "0", "--json"]
+        let first = try CLI.run(args)
+        #expect(first.status == 2, "the worst town's status: bad input")
+        let report = try json(first)
+        let byKey = towns(report)
+        #expect(Set(byKey.keys) == ["broken", "qingshan", "north/hexi"])
+        #expect(byKey["qingshan"]?["status"] as? Int == 0)
+        #expect(byKey["north/hexi"]?["status"] as? Int == 0)
+        #expect(byKey["broken"]?["status"] as? Int == 2)
+        let error = byKey["broken"]?["error"] as? String ?? ""
+        #expect(error.contains("broken/plan.yaml") && error.contains("year"), "\(error)")
+        let fm = FileManager.default
+        #expect(fm.fileExists(atPath: region.appendingPathComponent("qingshan/feeds/town.ics").path))
+        #expect(fm.fileExists(atPath: region.appendingPathComponent("north/hexi/feeds/town.ics").path))
+        #expect(fm.fileExists(atPath: region.appendingPathComponent("qingshan/drillcal.sqlite").path))
+        #expect(!fm.fileExists(atPath: region.appendingPathComponent("broken/feeds").path))
+
+        // Nothing changed: both good towns are skipped, their feeds untouched.
+        let before = try CLI.snapshot(region.appendingPathComponent("qingshan/feeds"))
+        let second = try json(try CLI.run(args))
+        #expect(towns(second)["qingshan"]?["skipped"] as? Bool == true)
+        #expect(towns(second)["north/hexi"]?["skipped"] as? Bool == true)
+        #expect(towns(second)["broken"]?["skipped"] as? Bool == false, "a failed town is always retried")
+
+        // One roster edit in one town: only that town is rebuilt.
+        let roster = region.appendingPathComponent("north/hexi/roster.csv")
+        try CLI.write(
+            try CLI.read(roster).replacingOccurrences(of: "13800000002", with: "13900000002"), roster)
+        let third = try json(try CLI.run(args))
+        #expect(towns(third)["qingshan"]?["skipped"] as? Bool == true)
+        #expect(towns(third)["north/hexi"]?["skipped"] as? Bool == false)
+        #expect(try CLI.snapshot(region.appendingPathComponent("qingshan/feeds")) == before)
+
+        // --force rebuilds every town.
+        let forced = try json(try CLI.run(args + ["--force"]))
+        #expect(towns(forced)["qingshan"]?["skipped"] as? Bool == false)
+
+        // The text summary: one line per town, worst first, with the broken town's file.
+        let text = try CLI.run(["build", region.path, "--now", "2026-11-29T08:00:00Z", "--moves", "0"])
+        #expect(text.status == 2)
+        let lines = text.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5, "\(text.stdout)")
+        #expect(lines[1].contains("broken") && lines[1].contains("plan.yaml"), "\(text.stdout)")
+    }
+
+    @Test func aTownBuiltAloneIsByteIdenticalToTheSameTownInARegionBuild() throws {
+        let region = try county()
+        defer { try? FileManager.default.removeItem(at: region.deletingLastPathComponent()) }
+        try FileManager.default.removeItem(at: region.appendingPathComponent("broken"))
+        let alone = try CLI.scratchTown()
+        defer {
+            try? FileManager.default.removeItem(
+                at: alone.deletingLastPathComponent().deletingLastPathComponent())
+        }
+        try? FileManager.default.removeItem(at: alone.appendingPathComponent("drillcal.sqlite"))
+        let options = ["--now", "2026-11-29T08:00:00Z", "--moves", "0"]
+        #expect(try CLI.run(["build", region.path] + options).status == 0)
+        #expect(try CLI.run(["build", alone.path] + options).status == 0)
+        let single = try CLI.snapshot(alone.appendingPathComponent("feeds"))
+        #expect(single.count > 100)
+        #expect(try CLI.snapshot(region.appendingPathComponent("qingshan/feeds")) == single)
+        #expect(try CLI.snapshot(region.appendingPathComponent("north/hexi/feeds")) == single)
+    }
+
+    @Test func aBadRegionFileIsBadInputNamingItsLine() throws {
+        let region = try county()
+        defer { try? FileManager.default.removeItem(at: region.deletingLastPathComponent()) }
+        try CLI.write("name: 清河县\nlevel: town\n", region.appendingPathComponent("region.yaml"))
+        let bad = try CLI.run(["build", region.path, "--lang", "en"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("region.yaml:2") && bad.stderr.contains("level"), "\(bad.stderr)")
+        try CLI.write(
+            "name: 清河县\nlevel: county\ntowns: [qingshan, nowhere]\n",
+            region.appendingPathComponent("region.yaml"))
+        let missing = try CLI.run(["build", region.path, "--lang", "en"])
+        #expect(missing.status == 2)
+        #expect(
+            missing.stderr.contains("region.yaml:3") && missing.stderr.contains("nowhere"),
+            "\(missing.stderr)")
+        // Listed towns only: the broken one is left out, so the build succeeds.
+        try CLI.write(
+            "name: 清河县\nlevel: county\ntowns: [qingshan]\nregions: [north]\n",
+            region.appendingPathComponent("region.yaml"))
+        let listed = try CLI.run(["build", region.path, "--moves", "0", "--now", "2026-11-29T08:00:00Z"])
+        #expect(listed.status == 0, "\(listed.stdout)\(listed.stderr)")
+        #expect(listed.stdout.hasPrefix("清河县（县（区））：2 个镇"), "\(listed.stdout)")
+    }
+
+    @Test func memberFeedsCanBeLeftToTheServerAndVerifyReadsEveryFeedBack() throws {
+        let town = try CLI.scratchTown()
+        defer {
+            try? FileManager.default.removeItem(
+                at: town.deletingLastPathComponent().deletingLastPathComponent())
+        }
+        let skip = try CLI.run(["build", town.path, "--moves", "0", "--member-feeds", "skip", "--verify"])
+        #expect(skip.status == 0, "\(skip.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(
+            atPath: town.appendingPathComponent("feeds").path)
+        #expect(names.contains("town.ics") && names.contains { $0.hasPrefix("team-") })
+        #expect(!names.contains { $0.hasPrefix("member-") })
+        let manifest = try CLI.read(town.appendingPathComponent("feeds/manifest.json"))
+        #expect(
+            manifest.contains("member-m001.ics"), "the manifest still says which member feeds hold each event"
+        )
+        let write = try CLI.run(["build", town.path, "--moves", "0", "--verify"])
+        #expect(write.status == 0)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: town.appendingPathComponent("feeds").path)
+                .contains("member-m001.ics"))
+    }
+}
+
+/// `check REGION` and `report REGION`: the county view of its towns.
+@Suite struct RegionCheckTests {
+    @Test func checkAndReportARegion() throws {
+        let town = try CLI.scratchTown()
+        let region = town.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: region.deletingLastPathComponent()) }
+        let broken = region.appendingPathComponent("broken")
+        try FileManager.default.copyItem(at: town, to: broken)
+        try CLI.write("id,name\n", broken.appendingPathComponent("roster.csv"))
+        #expect(try CLI.run(["build", town.path, "--moves", "0"]).status == 0)
+
+        let check = try CLI.run(["check", region.path, "--as-of", "2027-07-01"])
+        #expect(check.status == 2, "a town that cannot be checked is the worst status")
+        let lines = check.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(check.stdout)")
+        #expect(
+            lines[1].contains("broken") && lines[1].contains("roster.csv"), "worst first: \(check.stdout)")
+        #expect(lines[2].contains("qingshan") && lines[2].contains("1 支队伍人数不足"), "\(check.stdout)")
+
+        let out = region.appendingPathComponent("county.md").path
+        let report = try CLI.run([
+            "report", region.path, "--year", "2027", "--format", "md", "--out", out, "--as-of", "2027-07-01",
+        ])
+        #expect(report.status == 0, "\(report.stderr)")
+        let md = try CLI.read(URL(fileURLWithPath: out))
+        #expect(md.contains("2027 年基层应急培训演练情况汇总（截至 2027-07-01）"))
+        #expect(md.contains("| qingshan | 1 |"), "\(md)")
+        let pdf = try CLI.run([
+            "report", region.path, "--year", "2027", "--format", "pdf", "--out", out + ".pdf",
+        ])
+        #expect(pdf.status == 2)
+    }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Benchmark: drillcal's render step against raw libical called from C (bench/render_libical.c) and
+# Python icalendar (bench/render_icalendar.py) on the same events: those of a generated 25-village
+# town (scripts/bench_province.py's generator). drillcal's figure is its whole render phase
+# (DRILLCAL_TIMINGS: building each event, rendering it through libical once per form, hashing,
+# re-stamping, composing every public feed) divided by the events it rendered, best of 5 builds
+# with --member-feeds=skip; libical's and icalendar's figures serialise the events of town.ics only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh >/dev/null
+# DRILLCAL_BIN=path skips the release build (to try the script with another binary).
+if [ -z "${DRILLCAL_BIN:-}" ]; then swift build -c release --product drillcal 2>&1 | tail -n 1; fi
+bin="${DRILLCAL_BIN:-$(swift build -c release --show-bin-path)/drillcal}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+python3 - "$work" <<'PY'
+import pathlib, random, shutil, sys
+sys.path.insert(0, "scripts")
+import bench_province as b
+work = pathlib.Path(sys.argv[1])
+shutil.copytree(b.ROOT / "calendars" / "holidays", work / "holidays")
+b.town(work / "town", 1, 25, random.Random(1))
+PY
+best=""
+for i in $(seq "${BUILDS:-5}"); do
+    rm -f "$work/timings"
+    DRILLCAL_TIMINGS="$work/timings" "$bin" build "$work/town" --allow-partial --member-feeds skip \
+        --now 2026-11-29T00:00:00Z >/dev/null || true
+    line=$(cat "$work/timings")
+    render=$(sed 's/.*render=\([0-9.]*\).*/\1/' <<<"$line")
+    events=$(sed 's/.*events=\([0-9]*\).*/\1/' <<<"$line")
+    if [ -z "$best" ] || awk "BEGIN{exit !($render < $best)}"; then best=$render; fi
+done
+drillcal=$(awk "BEGIN{printf \"%.0f\", $events / $best}")
+cc -O2 bench/render_libical.c $(pkg-config --cflags --libs libical) -o "$work/render_libical"
+read -r _ _ libical < <("$work/render_libical" "$work/town/feeds/town.ics" 200)
+venv="${DRILLCAL_VENV:-$HOME/.cache/drillcal-venv}"
+[ -x "$venv/bin/python" ] || /usr/bin/python3 -m venv "$venv"
+"$venv/bin/python" -c 'import icalendar' 2>/dev/null || "$venv/bin/pip" install -q icalendar
+read -r _ _ python < <("$venv/bin/python" bench/render_icalendar.py "$work/town/feeds/town.ics" 5)
+echo "machine: $(nproc) cores, $(date -u +%Y-%m-%d); events in the town: $events"
+echo "drillcal render step: $drillcal events/s (render phase ${best}s)"
+echo "raw libical from C:   $libical events/s"
+echo "Python icalendar:     $python events/s"
+awk "BEGIN{printf \"drillcal / libical: %.0f %% (target >= 80 %%); drillcal / icalendar: %.1fx (target >= 30x)\n\", 100*$drillcal/$libical, $drillcal/$python}"

@@ -1,0 +1,156 @@
+"""Generates a province of synthetic towns and measures `drillcal build PROVINCE` (a region build).
+
+Usage: python3 scripts/bench_province.py BIN [TOWNS] [SEED]
+
+Each town has 5-25 villages (seeded), a village team of ~14 members per village and a town team
+of 32 drawn partly from the village teams (members on several teams), a few members away for
+months (absences), a monthly town training, village trainings and drills: about 12 sessions per
+village and 12 for the town, so ~15 villages give ~200-300 sessions. Reports, per run: wall and
+CPU seconds, the largest process's peak RSS, feed bytes and files, and the split by phase summed
+over towns (schedule / render / write / store, from DRILLCAL_TIMINGS). Runs:
+  1. every town, --member-feeds=skip (public feeds only)
+  2. every town again with member feeds written (--force), beside `dd conv=fdatasync` of as many bytes
+  3. a republish after one roster edit in one town (unchanged towns skipped by their input hash)
+"""
+import json
+import os
+import pathlib
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+NOW = "2026-11-29T00:00:00Z"
+
+
+def town(folder: pathlib.Path, tid: int, villages: int, rng: random.Random) -> None:
+    folder.mkdir(parents=True)
+    sup = max(3, villages // 3)
+    lines = [
+        f"town: {{id: town{tid}, name: 第{tid}镇, station: 第{tid}镇应急站}}",
+        "year: 2027",
+        "defaults: {min_gap_days: 7, travel_minutes: 30}",
+        "seasons:",
+        "  - {id: pre_flood, name: 汛前, from: 03-01, to: 04-30}",
+        "blackouts:",
+        "  - {id: double_rush, name: 双抢, from: 07-15, to: 08-10, teams: [level:village]}",
+        "villages:",
+    ]
+    lines += [f"  - {{id: v{i}, name: 村{i}, grids: [v{i}-1]}}" for i in range(villages)]
+    lines += ["venues:", "  - {id: hall, name: 镇会议室, capacity: 500}"]
+    lines += [f"  - {{id: h{i}, name: 村委会{i}, village: v{i}, capacity: 40}}" for i in range(villages)]
+    lines += ["supervisors:"] + [f"  - {{id: s{i}, name: 督导{i}, max_per_day: 2, max_per_week: 5}}" for i in range(sup)]
+    lines += ["teams:", "  - {id: town, name: 镇综合队, level: town, minimum: 30}"]
+    lines += [f"  - {{id: t{i}, name: 村{i}应急救援队, level: village, village: v{i}}}" for i in range(villages)]
+    lines += [
+        "rules:",
+        "  - {id: monthly, name: 镇队月训, kind: training, teams: [town], rrule: FREQ=MONTHLY;BYDAY=2SA, venue: hall, supervisor: required}",
+        "  - {id: vtrain, name: 村队训练, kind: training, teams: [level:village], every: 4 per half-year, times: ['14:30', '19:30'], venue: own-village}",
+        "  - {id: flood, name: 防汛演练, kind: drill, form: live, scope: comprehensive, teams: [level:village], every: 1 per year, season: pre_flood, weekdays: [SA, SU], times: ['09:00', '14:30'], duration: 180, venue: own-village, supervisor: required, min_gap_days: 3}",
+        "  - {id: fire, name: 森林防火桌面演练, kind: drill, form: tabletop, scope: single, teams: [level:village], every: 1 per year, window: {from: 11-01, to: 12-15}, times: ['14:30', '19:30'], venue: own-village}",
+    ]
+    (folder / "plan.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows = ["id,name,phone,teams,roles,village,grid,unavailable"]
+    town_slots = 32
+    for v in range(villages):
+        for k in range(rng.randint(12, 16)):
+            role = "emergency_manager;labourer" if k == 0 else "labourer"
+            teams = f"t{v}"
+            # Members on several teams: some village members also serve on the town team.
+            if k in (1, 2) and town_slots > 8:
+                teams += ";town"
+                town_slots -= 1
+            away = "2027-03-01..2027-10-31 外出务工" if rng.random() < 0.07 else ""
+            rows.append(f"v{v}m{k},村{v}队员{k},139{tid % 10000:04d}{k:04d},{teams},{role},v{v},{'v%d-1' % v if k == 0 else ''},{away}")
+    for i in range(town_slots):
+        rows.append(f"c{i},镇队员{i},1380000{i:04d},town,militia,,,")
+    (folder / "roster.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def province(work: pathlib.Path, towns: int, seed: int) -> dict:
+    rng = random.Random(seed)
+    shutil.copytree(ROOT / "calendars" / "holidays", work / "holidays")
+    (work / "region.yaml").write_text("name: 基准省\nlevel: province\n", encoding="utf-8")
+    villages = 0
+    for t in range(towns):
+        n = rng.randint(5, 25)
+        villages += n
+        town(work / f"town{t:04d}", t, n, rng)
+    return {"towns": towns, "villages": villages}
+
+
+def tree(work: pathlib.Path):
+    # The generation each town's feeds link points at.
+    files = size = 0
+    for link in work.glob("*/feeds"):
+        for f in link.resolve().iterdir():
+            files += 1
+            size += f.stat().st_size
+    return files, size
+
+
+def run(bin_path: str, work: pathlib.Path, extra: list, label: str, timings: pathlib.Path):
+    if timings.exists():
+        timings.unlink()
+    env = dict(os.environ, DRILLCAL_TIMINGS=str(timings))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run([bin_path, "build", str(work), "--json", "--allow-partial", "--now", NOW] + extra,
+                          capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{label}: drillcal exited {proc.returncode}\n{proc.stderr}\n{proc.stdout[:2000]}")
+    report = json.loads(proc.stdout)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    phases = {}
+    events = 0
+    if timings.exists():
+        for line in timings.read_text().splitlines():
+            for part in line.split():
+                k, v = part.split("=")
+                if k == "events":
+                    events += int(v)
+                else:
+                    phases[k] = phases.get(k, 0.0) + float(v)
+    files, size = tree(work)
+    built = sum(1 for t in report["towns"] if not t["skipped"])
+    sessions = sum(t.get("sessions") or 0 for t in report["towns"])
+    split = " ".join(f"{k} {v:.1f}s" for k, v in phases.items())
+    print(f"{label}: wall {wall:.1f}s, CPU {cpu:.1f}s, peak RSS {after.ru_maxrss / 1024:.0f} MiB (largest process), "
+          f"{built} towns built, {sessions} sessions, {events} events rendered, {files} files, {size / 1e6:.1f} MB; "
+          f"phase wall seconds summed over towns: {split}")
+    return wall, size
+
+
+def main() -> None:
+    bin_path = sys.argv[1]
+    towns = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    seed = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    work = pathlib.Path(tempfile.mkdtemp(prefix="drillcal-province-", dir=os.environ.get("BENCH_DIR")))
+    timings = work.parent / (work.name + ".timings")
+    try:
+        shape = province(work, towns, seed)
+        print(f"province: {shape['towns']} towns, {shape['villages']} villages, in {work}")
+        run(bin_path, work, ["--member-feeds", "skip"], "1 public feeds only", timings)
+        wall, size = run(bin_path, work, ["--force"], "2 with member feeds", timings)
+        dd = subprocess.run(["dd", "if=/dev/zero", f"of={work}/dd.bin", "bs=1M", f"count={max(1, size // 1_000_000)}",
+                             "conv=fdatasync"], capture_output=True, text=True)
+        print("  dd conv=fdatasync of as many bytes: " + dd.stderr.strip().splitlines()[-1])
+        os.unlink(work / "dd.bin")
+        roster = work / "town0000" / "roster.csv"
+        roster.write_text(roster.read_text(encoding="utf-8").replace("村0队员1,", "村0队员1改,", 1), encoding="utf-8")
+        republish, _ = run(bin_path, work, [], "3 republish after one roster edit", timings)
+        print(f"  republish / full build wall: {100 * republish / wall:.1f} %")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if timings.exists():
+            timings.unlink()
+
+
+if __name__ == "__main__":
+    main()
