@@ -50,7 +50,10 @@ extension Scheduler {
                 if mine { fixed += unmet }
                 continue
             }
-            items.append(Item(uid: d.uid, gap: ruleGap(rulesByID[d.ruleID], team), owned: mine, cost: cost, first: first, last: last))
+            items.append(
+                Item(
+                    uid: d.uid, gap: ruleGap(rulesByID[d.ruleID], team), owned: mine, cost: cost,
+                    first: first, last: last))
         }
         guard !items.isEmpty else { return fixed }
         let lo = items.map(\.first).min()!
@@ -63,7 +66,11 @@ extension Scheduler {
         var blocks: [[Item]] = []
         var reach = Int.min
         for item in items {
-            if item.first > reach || blocks.isEmpty { blocks.append([item]) } else { blocks[blocks.count - 1].append(item) }
+            if item.first > reach || blocks.isEmpty {
+                blocks.append([item])
+            } else {
+                blocks[blocks.count - 1].append(item)
+            }
             reach = max(reach, item.last)
         }
         if blocks.contains(where: { $0.count > Self.maxBlock }) { return nil }
@@ -89,7 +96,9 @@ extension Scheduler {
                     while next <= top && next < length {
                         if h[next] < big {
                             let v = h[next] + w * next
-                            while deque.count > head, h[deque[deque.count - 1]] + w * deque[deque.count - 1] >= v {
+                            while deque.count > head,
+                                h[deque[deque.count - 1]] + w * deque[deque.count - 1] >= v
+                            {
                                 deque.removeLast()
                             }
                             deque.append(next)
@@ -186,7 +195,8 @@ extension Scheduler {
             let env = demand.envelope
             let weeks = BookingLedger.week(of: env.from)...BookingLedger.week(of: env.to)
             let range = DateRange(
-                from: CivilDate(dayNumber: weeks.lowerBound * 7 - 3), to: CivilDate(dayNumber: weeks.upperBound * 7 + 3))
+                from: CivilDate(dayNumber: weeks.lowerBound * 7 - 3),
+                to: CivilDate(dayNumber: weeks.upperBound * 7 + 3))
             let inside = demands.filter { d in
                 (rulesByID[d.ruleID]?.supervisor ?? .none) != .none && range.contains(d.envelope.from)
                     && range.contains(d.envelope.to)
