@@ -97,10 +97,11 @@ def town(folder: pathlib.Path, villages: int, level: str, seed: int) -> None:
 
 def drillcal(bin_path: str, folder: pathlib.Path, model: pathlib.Path, time_limit: float):
     start = time.perf_counter()
-    proc = subprocess.run(
-        [bin_path, "build", str(folder), "--json", "--allow-partial", "--now", "2026-11-29T00:00:00Z",
-         "--time-limit", str(time_limit), "--export-model", str(model)],
-        capture_output=True, text=True)
+    args = [bin_path, "build", str(folder), "--json", "--allow-partial", "--now", "2026-11-29T00:00:00Z",
+            "--export-model", str(model)]
+    if time_limit > 0:
+        args += ["--time-limit", str(time_limit)]
+    proc = subprocess.run(args, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.exit(f"drillcal build failed on {folder}: {proc.stderr}")
     return json.loads(proc.stdout), time.perf_counter() - start
@@ -113,14 +114,21 @@ def main() -> None:
     p.add_argument("--cpsat-seconds", type=float, default=60)
     p.add_argument("--sizes", default="8,12,16,20,25,30")
     p.add_argument("--levels", default="loose,medium,tight")
-    p.add_argument("--time-limit", type=float, default=6)
+    p.add_argument("--time-limit", type=float, default=0,
+                   help="cap drillcal's search by the clock (default 0: none, the move budget decides, as in build)")
+    p.add_argument("--markdown", action="store_true", help="print a Markdown table (for the README)")
     p.add_argument("--keep", help="keep the generated towns in this folder")
     a = p.parse_args()
     work = pathlib.Path(a.keep or tempfile.mkdtemp())
     work.mkdir(parents=True, exist_ok=True)
-    head = f"{'villages':>8} {'level':>6} {'sessions':>8} {'unmet':>5} {'greedy':>7} {'drillcal':>8} {'bound':>6} {'gap%':>5} {'seconds':>7}"
+    head = f"{'villages':>8} {'level':>6} {'sessions':>8} {'unmet':>5} {'min':>4} {'greedy':>7} {'drillcal':>8} {'bound':>6} {'gap%':>5} {'seconds':>7}"
     if a.cpsat_seconds > 0:
         head += f" {'cp-sat':>7} {'cp-sat status':>13} {'vs cp-sat %':>11}"
+    if a.markdown:
+        cols = ["villages", "level", "sessions", "unmet", "proven min unmet", "greedy", "drillcal", "bound", "gap %", "seconds"]
+        if a.cpsat_seconds > 0:
+            cols += [f"CP-SAT {a.cpsat_seconds:g} s", "CP-SAT status", "vs CP-SAT %"]
+        head = "| " + " | ".join(cols) + " |\n|" + "---:|" * len(cols)
     print(head, flush=True)
     for n in [int(x) for x in a.sizes.split(",")]:
         for level in a.levels.split(","):
@@ -131,7 +139,10 @@ def main() -> None:
             model = folder / "model.json"
             report, elapsed = drillcal(a.bin, folder, model, a.time_limit)
             s = report["score"]
-            line = (f"{n:>8} {level:>6} {len(report['sessions']):>8} {len(report['unmet']):>5} {s['greedy']:>7} "
+            cells = [n, level, len(report['sessions']), len(report['unmet']), s.get('minimumUnmet', 0), s['greedy'], s['score'],
+                     s['lowerBound'], s['gapPercent'], f"{s['seconds']:.2f}"]
+            line = (f"{n:>8} {level:>6} {len(report['sessions']):>8} {len(report['unmet']):>5} "
+                    f"{s.get('minimumUnmet', 0):>4} {s['greedy']:>7} "
                     f"{s['score']:>8} {s['lowerBound']:>6} {s['gapPercent']:>5} {s['seconds']:>7.2f}")
             if a.cpsat_seconds > 0:
                 proc = subprocess.run([a.python, str(ROOT / "scripts" / "cpsat_model.py"), str(model),
@@ -142,9 +153,13 @@ def main() -> None:
                 best = cp.get("objective")
                 if best is None:
                     line += f" {'-':>7} {cp['status']:>13} {'-':>11}"
+                    cells += ["-", cp["status"], "-"]
                 else:
                     vs = 100.0 * (s["score"] - best) / best if best > 0 else (0.0 if s["score"] == 0 else float("inf"))
                     line += f" {best:>7} {cp['status']:>13} {vs:>11.1f}"
+                    cells += [best, cp["status"], f"{vs:.1f}"]
+            if a.markdown:
+                line = "| " + " | ".join(str(c) for c in cells) + " |"
             print(line, flush=True)
     if not a.keep:
         shutil.rmtree(work)

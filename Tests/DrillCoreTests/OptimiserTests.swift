@@ -180,6 +180,25 @@ private func away(_ roster: Roster, _ id: String, _ range: DateRange) -> Roster 
         let d = try #require(s.diagnoses.first)
         #expect(d.resource == .supervisors)
         #expect((d.needed, d.capacity) == (6, 4))
+        // Proven: no schedule places more, and this one reaches that minimum.
+        #expect(s.score?.minimumUnmet == 2)
+    }
+
+    /// A team's windows and gap alone make demand unplaceable: three sessions in five days with a
+    /// 7-day gap, plus one that fits elsewhere. The proven minimum is 2 and the schedule leaves 2 out.
+    @Test func minimumUnmetCountsWhatTheTeamsGapsForbid() throws {
+        let rules = ["a", "b", "c"].map { rule($0, window: ("2027-03-08", "2027-03-12"), minGap: 7) }
+            + [rule("d", window: ("2027-06-01", "2027-06-30"), minGap: 7)]
+        let (plan, roster) = smallTown(rules: rules)
+        let sched = scheduler(plan, roster)
+        #expect(sched.minimumUnmet(try sched.demands()) == 2)
+        let s = try sched.schedule()
+        #expect(s.unmet.count == 2)
+        #expect(s.score?.minimumUnmet == 2)
+        // Two teams with room for everything: nothing is forced out.
+        let (loose, looseRoster) = smallTown(rules: [rule("a", window: ("2027-03-01", "2027-05-31"), minGap: 7)])
+        let l = scheduler(loose, looseRoster)
+        #expect(l.minimumUnmet(try l.demands()) == 0)
     }
 }
 
@@ -300,5 +319,8 @@ private func away(_ roster: Roster, _ id: String, _ range: DateRange) -> Roster 
         let report = try #require(found.score)
         #expect(report.score.total == best, "optimiser \(report.score.total), optimum \(best)")
         #expect(report.lowerBound.total <= best)
+        // Here the teams share no member, venue or supervisor, so nothing the bound relaxes binds:
+        // the per-team programme is exact and the bound is the optimum itself.
+        #expect(report.lowerBound.total == best, "bound \(report.lowerBound.total), optimum \(best)")
     }
 }

@@ -43,6 +43,9 @@ public struct ScoreReport: Hashable, Sendable, Codable {
     public var evaluatedMoves: Int
     /// Wall-clock seconds, filled in by the caller (DrillCore reads no clock).
     public var seconds: Double?
+    /// Demands no schedule can place (`Scheduler.minimumUnmet`): when it equals the unmet count,
+    /// leaving those demands out is proven unavoidable.
+    public var minimumUnmet = 0
 
     /// Makes a report.
     public init(score: ScoreBreakdown, lowerBound: ScoreBreakdown, greedy: ScoreBreakdown, evaluatedMoves: Int) {
@@ -200,12 +203,14 @@ extension Scheduler {
 
     // MARK: lower bound
 
-    /// A proven lower bound on the score of any complete schedule of `demands`: each session's
-    /// cheapest static candidate (weekday, time, turnout), plus, per team, the least spacing any
-    /// placement of its sessions can have, found by dynamic programming over the order statistics
-    /// of the team's session days (the k-th earliest session lies between the k-th earliest first
-    /// allowed day and the k-th earliest last allowed day), with the team's least gap. Cross-team
-    /// constraints (members, venues, supervisors) are relaxed, so the bound is never above the optimum.
+    /// A proven lower bound on the score of any schedule of `demands`, complete or not: per team, the
+    /// exact least points of its own sessions, spacing and unmet demand with everything between teams
+    /// relaxed (`teamBound`, Scheduler+Bound.swift), summed over teams. The breakdown gives each
+    /// session's cheapest weekday, time and turnout points, the demands that have no allowed slot at
+    /// all as unmet, and the rest of the per-team minimum (spacing, and day costs that spacing forces)
+    /// as spacing. A team whose overlapping windows hold too many demands for the exact programme
+    /// adds its separate minima instead (each session's cheapest slot plus the least spacing of a
+    /// complete placement; that part bounds complete schedules).
     public func lowerBound(_ demands: [Demand]) -> ScoreBreakdown {
         let table = staticCandidates(demands)
         return lowerBound(demands, table)
@@ -213,8 +218,14 @@ extension Scheduler {
 
     func lowerBound(_ demands: [Demand], _ table: [String: [Candidate]]) -> ScoreBreakdown {
         var b = ScoreBreakdown()
+        let ideal = idealGaps(demands)
+        var owner: [String: String] = [:]
         for d in demands {
-            guard let best = table[d.uid]?.first, let rule = rulesByID[d.ruleID] else { continue }
+            if let t = d.teamIDs.filter({ ideal[$0] != nil }).min() { owner[d.uid] = t }
+            guard let best = table[d.uid]?.first, let rule = rulesByID[d.ruleID] else {
+                b.unmetDemand += plan.weights.unmetDemand
+                continue
+            }
             // Split the cheapest candidate's points into terms (the unary terms are independent per session).
             let u = unaryCost(rule, best.slot, [])
             let turnout = best.unary - u.total
@@ -222,10 +233,28 @@ extension Scheduler {
             b.offPreferredTime += u.offPreferredTime
             b.turnoutBelowFloor += turnout
         }
-        let ideal = idealGaps(demands)
+        var total = 0
+        // Demands without a team (deadlines): their cheapest slot, or unmet.
+        for d in demands where owner[d.uid] == nil {
+            total += table[d.uid]?.first.map { min($0.unary, plan.weights.unmetDemand) } ?? plan.weights.unmetDemand
+        }
         for team in ideal.keys.sorted() {
             let mine = demands.filter { $0.teamIDs.contains(team) }
-            b.spacing += spacingBound(team, mine, table, ideal: ideal[team]!)
+            let owned = Set(mine.filter { owner[$0.uid] == team }.map(\.uid))
+            if let exact = teamBound(team, mine, table, ideal: ideal[team]!, owned: owned) {
+                total += exact
+            } else {
+                var separate = spacingBound(team, mine, table, ideal: ideal[team]!)
+                for uid in owned { separate += table[uid]?.first.map { min($0.unary, plan.weights.unmetDemand) } ?? plan.weights.unmetDemand }
+                total += separate
+            }
+        }
+        if total < b.total {
+            // Only with an unmet_demand weight below some session's points: report the total alone.
+            b = ScoreBreakdown()
+            b.spacing = total
+        } else {
+            b.spacing = total - b.total
         }
         return b
     }

@@ -63,10 +63,61 @@ extension Scheduler {
         var search = Search(
             table: staticCandidates(all), ideal: idealGaps(all), budget: options.moveBudget,
             rng: SeededGenerator(seed: options.seed), options: options)
+        var current = descend(&state, &search, bound: bound)
+        // Large neighbourhoods: ruin a week, a team or a few teams' sessions, re-insert them in a random or
+        // most-constrained order at their best slots, polish the teams touched, and keep the result when it
+        // is no worse (equal scores let the search cross plateaus). Only complete re-insertions count.
+        // It stops at the bound, when the budget is spent, or after `patience` steps without a gain.
+        var iteration = 0
+        var stale = 0
+        let patience = max(300, 25 * state.placed.count)
+        while current > bound && stale < patience && !exhausted(&search, state) {
+            iteration += 1
+            stale += 1
+            var trial = state
+            trial.evaluated += 1  // the step itself counts, so the budget always ends the search
+            let ruined = neighbourhood(trial, &search)
+            guard !ruined.isEmpty else { break }
+            var teams = Set<String>()
+            for uid in ruined { teams.formUnion(trial.placed[uid]?.teamIDs ?? []) }
+            for uid in ruined { unbook(&trial, uid) }
+            var order = ruined
+            if Bool.random(using: &search.rng) {
+                order.shuffle(using: &search.rng)
+            } else {
+                order.sort { ((search.table[$0]?.count ?? 0), $0) < ((search.table[$1]?.count ?? 0), $1) }
+            }
+            var complete = true
+            for uid in order {
+                guard let demand = trial.demands[uid], let placed = bestPlacement(demand, &trial, &search) else {
+                    complete = false
+                    break
+                }
+                book(&trial, placed.0, placed.1)
+            }
+            if complete {
+                for team in teams.sorted() where !exhausted(&search, trial) { _ = reoptimiseTeam(team, &trial, &search) }
+                for uid in ruined where !exhausted(&search, trial) { _ = relocate(uid, &trial, &search) }
+                let now = score(trial).total
+                if now <= current {
+                    if now < current { stale = 0 }
+                    current = now
+                    state = trial
+                    if iteration % 16 == 0 { options.progress?(state.evaluated, current, bound) }
+                    continue
+                }
+            }
+            state.evaluated = trial.evaluated
+        }
+        if !exhausted(&search, state) { _ = descend(&state, &search, bound: bound) }
+        options.progress?(state.evaluated, score(state).total, bound)
+    }
+
+    /// Rounds of plain moves (unmet insertion, one-team re-optimisation, relocation with ejection,
+    /// swaps) until a round finds nothing; returns the score.
+    func descend(_ state: inout State, _ search: inout Search, bound: Int) -> Int {
         var current = score(state).total
-        var round = 0
         while current > bound && !exhausted(&search, state) {
-            round += 1
             let before = current
             for uid in state.unmet.keys.sorted() where !exhausted(&search, state) {
                 if insertUnmet(uid, &state, &search) { current = score(state).total }
@@ -84,9 +135,36 @@ extension Scheduler {
             for team in teams where !exhausted(&search, state) && current > bound {
                 current += swapWithinTeam(team, &state, &search)
             }
-            options.progress?(state.evaluated, current, bound)
+            search.options.progress?(state.evaluated, current, bound)
             if current >= before { break }
         }
+        return score(state).total
+    }
+
+    /// The sessions one large-neighbourhood step re-places: those within a fortnight of a random
+    /// session, one random team's, or two random teams' (at most 12, chosen at random).
+    func neighbourhood(_ state: State, _ search: inout Search) -> [String] {
+        let uids = state.placed.keys.sorted()
+        guard let pivot = uids.randomElement(using: &search.rng), let at = state.placed[pivot] else { return [] }
+        var picked: [String]
+        switch Int.random(in: 0..<3, using: &search.rng) {
+        case 0:
+            let day = at.slot.date.dayNumber
+            let reach = Int.random(in: 5...14, using: &search.rng)
+            picked = uids.filter { abs(state.placed[$0]!.slot.date.dayNumber - day) <= reach }
+        case 1:
+            let team = at.teamIDs.randomElement(using: &search.rng) ?? ""
+            picked = uids.filter { state.placed[$0]!.teamIDs.contains(team) }
+        default:
+            let other = uids.randomElement(using: &search.rng).flatMap { state.placed[$0] }
+            let teams = Set(at.teamIDs).union(other?.teamIDs ?? [])
+            picked = uids.filter { !teams.isDisjoint(with: state.placed[$0]!.teamIDs) }
+        }
+        if picked.count > 12 {
+            picked.shuffle(using: &search.rng)
+            picked = Array(picked.prefix(12)).sorted()
+        }
+        return picked
     }
 
     func exhausted(_ search: inout Search, _ state: State) -> Bool {

@@ -165,6 +165,7 @@ public struct Scheduler: Sendable {
         schedule.score = ScoreReport(
             score: found, lowerBound: bound, greedy: greedyScore ?? found, evaluatedMoves: state.evaluated)
         schedule.diagnoses = diagnose(state)
+        if !unmet.isEmpty { schedule.score?.minimumUnmet = minimumUnmet(demands) }
         return schedule
     }
 

@@ -18,17 +18,27 @@ public struct TownFolder: Sendable {
     public var encoding: RosterEncoding
     /// Publish a schedule with unmet demand, as `build --allow-partial`.
     public var allowPartial: Bool
+    /// The optimiser's seed, as `build --seed`.
+    public var seed: UInt64
+    /// The optimiser's budget in evaluated moves, as `build --moves`. There is no time cap, as in
+    /// `build` by default, so the schedule (and the bytes served) are the ones `build` writes.
+    public var moves: Int
 
     /// Makes a folder description.
     public init(
         directory: String, language: Language = .zh, encoding: RosterEncoding = .auto,
-        allowPartial: Bool = false
+        allowPartial: Bool = false, seed: UInt64 = SearchOptions().seed, moves: Int = SearchOptions().moveBudget
     ) {
         self.directory = directory
         self.language = language
         self.encoding = encoding
         self.allowPartial = allowPartial
+        self.seed = seed
+        self.moves = moves
     }
+
+    /// The optimiser's options: the same as `drillcal build --seed --moves` without --time-limit.
+    public var searchOptions: SearchOptions { SearchOptions(seed: seed, moveBudget: moves) }
 
     /// What one build produced and the files it read.
     public struct Built: Sendable {
@@ -78,7 +88,7 @@ public struct TownFolder: Sendable {
             schedule = try Scheduler(
                 plan: input.plan, roster: input.roster, holidays: input.holidays,
                 recurrence: LibicalRecurrence()
-            ).schedule()
+            ).schedule(search: searchOptions)
         } catch {
             throw TownLoadError(message: "\(input.planFile): " + error.message.text(language))
         }

@@ -230,6 +230,7 @@ struct BuildReport: Encodable {
         var boundTerms: [String: Int]
         var evaluatedMoves: Int
         var seconds: Double
+        var minimumUnmet: Int
     }
     struct Diagnosis: Encodable {
         var resource: String
@@ -299,7 +300,7 @@ struct BuildReport: Encodable {
                 score: r.score.total, greedy: r.greedy.total, lowerBound: r.lowerBound.total, gapPercent: r.gapPercent,
                 terms: Dictionary(uniqueKeysWithValues: r.score.terms.map { ($0.name, $0.points) }),
                 boundTerms: Dictionary(uniqueKeysWithValues: r.lowerBound.terms.map { ($0.name, $0.points) }),
-                evaluatedMoves: r.evaluatedMoves, seconds: r.seconds ?? 0)
+                evaluatedMoves: r.evaluatedMoves, seconds: r.seconds ?? 0, minimumUnmet: r.minimumUnmet)
         }
         diagnoses = schedule.diagnoses.map { c in
             let resource: String
@@ -357,6 +358,11 @@ struct BuildReport: Encodable {
             print(l.pick("全部需求均已排入。", "Every demand was placed."))
         } else {
             print(l.pick("未能排入 \(unmet.count) 场：", "\(unmet.count) demand(s) could not be placed:"))
+            if let m = score?.minimumUnmet, m > 0 {
+                print(l.pick(
+                    "  已证明任何排期都至少有 \(m) 场排不进" + (m == unmet.count ? "（本排期已达此最小值）" : ""),
+                    "  proven: every schedule leaves at least \(m) unplaced" + (m == unmet.count ? " (this schedule reaches that minimum)" : "")))
+            }
             for u in unmet {
                 let blockers = u.blockers.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
                     .map { "\(describe.blockerKey($0.key)) \($0.value)" }.joined(separator: l.pick("，", ", "))

@@ -42,10 +42,19 @@ extension Drillcal {
                 valueName: "ADDR"))
         var trustedProxies: [String] = []
 
+        @Option(help: "优化器随机种子，与 build --seed 相同 / optimiser seed, as build --seed")
+        var seed: UInt64 = 1
+
+        @Option(help: "优化预算（评估的候选安排数），与 build --moves 相同 / optimiser budget in evaluated moves, as build --moves")
+        var moves: Int = SearchOptions().moveBudget
+
         @Option(help: "日志级别 / log level: trace, debug, info, notice, warning, error, critical")
         var logLevel: String = "info"
 
         func validate() throws {
+            guard moves >= 0 else {
+                throw ValidationError(town.lang.pick("--moves 不小于 0", "--moves must be at least 0"))
+            }
             guard (0...65535).contains(port) else {
                 throw ValidationError(town.lang.pick("--port 应在 0–65535 之间", "--port must be within 0–65535"))
             }
@@ -77,7 +86,7 @@ extension Drillcal {
                 library = try FeedLibrary(
                     folder: TownFolder(
                         directory: town.directory, language: lang, encoding: town.encoding,
-                        allowPartial: allowPartial))
+                        allowPartial: allowPartial, seed: seed, moves: moves))
             } catch let error as TownLoadError {
                 // The same exit code `build` gives for the same folder: 2 bad input, 1 unmet demand.
                 Console.error(error.message)

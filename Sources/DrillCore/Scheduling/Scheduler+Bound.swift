@@ -1,0 +1,208 @@
+/// The proven lower bound: per team, an exact dynamic programme over the team's own sessions with
+/// everything between teams relaxed.
+///
+/// Each demand is "owned" by one of its teams (the first by id); its weekday, time and turnout points
+/// are charged to that team only. For every team, the programme finds the least
+/// Σ owned sessions' points + spacing_per_day × Σ |gap − ideal| + unmet_demand × owned demands left out
+/// over every choice of which of its demands to place, on which of their allowed days, in which
+/// order, keeping the team's least gaps between consecutive sessions. Members shared with other teams,
+/// venues, supervisors and the joint sessions' common day are relaxed, and the supervisor-load term is
+/// counted as 0, so the sum over teams is never above the score of any schedule, complete or not.
+///
+/// The demands of a team are split into blocks whose windows do not overlap (their order is then
+/// fixed, e.g. one monthly training per month); inside a block the programme runs over subsets of the
+/// block's demands (at most `maxBlock`). A team with a larger overlapping block falls back to the
+/// separate minima (each session's cheapest day plus the least spacing of any complete placement).
+extension Scheduler {
+    static let maxBlock = 11
+
+    /// The exact per-team minimum described above, or nil when a block is too large.
+    /// With `countOnly`, every cost is 0 but 1 per owned demand left out: the least number of the
+    /// team's demands that cannot be placed (its windows, day rules and gaps alone).
+    func teamBound(
+        _ team: String, _ demands: [Demand], _ table: [String: [Candidate]], ideal: Int, owned: Set<String>,
+        countOnly: Bool = false
+    ) -> Int? {
+        let w = countOnly ? 0 : plan.weights.spacingPerDay
+        let unmet = countOnly ? 1 : plan.weights.unmetDemand
+        let big = Int.max / 4
+        // Per demand: the cheapest points of each allowed day (0 when another team owns the demand).
+        struct Item {
+            var uid: String
+            var gap: Int
+            var owned: Bool
+            var cost: [Int: Int]
+            var first: Int
+            var last: Int
+        }
+        var items: [Item] = []
+        var fixed = 0  // demands with no allowed day: always unmet
+        for d in demands {
+            let mine = owned.contains(d.uid)
+            var cost: [Int: Int] = [:]
+            for c in table[d.uid] ?? [] {
+                let day = c.slot.date.dayNumber
+                let u = mine && !countOnly ? c.unary : 0
+                if let have = cost[day], have <= u { continue }
+                cost[day] = u
+            }
+            guard let first = cost.keys.min(), let last = cost.keys.max() else {
+                if mine { fixed += unmet }
+                continue
+            }
+            items.append(
+                Item(
+                    uid: d.uid, gap: ruleGap(rulesByID[d.ruleID], team), owned: mine, cost: cost,
+                    first: first, last: last))
+        }
+        guard !items.isEmpty else { return fixed }
+        let lo = items.map(\.first).min()!
+        let hi = items.map(\.last).max()!
+        let length = hi - lo + 1
+        let teamGap = teamsByID[team]?.minGapDays ?? 0
+
+        // Blocks of demands whose windows overlap (a later block starts after every earlier window ends).
+        items.sort { ($0.first, $0.last, $0.uid) < ($1.first, $1.last, $1.uid) }
+        var blocks: [[Item]] = []
+        var reach = Int.min
+        for item in items {
+            if item.first > reach || blocks.isEmpty {
+                blocks.append([item])
+            } else {
+                blocks[blocks.count - 1].append(item)
+            }
+            reach = max(reach, item.last)
+        }
+        if blocks.contains(where: { $0.count > Self.maxBlock }) { return nil }
+
+        // g[y] = min over x ≤ y − gap of h[x] + w·|y − x − ideal|, in O(length).
+        func transfer(_ h: [Int], gap: Int) -> [Int] {
+            var out = Array(repeating: big, count: length)
+            let far = max(gap, ideal)
+            // x ≤ y − far: h[x] − w·x + w·(y − ideal).
+            var prefix = big
+            for y in 0..<length {
+                let x = y - far
+                if x >= 0, h[x] < big { prefix = min(prefix, h[x] - w * x) }
+                if prefix < big / 2 { out[y] = min(out[y], prefix + w * (y - ideal)) }
+            }
+            // y − ideal < x ≤ y − gap (only when gap < ideal): h[x] + w·x + w·(ideal − y); sliding minimum.
+            if gap < ideal {
+                var deque: [Int] = []  // indices x with increasing h[x] + w·x
+                var head = 0
+                var next = 0  // next x to push
+                for y in 0..<length {
+                    let top = y - gap
+                    while next <= top && next < length {
+                        if h[next] < big {
+                            let v = h[next] + w * next
+                            while deque.count > head,
+                                h[deque[deque.count - 1]] + w * deque[deque.count - 1] >= v
+                            {
+                                deque.removeLast()
+                            }
+                            deque.append(next)
+                        }
+                        next += 1
+                    }
+                    while deque.count > head, deque[head] <= y - ideal { head += 1 }
+                    if deque.count > head {
+                        let x = deque[head]
+                        out[y] = min(out[y], h[x] + w * x + w * (ideal - y))
+                    }
+                }
+            }
+            return out
+        }
+        func addCost(_ g: [Int], _ item: Item) -> [Int] {
+            var out = Array(repeating: big, count: length)
+            for (day, c) in item.cost where g[day - lo] < big { out[day - lo] = g[day - lo] + c }
+            return out
+        }
+        func minInto(_ a: inout [Int], _ b: [Int], plus: Int = 0) {
+            for i in a.indices where b[i] < big && b[i] + plus < a[i] { a[i] = b[i] + plus }
+        }
+
+        // Between blocks: the cost with nothing placed yet, and per last session's rule gap the cost
+        // by the last session's day.
+        var none = fixed
+        var carry: [Int: [Int]] = [:]
+        for block in blocks {
+            let m = block.count
+            let ownedCount = (0..<m).map { block[$0].owned ? 1 : 0 }
+            var f = [[[Int]?]](repeating: [[Int]?](repeating: nil, count: m), count: 1 << m)
+            for j in 0..<m {
+                var start = Array(repeating: big, count: length)
+                for (day, c) in block[j].cost { start[day - lo] = none + c }
+                for (g, h) in carry {
+                    minInto(&start, addCost(transfer(h, gap: max(g, block[j].gap, teamGap)), block[j]))
+                }
+                f[1 << j][j] = start
+            }
+            var next = carry.mapValues { $0.map { $0 < big ? $0 + unmet * ownedCount.reduce(0, +) : big } }
+            let nextNone = none + unmet * ownedCount.reduce(0, +)
+            for s in 1..<(1 << m) {
+                var left = 0
+                for k in 0..<m where s & (1 << k) == 0 { left += ownedCount[k] }
+                for i in 0..<m {
+                    guard let h = f[s][i] else { continue }
+                    var gathered = next[block[i].gap] ?? Array(repeating: big, count: length)
+                    minInto(&gathered, h, plus: unmet * left)
+                    next[block[i].gap] = gathered
+                    for j in 0..<m where s & (1 << j) == 0 {
+                        let g = addCost(transfer(h, gap: max(block[i].gap, block[j].gap, teamGap)), block[j])
+                        if f[s | 1 << j][j] == nil {
+                            f[s | 1 << j][j] = g
+                        } else {
+                            minInto(&f[s | 1 << j][j]!, g)
+                        }
+                    }
+                }
+            }
+            carry = next
+            none = nextNone
+        }
+        var best = none
+        for h in carry.values { best = min(best, h.min() ?? big) }
+        return best
+    }
+}
+
+extension Scheduler {
+    /// A proven lower bound on the number of demands that no schedule can place: the larger of
+    /// (a) the per-team programme counting only demands left out (each team's windows, day rules,
+    /// holidays, blackouts and gaps alone) and (b) the largest excess of supervised demands over the
+    /// supervisor-sessions the supervisors can give in the weeks around one supervised demand's window.
+    public func minimumUnmet(_ demands: [Demand]) -> Int {
+        minimumUnmet(demands, staticCandidates(demands))
+    }
+
+    func minimumUnmet(_ demands: [Demand], _ table: [String: [Candidate]]) -> Int {
+        let ideal = idealGaps(demands)
+        var byTeams = 0
+        for d in demands where d.teamIDs.allSatisfy({ ideal[$0] == nil }) && (table[d.uid] ?? []).isEmpty {
+            byTeams += 1
+        }
+        for team in ideal.keys.sorted() {
+            let mine = demands.filter { $0.teamIDs.contains(team) }
+            let owned = Set(mine.filter { $0.teamIDs.filter { ideal[$0] != nil }.min() == team }.map(\.uid))
+            byTeams +=
+                teamBound(team, mine, table, ideal: ideal[team]!, owned: owned, countOnly: true)
+                ?? owned.filter { (table[$0] ?? []).isEmpty }.count
+        }
+        var bySupervisors = 0
+        for demand in demands where (rulesByID[demand.ruleID]?.supervisor ?? .none) != .none {
+            let env = demand.envelope
+            let weeks = BookingLedger.week(of: env.from)...BookingLedger.week(of: env.to)
+            let range = DateRange(
+                from: CivilDate(dayNumber: weeks.lowerBound * 7 - 3),
+                to: CivilDate(dayNumber: weeks.upperBound * 7 + 3))
+            let inside = demands.filter { d in
+                (rulesByID[d.ruleID]?.supervisor ?? .none) != .none && range.contains(d.envelope.from)
+                    && range.contains(d.envelope.to)
+            }.count
+            bySupervisors = max(bySupervisors, inside - supervisorCapacity(range))
+        }
+        return max(byTeams, bySupervisors)
+    }
+}
