@@ -18,12 +18,16 @@ public struct TownFolder: Sendable {
     public var encoding: RosterEncoding
     /// Publish a schedule with unmet demand, as `build --allow-partial`.
     public var allowPartial: Bool
+    /// What was published before (pinned, frozen, changed by hand), read from the store at each
+    /// build so the server publishes what `drillcal build` would (issue 8); nil schedules afresh.
+    public var replan: (@Sendable (Plan) -> Replan)?
 
     /// Makes a folder description.
     public init(
         directory: String, language: Language = .zh, encoding: RosterEncoding = .auto,
-        allowPartial: Bool = false
+        allowPartial: Bool = false, replan: (@Sendable (Plan) -> Replan)? = nil
     ) {
+        self.replan = replan
         self.directory = directory
         self.language = language
         self.encoding = encoding
@@ -77,7 +81,7 @@ public struct TownFolder: Sendable {
         do {
             schedule = try Scheduler(
                 plan: input.plan, roster: input.roster, holidays: input.holidays,
-                recurrence: LibicalRecurrence()
+                recurrence: LibicalRecurrence(), replan: replan?(input.plan) ?? Replan()
             ).schedule()
         } catch {
             throw TownLoadError(message: "\(input.planFile): " + error.message.text(language))

@@ -23,7 +23,28 @@ extension SQLiteStore {
     }
 
     public func overrides() async throws(StoreError) -> [SessionOverride] {
-        try await read { db in
+        try await read { db in try Self.overrides(db) }
+    }
+
+    /// `replan(now:freezeDays:)` read synchronously in one snapshot, for callers that cannot wait
+    /// (the server's feed reload).
+    public func replanNow(now: Int, freezeDays: Int) throws(StoreError) -> Replan {
+        do {
+            return try dbWriter.read { db in
+                let sessions = try SessionRow.order(Column("date"), Column("start_minute"), Column("uid")).fetchAll(db)
+                    .map { try $0.record() }
+                let marked = Set(try String.fetchAll(db, sql: "SELECT DISTINCT session_uid FROM attendance"))
+                let summarized = Set(try String.fetchAll(db, sql: "SELECT session_uid FROM summary"))
+                return Replan.make(
+                    sessions: sessions, marked: marked, summarized: summarized, overrides: try Self.overrides(db),
+                    now: now, freezeDays: freezeDays)
+            }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+
+    static func overrides(_ db: Database) throws -> [SessionOverride] {
             try Row.fetchAll(db, sql: "SELECT * FROM session_override ORDER BY id").map { row in
                 let date: String? = row["date"]
                 let slot = try date.map { text -> TimeSlot in
@@ -37,7 +58,6 @@ extension SQLiteStore {
                     id: row["id"], sessionUID: row["session_uid"], action: action, slot: slot, reason: row["reason"],
                     forced: row["forced"], by: row["by"], at: row["at"])
             }
-        }
     }
 
     @discardableResult

@@ -77,7 +77,7 @@ extension Drillcal {
                 library = try FeedLibrary(
                     folder: TownFolder(
                         directory: town.directory, language: lang, encoding: town.encoding,
-                        allowPartial: allowPartial))
+                        allowPartial: allowPartial, replan: storedReplan()))
             } catch let error as TownLoadError {
                 // The same exit code `build` gives for the same folder: 2 bad input, 1 unmet demand.
                 Console.error(error.message)

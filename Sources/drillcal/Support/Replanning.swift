@@ -122,3 +122,15 @@ struct ReplanReport: Encodable {
         for uid in cancelled { print(l.pick("  已取消：\(uid)", "  cancelled: \(uid)")) }
     }
 }
+
+extension Drillcal.Serve {
+    /// The published year as the store holds it, read at every reload (the clock decides what has started).
+    func storedReplan() throws -> (@Sendable (Plan) -> Replan)? {
+        guard let store = try town.openStore(create: false) else { return nil }
+        return { plan in
+            let now = Stamp(seconds: Int(Date().timeIntervalSince1970))
+            return (try? store.replanNow(
+                now: localMinutes(now, timeZone: plan.timeZone), freezeDays: plan.defaults.freezeDays)) ?? Replan()
+        }
+    }
+}
