@@ -44,7 +44,7 @@ import Testing
         #expect(before.allSatisfy { $0.code.hasPrefix("S") && $0.code.count == 4 })
 
         // March: the drill is held and attendance recorded (by its code).
-        let attend = try CLI.run(["attend", town.path, march.session, "--present", "m035,m036"])
+        let attend = try CLI.run(["attend", town.path, march.code, "--present", "m035,m036"])
         #expect(attend.status == 0, "\(attend.stderr)")
         let feedsBefore = try CLI.snapshot(town.appendingPathComponent("feeds"))
         let seqBefore = try Self.sequences(town)

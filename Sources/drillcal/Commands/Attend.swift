@@ -59,6 +59,7 @@ extension Drillcal {
         }
 
         func run() async throws {
+            let uid = await town.uidFor(self.uid)  // a short code (S017) works too
             let store = try town.requireStore()
             let l = town.lang
             let now = Int(Date().timeIntervalSince1970)

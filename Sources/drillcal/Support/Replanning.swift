@@ -134,3 +134,19 @@ extension Drillcal.Serve {
         }
     }
 }
+
+extension TownOptions {
+    /// The UID for a short code from `drillcal sessions` (S017), or the text as given (a UID, or
+    /// something the command itself will report as unknown).
+    func uidFor(_ text: String) async -> String {
+        guard text.count <= 8, text.uppercased().hasPrefix("S"), let store = try? openStore(create: false),
+            let codes = try? await store.codes()
+        else { return text }
+        return codes.first { $0.value == text.uppercased() }?.key ?? text
+    }
+
+    func uidFor(_ text: String?) async -> String? {
+        guard let text else { return nil }
+        return await uidFor(text)
+    }
+}
