@@ -30,7 +30,8 @@ import Testing
         var shifted = replan(s)
         for (uid, p) in shifted.published {
             var q = p
-            q.slot = TimeSlot(date: p.slot.date, startMinute: 540, endMinute: 540 + p.slot.endMinute - p.slot.startMinute)
+            q.slot = TimeSlot(
+                date: p.slot.date, startMinute: 540, endMinute: 540 + p.slot.endMinute - p.slot.startMinute)
             shifted.published[uid] = q
         }
         var sched = scheduler(plan, roster)

@@ -6,7 +6,9 @@ import Testing
 /// Changes made by hand (move, postpone, cancel) and short session codes, in every store.
 @Suite("Override conformance")
 struct OverrideConformanceTests {
-    @Test("overrides are stored with who, when and why, oldest first; bad ones refused", arguments: StoreKind.allCases)
+    @Test(
+        "overrides are stored with who, when and why, oldest first; bad ones refused",
+        arguments: StoreKind.allCases)
     func overrides(kind: StoreKind) async throws {
         let fixture = try await Sample.published(kind)
         defer { fixture.cleanUp() }
@@ -14,13 +16,18 @@ struct OverrideConformanceTests {
         #expect(try await store.overrides().isEmpty)
         let slot = TimeSlot(date: CivilDate(year: 2027, month: 5, day: 15)!, startMinute: 540, endMinute: 720)
         let a = try await store.saveOverride(
-            SessionOverride(sessionUID: Sample.drill.uid, action: .postpone, slot: slot, reason: "暴雨红色预警", by: "站长", at: 100))
+            SessionOverride(
+                sessionUID: Sample.drill.uid, action: .postpone, slot: slot, reason: "暴雨红色预警", by: "站长",
+                at: 100))
         let b = try await store.saveOverride(
-            SessionOverride(sessionUID: Sample.drill.uid, action: .cancel, slot: nil, reason: "上级通知", by: "站长", at: 200))
+            SessionOverride(
+                sessionUID: Sample.drill.uid, action: .cancel, slot: nil, reason: "上级通知", by: "站长", at: 200))
         #expect(a.id == 1 && b.id == 2)
         let stored = try await store.overrides()
         #expect(stored == [a, b])
-        #expect(stored[0].slot == slot && stored[0].reason == "暴雨红色预警" && stored[0].by == "站长" && stored[0].at == 100)
+        #expect(
+            stored[0].slot == slot && stored[0].reason == "暴雨红色预警" && stored[0].by == "站长"
+                && stored[0].at == 100)
         #expect(OverrideRules.latest(stored)[Sample.drill.uid]?.action == .cancel)
 
         await #expect(throws: StoreError.unknownSession("nope")) {
@@ -29,11 +36,13 @@ struct OverrideConformanceTests {
         }
         await #expect(throws: StoreError.self) {  // no reason
             try await store.saveOverride(
-                SessionOverride(sessionUID: Sample.drill.uid, action: .cancel, slot: nil, reason: " ", by: "站长", at: 1))
+                SessionOverride(
+                    sessionUID: Sample.drill.uid, action: .cancel, slot: nil, reason: " ", by: "站长", at: 1))
         }
         await #expect(throws: StoreError.self) {  // a move without a slot
             try await store.saveOverride(
-                SessionOverride(sessionUID: Sample.drill.uid, action: .move, slot: nil, reason: "x", by: "站长", at: 1))
+                SessionOverride(
+                    sessionUID: Sample.drill.uid, action: .move, slot: nil, reason: "x", by: "站长", at: 1))
         }
         #expect(try await store.overrides().count == 2)
     }

@@ -78,8 +78,9 @@ import Testing
         #expect((moves.first?["reason"] as? String)?.contains("少于所需") == true)
         let conflicts = try #require(replan["pinnedConflicts"] as? [[String: Any]])
         #expect(conflicts.map { $0["session"] as? String }.contains(march.session))
-        #expect((conflicts.first { $0["session"] as? String == march.session }?["pinned"] as? [String])?
-            .contains("attendance") == true)
+        #expect(
+            (conflicts.first { $0["session"] as? String == march.session }?["pinned"] as? [String])?
+                .contains("attendance") == true)
 
         // March stays, July moved after today, nothing else moved, codes kept.
         let after = try Self.sessions(town)
@@ -113,7 +114,8 @@ import Testing
 
         // Postpone by code: three proposals with points, the first taken.
         let p = try CLI.run([
-            "postpone", town.path, target.code, "--reason", "暴雨红色预警", "--now", "2027-05-01T00:00:00Z", "--by", "张站长",
+            "postpone", town.path, target.code, "--reason", "暴雨红色预警", "--now", "2027-05-01T00:00:00Z", "--by",
+            "张站长",
         ])
         #expect(p.status == 0, "\(p.stderr)")
         #expect(p.stdout.contains("1. ") && p.stdout.contains("分值"), "\(p.stdout)")
@@ -127,12 +129,15 @@ import Testing
         #expect(try Self.sessions(town).first { $0.session == target.session }?.date == postponed.date)
 
         // Moving onto National Day breaks a hard rule: refused with the reason, then forced.
-        let refused = try CLI.run(["move", town.path, target.code, "--to", "2027-10-01", "--now", "2027-05-02T00:00:00Z"])
+        let refused = try CLI.run([
+            "move", town.path, target.code, "--to", "2027-10-01", "--now", "2027-05-02T00:00:00Z",
+        ])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("法定节假日") || refused.stderr.contains("时间段"), "\(refused.stderr)")
         #expect(try Self.sessions(town).first { $0.session == target.session }?.date == postponed.date)
         let forced = try CLI.run([
-            "move", town.path, target.code, "--to", "2027-10-01", "--time", "09:00", "--force", "--reason", "县里统一安排",
+            "move", town.path, target.code, "--to", "2027-10-01", "--time", "09:00", "--force", "--reason",
+            "县里统一安排",
             "--now", "2027-05-02T00:00:00Z",
         ])
         #expect(forced.status == 0, "\(forced.stderr)")
@@ -141,7 +146,9 @@ import Testing
 
         // Cancel: STATUS:CANCELLED in the feeds, the store says cancelled, check plans one fewer.
         let planned = try Self.planned(town, rule: target.rule, team: "v-shangcun")
-        let c = try CLI.run(["cancel", town.path, target.code, "--reason", "上级通知取消", "--now", "2027-05-03T00:00:00Z"])
+        let c = try CLI.run([
+            "cancel", town.path, target.code, "--reason", "上级通知取消", "--now", "2027-05-03T00:00:00Z",
+        ])
         #expect(c.status == 0, "\(c.stderr)")
         let cal = try ICalParser.parse(
             try CLI.read(town.appendingPathComponent("feeds/team-v-shangcun.ics")), source: "team")

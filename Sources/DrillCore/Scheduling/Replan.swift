@@ -139,7 +139,9 @@ extension Scheduler {
         let order = replan.published.keys.sorted { a, b in
             let pa = replan.published[a]!
             let pb = replan.published[b]!
-            return (pa.isPinned ? 0 : 1, pa.slot.absoluteStart, a) < (pb.isPinned ? 0 : 1, pb.slot.absoluteStart, b)
+            return (pa.isPinned ? 0 : 1, pa.slot.absoluteStart, a) < (
+                pb.isPinned ? 0 : 1, pb.slot.absoluteStart, b
+            )
         }
         for uid in order {
             let p = replan.published[uid]!
@@ -148,7 +150,8 @@ extension Scheduler {
                 if p.isPinned, let session = orphan(uid, p) {
                     book(&state, session, p.venueID.flatMap { venuesByID[$0]?.village })
                     state.fixed[uid] = p.slot
-                    state.conflicts.append(PinnedConflict(uid: uid, slot: p.slot, pinned: p.pinned, constraint: nil))
+                    state.conflicts.append(
+                        PinnedConflict(uid: uid, slot: p.slot, pinned: p.pinned, constraint: nil))
                 }
                 continue
             }
@@ -176,8 +179,10 @@ extension Scheduler {
     func forced(_ demand: Demand, _ rule: Rule, _ p: Replan.Published) -> ScheduledSession {
         let (members, turnout) = expectedTurnout(demand.teamIDs, rule, p.slot.date)
         return ScheduledSession(
-            uid: demand.uid, ruleID: rule.id, teamIDs: demand.teamIDs, ordinal: demand.ordinal, kind: rule.kind,
-            slot: p.slot, venueID: p.venueID, supervisorID: p.supervisorID, memberIDs: members, turnout: turnout,
+            uid: demand.uid, ruleID: rule.id, teamIDs: demand.teamIDs, ordinal: demand.ordinal,
+            kind: rule.kind,
+            slot: p.slot, venueID: p.venueID, supervisorID: p.supervisorID, memberIDs: members,
+            turnout: turnout,
             target: demand.target)
     }
 
@@ -187,17 +192,23 @@ extension Scheduler {
         let prefix = "\(plan.town.id)-\(plan.year)-"
         guard uid.hasPrefix(prefix), uid.hasSuffix("@drillcal") else { return nil }
         let body = uid.dropFirst(prefix.count).dropLast("@drillcal".count)
-        guard let dash = body.lastIndex(of: "-"), let ordinal = Int(body[body.index(after: dash)...]) else { return nil }
+        guard let dash = body.lastIndex(of: "-"), let ordinal = Int(body[body.index(after: dash)...]) else {
+            return nil
+        }
         let head = String(body[..<dash])
         // The longest rule id followed by "-<team key>".
-        guard let rule = plan.rules.filter({ head.hasPrefix($0.id + "-") }).max(by: { $0.id.count < $1.id.count })
+        guard
+            let rule = plan.rules.filter({ head.hasPrefix($0.id + "-") }).max(by: {
+                $0.id.count < $1.id.count
+            })
         else { return nil }
         let key = String(head.dropFirst(rule.id.count + 1))
         let teams: [String] = teamsByID[key] != nil ? [key] : []
         let (members, turnout) = expectedTurnout(teams, rule, p.slot.date)
         return ScheduledSession(
             uid: uid, ruleID: rule.id, teamIDs: teams, ordinal: ordinal, kind: rule.kind, slot: p.slot,
-            venueID: p.venueID, supervisorID: p.supervisorID, memberIDs: members, turnout: turnout, target: p.slot.date)
+            venueID: p.venueID, supervisorID: p.supervisorID, memberIDs: members, turnout: turnout,
+            target: p.slot.date)
     }
 
     func expectedTurnout(_ teamIDs: [String], _ rule: Rule, _ day: CivilDate) -> ([String], [TeamTurnout]) {
@@ -210,7 +221,8 @@ extension Scheduler {
             turnout.append(
                 TeamTurnout(
                     team: team.id, rosterSize: all.count, expected: all.count - away.count,
-                    minimum: team.minimumMembers, away: away, floor: turnoutFloor(rule, team, rosterSize: all.count)))
+                    minimum: team.minimumMembers, away: away,
+                    floor: turnoutFloor(rule, team, rosterSize: all.count)))
             for m in all where !away.contains(m.id) && seen.insert(m.id).inserted { members.append(m.id) }
         }
         return (members, turnout)
@@ -224,7 +236,9 @@ extension Scheduler {
             let now = state.placed[uid]?.slot
             if now == p.slot { continue }
             out.append(
-                SessionMove(uid: uid, from: p.slot, to: now, reason: state.moveReasons[uid], frozen: replan.isFrozen(uid)))
+                SessionMove(
+                    uid: uid, from: p.slot, to: now, reason: state.moveReasons[uid],
+                    frozen: replan.isFrozen(uid)))
         }
         return out.sorted { ($0.from.absoluteStart, $0.uid) < ($1.from.absoluteStart, $1.uid) }
     }

@@ -32,16 +32,22 @@ extension Scheduler {
 
     /// Whether `uid` may move to `slot` with every other session of `schedule` where it is: nil when
     /// every hard rule holds (window, calendar, blackouts, gaps, turnout, members, venue, supervisor).
-    public func check(_ uid: String, at slot: TimeSlot, in schedule: Schedule) throws(SchedulingError) -> MoveProblem? {
+    public func check(_ uid: String, at slot: TimeSlot, in schedule: Schedule) throws(SchedulingError)
+        -> MoveProblem?
+    {
         let (state, demand) = try self.state(of: schedule, without: uid)
         guard let demand, let rule = rulesByID[demand.ruleID] else { return .notInPlan }
-        if !demand.allowed.contains(where: { $0.contains(slot.date) }) { return .outsideWindow(allowed: demand.allowed) }
+        if !demand.allowed.contains(where: { $0.contains(slot.date) }) {
+            return .outsideWindow(allowed: demand.allowed)
+        }
         if case .failure(let c) = evaluate(demand, rule, slot, state.ledger) { return .constraint(c) }
         return nil
     }
 
     /// The session `uid` placed on `slot` (hard rules already checked or overridden), for the feeds.
-    public func placed(_ uid: String, at slot: TimeSlot, in schedule: Schedule) throws(SchedulingError) -> ScheduledSession? {
+    public func placed(_ uid: String, at slot: TimeSlot, in schedule: Schedule) throws(SchedulingError)
+        -> ScheduledSession?
+    {
         let (state, demand) = try self.state(of: schedule, without: uid)
         guard let demand, let rule = rulesByID[demand.ruleID] else { return nil }
         if case .success(let p) = evaluate(demand, rule, slot, state.ledger) { return p.0 }
@@ -65,7 +71,8 @@ extension Scheduler {
             var spacing = 0
             for t in demand.teamIDs {
                 let days = teamDays(state.ledger, t)
-                spacing += spacingWith(days, adding: slot.date.dayNumber, ideal: ideal[t] ?? yearDays)
+                spacing +=
+                    spacingWith(days, adding: slot.date.dayNumber, ideal: ideal[t] ?? yearDays)
                     - spacingCost(days, ideal: ideal[t] ?? yearDays)
             }
             let later = max(0, from.days(to: slot.date))

@@ -13,7 +13,8 @@ extension SQLiteStore {
                     """,
                 arguments: [
                     override.sessionUID, override.action.rawValue, override.slot?.date.description,
-                    override.slot?.startMinute, override.slot?.endMinute, override.reason, override.forced, override.by,
+                    override.slot?.startMinute, override.slot?.endMinute, override.reason, override.forced,
+                    override.by,
                     override.at,
                 ])
             var stored = override
@@ -31,12 +32,14 @@ extension SQLiteStore {
     public func replanNow(now: Int, freezeDays: Int) throws(StoreError) -> Replan {
         do {
             return try dbWriter.read { db in
-                let sessions = try SessionRow.order(Column("date"), Column("start_minute"), Column("uid")).fetchAll(db)
+                let sessions = try SessionRow.order(Column("date"), Column("start_minute"), Column("uid"))
+                    .fetchAll(db)
                     .map { try $0.record() }
                 let marked = Set(try String.fetchAll(db, sql: "SELECT DISTINCT session_uid FROM attendance"))
                 let summarized = Set(try String.fetchAll(db, sql: "SELECT session_uid FROM summary"))
                 return Replan.make(
-                    sessions: sessions, marked: marked, summarized: summarized, overrides: try Self.overrides(db),
+                    sessions: sessions, marked: marked, summarized: summarized,
+                    overrides: try Self.overrides(db),
                     now: now, freezeDays: freezeDays)
             }
         } catch {
@@ -45,25 +48,30 @@ extension SQLiteStore {
     }
 
     static func overrides(_ db: Database) throws -> [SessionOverride] {
-            try Row.fetchAll(db, sql: "SELECT * FROM session_override ORDER BY id").map { row in
-                let date: String? = row["date"]
-                let slot = try date.map { text -> TimeSlot in
-                    guard let day = CivilDate(iso: text) else { throw StoreError.database("session_override.date “\(text)”") }
-                    return TimeSlot(date: day, startMinute: row["start_minute"], endMinute: row["end_minute"])
+        try Row.fetchAll(db, sql: "SELECT * FROM session_override ORDER BY id").map { row in
+            let date: String? = row["date"]
+            let slot = try date.map { text -> TimeSlot in
+                guard let day = CivilDate(iso: text) else {
+                    throw StoreError.database("session_override.date “\(text)”")
                 }
-                guard let action = SessionOverride.Action(rawValue: row["action"]) else {
-                    throw StoreError.database("session_override.action")
-                }
-                return SessionOverride(
-                    id: row["id"], sessionUID: row["session_uid"], action: action, slot: slot, reason: row["reason"],
-                    forced: row["forced"], by: row["by"], at: row["at"])
+                return TimeSlot(date: day, startMinute: row["start_minute"], endMinute: row["end_minute"])
             }
+            guard let action = SessionOverride.Action(rawValue: row["action"]) else {
+                throw StoreError.database("session_override.action")
+            }
+            return SessionOverride(
+                id: row["id"], sessionUID: row["session_uid"], action: action, slot: slot,
+                reason: row["reason"],
+                forced: row["forced"], by: row["by"], at: row["at"])
+        }
     }
 
     @discardableResult
     public func assignCodes(_ uids: [String]) async throws(StoreError) -> [String: String] {
         try await write { db in
-            for uid in uids where try !SessionRow.exists(db, key: uid) { throw StoreError.unknownSession(uid) }
+            for uid in uids where try !SessionRow.exists(db, key: uid) {
+                throw StoreError.unknownSession(uid)
+            }
             var codes = try Self.codes(db)
             var n = try Int.fetchOne(db, sql: "SELECT coalesce(max(number), 0) FROM session_code") ?? 0
             for uid in uids where codes[uid] == nil {

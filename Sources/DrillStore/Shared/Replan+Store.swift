@@ -52,7 +52,8 @@ extension AttendanceStore {
             if try await summary(for: s.uid) != nil { summarized.insert(s.uid) }
         }
         return Replan.make(
-            sessions: sessions, marked: marked, summarized: summarized, overrides: try await overrides(), now: now,
+            sessions: sessions, marked: marked, summarized: summarized, overrides: try await overrides(),
+            now: now,
             freezeDays: freezeDays)
     }
 }

@@ -32,7 +32,8 @@ public struct SessionOverride: Hashable, Sendable, Codable {
 
     /// Makes an override.
     public init(
-        id: Int = 0, sessionUID: String, action: Action, slot: TimeSlot?, reason: String, forced: Bool = false,
+        id: Int = 0, sessionUID: String, action: Action, slot: TimeSlot?, reason: String,
+        forced: Bool = false,
         by: String, at: Int
     ) {
         self.id = id

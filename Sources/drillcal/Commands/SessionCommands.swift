@@ -16,9 +16,10 @@ struct ChangeOptions: ParsableArguments {
     func stamp(_ l: Language) throws -> Stamp {
         if let now {
             guard let d = ISO8601DateFormatter().date(from: now) else {
-                Console.error(l.pick(
-                    "--now：应为 UTC 时间如 2027-06-15T08:00:00Z，实际为 “\(now)”",
-                    "--now: expected a UTC time such as 2027-06-15T08:00:00Z, found \"\(now)\""))
+                Console.error(
+                    l.pick(
+                        "--now：应为 UTC 时间如 2027-06-15T08:00:00Z，实际为 “\(now)”",
+                        "--now: expected a UTC time such as 2027-06-15T08:00:00Z, found \"\(now)\""))
                 throw ExitCode(2)
             }
             return Stamp(seconds: Int(d.timeIntervalSince1970))
@@ -57,13 +58,17 @@ struct ChangeContext {
     /// A day of the plan's year, or exit 2.
     func day(_ text: String, option: String) throws -> CivilDate {
         guard let d = CivilDate(iso: text) else {
-            Console.error(l.pick("\(option)：应为日期如 \(input.plan.year)-05-15，实际为 “\(text)”",
-                "\(option): expected a date such as \(input.plan.year)-05-15, found \"\(text)\""))
+            Console.error(
+                l.pick(
+                    "\(option)：应为日期如 \(input.plan.year)-05-15，实际为 “\(text)”",
+                    "\(option): expected a date such as \(input.plan.year)-05-15, found \"\(text)\""))
             throw ExitCode(2)
         }
         guard d.parts.year == input.plan.year else {
-            Console.error(l.pick("\(option)：应为 \(input.plan.year) 年内的日期，实际为 \(text)",
-                "\(option): expected a date in \(input.plan.year), found \(text)"))
+            Console.error(
+                l.pick(
+                    "\(option)：应为 \(input.plan.year) 年内的日期，实际为 \(text)",
+                    "\(option): expected a date in \(input.plan.year), found \(text)"))
             throw ExitCode(2)
         }
         return d
@@ -81,17 +86,23 @@ struct ChangeContext {
 
     func rebuild() async throws {
         var args = [town.directory, "--lang", l.rawValue, "--database", town.databasePath]
-        args += ["--now", ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(stamp.seconds)))]
+        args += [
+            "--now",
+            ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(stamp.seconds))),
+        ]
         var build = try Drillcal.Build.parse(args)
         try await build.run()
     }
 
-    func slotText(_ s: TimeSlot) -> String { "\(s.date)（\(describe.weekdayName(s.date))）\(ReplanReport.time(s.startMinute))" }
+    func slotText(_ s: TimeSlot) -> String {
+        "\(s.date)（\(describe.weekdayName(s.date))）\(ReplanReport.time(s.startMinute))"
+    }
 
     func problem(_ p: MoveProblem) -> String {
         switch p {
         case .outsideWindow(let allowed):
-            return l.pick("不在规则允许的时间段内（\(allowed.map(\.description).joined(separator: "，"))）",
+            return l.pick(
+                "不在规则允许的时间段内（\(allowed.map(\.description).joined(separator: "，"))）",
                 "outside the rule's window (\(allowed.map(\.description).joined(separator: ", ")))")
         case .constraint(let c): return describe.constraint(c)
         case .notInPlan: return l.pick("预案中已没有这场活动", "the plan no longer has this session")
@@ -149,8 +160,10 @@ extension Drillcal {
             func day(_ text: String?, _ option: String) throws -> CivilDate? {
                 guard let text else { return nil }
                 guard let d = CivilDate(iso: text) else {
-                    Console.error(l.pick("\(option)：应为日期如 2027-05-15，实际为 “\(text)”",
-                        "\(option): expected a date such as 2027-05-15, found \"\(text)\""))
+                    Console.error(
+                        l.pick(
+                            "\(option)：应为日期如 2027-05-15，实际为 “\(text)”",
+                            "\(option): expected a date such as 2027-05-15, found \"\(text)\""))
                     throw ExitCode(2)
                 }
                 return d
@@ -158,8 +171,11 @@ extension Drillcal {
             let lo = try day(from, "--from")
             let hi = try day(to, "--to")
             if let team, plan.team(team) == nil {
-                Console.error(l.pick("--team：应为 plan.yaml 中的队伍编号（\(plan.teams.map(\.id).joined(separator: "、"))），实际为 “\(team)”",
-                    "--team: expected a team id of plan.yaml (\(plan.teams.map(\.id).joined(separator: ", "))), found \"\(team)\""))
+                Console.error(
+                    l.pick(
+                        "--team：应为 plan.yaml 中的队伍编号（\(plan.teams.map(\.id).joined(separator: "、"))），实际为 “\(team)”",
+                        "--team: expected a team id of plan.yaml (\(plan.teams.map(\.id).joined(separator: ", "))), found \"\(team)\""
+                    ))
                 throw ExitCode(2)
             }
             let sessions: [SessionRecord]
@@ -175,16 +191,21 @@ extension Drillcal {
             }
             var rows: [Row] = []
             for s in sessions {
-                let st: Status = s.cancelled ? .cancelled : s.finalized ? .finalized : marked.contains(s.uid) ? .held : .planned
+                let st: Status =
+                    s.cancelled
+                    ? .cancelled : s.finalized ? .finalized : marked.contains(s.uid) ? .held : .planned
                 if let status, status != st { continue }
                 if let team, !s.teamIDs.contains(team) { continue }
                 if let lo, s.slot.date < lo { continue }
                 if let hi, hi < s.slot.date { continue }
-                rows.append(Row(
-                    code: codes[s.uid] ?? "", session: s.uid, rule: s.ruleID, kind: s.kind.key, teams: s.teamIDs,
-                    date: s.slot.date.description, start: ReplanReport.time(s.slot.startMinute),
-                    end: ReplanReport.time(s.slot.endMinute), venue: s.venueID, supervisor: s.supervisorID,
-                    status: st.rawValue, sequence: s.sequence))
+                rows.append(
+                    Row(
+                        code: codes[s.uid] ?? "", session: s.uid, rule: s.ruleID, kind: s.kind.key,
+                        teams: s.teamIDs,
+                        date: s.slot.date.description, start: ReplanReport.time(s.slot.startMinute),
+                        end: ReplanReport.time(s.slot.endMinute), venue: s.venueID,
+                        supervisor: s.supervisorID,
+                        status: st.rawValue, sequence: s.sequence))
             }
             if json { try Console.json(rows); return }
             let names: [String: String] = [
@@ -192,9 +213,14 @@ extension Drillcal {
                 "finalized": l.pick("已锁定", "finalized"), "cancelled": l.pick("已取消", "cancelled"),
             ]
             for r in rows {
-                let rule = plan.rules.first(where: { $0.id == r.rule }).map { l.pick($0.name, $0.nameEnglish ?? $0.name) } ?? r.rule
+                let rule =
+                    plan.rules.first(where: { $0.id == r.rule }).map {
+                        l.pick($0.name, $0.nameEnglish ?? $0.name)
+                    } ?? r.rule
                 let teams = r.teams.map { plan.team($0)?.displayName(l) ?? $0 }.joined(separator: "、")
-                print("\(r.code)  \(r.date) \(r.start)-\(r.end)  \(names[r.status] ?? r.status)  \(rule)  \(teams)")
+                print(
+                    "\(r.code)  \(r.date) \(r.start)-\(r.end)  \(names[r.status] ?? r.status)  \(rule)  \(teams)"
+                )
             }
             print(l.pick("共 \(rows.count) 场", "\(rows.count) session(s)"))
         }
@@ -226,12 +252,17 @@ extension Drillcal {
             var start = record.slot.startMinute
             if let time {
                 guard let t = LocalTime(text: time) else {
-                    Console.error(l.pick("--time：应为时间如 09:00，实际为 “\(time)”", "--time: expected a time such as 09:00, found \"\(time)\""))
+                    Console.error(
+                        l.pick(
+                            "--time：应为时间如 09:00，实际为 “\(time)”",
+                            "--time: expected a time such as 09:00, found \"\(time)\""))
                     throw ExitCode(2)
                 }
                 start = t.minutes
             }
-            let slot = TimeSlot(date: day, startMinute: start, endMinute: start + record.slot.endMinute - record.slot.startMinute)
+            let slot = TimeSlot(
+                date: day, startMinute: start,
+                endMinute: start + record.slot.endMinute - record.slot.startMinute)
             if force && (reason ?? "").allSatisfy(\.isWhitespace) {
                 Console.error(l.pick("--force 须同时用 --reason 说明原因", "--force needs --reason"))
                 throw ExitCode(2)
@@ -240,21 +271,33 @@ extension Drillcal {
             if slot.absoluteStart <= localMinutes(ctx.stamp, timeZone: ctx.input.plan.timeZone) {
                 problems.append(l.pick("新时间已经过去", "the new time is in the past"))
             }
-            if let p = try ctx.scheduler.check(record.uid, at: slot, in: ctx.schedule) { problems.append(ctx.problem(p)) }
+            if let p = try ctx.scheduler.check(record.uid, at: slot, in: ctx.schedule) {
+                problems.append(ctx.problem(p))
+            }
             if !problems.isEmpty {
                 let text = problems.joined(separator: l.pick("；", "; "))
                 if !force {
-                    Console.error(l.pick("不能把 \(record.uid) 改到 \(ctx.slotText(slot))：\(text)。如确需改动，请加 --force --reason 原因",
-                        "cannot move \(record.uid) to \(ctx.slotText(slot)): \(text). To move it anyway, add --force --reason WHY"))
+                    Console.error(
+                        l.pick(
+                            "不能把 \(record.uid) 改到 \(ctx.slotText(slot))：\(text)。如确需改动，请加 --force --reason 原因",
+                            "cannot move \(record.uid) to \(ctx.slotText(slot)): \(text). To move it anyway, add --force --reason WHY"
+                        ))
                     throw ExitCode(1)
                 }
-                print(l.pick("注意：违反硬性规则，按 --force 仍改：\(text)", "Note: breaks a hard rule, moved anyway (--force): \(text)"))
+                print(
+                    l.pick(
+                        "注意：违反硬性规则，按 --force 仍改：\(text)",
+                        "Note: breaks a hard rule, moved anyway (--force): \(text)"))
             }
-            try await ctx.save(SessionOverride(
-                sessionUID: record.uid, action: .move, slot: slot, reason: reason ?? l.pick("人工改期", "moved by hand"),
-                forced: !problems.isEmpty, by: change.who(), at: ctx.stamp.seconds))
-            print(l.pick("已把 \(record.uid) 从 \(ctx.slotText(record.slot)) 改到 \(ctx.slotText(slot))",
-                "Moved \(record.uid) from \(ctx.slotText(record.slot)) to \(ctx.slotText(slot))"))
+            try await ctx.save(
+                SessionOverride(
+                    sessionUID: record.uid, action: .move, slot: slot,
+                    reason: reason ?? l.pick("人工改期", "moved by hand"),
+                    forced: !problems.isEmpty, by: change.who(), at: ctx.stamp.seconds))
+            print(
+                l.pick(
+                    "已把 \(record.uid) 从 \(ctx.slotText(record.slot)) 改到 \(ctx.slotText(slot))",
+                    "Moved \(record.uid) from \(ctx.slotText(record.slot)) to \(ctx.slotText(slot))"))
             try await ctx.rebuild()
         }
     }
@@ -305,25 +348,40 @@ extension Drillcal {
             let today = ctx.today
             for record in targets {
                 let after = record.slot.date > today ? record.slot.date : today
-                let options = try ctx.scheduler.proposals(record.uid, after: after, in: ctx.schedule, count: 3)
-                print(l.pick("\(record.uid)（原 \(ctx.slotText(record.slot))）可顺延到：", "\(record.uid) (was \(ctx.slotText(record.slot))) can go to:"))
+                let options = try ctx.scheduler.proposals(
+                    record.uid, after: after, in: ctx.schedule, count: 3)
+                print(
+                    l.pick(
+                        "\(record.uid)（原 \(ctx.slotText(record.slot))）可顺延到：",
+                        "\(record.uid) (was \(ctx.slotText(record.slot))) can go to:"))
                 for (i, p) in options.enumerated() {
-                    let terms = p.terms.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                    print("  \(i + 1). \(ctx.slotText(p.session.slot))  " + l.pick("分值", "points") + " \(p.cost)"
-                        + (terms.isEmpty ? "" : "（\(terms)）"))
+                    let terms = p.terms.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+                        separator: ", ")
+                    print(
+                        "  \(i + 1). \(ctx.slotText(p.session.slot))  " + l.pick("分值", "points")
+                            + " \(p.cost)"
+                            + (terms.isEmpty ? "" : "（\(terms)）"))
                 }
                 guard pick <= options.count else {
-                    Console.error(options.isEmpty
-                        ? l.pick("\(record.uid) 在规则时间段内、今天以后没有可行的时间；可用 drillcal move --force --reason 指定",
-                            "\(record.uid) has no feasible slot after today in its window; use drillcal move --force --reason")
-                        : l.pick("--pick：只有 \(options.count) 个建议，实际为 \(pick)", "--pick: only \(options.count) proposals, found \(pick)"))
+                    Console.error(
+                        options.isEmpty
+                            ? l.pick(
+                                "\(record.uid) 在规则时间段内、今天以后没有可行的时间；可用 drillcal move --force --reason 指定",
+                                "\(record.uid) has no feasible slot after today in its window; use drillcal move --force --reason"
+                            )
+                            : l.pick(
+                                "--pick：只有 \(options.count) 个建议，实际为 \(pick)",
+                                "--pick: only \(options.count) proposals, found \(pick)"))
                     throw ExitCode(2)
                 }
                 let chosen = options[pick - 1].session
-                try await ctx.save(SessionOverride(
-                    sessionUID: record.uid, action: .postpone, slot: chosen.slot, reason: reason, by: change.who(),
-                    at: ctx.stamp.seconds))
-                print(l.pick("已顺延到 \(ctx.slotText(chosen.slot))", "Postponed to \(ctx.slotText(chosen.slot))"))
+                try await ctx.save(
+                    SessionOverride(
+                        sessionUID: record.uid, action: .postpone, slot: chosen.slot, reason: reason,
+                        by: change.who(),
+                        at: ctx.stamp.seconds))
+                print(
+                    l.pick("已顺延到 \(ctx.slotText(chosen.slot))", "Postponed to \(ctx.slotText(chosen.slot))"))
                 // The next session of the same day sees this one where it now is.
                 ctx.schedule.sessions.removeAll { $0.uid == record.uid }
                 ctx.schedule.sessions.append(chosen)
@@ -336,7 +394,9 @@ extension Drillcal {
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "取消一场活动 / cancel one session",
-            discussion: "日历中以 STATUS:CANCELLED 发布；除非重新安排，check 会显示该规则未完成。/ Published as cancelled; check shows the rule behind.")
+            discussion:
+                "日历中以 STATUS:CANCELLED 发布；除非重新安排，check 会显示该规则未完成。/ Published as cancelled; check shows the rule behind."
+        )
 
         @OptionGroup var town: TownOptions
         @Argument(help: "活动编号（S017）或 UID / session code or UID") var session: String
@@ -351,9 +411,14 @@ extension Drillcal {
                 Console.error(l.pick("--reason：应说明取消原因，实际为空", "--reason: expected why, found nothing"))
                 throw ExitCode(2)
             }
-            try await ctx.save(SessionOverride(
-                sessionUID: record.uid, action: .cancel, slot: nil, reason: reason, by: change.who(), at: ctx.stamp.seconds))
-            print(l.pick("已取消 \(record.uid)（\(ctx.slotText(record.slot))）", "Cancelled \(record.uid) (\(ctx.slotText(record.slot)))"))
+            try await ctx.save(
+                SessionOverride(
+                    sessionUID: record.uid, action: .cancel, slot: nil, reason: reason, by: change.who(),
+                    at: ctx.stamp.seconds))
+            print(
+                l.pick(
+                    "已取消 \(record.uid)（\(ctx.slotText(record.slot))）",
+                    "Cancelled \(record.uid) (\(ctx.slotText(record.slot)))"))
             try await ctx.rebuild()
         }
     }

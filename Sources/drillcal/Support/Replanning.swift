@@ -20,7 +20,8 @@ extension TownOptions {
         guard let store = try openStore(create: false) else { return Replan() }
         do {
             return try await store.replan(
-                now: localMinutes(now, timeZone: input.plan.timeZone), freezeDays: input.plan.defaults.freezeDays)
+                now: localMinutes(now, timeZone: input.plan.timeZone),
+                freezeDays: input.plan.defaults.freezeDays)
         } catch {
             Console.error("\(databasePath): " + error.message(lang))
             throw ExitCode(3)
@@ -41,9 +42,11 @@ extension TownOptions {
             Console.error("\(databasePath): " + error.message(lang))
             throw ExitCode(3)
         }
-        Console.error(lang.pick(
-            "活动：应为 drillcal sessions 列出的编号（如 S017）或 UID，实际为 “\(text)”，未找到",
-            "session: expected a code listed by drillcal sessions (like S017) or a UID, found \"\(text)\", which matches none"))
+        Console.error(
+            lang.pick(
+                "活动：应为 drillcal sessions 列出的编号（如 S017）或 UID，实际为 “\(text)”，未找到",
+                "session: expected a code listed by drillcal sessions (like S017) or a UID, found \"\(text)\", which matches none"
+            ))
         throw ExitCode(2)
     }
 }
@@ -72,14 +75,17 @@ struct ReplanReport: Encodable {
     init(_ schedule: Schedule, describe d: Describe) {
         let l = d.language
         moves = schedule.moves.map { m in
-            let why = m.reason.map { l.pick("原时间已不可行：", "the published slot no longer works: ") + d.constraint($0) }
+            let why =
+                m.reason.map { l.pick("原时间已不可行：", "the published slot no longer works: ") + d.constraint($0) }
                 ?? l.pick("调整后总分降低超过 move_published", "moving lowers the score by more than move_published")
             return Move(
-                session: m.uid, from: ReplanReport.slot(m.from), to: m.to.map(ReplanReport.slot), frozen: m.frozen,
+                session: m.uid, from: ReplanReport.slot(m.from), to: m.to.map(ReplanReport.slot),
+                frozen: m.frozen,
                 reason: why)
         }
         pinnedConflicts = schedule.pinnedConflicts.map { c in
-            let why = c.constraint.map(d.constraint) ?? l.pick("预案中已不再要求此活动", "the plan no longer asks for it")
+            let why =
+                c.constraint.map(d.constraint) ?? l.pick("预案中已不再要求此活动", "the plan no longer asks for it")
             return Conflict(
                 session: c.uid, date: c.slot.date.description, start: ReplanReport.time(c.slot.startMinute),
                 pinned: c.pinned.map(\.rawValue), message: why)
@@ -98,10 +104,11 @@ struct ReplanReport: Encodable {
             "moved_by_hand": l.pick("已人工改期", "moved by hand"),
         ]
         for c in pinnedConflicts {
-            print(Console.paint(
-                l.pick("✗ 固定活动与新输入冲突，保持不动：", "✗ pinned session conflicts with the new inputs and stays: ")
-                    + "\(c.session) \(c.date) \(c.start)（\(c.pinned.map { why[$0] ?? $0 }.joined(separator: "、"))）："
-                    + c.message, .red))
+            print(
+                Console.paint(
+                    l.pick("✗ 固定活动与新输入冲突，保持不动：", "✗ pinned session conflicts with the new inputs and stays: ")
+                        + "\(c.session) \(c.date) \(c.start)（\(c.pinned.map { why[$0] ?? $0 }.joined(separator: "、"))）："
+                        + c.message, .red))
         }
         if moves.isEmpty {
             print(l.pick("已发布的活动均未改动时间。", "No published session moved."))
@@ -111,9 +118,11 @@ struct ReplanReport: Encodable {
                 let to = m.to ?? l.pick("（未能重新排入）", "(could not be placed again)")
                 let line = "  \(m.session)  \(m.from) → \(to)  " + m.reason
                 if m.frozen {
-                    print(Console.paint(
-                        l.pick("  ！冻结期内的活动被迫改期：", "  ! a session inside the freeze horizon had to move: ") + line
-                            .trimmingCharacters(in: .whitespaces), .yellow))
+                    print(
+                        Console.paint(
+                            l.pick("  ！冻结期内的活动被迫改期：", "  ! a session inside the freeze horizon had to move: ")
+                                + line
+                                .trimmingCharacters(in: .whitespaces), .yellow))
                 } else {
                     print(line)
                 }
@@ -129,8 +138,10 @@ extension Drillcal.Serve {
         guard let store = try town.openStore(create: false) else { return nil }
         return { plan in
             let now = Stamp(seconds: Int(Date().timeIntervalSince1970))
-            return (try? store.replanNow(
-                now: localMinutes(now, timeZone: plan.timeZone), freezeDays: plan.defaults.freezeDays)) ?? Replan()
+            return
+                (try? store.replanNow(
+                    now: localMinutes(now, timeZone: plan.timeZone), freezeDays: plan.defaults.freezeDays))
+                ?? Replan()
         }
     }
 }
