@@ -80,9 +80,11 @@ public struct SessionMove: Hashable, Sendable, Codable {
     public var from: TimeSlot
     /// Its new slot; nil when it could not be placed again.
     public var to: TimeSlot?
-    /// Why the published slot no longer works; nil when it moved because that lowered the score
-    /// by more than `move_published`.
+    /// Why the published slot no longer works; nil when it is outside the rule's window now
+    /// (`outsideWindow`) or moved because that lowered the score by more than `move_published`.
     public var reason: Constraint?
+    /// Whether the published day is outside the rule's window now (the plan changed).
+    public var outsideWindow = false
     /// Whether it was inside the freeze horizon (told loudly).
     public var frozen: Bool
 
@@ -155,10 +157,23 @@ extension Scheduler {
                 }
                 continue
             }
+            // A slot outside the rule's window (the plan's season or period changed) no longer works.
+            let inWindow = demand.allowed.contains { $0.contains(p.slot.date) }
+            if !inWindow && !p.isPinned {
+                state.outsideWindow.insert(uid)
+                state.demands[uid]!.target = p.slot.date
+                continue
+            }
             switch evaluate(demand, rule, p.slot, state.ledger) {
-            case .success(let placed):
+            case .success(let placed) where inWindow:
                 book(&state, placed.0, placed.1)
                 if p.isPinned || replan.isFrozen(uid) { state.fixed[uid] = p.slot }
+            case .success:
+                // Pinned outside its window: it stays, told as no longer asked for there.
+                let session = forced(demand, rule, p)
+                book(&state, session, p.venueID.flatMap { venuesByID[$0]?.village })
+                state.fixed[uid] = p.slot
+                state.conflicts.append(PinnedConflict(uid: uid, slot: p.slot, pinned: p.pinned, constraint: nil))
             case .failure(let constraint):
                 if p.isPinned {
                     let session = forced(demand, rule, p)
@@ -235,10 +250,10 @@ extension Scheduler {
             guard state.demands[uid] != nil else { continue }
             let now = state.placed[uid]?.slot
             if now == p.slot { continue }
-            out.append(
-                SessionMove(
-                    uid: uid, from: p.slot, to: now, reason: state.moveReasons[uid],
-                    frozen: replan.isFrozen(uid)))
+            var move = SessionMove(
+                uid: uid, from: p.slot, to: now, reason: state.moveReasons[uid], frozen: replan.isFrozen(uid))
+            move.outsideWindow = state.outsideWindow.contains(uid)
+            out.append(move)
         }
         return out.sorted { ($0.from.absoluteStart, $0.uid) < ($1.from.absoluteStart, $1.uid) }
     }

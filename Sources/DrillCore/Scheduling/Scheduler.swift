@@ -91,6 +91,8 @@ public struct Scheduler: Sendable {
         var conflicts: [PinnedConflict] = []
         /// Why a published session's slot no longer works.
         var moveReasons: [String: Constraint] = [:]
+        /// Published sessions whose day is outside their rule's window now.
+        var outsideWindow = Set<String>()
     }
 
     /// Places demands most-constrained first, each on its cheapest feasible candidate, with one level of repair.

@@ -76,8 +76,10 @@ struct ReplanReport: Encodable {
         let l = d.language
         moves = schedule.moves.map { m in
             let why =
-                m.reason.map { l.pick("原时间已不可行：", "the published slot no longer works: ") + d.constraint($0) }
-                ?? l.pick("调整后总分降低超过 move_published", "moving lowers the score by more than move_published")
+                m.outsideWindow
+                ? l.pick("原日期已不在规则允许的时间段内", "the published day is outside the rule's window now")
+                : m.reason.map { l.pick("原时间已不可行：", "the published slot no longer works: ") + d.constraint($0) }
+                    ?? l.pick("调整后总分降低超过 move_published", "moving lowers the score by more than move_published")
             return Move(
                 session: m.uid, from: ReplanReport.slot(m.from), to: m.to.map(ReplanReport.slot),
                 frozen: m.frozen,
