@@ -129,6 +129,25 @@ public protocol AttendanceStore: Sendable {
     @discardableResult
     func closeAction(_ id: Int, note: String, by: String, at: Int) async throws(StoreError) -> CorrectiveAction
 
+    // MARK: Changes by hand and session codes (issue 8)
+
+    /// Stores a move, postpone or cancellation made by hand and returns it with its number.
+    /// `.unknownSession` for a UID never published; `.invalid` per `OverrideRules.check`.
+    @discardableResult
+    func saveOverride(_ override: SessionOverride) async throws(StoreError) -> SessionOverride
+
+    /// Every override, oldest first.
+    func overrides() async throws(StoreError) -> [SessionOverride]
+
+    /// Gives each of `uids` that has no short code the next one (S001, S002, … in the order given)
+    /// and returns every code by UID. A code, once given, stays with its session.
+    /// `.unknownSession` for a UID never published.
+    @discardableResult
+    func assignCodes(_ uids: [String]) async throws(StoreError) -> [String: String]
+
+    /// Every short code, by UID.
+    func codes() async throws(StoreError) -> [String: String]
+
     // MARK: Keys
 
     /// The store's random 32-byte key of this name, made (from the system's CSPRNG) and kept on first

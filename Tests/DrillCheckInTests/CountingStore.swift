@@ -69,6 +69,14 @@ final class CountingStore: AttendanceStore {
         await Task.yield()
         return try await inner.session(forLeaderCodeHash: hash)
     }
+    func saveOverride(_ override: SessionOverride) async throws(StoreError) -> SessionOverride {
+        try await inner.saveOverride(override)
+    }
+    func overrides() async throws(StoreError) -> [SessionOverride] { try await inner.overrides() }
+    func assignCodes(_ uids: [String]) async throws(StoreError) -> [String: String] {
+        try await inner.assignCodes(uids)
+    }
+    func codes() async throws(StoreError) -> [String: String] { try await inner.codes() }
     func storeKey(named name: String) async throws(StoreError) -> [UInt8] {
         try await inner.storeKey(named: name)
     }

@@ -208,6 +208,8 @@ public struct PlanDefaults: Hashable, Sendable, Codable {
     public var refreshHours: Int
     /// Days an RRULE occurrence may move to find a free slot.
     public var flexDays: Int
+    /// Published sessions starting within this many days of the build move only when infeasible.
+    public var freezeDays: Int = 14
 
     /// Makes defaults.
     public init(
@@ -249,6 +251,8 @@ public struct ObjectiveWeights: Hashable, Sendable, Codable {
     public var supervisorLoad: Int
     /// Per demand left unplaced.
     public var unmetDemand: Int
+    /// Per published session placed off its published slot (non-disruptive replanning).
+    public var movePublished: Int = 1000
 
     /// Makes weights (the defaults of issue 7).
     public init(

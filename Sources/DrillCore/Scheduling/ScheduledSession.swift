@@ -104,6 +104,12 @@ public struct Schedule: Hashable, Sendable, Codable {
     public var score: ScoreReport?
     /// Why demand could not be placed, in capacity terms (supervisor weeks, team days), when it could not.
     public var diagnoses: [CapacityDiagnosis] = []
+    /// Published sessions that moved in this rebuild (see `Replan`).
+    public var moves: [SessionMove] = []
+    /// Pinned sessions that new inputs conflict with: they stay, reported as findings.
+    public var pinnedConflicts: [PinnedConflict] = []
+    /// Sessions cancelled by hand (left out, so the feeds publish them as cancelled).
+    public var cancelledByHand: [String] = []
 
     /// Sessions scheduled with a known turnout shortfall: (session, team turnout), in session order.
     public var knownShortfalls: [(session: ScheduledSession, turnout: TeamTurnout)] {

@@ -52,7 +52,7 @@ extension Scheduler {
                 default: break
                 }
                 for uid in state.ledger.supervisorWeekSessions(conflict.supervisor, candidate.date).sorted() {
-                    guard let other = state.placed[uid], let otherDemand = state.demands[uid],
+                    guard replan.published[uid] == nil, let other = state.placed[uid], let otherDemand = state.demands[uid],
                         let otherRule = rulesByID[otherDemand.ruleID], otherRule.supervisor == .any
                     else { continue }
                     let old = (other, state.villages[uid] ?? nil)

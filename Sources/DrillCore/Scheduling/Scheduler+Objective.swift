@@ -12,6 +12,8 @@ public struct ScoreBreakdown: Hashable, Sendable, Codable {
     public var supervisorLoad = 0
     /// `unmet_demand` × demands left unplaced.
     public var unmetDemand = 0
+    /// `move_published` × published sessions not on their published slot.
+    public var movePublished = 0
 
     /// Makes an empty breakdown.
     public init() {}
@@ -19,6 +21,7 @@ public struct ScoreBreakdown: Hashable, Sendable, Codable {
     /// The score: the sum of the terms.
     public var total: Int {
         offPreferredWeekday + spacing + offPreferredTime + turnoutBelowFloor + supervisorLoad + unmetDemand
+            + movePublished
     }
 
     /// The terms with their plan.yaml names, in a fixed order.
@@ -26,7 +29,7 @@ public struct ScoreBreakdown: Hashable, Sendable, Codable {
         [
             ("off_preferred_weekday", offPreferredWeekday), ("spacing", spacing),
             ("off_preferred_time", offPreferredTime), ("turnout_below_floor", turnoutBelowFloor),
-            ("supervisor_load", supervisorLoad), ("unmet_demand", unmetDemand),
+            ("supervisor_load", supervisorLoad), ("unmet_demand", unmetDemand), ("move_published", movePublished),
         ]
     }
 }
@@ -88,7 +91,7 @@ extension Scheduler {
 
     func unaryTotal(_ s: ScheduledSession) -> Int {
         guard let rule = rulesByID[s.ruleID] else { return 0 }
-        return unaryCost(rule, s.slot, s.turnout).total
+        return unaryCost(rule, s.slot, s.turnout).total + moveCost(s.uid, s.slot)
     }
 
     /// Spacing points of one team's session days (sorted).
@@ -123,6 +126,7 @@ extension Scheduler {
             b.offPreferredWeekday += u.offPreferredWeekday
             b.offPreferredTime += u.offPreferredTime
             b.turnoutBelowFloor += u.turnoutBelowFloor
+            b.movePublished += moveCost(s.uid, s.slot)
         }
         let ideal = idealGaps(state.demands.values)
         for (team, gap) in ideal { b.spacing += spacingCost(teamDays(state.ledger, team), ideal: gap) }
@@ -164,6 +168,12 @@ extension Scheduler {
         var out: [String: [Candidate]] = [:]
         for demand in demands {
             guard let rule = rulesByID[demand.ruleID] else { continue }
+            if let slot = fixedSlots[demand.uid] {
+                // Pinned or frozen: its own slot is its only candidate, whatever the calendar says now.
+                let turnout = expectedTurnout(demand.teamIDs, rule, slot.date).1
+                out[demand.uid] = [Candidate(slot: slot, unary: unaryCost(rule, slot, turnout).total)]
+                continue
+            }
             let teams = demand.teamIDs.compactMap { teamsByID[$0] }
             let times = rule.times.isEmpty ? [LocalTime(hour: 9, minute: 0)!] : rule.times
             var list: [Candidate] = []
@@ -191,7 +201,10 @@ extension Scheduler {
                     for time in times {
                         let slot = TimeSlot(
                             date: day, startMinute: time.minutes, endMinute: time.minutes + rule.durationMinutes)
-                        list.append(Candidate(slot: slot, unary: unaryCost(rule, slot, turnout).total))
+                        if !isOpen(slot) { continue }
+                        list.append(
+                            Candidate(
+                                slot: slot, unary: unaryCost(rule, slot, turnout).total + moveCost(demand.uid, slot)))
                     }
                 }
             }
@@ -228,7 +241,9 @@ extension Scheduler {
             }
             // Split the cheapest candidate's points into terms (the unary terms are independent per session).
             let u = unaryCost(rule, best.slot, [])
-            let turnout = best.unary - u.total
+            let moved = moveCost(d.uid, best.slot)
+            let turnout = best.unary - u.total - moved
+            b.movePublished += moved
             b.offPreferredWeekday += u.offPreferredWeekday
             b.offPreferredTime += u.offPreferredTime
             b.turnoutBelowFloor += turnout

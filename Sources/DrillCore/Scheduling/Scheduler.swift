@@ -19,6 +19,11 @@ public struct Scheduler: Sendable {
     public var holidays: HolidayCalendar
     /// RRULE expansion (libical in production).
     public var recurrence: any RecurrenceExpander
+    /// What was published before (pinned, frozen, moved or cancelled by hand); empty for a fresh year.
+    public var replan: Replan
+
+    /// Slots of pinned and frozen sessions in the current run: the optimiser sees only these for them.
+    var fixedSlots: [String: TimeSlot] = [:]
 
     let teamsByID: [String: Team]
     let rulesByID: [String: Rule]
@@ -26,7 +31,11 @@ public struct Scheduler: Sendable {
     let venuesByID: [String: Venue]
 
     /// Makes a scheduler.
-    public init(plan: Plan, roster: Roster, holidays: HolidayCalendar, recurrence: any RecurrenceExpander) {
+    public init(
+        plan: Plan, roster: Roster, holidays: HolidayCalendar, recurrence: any RecurrenceExpander,
+        replan: Replan = Replan()
+    ) {
+        self.replan = replan
         self.plan = plan
         self.roster = roster
         self.holidays = holidays
@@ -48,8 +57,16 @@ public struct Scheduler: Sendable {
     public func schedule(recordRejections: Bool = false, search: SearchOptions = SearchOptions()) throws(SchedulingError)
         -> Schedule
     {
-        let all = try demands()
-        var state = greedy(all)
+        let all = try demands().filter { replan.cancelled[$0.uid] == nil }
+        var start = State()
+        if !replan.isEmpty { prebook(all, &start) }
+        var me = self
+        me.fixedSlots = start.fixed
+        return me.run(all, start, recordRejections: recordRejections, search: search)
+    }
+
+    private func run(_ all: [Demand], _ start: State, recordRejections: Bool, search: SearchOptions) -> Schedule {
+        var state = greedy(all, from: start)
         var greedyScore: ScoreBreakdown?
         let bound = lowerBound(all)
         if search.moveBudget > 0 {
@@ -68,16 +85,24 @@ public struct Scheduler: Sendable {
         var demands: [String: Demand] = [:]
         var order: [Demand] = []
         var evaluated = 0
+        /// Pinned and frozen sessions: never moved.
+        var fixed: [String: TimeSlot] = [:]
+        /// Pinned sessions the new inputs conflict with.
+        var conflicts: [PinnedConflict] = []
+        /// Why a published session's slot no longer works.
+        var moveReasons: [String: Constraint] = [:]
+        /// Published sessions whose day is outside their rule's window now.
+        var outsideWindow = Set<String>()
     }
 
     /// Places demands most-constrained first, each on its cheapest feasible candidate, with one level of repair.
-    func greedy(_ all: [Demand]) -> State {
-        var state = State()
-        state.order = all.sorted {
+    func greedy(_ all: [Demand], from start: State = State()) -> State {
+        var state = start
+        if state.demands.isEmpty { state.demands = Dictionary(uniqueKeysWithValues: all.map { ($0.uid, $0) }) }
+        state.order = all.map { state.demands[$0.uid] ?? $0 }.sorted {
             ($0.allowedDayCount, $0.target, $0.uid) < ($1.allowedDayCount, $1.target, $1.uid)
         }
-        state.demands = Dictionary(uniqueKeysWithValues: all.map { ($0.uid, $0) })
-        for demand in state.order {
+        for demand in state.order where state.placed[demand.uid] == nil {
             let rule = rulesByID[demand.ruleID]!
             let first = attempt(demand, rule, state.ledger, record: false)
             if let (session, village) = first.placed {
@@ -166,6 +191,9 @@ public struct Scheduler: Sendable {
             score: found, lowerBound: bound, greedy: greedyScore ?? found, evaluatedMoves: state.evaluated)
         schedule.diagnoses = diagnose(state)
         if !unmet.isEmpty { schedule.score?.minimumUnmet = minimumUnmet(demands) }
+        schedule.moves = moves(state)
+        schedule.pinnedConflicts = state.conflicts.sorted { ($0.slot.absoluteStart, $0.uid) < ($1.slot.absoluteStart, $1.uid) }
+        schedule.cancelledByHand = replan.cancelled.keys.sorted()
         return schedule
     }
 
@@ -213,7 +241,7 @@ public struct Scheduler: Sendable {
         for candidate in candidates(demand, rule).prefix(Scheduler.repairCandidates) {
             guard case .failure(let constraint) = evaluate(demand, rule, candidate, ledger),
                 let uid = constraint.blockingSession, triedBlockers.insert(uid).inserted,
-                let blocker = placed[uid], let blockerDemand = demandsByUID[uid],
+                replan.published[uid] == nil, let blocker = placed[uid], let blockerDemand = demandsByUID[uid],
                 let blockerRule = rulesByID[blockerDemand.ruleID]
             else { continue }
             let blockerVillage = blocker.venueID.flatMap { venuesByID[$0]?.village }
@@ -267,6 +295,7 @@ public struct Scheduler: Sendable {
                 for (index, time) in times.enumerated() {
                     let slot = TimeSlot(
                         date: day, startMinute: time.minutes, endMinute: time.minutes + rule.durationMinutes)
+                    if !isOpen(slot) { continue }
                     list.append((distance + weekdayCost + index * 4, slot))
                 }
             }
@@ -372,7 +401,10 @@ extension Scheduler {
         case .none: candidates = []
         case .specific(let id): candidates = plan.supervisors.filter { $0.id == id }
         case .any:
-            candidates = plan.supervisors.sorted { (ledger.load($0.id), $0.id) < (ledger.load($1.id), $1.id) }
+            let byLoad = plan.supervisors.sorted { (ledger.load($0.id), $0.id) < (ledger.load($1.id), $1.id) }
+            // A published session staying on its slot keeps its supervisor when they are free.
+            let kept = keptSupervisor(demand.uid, slot)
+            candidates = byLoad.filter { $0.id == kept } + byLoad.filter { $0.id != kept }
         }
         if needsSupervisor && !ignoringSupervisors {
             var conflicts: [SupervisorConflict] = []

@@ -143,12 +143,13 @@ public enum PlanLoader {
     }
 
     static func readDefaults(_ v: YAMLValue) throws(InputError) -> PlanDefaults {
-        let m = try v.mapping(["min_gap_days", "travel_minutes", "alarms", "refresh_hours", "flex_days"])
+        let m = try v.mapping(["min_gap_days", "travel_minutes", "alarms", "refresh_hours", "flex_days", "freeze_days"])
         var d = PlanDefaults()
         if let x = m["min_gap_days"] { d.minGapDays = try x.int(atLeast: 0) }
         if let x = m["travel_minutes"] { d.travelMinutes = try x.int(atLeast: 0) }
         if let x = m["refresh_hours"] { d.refreshHours = try x.int(atLeast: 1) }
         if let x = m["flex_days"] { d.flexDays = try x.int(atLeast: 0) }
+        if let x = m["freeze_days"] { d.freezeDays = try x.int(atLeast: 0) }
         if let x = m["alarms"] {
             var alarms: [Int] = []
             for a in try x.values(.integer(atLeast: 0)) { alarms.append(try a.int(atLeast: 0)) }
@@ -161,7 +162,7 @@ public enum PlanLoader {
     static func readWeights(_ v: YAMLValue) throws(InputError) -> ObjectiveWeights {
         let m = try v.mapping([
             "off_preferred_weekday", "spacing_per_day", "off_preferred_time", "turnout_below_floor", "supervisor_load",
-            "unmet_demand",
+            "unmet_demand", "move_published",
         ])
         var w = ObjectiveWeights()
         if let x = m["off_preferred_weekday"] { w.offPreferredWeekday = try x.int(atLeast: 0) }
@@ -170,10 +171,12 @@ public enum PlanLoader {
         if let x = m["turnout_below_floor"] { w.turnoutBelowFloor = try x.int(atLeast: 0) }
         if let x = m["supervisor_load"] { w.supervisorLoad = try x.int(atLeast: 0) }
         if let x = m["unmet_demand"] { w.unmetDemand = try x.int(atLeast: 0) }
+        if let x = m["move_published"] { w.movePublished = try x.int(atLeast: 0) }
         for (key, n) in [
             ("off_preferred_weekday", w.offPreferredWeekday), ("spacing_per_day", w.spacingPerDay),
             ("off_preferred_time", w.offPreferredTime), ("turnout_below_floor", w.turnoutBelowFloor),
             ("supervisor_load", w.supervisorLoad), ("unmet_demand", w.unmetDemand),
+            ("move_published", w.movePublished),
         ] where n > 1_000_000 {
             throw m[key]!.error(LocalizedText(zh: "0 到 1000000 之间的整数", en: "a whole number from 0 to 1000000"))
         }

@@ -23,12 +23,17 @@ public struct TownFolder: Sendable {
     /// The optimiser's budget in evaluated moves, as `build --moves`. There is no time cap, as in
     /// `build` by default, so the schedule (and the bytes served) are the ones `build` writes.
     public var moves: Int
+    /// What was published before (pinned, frozen, changed by hand), read from the store at each
+    /// build so the server publishes what `drillcal build` would (issue 8); nil schedules afresh.
+    public var replan: (@Sendable (Plan) -> Replan)?
 
     /// Makes a folder description.
     public init(
         directory: String, language: Language = .zh, encoding: RosterEncoding = .auto,
-        allowPartial: Bool = false, seed: UInt64 = SearchOptions().seed, moves: Int = SearchOptions().moveBudget
+        allowPartial: Bool = false, seed: UInt64 = SearchOptions().seed, moves: Int = SearchOptions().moveBudget,
+        replan: (@Sendable (Plan) -> Replan)? = nil
     ) {
+        self.replan = replan
         self.directory = directory
         self.language = language
         self.encoding = encoding
@@ -87,7 +92,7 @@ public struct TownFolder: Sendable {
         do {
             schedule = try Scheduler(
                 plan: input.plan, roster: input.roster, holidays: input.holidays,
-                recurrence: LibicalRecurrence()
+                recurrence: LibicalRecurrence(), replan: replan?(input.plan) ?? Replan()
             ).schedule(search: searchOptions)
         } catch {
             throw TownLoadError(message: "\(input.planFile): " + error.message.text(language))

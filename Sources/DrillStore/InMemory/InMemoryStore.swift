@@ -24,6 +24,8 @@ public actor InMemoryStore: AttendanceStore {
     private var keys: [String: [UInt8]] = [:]
     private var deadlinesDone: [String: DeadlineRecord] = [:]
     private var correctiveActions: [CorrectiveAction] = []
+    private var sessionOverrides: [SessionOverride] = []
+    private var sessionCodes: [String: String] = [:]
 
     /// Makes an empty store.
     public init() {}
@@ -208,6 +210,30 @@ public actor InMemoryStore: AttendanceStore {
         correctiveActions[index!].closedAt = at
         return correctiveActions[index!]
     }
+
+    @discardableResult
+    public func saveOverride(_ override: SessionOverride) throws(StoreError) -> SessionOverride {
+        try OverrideRules.check(override, exists: sessionsByUID[override.sessionUID] != nil)
+        var stored = override
+        stored.id = (sessionOverrides.last?.id ?? 0) + 1
+        sessionOverrides.append(stored)
+        return stored
+    }
+
+    public func overrides() -> [SessionOverride] { sessionOverrides }
+
+    @discardableResult
+    public func assignCodes(_ uids: [String]) throws(StoreError) -> [String: String] {
+        for uid in uids where sessionsByUID[uid] == nil { throw .unknownSession(uid) }
+        var n = sessionCodes.count
+        for uid in uids where sessionCodes[uid] == nil {
+            n += 1
+            sessionCodes[uid] = OverrideRules.code(n)
+        }
+        return sessionCodes
+    }
+
+    public func codes() -> [String: String] { sessionCodes }
 
     private func existing(_ uid: String) throws(StoreError) -> SessionRecord {
         guard let session = sessionsByUID[uid] else { throw .unknownSession(uid) }

@@ -377,7 +377,7 @@ public struct SQLiteStore: AttendanceStore {
     // MARK: - Plumbing
 
     /// Runs `updates` in one write transaction, mapping every error to a `StoreError`.
-    private func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T)
+    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T)
         async throws(StoreError)
         -> T
     {
@@ -385,7 +385,7 @@ public struct SQLiteStore: AttendanceStore {
     }
 
     /// Runs `value` on a consistent snapshot, mapping every error to a `StoreError`.
-    private func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T)
+    func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T)
         async throws(StoreError) -> T
     {
         do { return try await dbWriter.read(value) } catch { throw StoreError(error) }

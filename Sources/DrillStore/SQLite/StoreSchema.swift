@@ -178,6 +178,31 @@ enum StoreSchema {
                 columns: ["carried_town", "carried_year", "carried_id"], unique: true)
         }
 
+        // Changes made by hand (move, postpone, cancel) with who, when and why, and each session's
+        // short code (S017), given at first publication and kept for the year.
+        migrator.registerMigration("v5-h8a-overrides") { db in
+            try db.create(table: "session_override") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("session_uid", .text).notNull().references("session").indexed()
+                t.column("action", .text).notNull()
+                    .check(sql: "action IN (\(sqlList(SessionOverride.Action.allCases.map(\.rawValue))))")
+                t.column("date", .text)
+                    .check(sql: "date IS NULL OR date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'")
+                t.column("start_minute", .integer).check(sql: "start_minute IS NULL OR start_minute BETWEEN 0 AND 1439")
+                t.column("end_minute", .integer)
+                t.column("reason", .text).notNull().check(sql: "trim(reason) <> ''")
+                t.column("forced", .boolean).notNull()
+                t.column("by", .text).notNull().check(sql: "trim(by) <> ''")
+                t.column("at", .integer).notNull()
+                t.check(sql: "(action = 'cancel') = (date IS NULL)")
+            }
+            try db.create(table: "session_code") { t in
+                t.primaryKey("session_uid", .text).references("session")
+                t.column("number", .integer).notNull().unique()
+                t.column("code", .text).notNull().unique()
+            }
+        }
+
         return migrator
     }
 

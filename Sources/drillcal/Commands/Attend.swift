@@ -59,6 +59,7 @@ extension Drillcal {
         }
 
         func run() async throws {
+            let uid = await town.uidFor(self.uid)  // a short code (S017) works too
             let store = try town.requireStore()
             let l = town.lang
             let now = Int(Date().timeIntervalSince1970)
@@ -83,7 +84,7 @@ extension Drillcal {
         /// Marks given with --present/--late/--excused/--absent/--guest for one session.
         func recordFlags(store: SQLiteStore, now: Int) async throws {
             let l = town.lang
-            let uid = self.uid!
+            let uid = await town.uidFor(self.uid)!  // a short code (S017) works too
             func ids(_ text: String?) -> [String] {
                 (text ?? "").split(whereSeparator: { $0 == "," || $0 == "，" }).map { $0.trimmedSpace }.filter { !$0.isEmpty }
             }

@@ -27,6 +27,9 @@ extension Drillcal {
         @Option(help: "本次构建时间（UTC，如 2026-11-29T08:00:00Z）；默认当前时间或 SOURCE_DATE_EPOCH / build time")
         var now: String?
 
+        @Flag(help: "只显示会改动哪些已发布活动，不写日历和数据库 / show which published sessions would move; write nothing")
+        var dryRun = false
+
         @Option(help: "输出目录，默认 DIR/feeds / output folder")
         var out: String?
 
@@ -77,12 +80,19 @@ extension Drillcal {
                     throw ExitCode(3)
                 }
             }
+            let stamp = try buildTime()
+            // The published year stays put: pinned, frozen and hand-made changes (Replanning.swift).
+            let replan = try await town.replan(input, now: stamp)
             let started = Date()
             var timings = PhaseTimings()
-            var schedule = try town.schedule(input, search: searchOptions())
+            var schedule = try town.schedule(input, replan: replan, search: searchOptions())
             timings.end("schedule")
             schedule.score?.seconds = Date().timeIntervalSince(started)
-            let stamp = try buildTime()
+            let changes = ReplanReport(schedule, describe: Describe(plan: input.plan, roster: input.roster, language: lang))
+            if dryRun {
+                if json { try Console.json(changes) } else { changes.printText(lang) }
+                return
+            }
             let folder = URL(fileURLWithPath: out ?? (input.directory as NSString).appendingPathComponent("feeds"))
             let failing = !schedule.unmet.isEmpty && !allowPartial
 
@@ -138,6 +148,7 @@ extension Drillcal {
                         sessions: schedule.sessions.map { $0.record(sequence: sequences[$0.uid] ?? 0) },
                         rosters: Dictionary(
                             uniqueKeysWithValues: schedule.sessions.map { ($0.uid, $0.rosterEntries(input.roster)) }))
+                    try await store.assignCodes(schedule.sessions.map(\.uid))
                 } catch {
                     Console.error("\(town.databasePath): " + error.message(lang))
                     throw ExitCode(3)
@@ -150,8 +161,14 @@ extension Drillcal {
             if let store = try town.openStore(create: false) {
                 _ = try await CarriedActionsFile.load(into: store, directory: town.directory, lang: lang)
             }
-            let report = BuildReport(input: input, schedule: schedule, feeds: feeds, folder: folder.path, language: lang)
-            if json { try Console.json(report) } else { report.printText(lang, written: !failing) }
+            var report = BuildReport(input: input, schedule: schedule, feeds: feeds, folder: folder.path, language: lang)
+            report.replan = changes
+            if json {
+                try Console.json(report)
+            } else {
+                report.printText(lang, written: !failing)
+                changes.printText(lang)
+            }
             if failing { throw ExitCode(1) }
         }
 
@@ -252,6 +269,8 @@ struct BuildReport: Encodable {
     var feeds: [Feed]
     var folder: String
     var renderedEvents: Int
+    /// Published sessions moved, pinned conflicts, cancellations by hand (issue 8).
+    var replan: ReplanReport?
 
     private let describe: Describe
     private let teamOrder: [String]
@@ -260,6 +279,7 @@ struct BuildReport: Encodable {
         case town, year, sessions, sessionsPerTeam, unmet, shortfalls, feeds, folder
         case knownShortfalls, score, diagnoses
         case renderedEvents
+        case replan
     }
 
     init(input: TownInput, schedule: Schedule, feeds: FeedSet?, folder: String, language: Language) {

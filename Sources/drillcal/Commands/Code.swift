@@ -26,6 +26,7 @@ extension Drillcal {
             @Option(help: "发放人，默认当前用户 / who issues it") var by: String?
 
             func run() async throws {
+                let uid = await town.uidFor(self.uid)  // a short code (S017) works too
                 let store = try town.requireStore()
                 let code = LeaderCode.generate()
                 let issuer = by ?? ProcessInfo.processInfo.environment["USER"] ?? "drillcal"
@@ -50,6 +51,7 @@ extension Drillcal {
             @Argument(help: "活动 UID / session UID") var uid: String
 
             func run() async throws {
+                let uid = await town.uidFor(self.uid)  // a short code (S017) works too
                 let store = try town.requireStore()
                 let l = town.lang
                 do {

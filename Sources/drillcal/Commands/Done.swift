@@ -17,6 +17,7 @@ extension Drillcal {
         @Option(help: "登记人 / who records") var by: String?
 
         func run() async throws {
+            let session = await town.uidFor(self.session)  // a short code (S017) works too
             let l = town.lang
             let store = try town.requireStore()
             do {

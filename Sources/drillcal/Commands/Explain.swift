@@ -1,5 +1,6 @@
 import ArgumentParser
 import DrillCore
+import DrillFeeds
 import Foundation
 
 extension Drillcal {
@@ -14,9 +15,12 @@ extension Drillcal {
         var uid: String
 
         func run() async throws {
+            let uid = await town.uidFor(self.uid)  // a short code (S017) works too
             let l = town.lang
             let input = try town.load()
-            let schedule = try town.schedule(input, recordRejections: true)
+            // The year as published: pinned, frozen and hand-made changes stay (issue 8).
+            let replan = try await town.replan(input, now: Stamp(seconds: Int(Date().timeIntervalSince1970)))
+            let schedule = try town.schedule(input, replan: replan, recordRejections: true)
             let describe = Describe(plan: input.plan, roster: input.roster, language: l)
             let demands = try town.demands(input)
             guard let demand = demands.first(where: { $0.uid == uid }) else {

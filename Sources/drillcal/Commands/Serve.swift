@@ -86,7 +86,8 @@ extension Drillcal {
                 library = try FeedLibrary(
                     folder: TownFolder(
                         directory: town.directory, language: lang, encoding: town.encoding,
-                        allowPartial: allowPartial, seed: seed, moves: moves))
+                        allowPartial: allowPartial, seed: seed, moves: moves,
+                        replan: storedReplan()))
             } catch let error as TownLoadError {
                 // The same exit code `build` gives for the same folder: 2 bad input, 1 unmet demand.
                 Console.error(error.message)

@@ -21,6 +21,7 @@ extension Drillcal {
         @Option(help: "登记人 / who records") var by: String?
 
         func run() async throws {
+            let uid = await town.uidFor(self.uid)  // a short code (S017) works too
             let l = town.lang
             let summary: DrillSummary
             do {

@@ -77,8 +77,10 @@ struct TownOptions: ParsableArguments {
     }
 
     /// The town's scheduler, with libical expanding RRULEs.
-    func scheduler(_ input: TownInput) -> Scheduler {
-        Scheduler(plan: input.plan, roster: input.roster, holidays: input.holidays, recurrence: LibicalRecurrence())
+    func scheduler(_ input: TownInput, replan: Replan = Replan()) -> Scheduler {
+        Scheduler(
+            plan: input.plan, roster: input.roster, holidays: input.holidays, recurrence: LibicalRecurrence(),
+            replan: replan)
     }
 
     /// Every demand of the plan, or exits 2.
@@ -92,11 +94,12 @@ struct TownOptions: ParsableArguments {
     }
 
     /// Schedules the town or exits 2.
-    func schedule(_ input: TownInput, recordRejections: Bool = false, search: SearchOptions = SearchOptions())
-        throws -> Schedule
-    {
+    func schedule(
+        _ input: TownInput, replan: Replan = Replan(), recordRejections: Bool = false,
+        search: SearchOptions = SearchOptions()
+    ) throws -> Schedule {
         do {
-            return try scheduler(input).schedule(recordRejections: recordRejections, search: search)
+            return try scheduler(input, replan: replan).schedule(recordRejections: recordRejections, search: search)
         } catch {
             Console.error("\(input.planFile): " + error.message.text(lang))
             throw ExitCode(2)
