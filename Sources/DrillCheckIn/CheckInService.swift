@@ -245,6 +245,12 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
                 localMinutes: session.slot.absoluteEnd) + margin)
     }
 
+    /// Whether marks are taken yet: from the margin before the start (members arrive early, as for
+    /// the QR code), never for a session still ahead.
+    func hasOpened(_ session: SessionRecord) -> Bool {
+        now >= selfWindow(session).lowerBound
+    }
+
     /// The QR token of a session as now scheduled.
     func selfToken(_ session: SessionRecord) -> String {
         signer.selfToken(uid: session.uid, slot: "\(session.slot.absoluteStart)-\(session.slot.absoluteEnd)")

@@ -20,6 +20,10 @@ struct CLI {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
+    /// A clock after every 2027 session (`DRILLCAL_NOW`): attendance is taken only for sessions
+    /// that have started, and the example town's year lies ahead of the real clock.
+    static let afterTheYear = ["DRILLCAL_NOW": "2027-12-31T12:00:00Z"]
+
     @discardableResult
     static func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
         let p = Process()

@@ -67,7 +67,7 @@ import Testing
             p.arguments = ["attend", town.path, "--import", sheet.path]
             p.environment = ProcessInfo.processInfo.environment.merging([
                 "DRILLCAL_TEST_MARK_DELAY_US": "10000"
-            ]) { $1 }
+            ].merging(CLI.afterTheYear) { $1 }) { $1 }
             p.standardOutput = FileHandle.nullDevice
             let err = Pipe()
             p.standardError = err

@@ -16,7 +16,8 @@ enum SignInColumn: String, CSVColumn {
         }
     }
 
-    var isRequired: Bool { self == .uid || self == .status }
+    /// The session column may be left out of a one-session sheet (`attend DIR UID --import`).
+    var isRequired: Bool { self == .status }
 
     /// Absence reasons are never repeated in a message.
     var isPersonal: Bool { self == .reason }
@@ -51,18 +52,39 @@ public struct SignInRow: Hashable, Sendable {
 public enum SignInSheet {
     /// Reads and checks a sheet's form; references (sessions, members) are checked by the caller against the store.
     /// - Throws: `InputError` naming the line and column of the first problem.
-    public static func load(file: String, encoding: RosterEncoding) throws(InputError) -> [SignInRow] {
-        try parse(text: TextDecoder.decode(FileBytes.read(file, limit: InputLimits.tableBytes), encoding: encoding, file: file), file: file)
+    /// - Parameter session: the session of a one-session sheet (given on the command line): rows
+    ///   without a session UID (or a sheet without that column) belong to it, and a row naming
+    ///   another session is refused.
+    public static func load(file: String, encoding: RosterEncoding, session: String? = nil) throws(InputError)
+        -> [SignInRow]
+    {
+        try parse(
+            text: TextDecoder.decode(FileBytes.read(file, limit: InputLimits.tableBytes), encoding: encoding, file: file),
+            file: file, session: session)
     }
 
-    /// Checks a sheet given as text.
-    public static func parse(text: String, file: String) throws(InputError) -> [SignInRow] {
+    /// Checks a sheet given as text (`session` as in `load`).
+    public static func parse(text: String, file: String, session: String? = nil) throws(InputError) -> [SignInRow] {
         let table = try CSVTable<SignInColumn>(text: text, file: file)
         var out: [SignInRow] = []
         for row in table.rows {
-            let uid = row.value(.uid)
+            var uid = row.value(.uid)
+            if let session {
+                if uid.isEmpty {
+                    uid = session
+                } else if uid != session {
+                    throw row.error(
+                        .uid, LocalizedText(zh: "命令行给出的活动 \(session)（或留空）", en: "the session given, \(session) (or empty)"),
+                        found: uid)
+                }
+            }
             guard !uid.isEmpty else {
-                throw row.error(.uid, LocalizedText(zh: "活动 UID", en: "a session UID"), found: "")
+                throw row.error(
+                    .uid,
+                    LocalizedText(
+                        zh: "活动 UID（或在命令行给出活动：attend DIR UID --import 表）",
+                        en: "a session UID (or give the session: attend DIR UID --import SHEET)"),
+                    found: "")
             }
             let member = row.value(.member)
             let name = row.value(.name)

@@ -90,7 +90,9 @@ extension Drillcal {
                 let set: FeedSet
                 do {
                     set = try FeedBuilder(
-                        plan: input.plan, roster: input.roster, schedule: schedule, language: lang, now: stamp,
+                        // Calendar text follows the plan (feeds.language), never --lang.
+                        plan: input.plan, roster: input.roster, schedule: schedule, language: input.plan.feeds.language,
+                        now: stamp,
                         previous: previous
                     ).build()
                 } catch {
