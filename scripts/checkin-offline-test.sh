@@ -24,7 +24,7 @@ print(db.execute("""SELECT s.uid FROM session s JOIN roster_entry r ON r.session
                     GROUP BY s.uid HAVING count(*) >= 3 ORDER BY s.date, s.start_minute LIMIT 1""").fetchone()[0])
 PY
 )"
-code="$("$bin/drillcal" code issue "$town" "$uid")"
+code="$("$bin/drillcal" code issue "$town" "$uid" | head -n 1)"
 echo "session $uid, code issued"
 python3 scripts/checkin-offline-test.py --url "http://127.0.0.1:$port" --code "$code" --uid "$uid" \
   --database "$town/drillcal.sqlite" ${CHECKIN_SCREENSHOT:+--screenshot "$CHECKIN_SCREENSHOT"} \
