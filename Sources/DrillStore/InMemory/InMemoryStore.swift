@@ -24,6 +24,9 @@ public actor InMemoryStore: AttendanceStore {
     private var keys: [String: [UInt8]] = [:]
     private var deadlinesDone: [String: DeadlineRecord] = [:]
     private var correctiveActions: [CorrectiveAction] = []
+    /// Current absence notices by session UID then member id, and their trail.
+    private var notices: [String: [String: AbsenceNotice]] = [:]
+    private var noticeLog: [AbsenceNoticeEvent] = []
 
     /// Makes an empty store.
     public init() {}
@@ -191,6 +194,34 @@ public actor InMemoryStore: AttendanceStore {
         correctiveActions[index!].note = note
         correctiveActions[index!].closedAt = at
         return correctiveActions[index!]
+    }
+
+    public func reportAbsence(_ notice: AbsenceNotice) throws(StoreError) {
+        let onRoster = (rosters[notice.sessionUID] ?? []).contains { $0.memberID == notice.memberID }
+        try AbsenceRules.checkReport(notice, session: sessionsByUID[notice.sessionUID], onRoster: onRoster)
+        var stored = notice
+        stored.reason = notice.reason.trimmedSpace
+        notices[notice.sessionUID, default: [:]][notice.memberID] = stored
+        noticeLog.append(
+            AbsenceNoticeEvent(
+                action: "report", sessionUID: stored.sessionUID, memberID: stored.memberID, reason: stored.reason,
+                at: stored.at))
+    }
+
+    @discardableResult
+    public func withdrawAbsence(session uid: String, member: String, at: Int) throws(StoreError) -> Bool {
+        try AbsenceRules.checkWithdraw(uid, session: sessionsByUID[uid])
+        guard notices[uid]?.removeValue(forKey: member) != nil else { return false }
+        noticeLog.append(AbsenceNoticeEvent(action: "withdraw", sessionUID: uid, memberID: member, reason: nil, at: at))
+        return true
+    }
+
+    public func absences() -> [AbsenceNotice] {
+        notices.values.flatMap(\.values).sorted(by: AbsenceRules.order)
+    }
+
+    public func absenceLog(session uid: String?) -> [AbsenceNoticeEvent] {
+        noticeLog.filter { uid == nil || $0.sessionUID == uid }
     }
 
     private func existing(_ uid: String) throws(StoreError) -> SessionRecord {

@@ -163,6 +163,28 @@ enum StoreSchema {
             }
         }
 
+        // Members' absence notices (请假, given on their private page): the current ones, and an
+        // append-only trail of every report and withdrawal (source `member`).
+        migrator.registerMigration("v5-h8b-premarks") { db in
+            try db.create(table: "absence_notice") { t in
+                t.column("session_uid", .text).notNull().references("session")
+                t.column("member_id", .text).notNull()
+                t.column("reason", .text).notNull().check(sql: "trim(reason) <> ''")
+                t.column("at", .integer).notNull()
+                t.primaryKey(["session_uid", "member_id"])
+            }
+            try db.create(table: "absence_notice_log") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("session_uid", .text).notNull().references("session").indexed()
+                t.column("member_id", .text).notNull()
+                t.column("action", .text).notNull().check(sql: "action IN ('report', 'withdraw')")
+                t.column("reason", .text)
+                t.column("at", .integer).notNull()
+                t.column("source", .text).notNull().check(sql: "source = 'member'")
+                t.check(sql: "action <> 'report' OR trim(coalesce(reason, '')) <> ''")
+            }
+        }
+
         return migrator
     }
 
