@@ -49,11 +49,18 @@ extension CheckInService {
             return loginPage(session, l: l, error: nil)
         }
         let detail = try await detail(session, leader: true, l: l)
+        // Members who said in advance on their own page that they cannot come (the leader only).
+        let notices = Dictionary(
+            try await storeCall(l) { try await store.absences() }.filter { $0.sessionUID == uid }
+                .map { ($0.memberID, $0.reason) }, uniquingKeysWith: { a, _ in a })
         let rows = (detail.roster ?? []).map { member -> String in
             let teams = member.teams.map { town.teamName($0, l) }.joined(separator: "、")
+            let notice = notices[member.member].map {
+                "<br><span class=\"notice\">\(l.pick("本人已请假", "said they can't come"))：\(HTML.escape($0))</span>"
+            } ?? ""
             return """
                 <li class="member" data-member="\(HTML.escape(member.member))">\
-                <span class="name">\(HTML.escape(member.name))</span> <span class="muted">\(HTML.escape(teams))</span><br>\
+                <span class="name">\(HTML.escape(member.name))</span> <span class="muted">\(HTML.escape(teams))</span>\(notice)<br>\
                 <span class="status"></span><span class="badge"></span>
                 <div class="actions">\
                 <button type="button" data-status="present">\(AttendanceStatus.present.label(l))</button>\

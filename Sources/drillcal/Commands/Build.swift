@@ -47,7 +47,7 @@ extension Drillcal {
 
         func run() async throws {
             let lang = town.lang
-            let input = try town.load()
+            let input = try await town.loadWithNotices()
             guard (timeLimit ?? 1) > 0, (timeLimit ?? 1) <= 3600, moves >= 0 else {
                 Console.error(lang.pick(
                     "--time-limit 应在 0 到 3600 秒之间，--moves 不小于 0",
