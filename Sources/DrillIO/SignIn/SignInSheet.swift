@@ -1,8 +1,10 @@
 import DrillCore
 
 /// A sign-in sheet column (签到表): `uid,member,name,status,reason` or `活动,编号,姓名,出勤,原因`.
+/// `time`, `place` and `team` (时间、地点、队伍) are what a printed sheet (`drillcal sheet`) shows
+/// beside each name; they are read for their form only and ignored.
 enum SignInColumn: String, CSVColumn {
-    case uid, member, name, status, reason
+    case uid, time, place, team, member, name, status, reason
 
     var key: String { rawValue }
 
@@ -13,6 +15,9 @@ enum SignInColumn: String, CSVColumn {
         case .name: "姓名"
         case .status: "出勤"
         case .reason: "原因"
+        case .time: "时间"
+        case .place: "地点"
+        case .team: "队伍"
         }
     }
 
@@ -27,6 +32,7 @@ enum SignInColumn: String, CSVColumn {
         case .name: InputLimits.nameCharacters
         case .uid: 200
         case .member, .status: 64
+        case .time, .place, .team: InputLimits.lineCharacters
         case .reason: InputLimits.lineCharacters
         }
     }
@@ -92,6 +98,9 @@ public enum SignInSheet {
                 throw row.error(
                     .member, LocalizedText(zh: "队员编号（来宾可只填姓名）", en: "a member id (or a guest's name)"), found: "")
             }
+            // A row of a printed sheet nobody filled in (no status, no reason) records nothing:
+            // the member counts as not recorded (absent), as if not on the sheet.
+            if row.value(.status).isEmpty && row.value(.reason).isEmpty && !member.isEmpty { continue }
             guard let status = AttendanceStatus(key: row.value(.status)) else {
                 throw row.error(
                     .status,
