@@ -94,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "drillcal",
             dependencies: [
-                "DrillCore", "DrillIO", "DrillFeeds", "DrillStore", "DrillReports", "ICal", "DrillServer", "DrillCheckIn",
+                "DrillCore", "DrillIO", "DrillFeeds", "DrillStore", "DrillReports", "ICal", "DrillServer", "DrillCheckIn", "DrillWeb",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

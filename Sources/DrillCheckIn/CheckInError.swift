@@ -94,6 +94,15 @@ public struct CheckInError: HTTPResponseError, Sendable, CustomStringConvertible
             language: l)
     }
 
+    /// Marks for a session that has not started yet (409 `not_started`).
+    static func notStarted(_ l: Language, when: String) -> CheckInError {
+        CheckInError(
+            .conflict, code: "not_started",
+            message: LocalizedText(
+                zh: "活动尚未开始（\(when)），开始后才能签到", en: "the session has not started (\(when)); marks open once it starts"),
+            language: l)
+    }
+
     static func wrongSession(_ l: Language) -> CheckInError {
         CheckInError(
             .forbidden, code: "wrong_session",

@@ -18,6 +18,9 @@ import Logging
 /// - `GET /self/{uid}?t=…`, `POST /self/{uid}`: a member checks in with their id or name and the last
 ///   four digits of their phone (rate-limited per address and session, compared in constant time).
 ///
+/// - `GET /me/{token}`, `POST /me/{token}`: a member's own page behind their private feed token: their
+///   coming sessions with “我不能参加” + reason (an absence notice) and its withdrawal until the start.
+///
 /// JSON (`GET /openapi.yaml` describes it):
 /// - `GET /api/sessions`, `GET /api/sessions/{uid}` (roster and marks only for the leader),
 /// - `POST /api/sessions/{uid}/marks`: the leader cookie plus an `X-CSRF-Token` header and a
@@ -89,6 +92,19 @@ public func addCheckInRoutes<Context: RequestContext>(
         try await service.selfCheckIn(
             request, uid: context.parameters.require("uid"), ip: remoteIP(request, context),
             logFailure: { context.logger.error("self check-in store failure", metadata: ["error": "\($0)"]) })
+    }
+    // The member's own page behind their private token: next sessions with “我不能参加”.
+    router.get("/me/{token}") { request, context in
+        try await service.asPage(request, context) {
+            try await service.memberPage(
+                request, token: context.parameters.require("token"), ip: remoteIP(request, context))
+        }
+    }
+    router.post("/me/{token}") { request, context in
+        try await service.asPage(request, context) {
+            try await service.memberAction(
+                request, token: context.parameters.require("token"), ip: remoteIP(request, context))
+        }
     }
     router.get("/api/sessions") { request, _ in try await service.apiSessions(request) }
     router.get("/api/sessions/{uid}") { request, context in

@@ -17,6 +17,8 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
     let codeAttempts: GuessThrottle
     /// Wrong phone digits at self check-in, per address and per session.
     let selfAttempts: GuessThrottle
+    /// Wrong private tokens at the member page (`/me/<token>`), per address and over the token space.
+    let tokenAttempts: GuessThrottle
     /// The store's key for leader-code hashes (`LeaderCode.hash(_:key:)`), read once.
     let codeKey: CodeKeyCache<Store>
 
@@ -39,6 +41,8 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
             policy: .init(
                 freeMisses: options.maxFailedAttempts, targetFreeMisses: options.maxFailedAttemptsPerSession),
             clock: options.throttleClock)
+        tokenAttempts = GuessThrottle(
+            policy: .init(freeMisses: options.maxFailedAttempts, targetFreeMisses: 50), clock: options.throttleClock)
         codeKey = CodeKeyCache(store: store)
     }
 
@@ -243,6 +247,12 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
         return
             (town.epochSeconds(localMinutes: session.slot.absoluteStart) - margin)...(town.epochSeconds(
                 localMinutes: session.slot.absoluteEnd) + margin)
+    }
+
+    /// Whether marks are taken yet: from the margin before the start (members arrive early, as for
+    /// the QR code), never for a session still ahead.
+    func hasOpened(_ session: SessionRecord) -> Bool {
+        now >= selfWindow(session).lowerBound
     }
 
     /// The QR token of a session as now scheduled.

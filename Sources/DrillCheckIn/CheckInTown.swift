@@ -72,14 +72,14 @@ public struct CheckInTown: Sendable {
     func minimum(of team: String) -> Int { teams[team]?.minimumMembers ?? 0 }
 
     /// Seconds since 1970 UTC of a local minute count (`TimeSlot.absoluteStart`).
-    func epochSeconds(localMinutes: Int) -> Int {
+    public func epochSeconds(localMinutes: Int) -> Int {
         let local = localMinutes * 60
         let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
         return local - offset
     }
 
     /// The local calendar day of an instant.
-    func localDate(_ date: Date) -> CivilDate {
+    public func localDate(_ date: Date) -> CivilDate {
         let local = Int(date.timeIntervalSince1970.rounded(.down)) + timeZone.secondsFromGMT(for: date)
         return CivilDate(dayNumber: Int((Double(local) / 86_400).rounded(.down)))
     }

@@ -19,14 +19,14 @@ extension ReportRenderer {
 }
 
 /// CSV quoting and formula neutralisation (RFC 4180, plus the OWASP advice on CSV injection).
-enum CSVText {
-    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+public enum CSVText {
+    public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     /// One record, without its line end.
-    static func line(_ cells: [String]) -> String { cells.map(field).joined(separator: ",") }
+    public static func line(_ cells: [String]) -> String { cells.map(field).joined(separator: ",") }
 
     /// A cell made inert and quoted when it must be.
-    static func field(_ raw: String) -> String {
+    public static func field(_ raw: String) -> String {
         let cell = neutralised(raw)
         // Compare scalars: "\r\n" is one Character in Swift, so a Character test would miss it.
         let needsQuotes = cell.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }

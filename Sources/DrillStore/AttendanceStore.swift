@@ -148,6 +148,27 @@ public protocol AttendanceStore: Sendable {
     /// Every short code, by UID.
     func codes() async throws(StoreError) -> [String: String]
 
+    // MARK: Absence notices (请假: a member's own “我不能参加”)
+
+    /// Records (or, given again, replaces the reason of) a member's notice that they cannot attend a
+    /// session: an excused pre-mark until the leader records the session. Appends a `report` event
+    /// (source `member`) to the notices' trail. `.unknownSession` for a UID never published;
+    /// `.invalid` for a cancelled session, an empty or over-long reason; `.unknownMember` for a
+    /// member not on the session's roster; `.finalized` for a locked record. Whether the session
+    /// has started is the caller's check (the store has no clock). See `AbsenceRules`.
+    func reportAbsence(_ notice: AbsenceNotice) async throws(StoreError)
+
+    /// Withdraws a member's notice for a session (a `withdraw` event); returns whether there was one.
+    /// `.unknownSession` for a UID never published; `.finalized` for a locked record.
+    @discardableResult
+    func withdrawAbsence(session uid: String, member: String, at: Int) async throws(StoreError) -> Bool
+
+    /// Current notices, by session UID then member id.
+    func absences() async throws(StoreError) -> [AbsenceNotice]
+
+    /// The notices' trail, oldest first; one session's or all.
+    func absenceLog(session uid: String?) async throws(StoreError) -> [AbsenceNoticeEvent]
+
     // MARK: Keys
 
     /// The store's random 32-byte key of this name, made (from the system's CSPRNG) and kept on first

@@ -19,7 +19,7 @@ struct Drillcal: AsyncParsableCommand {
             """,
         version: "drillcal \(drillcalVersion)",
         subcommands: [
-            Build.self, Check.self, Explain.self, Sessions.self, Move.self, Postpone.self, Cancel.self, Attend.self, Summary.self, Done.self, Actions.self, Report.self, Serve.self, Token.self, Code.self,
+            Build.self, Check.self, Explain.self, Sessions.self, Move.self, Postpone.self, Cancel.self, Attend.self, Sheet.self, Summary.self, Done.self, Actions.self, Report.self, Serve.self, Token.self, Code.self,
         ]
     )
 

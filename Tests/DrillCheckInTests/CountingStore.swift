@@ -98,4 +98,12 @@ final class CountingStore: AttendanceStore {
     func closeAction(_ id: Int, note: String, by: String, at: Int) async throws(StoreError) -> CorrectiveAction {
         try await inner.closeAction(id, note: note, by: by, at: at)
     }
+    func reportAbsence(_ notice: AbsenceNotice) async throws(StoreError) { try await inner.reportAbsence(notice) }
+    func withdrawAbsence(session uid: String, member: String, at: Int) async throws(StoreError) -> Bool {
+        try await inner.withdrawAbsence(session: uid, member: member, at: at)
+    }
+    func absences() async throws(StoreError) -> [AbsenceNotice] { try await inner.absences() }
+    func absenceLog(session uid: String?) async throws(StoreError) -> [AbsenceNoticeEvent] {
+        try await inner.absenceLog(session: uid)
+    }
 }

@@ -19,7 +19,7 @@ import Testing
     @Test func nineOfTenIsFlaggedByCheck() async throws {
         let town = try published()
         let present = xiaping.prefix(9).joined(separator: ",")
-        let r = try CLI.run(["attend", town.path, drill, "--present", present, "--excused", "m057:生病", "--guest", "王记者", "--by", "刘建国"])
+        let r = try CLI.run(["attend", town.path, drill, "--present", present, "--excused", "m057:生病", "--guest", "王记者", "--by", "刘建国"], env: CLI.afterTheYear)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("实到 9/10"))
         #expect(r.stdout.contains("低于最少人数"))
@@ -44,7 +44,7 @@ import Testing
             ["attend", town.path, drill, "--present", "m048", "--absent", "m048"],
             ["attend", town.path, drill, "--excused", "m048"],
         ] {
-            let r = try CLI.run(args)
+            let r = try CLI.run(args, env: CLI.afterTheYear)
             #expect(r.status == 2, "\(args): \(r.stdout)\(r.stderr)")
             #expect(!r.stderr.isEmpty)
         }
@@ -53,14 +53,14 @@ import Testing
 
     @Test func finalizeReopenAndTheAuditTrail() async throws {
         let town = try published()
-        #expect(try CLI.run(["attend", town.path, drill, "--present", "m048", "--by", "甲"]).status == 0)
-        #expect(try CLI.run(["attend", town.path, drill, "--finalize", "--by", "甲"]).status == 0)
-        let locked = try CLI.run(["attend", town.path, drill, "--present", "m049"])
+        #expect(try CLI.run(["attend", town.path, drill, "--present", "m048", "--by", "甲"], env: CLI.afterTheYear).status == 0)
+        #expect(try CLI.run(["attend", town.path, drill, "--finalize", "--by", "甲"], env: CLI.afterTheYear).status == 0)
+        let locked = try CLI.run(["attend", town.path, drill, "--present", "m049"], env: CLI.afterTheYear)
         #expect(locked.status == 2)
         #expect(locked.stderr.contains("已锁定"))
-        #expect(try CLI.run(["attend", town.path, drill, "--reopen"]).status == 2)  // needs --reason
-        #expect(try CLI.run(["attend", town.path, drill, "--reopen", "--reason", "补录迟到人员", "--by", "乙"]).status == 0)
-        #expect(try CLI.run(["attend", town.path, drill, "--late", "m049", "--by", "乙"]).status == 0)
+        #expect(try CLI.run(["attend", town.path, drill, "--reopen"], env: CLI.afterTheYear).status == 2)  // needs --reason
+        #expect(try CLI.run(["attend", town.path, drill, "--reopen", "--reason", "补录迟到人员", "--by", "乙"], env: CLI.afterTheYear).status == 0)
+        #expect(try CLI.run(["attend", town.path, drill, "--late", "m049", "--by", "乙"], env: CLI.afterTheYear).status == 0)
         let audit = try await store(town).audit(session: drill)
         #expect(audit.map(\.action) == ["mark", "finalize", "reopen", "mark"])
         #expect(audit[2].reason == "补录迟到人员" && audit[2].by == "乙")
@@ -87,7 +87,7 @@ import Testing
         let bytes = try Data(contentsOf: gb)
         #expect(String(data: bytes, encoding: .utf8) == nil)  // really not UTF-8
 
-        let first = try CLI.run(["attend", town.path, "--import", gb.path])
+        let first = try CLI.run(["attend", town.path, "--import", gb.path], env: CLI.afterTheYear)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("4 行，4 条有变化"))
         let s = try store(town)
@@ -96,7 +96,7 @@ import Testing
         #expect(marks.first { $0.memberID == "m050" }?.reason == "外出务工")
         let auditBefore = try await s.audit(session: nil)
 
-        let again = try CLI.run(["attend", town.path, "--import", gb.path])
+        let again = try CLI.run(["attend", town.path, "--import", gb.path], env: CLI.afterTheYear)
         #expect(again.status == 0)
         #expect(again.stdout.contains("4 行，0 条有变化"))
         #expect(try await s.marks(session: drill) == marks)
@@ -116,7 +116,7 @@ import Testing
         for (rows, needle) in cases {
             let file = town.appendingPathComponent("bad.csv")
             try CLI.write(sheet(rows), file)
-            let r = try CLI.run(["attend", town.path, "--import", file.path])
+            let r = try CLI.run(["attend", town.path, "--import", file.path], env: CLI.afterTheYear)
             #expect(r.status == 2, "\(rows)")
             #expect(r.stderr.contains("bad.csv") && r.stderr.contains(needle), "\(r.stderr)")
         }
@@ -125,7 +125,7 @@ import Testing
 
     @Test func killingAnImportLeavesTheStoreAsBefore() async throws {
         let town = try published()
-        #expect(try CLI.run(["attend", town.path, drill, "--present", "m048"]).status == 0)
+        #expect(try CLI.run(["attend", town.path, drill, "--present", "m048"], env: CLI.afterTheYear).status == 0)
         let s = try store(town)
         let before = (try await s.allMarks(), try await s.audit(session: nil))
 
@@ -142,7 +142,7 @@ import Testing
         let p = Process()
         p.executableURL = CLI.binary
         p.arguments = ["attend", town.path, "--import", file.path]
-        p.environment = ProcessInfo.processInfo.environment.merging(["DRILLCAL_TEST_MARK_DELAY_US": "30000"]) { $1 }
+        p.environment = ProcessInfo.processInfo.environment.merging(["DRILLCAL_TEST_MARK_DELAY_US": "30000"].merging(CLI.afterTheYear) { $1 }) { $1 }
         p.standardOutput = FileHandle.nullDevice
         try p.run()
         try await Task.sleep(for: .milliseconds(1500))  // well inside the ~3 s transaction
@@ -155,14 +155,14 @@ import Testing
         #expect(try await reopened.allMarks() == before.0)
         #expect(try await reopened.audit(session: nil) == before.1)
         // The same import, not killed, goes through whole.
-        let r = try CLI.run(["attend", town.path, "--import", file.path])
+        let r = try CLI.run(["attend", town.path, "--import", file.path], env: CLI.afterTheYear)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try await reopened.allMarks().count == before.0.count + rows.count)
     }
 
     @Test func summaryAndReportsInAllFourFormats() async throws {
         let town = try published()
-        #expect(try CLI.run(["attend", town.path, drill, "--present", xiaping.prefix(9).joined(separator: ",")]).status == 0)
+        #expect(try CLI.run(["attend", town.path, drill, "--present", xiaping.prefix(9).joined(separator: ",")], env: CLI.afterTheYear).status == 0)
         let summary = town.appendingPathComponent("summary.yaml")
         try CLI.write("""
             purpose: 检验汛前转移撤离预案

@@ -20,6 +20,10 @@ struct CLI {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
+    /// A clock after every 2027 session (`DRILLCAL_NOW`): attendance is taken only for sessions
+    /// that have started, and the example town's year lies ahead of the real clock.
+    static let afterTheYear = ["DRILLCAL_NOW": "2027-12-31T12:00:00Z"]
+
     @discardableResult
     static func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
         let p = Process()
@@ -49,6 +53,10 @@ struct CLI {
         let town = calendars.appendingPathComponent("qingshan")
         try? FileManager.default.removeItem(at: town.appendingPathComponent("feeds"))
         try? FileManager.default.removeItem(at: town.appendingPathComponent("feeds.d"))
+        // A store left by running the example in the work tree would make every test start mid-year.
+        for name in ["drillcal.sqlite", "drillcal.sqlite-wal", "drillcal.sqlite-shm"] {
+            try? FileManager.default.removeItem(at: town.appendingPathComponent(name))
+        }
         return town
     }
 

@@ -22,7 +22,8 @@ final class LiveServer: @unchecked Sendable {
             process.executableURL = URL(fileURLWithPath: wrapper[0])
             process.arguments = Array(wrapper.dropFirst()) + [CLI.binary.path] + args
         }
-        process.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        // Check-ins are taken only for sessions that have started: the server's clock is set after the year.
+        process.environment = ProcessInfo.processInfo.environment.merging(CLI.afterTheYear) { $1 }.merging(env) { $1 }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -95,6 +96,7 @@ func runTool(_ path: String, _ args: [String]) throws -> (status: Int32, out: St
     let p = Process()
     p.executableURL = URL(fileURLWithPath: path)
     p.arguments = args
+    p.environment = ProcessInfo.processInfo.environment.merging(CLI.afterTheYear) { $1 }
     let out = Pipe()
     p.standardOutput = out
     p.standardError = FileHandle.nullDevice

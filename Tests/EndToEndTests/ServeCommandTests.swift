@@ -69,6 +69,7 @@ struct ServeCommandTests {
         #expect(server.terminationStatus == 0)
         let log = logged.withLock { $0 }
         #expect(log.contains("path=/feeds/REDACTED"))
+        #expect(log.contains("回环地址") && log.contains("--public-url"), "serve warns that it advertises a loopback address")
         #expect(
             !log.contains(String(tokenPath.dropFirst("/feeds/".count).dropLast(4))),
             "the token is never logged")

@@ -27,7 +27,9 @@ import Testing
     func leaderCode(_ town: URL) throws -> String {
         let r = try CLI.run(["code", "issue", town.path, drill])
         #expect(r.status == 0, "\(r.stderr)")
-        let code = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        let code = lines.first ?? ""
+        #expect(lines.count == 2 && lines[1].hasSuffix("/checkin/\(drill)"), "\(lines)")
         #expect(
             code.count == 14 && code.split(separator: "-").count == 3,
             "12 characters in groups of four: \(code)")
@@ -67,7 +69,7 @@ import Testing
             p.arguments = ["attend", town.path, "--import", sheet.path]
             p.environment = ProcessInfo.processInfo.environment.merging([
                 "DRILLCAL_TEST_MARK_DELAY_US": "10000"
-            ]) { $1 }
+            ].merging(CLI.afterTheYear) { $1 }) { $1 }
             p.standardOutput = FileHandle.nullDevice
             let err = Pipe()
             p.standardError = err

@@ -63,6 +63,7 @@ extension CheckInService {
         }
         try checkWrite(request, auth: auth, l: l)
         let session = try await liveSession(uid, l: l)
+        guard hasOpened(session) else { throw CheckInError.notStarted(l, when: when(session)) }
         let body: MarksRequest
         do {
             body = try JSONDecoder().decode(

@@ -5,12 +5,13 @@ import Foundation
 import Hummingbird
 
 extension CheckInService {
-    /// `GET /checkin`: today's and upcoming sessions, to pick one.
+    /// `GET /checkin`: today's sessions, then the last two weeks' (most recent first, for marks
+    /// recorded afterwards), then the coming week's; not the whole year.
     func sessionListPage(_ request: Request) async throws -> Response {
         let l = language(of: request)
         let today = town.localDate(options.now())
         let sessions = try await storeCall(l) { try await store.sessions() }
-            .filter { !$0.cancelled && $0.kind != .deadline && $0.slot.date >= today }
+            .filter { !$0.cancelled && $0.kind != .deadline }
         func items(_ list: [SessionRecord]) -> String {
             list.map { s -> String in
                 let teams = s.teamIDs.map { town.teamName($0, l) }.joined(separator: "、")
@@ -21,15 +22,20 @@ extension CheckInService {
                     """
             }.joined(separator: "\n")
         }
+        func section(_ title: String, _ list: [SessionRecord], empty: String) -> String {
+            "<h2>\(title)</h2>\n"
+                + (list.isEmpty ? "<p class=\"muted\">\(empty)</p>" : "<ul>\(items(list))</ul>")
+        }
         let todays = sessions.filter { $0.slot.date == today }
-        let upcoming = sessions.filter { $0.slot.date > today }.prefix(60)
+        let recent = sessions.filter { $0.slot.date < today && $0.slot.date.dayNumber >= today.dayNumber - 14 }
+            .reversed()
+        let upcoming = sessions.filter { $0.slot.date > today && $0.slot.date.dayNumber <= today.dayNumber + 7 }
         let body = """
             \(HTML.languageSwitch(path: "/checkin", current: l))
             <h1>\(HTML.escape(town.name.text(l))) · \(l.pick("出勤签到", "Check-in"))</h1>
-            <h2>\(l.pick("今天", "Today"))</h2>
-            \(todays.isEmpty ? "<p class=\"muted\">\(l.pick("今天没有活动", "No session today"))</p>" : "<ul>\(items(todays))</ul>")
-            <h2>\(l.pick("即将进行", "Upcoming"))</h2>
-            \(upcoming.isEmpty ? "<p class=\"muted\">\(l.pick("没有即将进行的活动", "No upcoming session"))</p>" : "<ul>\(items(Array(upcoming)))</ul>")
+            \(section(l.pick("今天", "Today"), todays, empty: l.pick("今天没有活动", "No session today")))
+            \(section(l.pick("最近两周", "Last two weeks"), Array(recent), empty: l.pick("最近两周没有活动", "No session in the last two weeks")))
+            \(section(l.pick("未来一周（开始后才能签到）", "Coming week (marks open once a session starts)"), upcoming, empty: l.pick("未来一周没有活动", "No session in the coming week")))
             """
         return HTML.page(title: l.pick("出勤签到", "Check-in"), language: l, body: body)
     }
@@ -43,11 +49,18 @@ extension CheckInService {
             return loginPage(session, l: l, error: nil)
         }
         let detail = try await detail(session, leader: true, l: l)
+        // Members who said in advance on their own page that they cannot come (the leader only).
+        let notices = Dictionary(
+            try await storeCall(l) { try await store.absences() }.filter { $0.sessionUID == uid }
+                .map { ($0.memberID, $0.reason) }, uniquingKeysWith: { a, _ in a })
         let rows = (detail.roster ?? []).map { member -> String in
             let teams = member.teams.map { town.teamName($0, l) }.joined(separator: "、")
+            let notice = notices[member.member].map {
+                "<br><span class=\"notice\">\(l.pick("本人已请假", "said they can't come"))：\(HTML.escape($0))</span>"
+            } ?? ""
             return """
                 <li class="member" data-member="\(HTML.escape(member.member))">\
-                <span class="name">\(HTML.escape(member.name))</span> <span class="muted">\(HTML.escape(teams))</span><br>\
+                <span class="name">\(HTML.escape(member.name))</span> <span class="muted">\(HTML.escape(teams))</span>\(notice)<br>\
                 <span class="status"></span><span class="badge"></span>
                 <div class="actions">\
                 <button type="button" data-status="present">\(AttendanceStatus.present.label(l))</button>\
@@ -76,6 +89,7 @@ extension CheckInService {
             \(HTML.languageSwitch(path: path, current: l))
             <h1>\(HTML.escape(town.title(of: session, l)))</h1>
             <p class="muted">\(HTML.escape(when(session)))\(session.finalized ? " · " + l.pick("记录已锁定", "record finalized") : "")</p>
+            \(hasOpened(session) ? "" : "<p class=\"error\" role=\"alert\">" + l.pick("活动尚未开始，开始前 \(options.selfCheckInMargin) 分钟起才能签到", "The session has not started; marks open \(options.selfCheckInMargin) minutes before it") + "</p>")
             <div class="counts">\(counts)</div>
             <p id="sync" role="status"></p>
             <p id="relogin" class="error" hidden><a href="\(path)\(langQuery(l))">\(l.pick("登录已失效，请重新输入签到码（未上传的记录保存在本机）", "Logged out: enter the code again (unsent marks are kept on this phone)"))</a></p>

@@ -77,7 +77,7 @@ extension HTML {
         .counts{background:#fff;border:1px solid #ccc;border-radius:8px;padding:8px}
         .below{color:#a00}.met{color:#070}
         form.stack label{display:block;margin:10px 0 4px}
-        .url{word-break:break-all}
+        .url{word-break:break-all}.notice{color:#036;font-size:.9em}
         """
 }
 

@@ -230,10 +230,18 @@ public struct FeedSettings: Hashable, Sendable, Codable {
     /// name). Off by default: a public URL must not list every member of a village team, and RFC 5546
     /// allows no ATTENDEE under METHOD:PUBLISH. Private member feeds always carry them.
     public var publicAttendees: Bool
+    /// The language of the calendar text (titles, descriptions, calendar names): a setting of the
+    /// town, never of the console (`--lang` changes only what a command prints). Chinese by default.
+    public var language: Language
+    /// The address members and leaders reach the server at (`https://yj.example.cn`), used for
+    /// every QR code, webcal link, token link and check-in link; nil when the plan gives none.
+    public var publicURL: String?
 
     /// Makes settings.
-    public init(publicAttendees: Bool = false) {
+    public init(publicAttendees: Bool = false, language: Language = .zh, publicURL: String? = nil) {
         self.publicAttendees = publicAttendees
+        self.language = language
+        self.publicURL = publicURL
     }
 }
 

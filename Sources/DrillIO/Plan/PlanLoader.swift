@@ -40,7 +40,7 @@ public enum PlanLoader {
 
     static let topKeys = [
         "town", "year", "time_zone", "holidays", "defaults", "seasons", "blackouts", "travel", "villages", "venues",
-        "supervisors", "teams", "rules", "feeds", "weights",
+        "supervisors", "teams", "rules", "feeds", "weights", "public_url",
     ]
 
     static func read(yaml: String, file: String, recurrence: any RecurrenceExpander) throws(InputError) -> Parsed {
@@ -63,9 +63,17 @@ public enum PlanLoader {
 
         var plan = Plan(town: town, year: year, timeZone: timeZone, defaults: defaults)
         if let feeds = top["feeds"] {
-            let m = try feeds.mapping(["public_attendees"])
+            let m = try feeds.mapping(["public_attendees", "language"])
             if let x = m["public_attendees"] { plan.feeds.publicAttendees = try x.bool() }
+            if let x = m["language"] {
+                let expected = LocalizedText(zh: "日历文字的语言 zh 或 en", en: "the calendar text's language, zh or en")
+                guard let language = Language(rawValue: try x.scalar(expected)) else {
+                    throw x.error(expected, found: try x.scalar(expected))
+                }
+                plan.feeds.language = language
+            }
         }
+        if let x = top["public_url"] { plan.feeds.publicURL = try PublicURL.read(x) }
         var ids = IDRegistry()
         plan.villages = try readList(top["villages"], "villages") { (v) throws(InputError) in
             try readVillage(v, ids: &ids)

@@ -1,8 +1,10 @@
 import DrillCore
 
 /// A sign-in sheet column (签到表): `uid,member,name,status,reason` or `活动,编号,姓名,出勤,原因`.
+/// `time`, `place` and `team` (时间、地点、队伍) are what a printed sheet (`drillcal sheet`) shows
+/// beside each name; they are read for their form only and ignored.
 enum SignInColumn: String, CSVColumn {
-    case uid, member, name, status, reason
+    case uid, time, place, team, member, name, status, reason
 
     var key: String { rawValue }
 
@@ -13,10 +15,14 @@ enum SignInColumn: String, CSVColumn {
         case .name: "姓名"
         case .status: "出勤"
         case .reason: "原因"
+        case .time: "时间"
+        case .place: "地点"
+        case .team: "队伍"
         }
     }
 
-    var isRequired: Bool { self == .uid || self == .status }
+    /// The session column may be left out of a one-session sheet (`attend DIR UID --import`).
+    var isRequired: Bool { self == .status }
 
     /// Absence reasons are never repeated in a message.
     var isPersonal: Bool { self == .reason }
@@ -26,6 +32,7 @@ enum SignInColumn: String, CSVColumn {
         case .name: InputLimits.nameCharacters
         case .uid: 200
         case .member, .status: 64
+        case .time, .place, .team: InputLimits.lineCharacters
         case .reason: InputLimits.lineCharacters
         }
     }
@@ -51,18 +58,39 @@ public struct SignInRow: Hashable, Sendable {
 public enum SignInSheet {
     /// Reads and checks a sheet's form; references (sessions, members) are checked by the caller against the store.
     /// - Throws: `InputError` naming the line and column of the first problem.
-    public static func load(file: String, encoding: RosterEncoding) throws(InputError) -> [SignInRow] {
-        try parse(text: TextDecoder.decode(FileBytes.read(file, limit: InputLimits.tableBytes), encoding: encoding, file: file), file: file)
+    /// - Parameter session: the session of a one-session sheet (given on the command line): rows
+    ///   without a session UID (or a sheet without that column) belong to it, and a row naming
+    ///   another session is refused.
+    public static func load(file: String, encoding: RosterEncoding, session: String? = nil) throws(InputError)
+        -> [SignInRow]
+    {
+        try parse(
+            text: TextDecoder.decode(FileBytes.read(file, limit: InputLimits.tableBytes), encoding: encoding, file: file),
+            file: file, session: session)
     }
 
-    /// Checks a sheet given as text.
-    public static func parse(text: String, file: String) throws(InputError) -> [SignInRow] {
+    /// Checks a sheet given as text (`session` as in `load`).
+    public static func parse(text: String, file: String, session: String? = nil) throws(InputError) -> [SignInRow] {
         let table = try CSVTable<SignInColumn>(text: text, file: file)
         var out: [SignInRow] = []
         for row in table.rows {
-            let uid = row.value(.uid)
+            var uid = row.value(.uid)
+            if let session {
+                if uid.isEmpty {
+                    uid = session
+                } else if uid != session {
+                    throw row.error(
+                        .uid, LocalizedText(zh: "命令行给出的活动 \(session)（或留空）", en: "the session given, \(session) (or empty)"),
+                        found: uid)
+                }
+            }
             guard !uid.isEmpty else {
-                throw row.error(.uid, LocalizedText(zh: "活动 UID", en: "a session UID"), found: "")
+                throw row.error(
+                    .uid,
+                    LocalizedText(
+                        zh: "活动 UID（或在命令行给出活动：attend DIR UID --import 表）",
+                        en: "a session UID (or give the session: attend DIR UID --import SHEET)"),
+                    found: "")
             }
             let member = row.value(.member)
             let name = row.value(.name)
@@ -70,6 +98,9 @@ public enum SignInSheet {
                 throw row.error(
                     .member, LocalizedText(zh: "队员编号（来宾可只填姓名）", en: "a member id (or a guest's name)"), found: "")
             }
+            // A row of a printed sheet nobody filled in (no status, no reason) records nothing:
+            // the member counts as not recorded (absent), as if not on the sheet.
+            if row.value(.status).isEmpty && row.value(.reason).isEmpty && !member.isEmpty { continue }
             guard let status = AttendanceStatus(key: row.value(.status)) else {
                 throw row.error(
                     .status,

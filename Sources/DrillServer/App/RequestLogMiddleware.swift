@@ -49,6 +49,9 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// The path with a private feed's token replaced: `/feeds/REDACTED.ics`.
     static func redacted(_ path: String) -> String {
-        path.hasPrefix("/feeds/") ? "/feeds/REDACTED" : path
+        if path.hasPrefix("/feeds/") { return "/feeds/REDACTED" }
+        // The member absence page carries the same private token.
+        if path.hasPrefix("/me/") { return "/me/REDACTED" }
+        return path
     }
 }

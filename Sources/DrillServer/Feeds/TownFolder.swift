@@ -114,7 +114,8 @@ public struct TownFolder: Sendable {
         let modified = inputs.compactMap { FileStamp(path: $0)?.seconds }.max() ?? 0
         do {
             let set = try FeedBuilder(
-                plan: input.plan, roster: input.roster, schedule: schedule, language: language,
+                // Calendar text follows the plan (feeds.language); `language` is for messages only.
+                plan: input.plan, roster: input.roster, schedule: schedule, language: input.plan.feeds.language,
                 now: Stamp(seconds: modified), previous: previous
             ).build()
             return Built(set: set, plan: input.plan, roster: input.roster, inputs: inputs, modified: modified)

@@ -26,6 +26,9 @@ public actor InMemoryStore: AttendanceStore {
     private var correctiveActions: [CorrectiveAction] = []
     private var sessionOverrides: [SessionOverride] = []
     private var sessionCodes: [String: String] = [:]
+    /// Current absence notices by session UID then member id, and their trail.
+    private var notices: [String: [String: AbsenceNotice]] = [:]
+    private var noticeLog: [AbsenceNoticeEvent] = []
 
     /// Makes an empty store.
     public init() {}
@@ -234,6 +237,34 @@ public actor InMemoryStore: AttendanceStore {
     }
 
     public func codes() -> [String: String] { sessionCodes }
+
+    public func reportAbsence(_ notice: AbsenceNotice) throws(StoreError) {
+        let onRoster = (rosters[notice.sessionUID] ?? []).contains { $0.memberID == notice.memberID }
+        try AbsenceRules.checkReport(notice, session: sessionsByUID[notice.sessionUID], onRoster: onRoster)
+        var stored = notice
+        stored.reason = notice.reason.trimmedSpace
+        notices[notice.sessionUID, default: [:]][notice.memberID] = stored
+        noticeLog.append(
+            AbsenceNoticeEvent(
+                action: "report", sessionUID: stored.sessionUID, memberID: stored.memberID, reason: stored.reason,
+                at: stored.at))
+    }
+
+    @discardableResult
+    public func withdrawAbsence(session uid: String, member: String, at: Int) throws(StoreError) -> Bool {
+        try AbsenceRules.checkWithdraw(uid, session: sessionsByUID[uid])
+        guard notices[uid]?.removeValue(forKey: member) != nil else { return false }
+        noticeLog.append(AbsenceNoticeEvent(action: "withdraw", sessionUID: uid, memberID: member, reason: nil, at: at))
+        return true
+    }
+
+    public func absences() -> [AbsenceNotice] {
+        notices.values.flatMap(\.values).sorted(by: AbsenceRules.order)
+    }
+
+    public func absenceLog(session uid: String?) -> [AbsenceNoticeEvent] {
+        noticeLog.filter { uid == nil || $0.sessionUID == uid }
+    }
 
     private func existing(_ uid: String) throws(StoreError) -> SessionRecord {
         guard let session = sessionsByUID[uid] else { throw .unknownSession(uid) }

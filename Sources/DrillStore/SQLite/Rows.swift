@@ -332,7 +332,7 @@ struct ActionRow: Codable, FetchableRecord, MutablePersistableRecord {
     var createdBy: String
     var createdAt: Int
     var closedAt: Int?
-    /// Origin of an action carried over from an earlier year (migration v5-h9-carried-actions).
+    /// Origin of an action carried over from an earlier year (migration v5-carried-actions).
     var carriedTown: String? = nil
     var carriedYear: Int? = nil
     var carriedID: Int? = nil

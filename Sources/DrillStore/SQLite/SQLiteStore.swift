@@ -374,6 +374,69 @@ public struct SQLiteStore: AttendanceStore {
         }
     }
 
+    // MARK: - Absence notices
+
+    public func reportAbsence(_ notice: AbsenceNotice) async throws(StoreError) {
+        try await write { db in
+            let onRoster = try RosterEntryRow
+                .filter(RosterEntryRow.Columns.sessionUID == notice.sessionUID
+                    && RosterEntryRow.Columns.memberID == notice.memberID)
+                .isEmpty(db) == false
+            try AbsenceRules.checkReport(
+                notice, session: try SessionRow.fetchOne(db, key: notice.sessionUID)?.record(), onRoster: onRoster)
+            let reason = notice.reason.trimmedSpace
+            try db.execute(
+                sql: """
+                    INSERT INTO absence_notice (session_uid, member_id, reason, at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (session_uid, member_id) DO UPDATE SET reason = excluded.reason, at = excluded.at
+                    """, arguments: [notice.sessionUID, notice.memberID, reason, notice.at])
+            try db.execute(
+                sql: """
+                    INSERT INTO absence_notice_log (session_uid, member_id, action, reason, at, source)
+                    VALUES (?, ?, 'report', ?, ?, 'member')
+                    """, arguments: [notice.sessionUID, notice.memberID, reason, notice.at])
+        }
+    }
+
+    @discardableResult
+    public func withdrawAbsence(session uid: String, member: String, at: Int) async throws(StoreError) -> Bool {
+        try await write { db in
+            try AbsenceRules.checkWithdraw(uid, session: try SessionRow.fetchOne(db, key: uid)?.record())
+            try db.execute(
+                sql: "DELETE FROM absence_notice WHERE session_uid = ? AND member_id = ?", arguments: [uid, member])
+            guard db.changesCount > 0 else { return false }
+            try db.execute(
+                sql: """
+                    INSERT INTO absence_notice_log (session_uid, member_id, action, reason, at, source)
+                    VALUES (?, ?, 'withdraw', NULL, ?, 'member')
+                    """, arguments: [uid, member, at])
+            return true
+        }
+    }
+
+    public func absences() async throws(StoreError) -> [AbsenceNotice] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT session_uid, member_id, reason, at FROM absence_notice ORDER BY session_uid, member_id"
+            ).map { AbsenceNotice(sessionUID: $0[0], memberID: $0[1], reason: $0[2], at: $0[3]) }
+        }
+    }
+
+    public func absenceLog(session uid: String?) async throws(StoreError) -> [AbsenceNoticeEvent] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT action, session_uid, member_id, reason, at, source FROM absence_notice_log
+                    WHERE ?1 IS NULL OR session_uid = ?1 ORDER BY id
+                    """, arguments: [uid]
+            ).map {
+                AbsenceNoticeEvent(
+                    action: $0[0], sessionUID: $0[1], memberID: $0[2], reason: $0[3], at: $0[4], source: $0[5])
+            }
+        }
+    }
+
     // MARK: - Plumbing
 
     /// Runs `updates` in one write transaction, mapping every error to a `StoreError`.

@@ -166,7 +166,7 @@ enum StoreSchema {
         // Corrective actions carried over from an earlier year's plan folder (上年度结转): the old
         // town, year and number (unique, so loading the carried file twice adds nothing) and the old
         // session's title; such an action has no session in this year's store.
-        migrator.registerMigration("v5-h9-carried-actions") { db in
+        migrator.registerMigration("v5-carried-actions") { db in
             try db.alter(table: "corrective_action") { t in
                 t.add(column: "carried_town", .text)
                 t.add(column: "carried_year", .integer)
@@ -180,7 +180,7 @@ enum StoreSchema {
 
         // Changes made by hand (move, postpone, cancel) with who, when and why, and each session's
         // short code (S017), given at first publication and kept for the year.
-        migrator.registerMigration("v5-h8a-overrides") { db in
+        migrator.registerMigration("v6-session-overrides") { db in
             try db.create(table: "session_override") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("session_uid", .text).notNull().references("session").indexed()
@@ -200,6 +200,28 @@ enum StoreSchema {
                 t.primaryKey("session_uid", .text).references("session")
                 t.column("number", .integer).notNull().unique()
                 t.column("code", .text).notNull().unique()
+            }
+        }
+
+        // Members' absence notices (请假, given on their private page): the current ones, and an
+        // append-only trail of every report and withdrawal (source `member`).
+        migrator.registerMigration("v7-absence-notices") { db in
+            try db.create(table: "absence_notice") { t in
+                t.column("session_uid", .text).notNull().references("session")
+                t.column("member_id", .text).notNull()
+                t.column("reason", .text).notNull().check(sql: "trim(reason) <> ''")
+                t.column("at", .integer).notNull()
+                t.primaryKey(["session_uid", "member_id"])
+            }
+            try db.create(table: "absence_notice_log") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("session_uid", .text).notNull().references("session").indexed()
+                t.column("member_id", .text).notNull()
+                t.column("action", .text).notNull().check(sql: "action IN ('report', 'withdraw')")
+                t.column("reason", .text)
+                t.column("at", .integer).notNull()
+                t.column("source", .text).notNull().check(sql: "source = 'member'")
+                t.check(sql: "action <> 'report' OR trim(coalesce(reason, '')) <> ''")
             }
         }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DrillCheckIn
 import DrillCore
 import DrillIO
 import DrillStore
@@ -12,6 +13,9 @@ extension Drillcal {
             discussion: """
                 drillcal attend DIR UID --present m001,m002 --late m003 --excused m004:生病 --absent m005 --guest 张三
                 drillcal attend DIR --import 签到表.csv        （整表一次写入；任一行有误则全部不写）
+                drillcal attend DIR UID --import 签到表.csv    （单场签到表，可无“活动”列；drillcal sheet 生成）
+                只能登记已开始的活动；确需提前登记加 --force（登记人记为“… --force”，记入审计）。
+                Only sessions that have started take marks; --force overrides (audited).
                 drillcal attend DIR UID --finalize             （锁定）
                 drillcal attend DIR UID --reopen --reason 补录  （解锁，原因记入审计）
                 未登记的队员按缺勤计；非队员请用 --guest 登记为来宾（不计入最低人数）。
@@ -34,8 +38,13 @@ extension Drillcal {
         @Flag(help: "解锁已锁定的记录（需 --reason）/ unlock a finalized record") var reopen = false
         @Option(help: "解锁原因 / reason for --reopen") var reason: String?
         @Option(help: "登记人，默认当前用户 / who records") var by: String?
+        @Flag(help: "活动尚未开始也登记（记入审计）/ record marks for a session that has not started (audited)")
+        var force = false
 
-        var recorder: String { by ?? ProcessInfo.processInfo.environment["USER"] ?? "drillcal" }
+        var recorder: String {
+            let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? "drillcal"
+            return force ? "\(who) --force" : who
+        }
 
         func validate() throws {
             let marks = [present, late, excused, absent, guest].contains { $0 != nil }
@@ -62,7 +71,7 @@ extension Drillcal {
             let uid = await town.uidFor(self.uid)  // a short code (S017) works too
             let store = try town.requireStore()
             let l = town.lang
-            let now = Int(Date().timeIntervalSince1970)
+            let now = Int(try Clock.now(l).timeIntervalSince1970)
             do {
                 if let file = importFile {
                     try await importSheet(file, store: store, now: now)
@@ -108,6 +117,9 @@ extension Drillcal {
                 add(parts[0].trimmedSpace, .excused, reason: parts[1].trimmedSpace)
             }
             for name in ids(guest) { add("guest:\(name)", .present, guest: true) }
+            if let session = try await store.session(uid) {
+                try refuseIfNotStarted(session, now: now, zone: try town.load().plan.timeZone)
+            }
             let changed = try await store.record(marks)
             try await printCounts(store: store, uids: [uid], changed: changed)
         }
@@ -117,7 +129,7 @@ extension Drillcal {
             let l = town.lang
             let rows: [SignInRow]
             do {
-                rows = try SignInSheet.load(file: file, encoding: town.encoding)
+                rows = try SignInSheet.load(file: file, encoding: town.encoding, session: uid)
             } catch {
                 Console.error(error.message(l))
                 throw ExitCode(2)
@@ -126,6 +138,7 @@ extension Drillcal {
             var rosters: [String: [String: String]] = [:]  // uid -> member id -> name
             var seen: [String: Int] = [:]
             var marks: [AttendanceMark] = []
+            let zone = try town.load().plan.timeZone
             func fail(_ row: SignInRow, field: String, expected: LocalizedText, found: String) throws -> Never {
                 Console.error(InputError(file: file, line: row.line, field: field, expected: expected, found: found).message(l))
                 throw ExitCode(2)
@@ -137,6 +150,9 @@ extension Drillcal {
                     }
                     if s.finalized {
                         try fail(row, field: "uid", expected: LocalizedText(zh: "未锁定的活动（先 --reopen）", en: "a session not finalized (use --reopen first)"), found: row.uid)
+                    }
+                    if !force && start(of: s, zone: zone) > now {
+                        try fail(row, field: "uid", expected: LocalizedText(zh: "已开始的活动（\(s.uid) 于 \(Self.when(s)) 开始；确需提前登记加 --force）", en: "a session that has started (\(s.uid) starts \(Self.when(s)); add --force to record it anyway)"), found: row.uid)
                     }
                     sessions[row.uid] = s
                     rosters[row.uid] = Dictionary(
@@ -169,6 +185,28 @@ extension Drillcal {
             let changed = try await store.record(marks)
             print(l.pick("已导入 \(file)：\(rows.count) 行，\(changed) 条有变化。", "Imported \(file): \(rows.count) rows, \(changed) changed."))
             try await printCounts(store: store, uids: sessions.keys.sorted(), changed: nil)
+        }
+
+        /// Seconds since 1970 UTC when the session starts, in the plan's time zone.
+        func start(of session: SessionRecord, zone: String) -> Int {
+            CheckInTown(name: LocalizedText(zh: "", en: ""), teams: [], timeZone: zone, phones: [:])
+                .epochSeconds(localMinutes: session.slot.absoluteStart)
+        }
+
+        /// `2027-03-20 09:00`.
+        static func when(_ session: SessionRecord) -> String {
+            "\(session.slot.date) \(LocalTime(minutes: session.slot.startMinute % 1440)?.description ?? "")"
+        }
+
+        /// Exits 2 for a session that has not started, unless --force.
+        func refuseIfNotStarted(_ session: SessionRecord, now: Int, zone: String) throws {
+            guard !force, start(of: session, zone: zone) > now else { return }
+            Console.error(
+                town.lang.pick(
+                    "活动 \(session.uid) 尚未开始（\(Self.when(session)) 开始）：只能登记已开始的活动；确需提前登记请加 --force（记入审计）",
+                    "\(session.uid) has not started (it starts \(Self.when(session))): only sessions that have started take marks; add --force to record anyway (audited)"
+                ))
+            throw ExitCode(2)
         }
 
         /// Prints each session's counted turnout against each team's minimum (town and store read once).

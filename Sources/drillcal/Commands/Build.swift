@@ -61,7 +61,7 @@ extension Drillcal {
             // A county or province folder: every town in parallel (RegionBuild.swift).
             if RegionLoader.isRegion(town.directory) { return try RegionBuild(build: self).run() }
             let lang = town.lang
-            let input = try town.load()
+            let input = try await town.loadWithNotices()
             guard (timeLimit ?? 1) > 0, (timeLimit ?? 1) <= 3600, moves >= 0 else {
                 Console.error(lang.pick(
                     "--time-limit 应在 0 到 3600 秒之间，--moves 不小于 0",
@@ -113,8 +113,10 @@ extension Drillcal {
                 let set: FeedSet
                 timings.restart()
                 do {
+                    // Calendar text follows the plan (feeds.language), never --lang.
                     var builder = FeedBuilder(
-                        plan: input.plan, roster: input.roster, schedule: schedule, language: lang, now: stamp,
+                        plan: input.plan, roster: input.roster, schedule: schedule, language: input.plan.feeds.language,
+                        now: stamp,
                         previous: previous)
                     builder.memberFeeds = memberFeeds == .write
                     set = try builder.build()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DrillCheckIn
 import DrillCore
+import DrillIO
 import DrillStore
 import Foundation
 
@@ -24,9 +25,14 @@ extension Drillcal {
             @OptionGroup var town: TownOptions
             @Argument(help: "活动 UID / session UID") var uid: String
             @Option(help: "发放人，默认当前用户 / who issues it") var by: String?
+            @Option(
+                name: [.customLong("public-url"), .customLong("base-url")],
+                help: "手机访问服务的地址，默认 plan.yaml 的 public_url / the address phones reach the server at")
+            var baseURL: String?
 
             func run() async throws {
                 let uid = await town.uidFor(self.uid)  // a short code (S017) works too
+                let input = try town.load()
                 let store = try town.requireStore()
                 let code = LeaderCode.generate()
                 let issuer = by ?? ProcessInfo.processInfo.environment["USER"] ?? "drillcal"
@@ -39,7 +45,20 @@ extension Drillcal {
                     Console.error(error.message(town.lang))
                     throw ExitCode(error.isInput ? 2 : 3)
                 }
+                // The code first, on a line of its own (scripts read it); then where to type it.
                 print(code)
+                let base =
+                    baseURL.flatMap(PublicURL.normalize) ?? input.plan.feeds.publicURL ?? "http://127.0.0.1:8080"
+                let path = uid.addingPercentEncoding(
+                    withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? uid
+                print(town.lang.pick("签到页面：\(base)/checkin/\(path)", "Check-in page: \(base)/checkin/\(path)"))
+                if PublicURL.isLoopback(base) {
+                    Console.warning(
+                        town.lang.pick(
+                            "注意：\(base) 是本机地址，手机打不开；请在 plan.yaml 设 public_url 或用 --public-url",
+                            "warning: \(base) is this machine's own address, which phones cannot reach; set public_url in plan.yaml or pass --public-url"
+                        ))
+                }
             }
         }
 

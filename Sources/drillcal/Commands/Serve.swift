@@ -1,6 +1,7 @@
 import ArgumentParser
 import DrillCheckIn
 import DrillCore
+import DrillIO
 import DrillServer
 import DrillStore
 import Foundation
@@ -29,7 +30,9 @@ extension Drillcal {
         @Option(help: "端口，0 为任选空闲端口 / port (0 picks a free one)")
         var port = 8080
 
-        @Option(help: "订阅页链接的公开地址，如 https://yj.example.cn / public base URL for links on the index page")
+        @Option(
+            name: [.customLong("public-url"), .customLong("base-url")],
+            help: "手机访问本服务的公开地址，用于所有二维码、webcal、个人链接和签到链接，默认取 plan.yaml 的 public_url（--base-url 为旧名）/ the address phones reach this server at, for every QR code and link; default: public_url in plan.yaml")
         var baseURL: String?
 
         @Flag(help: "有未排入的需求时仍发布 / publish even with unmet demand (as build --allow-partial)")
@@ -68,11 +71,11 @@ extension Drillcal {
                         "--trusted-proxy 应为 IP 地址（如 127.0.0.1 或 ::1），实际为 “\(proxy)”",
                         "--trusted-proxy must be an IP address (127.0.0.1, ::1), found \"\(proxy)\""))
             }
-            if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
+            if let baseURL, PublicURL.normalize(baseURL) == nil {
                 throw ValidationError(
                     town.lang.pick(
-                        "--base-url 应以 http:// 或 https:// 开头",
-                        "--base-url must start with http:// or https://"))
+                        "--public-url 应为以 http:// 或 https:// 开头、含主机名的地址，实际为 “\(baseURL)”",
+                        "--public-url must be an http:// or https:// address with a host, found \"\(baseURL)\""))
             }
         }
 
@@ -104,14 +107,17 @@ extension Drillcal {
                 store = InMemoryStore()
             }
 
+            // The check-in pages' clock (DRILLCAL_NOW shifts it for rehearsals and tests; it still runs).
+            let offset = try Clock.now(lang).timeIntervalSinceNow
             var configuration = ServerConfiguration()
             configuration.host = host
             configuration.port = port
-            configuration.baseURL = baseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+            configuration.baseURL = baseURL.flatMap(PublicURL.normalize) ?? library.catalog.plan.feeds.publicURL
             configuration.language = lang
             configuration.trustedProxies = Set(trustedProxies)
             let catalog = library.catalog
             let host = self.host
+            let publicURL = configuration.baseURL
             // The check-in page and its API (drill-leader codes from `drillcal code issue`), over the
             // town of the feeds' current version: a roster change reaches self check-in on reload.
             let checkInTown = CheckInTownFollower(library: library)
@@ -121,6 +127,7 @@ extension Drillcal {
                     addCheckInRoutes(
                         to: router, store: store, town: { checkInTown.town }, language: lang,
                         options: CheckInOptions(
+                            now: { Date(timeIntervalSinceNow: offset) },
                             publicBaseURL: configuration.baseURL, trustedProxies: configuration.trustedProxies
                         ))
                 },
@@ -131,6 +138,16 @@ extension Drillcal {
                         "正在发布 \(catalog.townID)：http://\(shown):\(port)/ （Ctrl-C 停止）",
                         "Serving \(catalog.townID) at http://\(shown):\(port)/ (Ctrl-C to stop)")
                     FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                    // Links and QR codes carry the public URL, else the address bound: a loopback
+                    // one only works on this machine, so a phone that scans it reaches itself.
+                    let advertised = publicURL ?? "http://\(shown):\(port)"
+                    if PublicURL.isLoopback(advertised) {
+                        Console.warning(
+                            lang.pick(
+                                "注意：二维码和链接中的地址 \(advertised) 是本机回环地址，手机扫码打不开；请用 --public-url 或 plan.yaml 的 public_url 给出手机能访问的地址（如 http://192.168.1.10:\(port)）",
+                                "warning: QR codes and links carry \(advertised), a loopback address that phones cannot reach; give the address phones use with --public-url or public_url in plan.yaml (e.g. http://192.168.1.10:\(port))"
+                            ))
+                    }
                 })
             try await app.runService()
         }

@@ -8,7 +8,7 @@ extension TownOptions {
     /// Loads the town, its plan's demands and the attendance data (the store's when `build` has
     /// published, else the freshly computed schedule), and makes a compliance check as of `asOf`.
     func compliance(asOf: String?, threshold: Double) async throws -> (TownInput, Compliance) {
-        let input = try load()
+        let input = try await loadWithNotices()
         let demands = try demands(input)
         let data: AttendanceData
         if let store = try openStore(create: false) {

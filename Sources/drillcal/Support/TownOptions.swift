@@ -133,6 +133,11 @@ enum Console {
         FileHandle.standardError.write(Data((paint(text, .red, fd: STDERR_FILENO) + "\n").utf8))
     }
 
+    /// Prints a warning on standard error (yellow on a colour terminal).
+    static func warning(_ text: String) {
+        FileHandle.standardError.write(Data((paint(text, .yellow, fd: STDERR_FILENO) + "\n").utf8))
+    }
+
     /// The colours drillcal uses.
     enum Colour: String {
         case red = "31"
