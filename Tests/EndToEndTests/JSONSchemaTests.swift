@@ -86,6 +86,14 @@ import Testing
         let build = try CLI.run(["build", town.path, "--now", "2026-11-29T00:00:00Z", "--json"])
         #expect(build.status == 0)
         #expect(try Self.validate(build.stdout, against: "build.schema.json").status == 0)
+        // `sessions --json` lists the same sessions under the same keys (uid, title, kind…).
+        let listed = try CLI.run(["sessions", town.path, "--json"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let v = try Self.validate(listed.stdout, against: "sessions.schema.json")
+        #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
+        let rows = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as! [[String: Any]]
+        let built = (try Self.object(build.stdout)["sessions"] as! [[String: Any]]).map { $0["uid"] as! String }
+        #expect(Set(rows.map { $0["uid"] as! String }) == Set(built))
         // The old snake_case key, a session kind that does not exist, a session without its title.
         var old = try Self.object(build.stdout)
         old["sessions_per_team"] = old.removeValue(forKey: "sessionsPerTeam")

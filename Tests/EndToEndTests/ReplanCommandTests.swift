@@ -8,6 +8,8 @@ import Testing
         var code, session, rule, date, start, status: String
         var teams: [String]
         var sequence: Int
+        // A session's own UID is `uid` in every command's JSON (docs/schema/session.schema.json).
+        enum CodingKeys: String, CodingKey { case code, session = "uid", rule, date, start, status, teams, sequence }
     }
 
     static func sessions(_ town: URL, _ extra: [String] = []) throws -> [Row] {
@@ -44,7 +46,9 @@ import Testing
         #expect(before.allSatisfy { $0.code.hasPrefix("S") && $0.code.count == 4 })
 
         // March: the drill is held and attendance recorded (by its code).
-        let attend = try CLI.run(["attend", town.path, march.code, "--present", "m035,m036"])
+        // Recorded in June (attendance is refused for a session that has not started).
+        let attend = try CLI.run(
+            ["attend", town.path, march.code, "--present", "m035,m036"], env: ["DRILLCAL_NOW": "2027-06-15T12:00:00Z"])
         #expect(attend.status == 0, "\(attend.stderr)")
         let feedsBefore = try CLI.snapshot(town.appendingPathComponent("feeds"))
         let seqBefore = try Self.sequences(town)

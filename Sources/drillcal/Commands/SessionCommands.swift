@@ -138,11 +138,16 @@ extension Drillcal {
         @Option(help: "只列此状态：planned、held、finalized、cancelled / only this status") var status: Status?
         @Flag(help: "以 JSON 输出 / print JSON") var json = false
 
+        /// One row of `sessions --json`: the shared session object (docs/schema/session.schema.json,
+        /// the keys `build --json` uses) plus the code, status and sequence (sessions.schema.json).
         struct Row: Encodable {
             var code: String
-            var session: String
+            var uid: String
+            var title: String
             var rule: String
             var kind: String
+            var form: String?
+            var scope: String?
             var teams: [String]
             var date: String
             var start: String
@@ -156,7 +161,9 @@ extension Drillcal {
         func run() async throws {
             let l = town.lang
             let store = try town.requireStore()
-            let plan = try town.load().plan
+            let input = try town.load()
+            let plan = input.plan
+            let describe = Describe(plan: plan, roster: input.roster, language: l)
             func day(_ text: String?, _ option: String) throws -> CivilDate? {
                 guard let text else { return nil }
                 guard let d = CivilDate(iso: text) else {
@@ -198,9 +205,12 @@ extension Drillcal {
                 if let team, !s.teamIDs.contains(team) { continue }
                 if let lo, s.slot.date < lo { continue }
                 if let hi, hi < s.slot.date { continue }
+                var form: String?, scope: String?
+                if case .drill(let f, let c) = s.kind { (form, scope) = (f.rawValue, c.rawValue) }
                 rows.append(
                     Row(
-                        code: codes[s.uid] ?? "", session: s.uid, rule: s.ruleID, kind: s.kind.key,
+                        code: codes[s.uid] ?? "", uid: s.uid, title: describe.sessionTitle(s), rule: s.ruleID,
+                        kind: s.kind.key, form: form, scope: scope,
                         teams: s.teamIDs,
                         date: s.slot.date.description, start: ReplanReport.time(s.slot.startMinute),
                         end: ReplanReport.time(s.slot.endMinute), venue: s.venueID,
