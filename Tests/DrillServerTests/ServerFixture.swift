@@ -39,7 +39,10 @@ struct ServerFixture {
         try Data(editPlan(try String(contentsOf: planURL, encoding: .utf8)).utf8).write(to: planURL)
 
         let expected = try publish(town)
-        let library = try FeedLibrary(folder: TownFolder(directory: town.path))
+        let library = try FeedLibrary(folder: TownFolder(
+            // A small move budget: every reload reschedules, and the default budget keeps a debug build busy
+            // for seconds on two cores, long enough for a request to time out behind it.
+            directory: town.path, moves: 20_000))
         return ServerFixture(town: town, expected: expected, store: InMemoryStore(), library: library)
     }
 

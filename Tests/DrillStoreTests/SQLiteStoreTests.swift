@@ -128,10 +128,12 @@ struct SQLiteStoreTests {
         try await store.publish(sessions: Sample.all, rosters: Sample.rosters)
         // Another connection (as another process would) holds the write lock for 1.5 s.
         let other = try SQLiteStore(path: path)
+        // Wait until the lock is really held (a loaded machine may start the holder late).
+        let (lockedStream, lockedSignal) = AsyncStream<Void>.makeStream()
         let holding = Task {
-            try await other.holdWriteLock(seconds: 1.5)
+            try await other.holdWriteLock(seconds: 1.5, locked: { lockedSignal.yield() })
         }
-        try await Task.sleep(for: .milliseconds(200))
+        for await _ in lockedStream { break }
         let started = ContinuousClock.now
         #expect(try await store.record([Sample.mark("m1", .present, clientID: "wait-1")]) == 1)
         #expect(ContinuousClock.now - started >= .milliseconds(800), "it waited for the lock")

@@ -40,10 +40,11 @@ extension SQLiteStore {
 
     /// Holds the write lock for `seconds` in a transaction that changes nothing, as another process
     /// writing would: for testing that other writers wait.
-    func holdWriteLock(seconds: Double) async throws(StoreError) {
+    func holdWriteLock(seconds: Double, locked: @escaping @Sendable () -> Void = {}) async throws(StoreError) {
         do {
             try await dbWriter.write { db in
                 try db.execute(sql: "UPDATE session SET sequence = sequence WHERE 0")
+                locked()
                 usleep(UInt32(seconds * 1_000_000))
             }
         } catch {
