@@ -32,7 +32,7 @@ before_files=$(ls "$work/vdir/team" | wc -l)
 # The first two sessions of the team: one to postpone, one to cancel.
 mapfile -t rows < <("$bin" sessions "$town" --team v-shangcun --json | python3 -c '
 import json, sys
-for r in json.load(sys.stdin)[:2]: print(r["code"], r["session"], r["date"], r["start"])')
+for r in json.load(sys.stdin)[:2]: print(r["code"], r["uid"], r["date"], r["start"])')
 read -r pcode puid pdate ptime <<<"${rows[0]}"
 read -r ccode cuid cdate ctime <<<"${rows[1]}"
 check "first sync: $before_files events, $pdate $ptime listed once" '[ "$(khal_days | grep -c "^$pdate $ptime")" -eq 1 ]'
@@ -42,7 +42,7 @@ etag1=$(curl -sI "$feed" | tr -d '\r' | awk 'tolower($1)=="etag:"{print $2}')
 "$bin" cancel "$town" "$ccode" --reason 上级通知取消 --now 2026-11-30T00:00:00Z >/dev/null
 newdate=$("$bin" sessions "$town" --json | python3 -c '
 import json, sys
-print(next(r["date"] + " " + r["start"] for r in json.load(sys.stdin) if r["session"] == sys.argv[1]))' "$puid")
+print(next(r["date"] + " " + r["start"] for r in json.load(sys.stdin) if r["uid"] == sys.argv[1]))' "$puid")
 # Wait for the server to have reloaded after both changes (it may reload once in between).
 for _ in $(seq 300); do
   etag2=$(curl -sI "$feed" | tr -d '\r' | awk 'tolower($1)=="etag:"{print $2}')

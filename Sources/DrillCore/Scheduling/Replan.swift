@@ -157,8 +157,11 @@ extension Scheduler {
                 }
                 continue
             }
-            // A slot outside the rule's window (the plan's season or period changed) no longer works.
-            let inWindow = demand.allowed.contains { $0.contains(p.slot.date) }
+            // A slot outside the rule's window (the plan's season or period changed) no longer works,
+            // nor one at a start time the rule no longer lists (the plan's time changed).
+            let inWindow =
+                demand.allowed.contains { $0.contains(p.slot.date) }
+                && (rule.times.isEmpty || rule.times.contains { $0.minutes == p.slot.startMinute % 1440 })
             if !inWindow && !p.isPinned {
                 state.outsideWindow.insert(uid)
                 state.demands[uid]!.target = p.slot.date
