@@ -19,6 +19,12 @@ struct ServerFixture {
     let store: InMemoryStore
     let library: FeedLibrary
 
+    /// The optimiser budget of both the fixture's build and the server's reloads: the server must answer
+    /// with exactly the bytes build exported, so both schedule with the same budget. It is small because
+    /// every reload reschedules, and the default budget keeps a debug build busy for seconds on two
+    /// cores, long enough for a request to time out behind it.
+    static let moves = 20_000
+
     static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
@@ -40,9 +46,7 @@ struct ServerFixture {
 
         let expected = try publish(town)
         let library = try FeedLibrary(folder: TownFolder(
-            // A small move budget: every reload reschedules, and the default budget keeps a debug build busy
-            // for seconds on two cores, long enough for a request to time out behind it.
-            directory: town.path, moves: 20_000))
+            directory: town.path, moves: moves))
         return ServerFixture(town: town, expected: expected, store: InMemoryStore(), library: library)
     }
 
@@ -52,7 +56,7 @@ struct ServerFixture {
         let input = try TownLoader.load(directory: town.path, recurrence: LibicalRecurrence())
         let schedule = try Scheduler(
             plan: input.plan, roster: input.roster, holidays: input.holidays, recurrence: LibicalRecurrence()
-        ).schedule()
+        ).schedule(search: SearchOptions(moveBudget: moves))
         let folder = town.appendingPathComponent("feeds")
         let set = try FeedBuilder(
             plan: input.plan, roster: input.roster, schedule: schedule, language: .zh,
