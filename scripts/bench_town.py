@@ -12,37 +12,14 @@ import sys
 import tempfile
 import time
 
+from synthetic_plan import write_plan
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def town(folder: pathlib.Path, villages: int) -> None:
     folder.mkdir(parents=True)
-    sup = max(3, villages // 3)
-    lines = [
-        "town: {id: bench, name: 基准镇, station: 基准镇应急站}",
-        "year: 2027",
-        "holidays: ../holidays/2027.yaml",
-        "defaults: {min_gap_days: 7, travel_minutes: 30}",
-        "seasons:",
-        "  - {id: pre_flood, name: 汛前, from: 03-01, to: 04-30}",
-        "blackouts:",
-        "  - {id: double_rush, name: 双抢, from: 07-15, to: 08-10, teams: [level:village]}",
-        "villages:",
-    ]
-    lines += [f"  - {{id: v{i}, name: 村{i}, grids: [v{i}-1]}}" for i in range(villages)]
-    lines += ["venues:", "  - {id: hall, name: 镇会议室, capacity: 500}"]
-    lines += [f"  - {{id: h{i}, name: 村委会{i}, village: v{i}, capacity: 40}}" for i in range(villages)]
-    lines += ["supervisors:"] + [f"  - {{id: s{i}, name: 督导{i}, max_per_day: 2, max_per_week: 5}}" for i in range(sup)]
-    lines += ["teams:", "  - {id: town, name: 镇综合队, level: town, minimum: 30}"]
-    lines += [f"  - {{id: t{i}, name: 村{i}应急救援队, level: village, village: v{i}}}" for i in range(villages)]
-    lines += [
-        "rules:",
-        "  - {id: monthly, name: 镇队月训, kind: training, teams: [town], rrule: FREQ=MONTHLY;BYDAY=2SA, venue: hall, supervisor: required}",
-        "  - {id: vtrain, name: 村队训练, kind: training, teams: [level:village], every: 2 per half-year, times: ['14:30', '19:30'], venue: own-village}",
-        "  - {id: flood, name: 防汛演练, kind: drill, form: live, scope: comprehensive, teams: [level:village], every: 1 per year, season: pre_flood, weekdays: [SA, SU], times: ['09:00', '14:30'], duration: 180, venue: own-village, supervisor: required, min_gap_days: 3}",
-        "  - {id: fire, name: 森林防火桌面演练, kind: drill, form: tabletop, scope: single, teams: [level:village], every: 1 per year, window: {from: 11-01, to: 12-15}, times: ['14:30', '19:30'], venue: own-village}",
-    ]
-    (folder / "plan.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_plan(folder, "bench", "基准镇", villages, 2, holidays="../holidays/2027.yaml")
     rows = ["id,name,phone,teams,roles,village,grid,unavailable"]
     for i in range(32):
         rows.append(f"c{i},镇队员{i},1380000{i:04d},town,militia,,,")
@@ -93,4 +70,5 @@ def main() -> None:
     shutil.rmtree(work)
 
 
-main()
+if __name__ == "__main__":
+    main()
