@@ -7,15 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 port="${1:-8099}"
 bash scripts/setup.sh chromium chromium-driver
-swift build --product drillcal 2>&1 | tail -n 1
-bin="$(swift build --show-bin-path)"
+source scripts/example-town.sh
+example_bin
 root="$(mktemp -d)"
 trap 'rm -rf "$root"' EXIT
-cp -r calendars/qingshan "$root/qingshan"
-cp -r calendars/holidays "$root/holidays"
-rm -rf "$root/qingshan/feeds" "$root/qingshan/feeds.d" "$root/qingshan/drillcal.sqlite"*
-town="$root/qingshan"
-"$bin/drillcal" build "$town" >/dev/null
+example_town "$root"
+"$bin" build "$town" >/dev/null
 uid="$(python3 - "$town/drillcal.sqlite" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -24,9 +21,9 @@ print(db.execute("""SELECT s.uid FROM session s JOIN roster_entry r ON r.session
                     GROUP BY s.uid HAVING count(*) >= 3 ORDER BY s.date, s.start_minute LIMIT 1""").fetchone()[0])
 PY
 )"
-code="$("$bin/drillcal" code issue "$town" "$uid" | head -n 1)"
+code="$("$bin" code issue "$town" "$uid" | head -n 1)"
 echo "session $uid, code issued"
 # Marks are taken only once a session has started: the server's clock is set after the example year.
 python3 scripts/checkin-offline-test.py --url "http://127.0.0.1:$port" --code "$code" --uid "$uid" \
   --database "$town/drillcal.sqlite" ${CHECKIN_SCREENSHOT:+--screenshot "$CHECKIN_SCREENSHOT"} \
-  -- env DRILLCAL_NOW=2027-12-31T12:00:00Z "$bin/drillcal" serve "$town" --port "$port"
+  -- env DRILLCAL_NOW=2027-12-31T12:00:00Z "$bin" serve "$town" --port "$port"

@@ -7,18 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh vdirsyncer khal
-swift build --product drillcal 2>&1 | tail -n 1
-bin="$(swift build --show-bin-path)/drillcal"
+source scripts/example-town.sh
+example_bin
 work="$(mktemp -d)"; echo "work: $work"
 trap 'kill ${server:-} 2>/dev/null || true; wait ${server:-} 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
-cp -r calendars "$work/calendars"
-rm -rf "$work/calendars/qingshan/feeds" "$work/calendars/qingshan/feeds.d" "$work/calendars/qingshan/drillcal.sqlite"*
-town="$work/calendars/qingshan"
+example_town "$work"
 "$bin" build "$town" --now 2026-11-29T00:00:00Z >/dev/null
-"$bin" serve "$town" --port 0 --log-level warning > "$work/serve.out" 2>&1 &
-server=$!
-for _ in $(seq 900); do grep -q "http://" "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
-base="$(grep -o 'http://[0-9.:]*' "$work/serve.out" | head -1)"
+example_serve "$work/serve.out"
 feed="$base/calendars/qingshan/team-v-shangcun.ics"
 source scripts/subscribe.sh
 subscribe_setup "$work" team="$feed"
@@ -44,7 +39,7 @@ newdate=$("$bin" sessions "$town" --json | python3 -c '
 import json, sys
 print(next(r["date"] + " " + r["start"] for r in json.load(sys.stdin) if r["uid"] == sys.argv[1]))' "$puid")
 # Wait for the server to have reloaded after both changes (it may reload once in between).
-for _ in $(seq 300); do
+for _ in $(seq 900); do
   etag2=$(curl -sI "$feed" | tr -d '\r' | awk 'tolower($1)=="etag:"{print $2}')
   [ "$etag2" != "$etag1" ] && curl -s "$feed" | grep -q STATUS:CANCELLED && break; sleep 0.2
 done
