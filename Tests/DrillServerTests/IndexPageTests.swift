@@ -43,6 +43,44 @@ struct IndexPageTests {
         }
     }
 
+    @Test("each version draws its page once per language and address")
+    func drawnOncePerVersion() async throws {
+        let fixture = try ServerFixture.make()
+        defer { fixture.cleanUp() }
+        let catalog = fixture.library.catalog
+        try await fixture.app().test(.router) { client in
+            let first = try await client.execute(uri: "/", method: .get)
+            let second = try await client.execute(uri: "/", method: .get)
+            #expect(first.status == .ok && second.status == .ok)
+            #expect(first.body.bytes == second.body.bytes)
+            #expect(catalog.indexPagesDrawn.load(ordering: .relaxed) == 1)
+            let english = try await client.execute(uri: "/?lang=en", method: .get)
+            #expect(english.body.text.contains("lang=\"en\""))
+            let again = try await client.execute(uri: "/?lang=en", method: .get)
+            #expect(again.body.bytes == english.body.bytes)
+            #expect(catalog.indexPagesDrawn.load(ordering: .relaxed) == 2)
+        }
+    }
+
+    @Test("pages for invented Host headers are drawn but not kept: memory stays bounded")
+    func boundedByHost() throws {
+        let fixture = try ServerFixture.make()
+        defer { fixture.cleanUp() }
+        let catalog = fixture.library.catalog
+        for n in 0..<40 {
+            let base = "http://h\(n).example.cn"
+            let page = catalog.indexPage(language: .zh, baseURL: base) {
+                IndexPage(listing: catalog.listing, townID: catalog.townID, baseURL: base, language: .zh).render()
+            }
+            #expect(String(buffer: page).contains("webcal://h\(n).example.cn/calendars/qingshan/town.ics"))
+        }
+        #expect(catalog.indexPagesDrawn.load(ordering: .relaxed) == 40)
+        #expect(catalog.indexPagesKept == FeedCatalog.indexPageLimit)
+        // A kept page is answered without drawing again.
+        _ = catalog.indexPage(language: .zh, baseURL: "http://h0.example.cn") { Issue.record("drawn twice"); return "" }
+        #expect(catalog.indexPagesDrawn.load(ordering: .relaxed) == 40)
+    }
+
     @Test("?lang=en gives the English page; the Host header is used when no base URL is set")
     func english() async throws {
         let fixture = try Self.fixture()

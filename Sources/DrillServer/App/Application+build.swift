@@ -57,10 +57,12 @@ public func buildRouter(
         let language =
             request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:))
             ?? configuration.language
-        let page = IndexPage(
-            listing: catalog.listing, townID: catalog.townID,
-            baseURL: configuration.baseURL ?? baseURL(request, configuration), language: language)
-        return Responses.html(page.render())
+        let base = configuration.baseURL ?? baseURL(request, configuration)
+        return Responses.html(
+            catalog.indexPage(language: language, baseURL: base) {
+                IndexPage(listing: catalog.listing, townID: catalog.townID, baseURL: base, language: language)
+                    .render()
+            })
     }
 
     @Sendable func publicFeed(_ request: Request, _ context: FeedRequestContext) -> Response {

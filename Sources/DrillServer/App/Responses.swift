@@ -46,13 +46,16 @@ enum Responses {
     }
 
     /// An HTML page.
-    static func html(_ text: String) -> Response {
+    static func html(_ text: String) -> Response { html(ByteBuffer(string: text)) }
+
+    /// An HTML page already rendered (a shared buffer: no copy per request).
+    static func html(_ page: ByteBuffer) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-cache"
         headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         return Response(
-            status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            status: .ok, headers: headers, body: ResponseBody(byteBuffer: page))
     }
 }

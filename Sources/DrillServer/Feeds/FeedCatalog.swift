@@ -1,5 +1,7 @@
 import DrillCore
 import DrillFeeds
+import NIOCore
+import Synchronization
 
 /// One version of a town's feeds as the server answers them: looked up by name in dictionaries
 /// only, so no request path ever reaches the file system.
@@ -19,6 +21,16 @@ public final class FeedCatalog: Sendable {
     public let plan: Plan
     /// See `plan`.
     public let roster: Roster
+    /// Index pages of this version already rendered, by language and base URL: `GET /` draws every
+    /// QR code (milliseconds of CPU), so each page is drawn once per feed version, not per request.
+    /// Bounded: the base URL may come from the request's Host header, and a client inventing hosts
+    /// must not grow memory; past the bound pages are drawn without being kept.
+    private let indexPages = Mutex<[String: ByteBuffer]>([:])
+    /// How many index pages this version has drawn (for tests).
+    let indexPagesDrawn = Atomic<Int>(0)
+    static let indexPageLimit = 16
+    /// How many index pages this version keeps (for tests).
+    var indexPagesKept: Int { indexPages.withLock { $0.count } }
 
     init(
         townID: String, publicFeeds: [String: ServedFeed], memberFeeds: [String: ServedFeed],
@@ -32,6 +44,18 @@ public final class FeedCatalog: Sendable {
         self.memberFeeds = memberFeeds
         self.listing = listing
         self.inputsModified = inputsModified
+    }
+
+    /// The index page for `language` at `baseURL`, drawn by `render` the first time it is asked for.
+    func indexPage(language: Language, baseURL: String, render: () -> String) -> ByteBuffer {
+        let key = language.rawValue + " " + baseURL
+        if let page = indexPages.withLock({ $0[key] }) { return page }
+        let page = ByteBuffer(string: render())
+        indexPagesDrawn.add(1, ordering: .relaxed)
+        indexPages.withLock { pages in
+            if pages.count < Self.indexPageLimit { pages[key] = page }
+        }
+        return page
     }
 
     /// Prepares every feed of `set`. Content that `previous` already served keeps its prepared
