@@ -10,6 +10,7 @@ import argparse
 import json
 import pathlib
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -101,10 +102,14 @@ def drillcal(bin_path: str, folder: pathlib.Path, model: pathlib.Path, time_limi
             "--export-model", str(model)]
     if time_limit > 0:
         args += ["--time-limit", str(time_limit)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(args, capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         sys.exit(f"drillcal build failed on {folder}: {proc.stderr}")
-    return json.loads(proc.stdout), time.perf_counter() - start
+    # CPU seconds of the whole build process (user + system): unlike wall time, barely moved by other load.
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return json.loads(proc.stdout), time.perf_counter() - start, cpu
 
 
 def main() -> None:
@@ -121,11 +126,11 @@ def main() -> None:
     a = p.parse_args()
     work = pathlib.Path(a.keep or tempfile.mkdtemp())
     work.mkdir(parents=True, exist_ok=True)
-    head = f"{'villages':>8} {'level':>6} {'sessions':>8} {'unmet':>5} {'min':>4} {'greedy':>7} {'drillcal':>8} {'bound':>6} {'gap%':>5} {'seconds':>7}"
+    head = f"{'villages':>8} {'level':>6} {'sessions':>8} {'unmet':>5} {'min':>4} {'greedy':>7} {'drillcal':>8} {'bound':>6} {'gap%':>5} {'seconds':>7} {'cpu s':>6}"
     if a.cpsat_seconds > 0:
         head += f" {'cp-sat':>7} {'cp-sat status':>13} {'vs cp-sat %':>11}"
     if a.markdown:
-        cols = ["villages", "level", "sessions", "unmet", "proven min unmet", "greedy", "drillcal", "bound", "gap %", "seconds"]
+        cols = ["villages", "level", "sessions", "unmet", "proven min unmet", "greedy", "drillcal", "bound", "gap %", "seconds", "build CPU s"]
         if a.cpsat_seconds > 0:
             cols += [f"CP-SAT {a.cpsat_seconds:g} s", "CP-SAT status", "vs CP-SAT %"]
         head = "| " + " | ".join(cols) + " |\n|" + "---:|" * len(cols)
@@ -137,13 +142,13 @@ def main() -> None:
                 shutil.rmtree(folder)
             town(folder, n, level, 1)
             model = folder / "model.json"
-            report, elapsed = drillcal(a.bin, folder, model, a.time_limit)
+            report, elapsed, cpu = drillcal(a.bin, folder, model, a.time_limit)
             s = report["score"]
             cells = [n, level, len(report['sessions']), len(report['unmet']), s.get('minimumUnmet', 0), s['greedy'], s['score'],
-                     s['lowerBound'], s['gapPercent'], f"{s['seconds']:.2f}"]
+                     s['lowerBound'], s['gapPercent'], f"{s['seconds']:.2f}", f"{cpu:.2f}"]
             line = (f"{n:>8} {level:>6} {len(report['sessions']):>8} {len(report['unmet']):>5} "
                     f"{s.get('minimumUnmet', 0):>4} {s['greedy']:>7} "
-                    f"{s['score']:>8} {s['lowerBound']:>6} {s['gapPercent']:>5} {s['seconds']:>7.2f}")
+                    f"{s['score']:>8} {s['lowerBound']:>6} {s['gapPercent']:>5} {s['seconds']:>7.2f} {cpu:>6.2f}")
             if a.cpsat_seconds > 0:
                 proc = subprocess.run([a.python, str(ROOT / "scripts" / "cpsat_model.py"), str(model),
                                        "--seconds", str(a.cpsat_seconds)], capture_output=True, text=True)
@@ -165,4 +170,5 @@ def main() -> None:
         shutil.rmtree(work)
 
 
-main()
+if __name__ == "__main__":
+    main()
