@@ -148,6 +148,15 @@ extension Drillcal.Serve {
     }
 }
 
+extension Drillcal.Serve {
+    /// The members' absence notices with their sessions' days, read at every reload check: a
+    /// notice given on a member's page reaches the served feeds' rosters and expected turnout.
+    func storedNotices() throws -> (@Sendable () -> NoticeDays)? {
+        guard let store = try town.openStore(create: false) else { return nil }
+        return { (try? store.noticeDaysNow()) ?? NoticeDays() }
+    }
+}
+
 extension TownOptions {
     /// The UID for a short code from `drillcal sessions` (S017), or the text as given (a UID, or
     /// something the command itself will report as unknown).
