@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Reading .xlsx sign-in sheets (a ZIP archive of XML parts) back in.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Debian's libical-dev through pkg-config; macros and variadics sit behind shim.h.
@@ -32,12 +34,14 @@ let package = Package(
         .target(name: "ICal", dependencies: ["CLibical"]),
         // Model, plan rules, scheduler, roster checks: pure, no I/O, no C.
         .target(name: "DrillCore"),
-        // Reading plan.yaml, roster.csv and holiday files into DrillCore values.
+        // Reading plan.yaml, roster.csv and holiday files into DrillCore values (and .xlsx sign-in
+        // sheets: ZIPFoundation opens the workbook, Foundation's XMLParser reads its parts).
         .target(
             name: "DrillIO",
             dependencies: [
                 "DrillCore", "Yams",
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         // Turning a schedule into iCalendar feeds through libical, written atomically.
@@ -77,12 +81,13 @@ let package = Package(
         // Reports: HTML, Markdown, CSV and XLSX renderings of an AnnualReport.
         .target(name: "DrillReports", dependencies: ["DrillCore", "DrillWeb", "CXlsxWriter"]),
         // zlib for gzip bodies (hummingbird-compression is not available): one deflate per feed version.
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Not named CZlib: ZIPFoundation's own zlib module has that name.
+        .systemLibrary(name: "CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The feed server: public and token-protected feeds from memory, index page, health.
         .target(
             name: "DrillServer",
             dependencies: [
-                "DrillCore", "DrillIO", "DrillFeeds", "DrillStore", "DrillWeb", "CZlib",
+                "DrillCore", "DrillIO", "DrillFeeds", "DrillStore", "DrillWeb", "CGzip",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -117,7 +122,7 @@ let package = Package(
         .testTarget(
             name: "DrillServerTests",
             dependencies: [
-                "DrillServer", "DrillStore", "DrillFeeds", "DrillIO", "DrillCore", "DrillWeb", "CZlib", "FeedLint",
+                "DrillServer", "DrillStore", "DrillFeeds", "DrillIO", "DrillCore", "DrillWeb", "CGzip", "FeedLint",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

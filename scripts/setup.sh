@@ -2,7 +2,7 @@
 # Installs what drillcal needs on a fresh Debian 12 machine, only if it is missing:
 # libical-dev, libxlsxwriter-dev, zlib1g-dev, libqrencode-dev (and pkg-config) to build, tzdata at run
 # time (libical reads /usr/share/zoneinfo), pandoc, chromium and fonts-noto-cjk for the .docx and .pdf
-# report, python3-jsonschema for the tests of the JSON outputs.
+# report, python3-jsonschema for the tests of the JSON outputs, python3-openpyxl for the XLSX sign-in sheet test.
 set -euo pipefail
 
 need=()
@@ -26,6 +26,9 @@ dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 # The JSON Schema tests (EndToEndTests JSONSchemaTests): `build --json` and `check --json` are validated
 # against docs/schema/ by scripts/validate_json.py with Debian's python3-jsonschema.
 dpkg -s python3-jsonschema >/dev/null 2>&1 || need+=(python3-jsonschema)
+# The XLSX sign-in sheet round trip (EndToEndTests SignInSheetRoundTripTests): Debian's python3-openpyxl
+# fills in the workbook `drillcal sheet --format xlsx` wrote, as a clerk would in Excel.
+dpkg -s python3-openpyxl >/dev/null 2>&1 || need+=(python3-openpyxl)
 for extra in "$@"; do dpkg -s "$extra" >/dev/null 2>&1 || need+=("$extra"); done
 
 if [ ${#need[@]} -gt 0 ]; then

@@ -69,6 +69,24 @@ struct NotStartedAndMemberPageTests {
             #expect(try await store.absences() == [AbsenceNotice(sessionUID: F.uid, memberID: "m1", reason: "生病", at: Int(dayBefore.timeIntervalSince1970))])
             let other = String(buffer: try await client.execute(uri: "/me/\(Self.otherToken)", method: .get).body)
             #expect(!other.contains("生病") && !other.contains("张三"))
+            // The session's leader sees the notice on the check-in page and in the API, as an
+            // excused pre-mark of source `member`; without the leader's cookie the API has none.
+            let leader = try await LeaderSession.login(client)
+            #expect(leader.page.contains("本人已请假") && leader.page.contains("生病"))
+            let api = "/api/sessions/\(F.uid)"
+            let detail = String(buffer: try await client.execute(uri: api, method: .get, headers: [.cookie: leader.cookie]).body)
+            #expect(detail.contains("\"notices\":[{") && detail.contains("\"source\":\"member\"") && detail.contains("生病"), "\(detail)")
+            let anonymous = String(buffer: try await client.execute(uri: api, method: .get).body)
+            #expect(!anonymous.contains("生病") && !anonymous.contains("notices"), "\(anonymous)")
+            // Moved by hand after the notice: the notice stays, and the page says the day changed.
+            #expect(!String(buffer: try await client.execute(uri: "/me/\(Self.token)", method: .get).body).contains("活动时间已改为"))
+            let session = try #require(try await store.session(F.uid))
+            try await store.saveOverride(
+                SessionOverride(
+                    sessionUID: F.uid, action: .postpone, slot: session.slot, reason: "暴雨红色预警", by: "站长",
+                    at: Int(dayBefore.timeIntervalSince1970) + 1))
+            let moved = String(buffer: try await client.execute(uri: "/me/\(Self.token)", method: .get).body)
+            #expect(moved.contains("活动时间已改为") && moved.contains("生病"))
             let unknown = try await client.execute(uri: "/me/" + String(repeating: "c", count: 43), method: .get)
             #expect(unknown.status == .notFound)
         }

@@ -86,6 +86,72 @@ import Testing
         #expect(again.session(gone) == nil && again.cancelledByHand == [gone])
         #expect((again.session(replaced)?.slot.absoluteStart ?? 0) > s.sessions[1].slot.absoluteStart)
     }
+
+    /// A rule that prefers Saturdays, its first schedule, and that schedule published a day later
+    /// (a Sunday: same time, inside the window, feasible but off the preferred weekday), so that with
+    /// moving free (`move_published: 0`) the optimiser would rather move them back.
+    func dayLate() throws -> (Plan, Roster, Schedule, Replan) {
+        var saturdays = rule
+        saturdays.weekdays = [.saturday]
+        var (plan, roster) = smallTown(rules: [saturdays])
+        plan.weights.movePublished = 0
+        let s = try scheduler(plan, roster).schedule()
+        var r = replan(s)
+        for (uid, p) in r.published {
+            var q = p
+            q.slot = TimeSlot(
+                date: p.slot.date.adding(days: 1), startMinute: p.slot.startMinute, endMinute: p.slot.endMinute)
+            r.published[uid] = q
+        }
+        return (plan, roster, s, r)
+    }
+
+    @Test("freeze_days: inside the horizon a published session stays even where moving is free")
+    func theFreezeHorizonKeepsFeasibleSessions() throws {
+        let (free, roster, _, published) = try dayLate()
+        // Without a horizon the optimiser, free to move, moves some of them (for points, not feasibility).
+        let loose = try scheduler(free, roster).withReplan(published).schedule()
+        try #require(!loose.moves.isEmpty, "the week-late slots must be worth moving for this test to mean anything")
+        #expect(loose.moves.allSatisfy { $0.reason == nil && !$0.outsideWindow && !$0.frozen })
+
+        // A horizon past the first moved session (and every one before it): those stay.
+        let firstMoved = try #require(loose.moves.map(\.from).min { $0.absoluteStart < $1.absoluteStart })
+        var frozen = published
+        frozen.freezeUntil = firstMoved.date.adding(days: 1)
+        let kept = try scheduler(free, roster).withReplan(frozen).schedule()
+        let inside = published.published.filter { $0.value.slot.date < frozen.freezeUntil! }
+        #expect(!inside.isEmpty)
+        for (uid, p) in inside { #expect(kept.session(uid)?.slot == p.slot, "\(uid) inside the horizon moved") }
+        #expect(kept.moves.allSatisfy { published.published[$0.uid]!.slot.date >= frozen.freezeUntil! })
+        #expect(kept.moves.allSatisfy { !$0.frozen })
+
+        // Everything frozen: nothing moves at all.
+        var all = published
+        all.freezeUntil = CivilDate(iso: "2028-01-01")
+        #expect(try scheduler(free, roster).withReplan(all).schedule().moves.isEmpty)
+    }
+
+    @Test("freeze_days: a frozen session that became infeasible moves, marked frozen (the build says so loudly)")
+    func aFrozenSessionMovesOnlyWhenInfeasible() throws {
+        let (plan, roster, s) = try first()
+        let a = s.sessions[0]
+        var r = replan(s)
+        r.freezeUntil = CivilDate(iso: "2028-01-01")  // the whole year is inside the horizon
+        // Its day becomes a statutory holiday: the frozen session must move, and says why.
+        var holidays = holidays2027
+        holidays.holidays.append(.init(name: "新假日", range: DateRange(from: a.slot.date, to: a.slot.date)))
+        let again = try scheduler(plan, roster, holidays: holidays).withReplan(r).schedule()
+        #expect(again.moves.map(\.uid) == [a.uid])
+        let move = try #require(again.moves.first)
+        #expect(move.frozen, "told as a frozen session that had to move")
+        #expect(move.reason == .holiday(name: "新假日"))
+        #expect(move.to != nil && move.to?.date != a.slot.date)
+        for x in s.sessions.dropFirst() { #expect(again.session(x.uid)?.slot == x.slot) }
+        // Outside the horizon the same move is an ordinary one.
+        r.freezeUntil = a.slot.date
+        let ordinary = try scheduler(plan, roster, holidays: holidays).withReplan(r).schedule()
+        #expect(ordinary.moves.map(\.uid) == [a.uid] && ordinary.moves.first?.frozen == false)
+    }
 }
 
 extension Scheduler {

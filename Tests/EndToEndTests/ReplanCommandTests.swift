@@ -1,3 +1,5 @@
+import DrillCore
+import DrillStore
 import Foundation
 import ICal
 import Testing
@@ -22,6 +24,17 @@ import Testing
         let cal = try ICalParser.parse(
             try CLI.read(town.appendingPathComponent("feeds/town.ics")), source: "town.ics")
         return Dictionary(uniqueKeysWithValues: cal.events.map { ($0.uid, $0.sequence) })
+    }
+
+    /// The county report's sessions table (Markdown) as of `asOf`: one row of cells per session,
+    /// the first cell `2027-03-24 09:00-12:00`.
+    static func reportRows(_ town: URL, asOf: String) throws -> [[String]] {
+        let out = town.appendingPathComponent("report-\(UUID().uuidString).md")
+        let r = try CLI.run(["report", town.path, "--format", "md", "--out", out.path, "--as-of", asOf])
+        #expect(r.status == 0, "\(r.stderr)")
+        return try CLI.read(out).components(separatedBy: "\n").filter { $0.hasPrefix("| 2027-") }.map { line in
+            line.dropFirst(2).dropLast(2).components(separatedBy: " | ")
+        }
     }
 
     /// Build in December; attendance in March; a June roster edit makes a March and a July session
@@ -52,6 +65,15 @@ import Testing
         #expect(attend.status == 0, "\(attend.stderr)")
         let feedsBefore = try CLI.snapshot(town.appendingPathComponent("feeds"))
         let seqBefore = try Self.sequences(town)
+        // The county report lists the held March drill on its day with its turnout (2 counted, in
+        // bold as below the minimum).
+        let reportBefore = try Self.reportRows(town, asOf: "2027-06-15")
+        let marchRow = try #require(
+            reportBefore.first { $0[0].hasPrefix("\(march.date) \(march.start)") && $0[6] == "**2**" },
+            "the held March session in the report")
+        let teamName = marchRow[3]
+        let julyRow = try #require(
+            reportBefore.first { $0[0].hasPrefix("\(july.date) \(july.start)") && $0[3] == teamName })
 
         // June: three members turn out to have been / to be away on both days (10 needed, 12 → 9).
         let rosterURL = town.appendingPathComponent("roster.csv")
@@ -104,6 +126,23 @@ import Testing
         for (uid, s) in seqBefore where uid != july.session && uid != march.session {
             #expect(seqAfter[uid] == s, "\(uid)")
         }
+        // The report's dates stay true after the rebuild: the held March session on its real day,
+        // place and turnout (its excused/absent split may follow the roster's new away days), the
+        // July one only on its new day, every other row unchanged.
+        let reportAfter = try Self.reportRows(town, asOf: "2027-06-15")
+        let marchAfter = reportAfter.filter { $0[0].hasPrefix("\(march.date) \(march.start)") && $0[3] == teamName }
+        #expect(marchAfter.count == 1)
+        #expect(marchAfter.first.map { Array($0.prefix(8)) } == Array(marchRow.prefix(8)), "\(marchAfter)")
+        let movedJuly = try #require(byUID[july.session])
+        #expect(!reportAfter.contains { $0[0].hasPrefix("\(july.date) \(july.start)") && $0[3] == teamName })
+        #expect(
+            reportAfter.contains {
+                $0[0].hasPrefix("\(movedJuly.date) \(movedJuly.start)") && $0[3] == teamName && $0[1] == julyRow[1]
+            })
+        #expect(reportAfter.count == reportBefore.count)
+        #expect(Set(reportBefore).subtracting(reportAfter).contains(julyRow))
+        #expect(
+            Set(reportBefore).subtracting(reportAfter).isSubset(of: [julyRow, marchRow]), "only March and July rows changed")
         // A rebuild later changes nothing more.
         let again = try CLI.run(["build", town.path, "--now", "2027-06-16T08:00:00Z"])
         #expect(again.stdout.contains("已发布的活动均未改动时间"), "\(again.stdout)")
@@ -162,6 +201,62 @@ import Testing
         // Still cancelled after another build.
         #expect(try CLI.run(["build", town.path, "--now", "2027-05-04T00:00:00Z"]).status == 0)
         #expect(try Self.sessions(town, ["--status", "cancelled"]).map(\.session) == [target.session])
+    }
+
+    /// A change by hand is among the moved sessions (old → new, who, why) of the build that
+    /// publishes it, in text and in `build --json` (docs/schema/build.schema.json); later builds no
+    /// longer list it.
+    @Test func changesByHandAreListedByTheBuildThatPublishesThem() async throws {
+        let town = try CLI.scratchTown()
+        #expect(try CLI.run(["build", town.path, "--now", "2026-12-01T08:00:00Z"]).status == 0)
+        let before = try Self.sessions(town)
+        let shangcun = before.filter { $0.teams == ["v-shangcun"] }
+        let target = try #require(shangcun.first { $0.date.hasPrefix("2027-05") })
+        let other = try #require(shangcun.first { $0.date > "2027-08-01" })
+
+        // postpone: its own build lists the move by hand.
+        let p = try CLI.run([
+            "postpone", town.path, target.code, "--reason", "暴雨红色预警", "--now", "2027-05-01T00:00:00Z", "--by", "张站长",
+        ])
+        #expect(p.status == 0, "\(p.stderr)")
+        let postponed = try #require(try Self.sessions(town).first { $0.session == target.session })
+        let line = try #require(p.stdout.components(separatedBy: "\n").first { $0.contains(target.session) && $0.contains("→") })
+        #expect(line.contains("\(target.date) \(target.start) → \(postponed.date) \(postponed.start)"), "\(line)")
+        #expect(line.contains("人工顺延") && line.contains("张站长") && line.contains("暴雨红色预警"), "\(line)")
+        // Published now: the next build lists nothing.
+        let next = try CLI.run(["build", town.path, "--now", "2027-05-02T00:00:00Z"])
+        #expect(next.stdout.contains("已发布的活动均未改动时间"), "\(next.stdout)")
+
+        // A change stored but not yet published (as when the command's own build could not run):
+        // the next build's JSON lists it, byHand, and follows the schema.
+        let store = try SQLiteStore(path: town.appendingPathComponent("drillcal.sqlite").path)
+        let old = try #require(try await store.session(other.session))
+        let slot = TimeSlot(
+            date: old.slot.date.adding(days: 7), startMinute: old.slot.startMinute, endMinute: old.slot.endMinute)
+        try await store.saveOverride(
+            SessionOverride(
+                sessionUID: other.session, action: .move, slot: slot, reason: "村里秋收", by: "李干事", at: 1_800_000_000))
+        let dry = try CLI.run(["build", town.path, "--now", "2027-05-03T00:00:00Z", "--dry-run", "--json"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as? [String: Any])
+        let moves = try #require(json["moves"] as? [[String: Any]])
+        #expect(moves.count == 1)
+        let move = try #require(moves.first)
+        #expect(move["session"] as? String == other.session)
+        #expect(move["from"] as? String == "\(other.date) \(other.start)")
+        #expect(move["to"] as? String == "\(slot.date) \(other.start)")
+        #expect(move["byHand"] as? Bool == true && move["by"] as? String == "李干事")
+        #expect((move["reason"] as? String)?.contains("村里秋收") == true)
+        let full = try CLI.run(["build", town.path, "--now", "2027-05-03T00:00:00Z", "--json"])
+        #expect(full.status == 0, "\(full.stderr)")
+        let valid = try JSONSchemaTests.validate(full.stdout, against: "build.schema.json")
+        #expect(valid.status == 0, "\(valid.stdout)\(valid.stderr)")
+        let replan = try #require(
+            (try JSONSerialization.jsonObject(with: Data(full.stdout.utf8)) as? [String: Any])?["replan"] as? [String: Any])
+        #expect((replan["moves"] as? [[String: Any]])?.compactMap { $0["session"] as? String } == [other.session])
+        #expect(try Self.sessions(town).first { $0.session == other.session }?.date == slot.date.description)
+        let quiet = try CLI.run(["build", town.path, "--now", "2027-05-04T00:00:00Z"])
+        #expect(quiet.stdout.contains("已发布的活动均未改动时间"), "\(quiet.stdout)")
     }
 
     static func planned(_ town: URL, rule: String, team: String) throws -> Int {

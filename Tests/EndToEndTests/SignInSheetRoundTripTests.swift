@@ -82,6 +82,75 @@ import Testing
         #expect(refused.status == 2 && refused.stderr.contains("other.csv 第 2 行"), "\(refused.stderr)")
     }
 
+    /// Runs scripts/fill_signin_xlsx.py (Debian's python3-openpyxl, an XLSX reader and writer
+    /// independent of drillcal) on `sheet`: fills the first people's status and reason.
+    func fill(_ sheet: URL, into out: URL, _ fills: [String]) throws -> [String] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        p.arguments = [CLI.root.appendingPathComponent("scripts/fill_signin_xlsx.py").path, sheet.path, out.path] + fills
+        let stdout = Pipe()
+        let stderr = Pipe()
+        p.standardOutput = stdout
+        p.standardError = stderr
+        try p.run()
+        let o = stdout.fileHandleForReading.readDataToEndOfFile()
+        let e = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(!e.contains("No module named 'openpyxl'"), "python3-openpyxl is missing: run scripts/setup.sh")
+        #expect(p.terminationStatus == 0, "\(e)")
+        return String(decoding: o, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    @Test("XLSX: generate → fill in with openpyxl → import unchanged = the same CLI marks")
+    func xlsxRoundTrip() async throws {
+        let sheetTown = try published()
+        let cliTown = try published()
+        let xlsx = sheetTown.appendingPathComponent("签到表.xlsx")
+        let made = try CLI.run(["sheet", sheetTown.path, drill, "--format", "xlsx", "--out", xlsx.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(try Data(contentsOf: xlsx).starts(with: [0x50, 0x4B, 0x03, 0x04]), "a workbook (ZIP)")
+        #expect(try CLI.run(["sheet", sheetTown.path, drill, "--format", "xlsx"]).status != 0, "xlsx needs --out")
+
+        // Filled in as a clerk would: present, late, excused with a reason, absent; the rest blank.
+        let fills = ["到场", "到场", "迟到", "请假:外出务工", "缺勤"]
+        let filled = sheetTown.appendingPathComponent("filled.xlsx")
+        let lines = try fill(xlsx, into: filled, fills)
+        #expect(lines.first == "活动\t时间\t地点\t队伍\t编号\t姓名\t出勤\t原因", "the importer's header on row 1")
+        let ids = Array(lines.dropFirst())
+        #expect(ids.count == fills.count)
+        let roster = try SQLiteStore(path: sheetTown.appendingPathComponent("drillcal.sqlite").path)
+        let onRoster = Set(try await roster.roster(of: drill).map(\.memberID))
+        #expect(Set(ids).isSubset(of: onRoster), "each row names a member of the session's roster")
+
+        // Imported unchanged, with and without the session on the command line.
+        let imported = try CLI.run(["attend", sheetTown.path, drill, "--import", filled.path], env: CLI.afterTheYear)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let cli = try CLI.run(
+            [
+                "attend", cliTown.path, drill, "--present", "\(ids[0]),\(ids[1])", "--late", ids[2],
+                "--excused", "\(ids[3]):外出务工", "--absent", ids[4],
+            ], env: CLI.afterTheYear)
+        #expect(cli.status == 0, "\(cli.stderr)")
+        let fromSheet = try await marks(sheetTown)
+        #expect(fromSheet.count == fills.count)
+        #expect(fromSheet == (try await marks(cliTown)), "the workbook records exactly what the CLI records")
+        let again = try CLI.run(["attend", sheetTown.path, "--import", filled.path], env: CLI.afterTheYear)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try await marks(sheetTown) == fromSheet, "importing the same workbook again changes nothing")
+
+        // A bad status names the workbook and the spreadsheet row it is on; nothing is stored.
+        let wrong = sheetTown.appendingPathComponent("wrong.xlsx")
+        _ = try fill(xlsx, into: wrong, ["到场", "也许"])
+        let refused = try CLI.run(["attend", cliTown.path, drill, "--import", wrong.path], env: CLI.afterTheYear)
+        #expect(refused.status == 2 && refused.stderr.contains("wrong.xlsx 第 3 行") && refused.stderr.contains("出勤"), "\(refused.stderr)")
+        #expect(try await marks(cliTown) == fromSheet, "a refused workbook stores nothing")
+        // Not a workbook, though it starts like one: refused naming the file.
+        let broken = sheetTown.appendingPathComponent("broken.xlsx")
+        try Data([0x50, 0x4B, 0x03, 0x04, 0, 0, 0]).write(to: broken)
+        let bad = try CLI.run(["attend", cliTown.path, drill, "--import", broken.path], env: CLI.afterTheYear)
+        #expect(bad.status == 2 && bad.stderr.contains("broken.xlsx"), "\(bad.stderr)")
+    }
+
     @Test("the HTML sheet has the session, time, place, every name and a QR code to the check-in page")
     func html() async throws {
         let town = try published()

@@ -22,6 +22,19 @@ struct SessionDetail: Codable, Sendable {
     var minimum: Int
     var roster: [RosterName]?
     var marks: [MarkView]?
+    /// Members' own notices that they cannot come (请假, source `member`): an excused pre-mark
+    /// until the leader records what happened. Leader only (the reasons are personal).
+    var notices: [NoticeView]?
+}
+
+/// A member's absence notice as the session's leader sees it.
+struct NoticeView: Codable, Sendable {
+    var member: String
+    var reason: String
+    /// When it was given, seconds since 1970 UTC.
+    var at: Int
+    /// Always `member`: given on the member's own page.
+    var source: String
 }
 
 /// A roster line: names only, never phones.

@@ -34,6 +34,10 @@ extension CheckInService {
         let roster = try await storeCall(l) { try await store.roster(of: uid) }
         let marks = try await storeCall(l) { try await store.marks(session: uid) }
         let teams = turnout(session, roster: roster, marks: marks, l: l)
+        let notices =
+            leader
+            ? try await storeCall(l) { try await store.absences() }.filter { $0.sessionUID == uid }
+                .map { NoticeView(member: $0.memberID, reason: $0.reason, at: $0.at, source: "member") } : nil
         var names: [RosterName] = []
         for entry in roster {
             if let i = names.firstIndex(where: { $0.member == entry.memberID }) {
@@ -51,7 +55,8 @@ extension CheckInService {
                         member: $0.memberID, status: $0.status.rawValue, reason: $0.reason,
                         source: $0.source.rawValue,
                         guest: $0.guest)
-                } : nil)
+                } : nil,
+            notices: notices)
     }
 
     /// `POST /api/sessions/{uid}/marks`: records the leader's marks, all or nothing; a mark whose

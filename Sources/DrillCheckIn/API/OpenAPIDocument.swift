@@ -188,6 +188,17 @@ enum OpenAPIDocument {
                       reason: { type: [string, 'null'] }
                       source: { type: string, enum: [cli, import, page, self] }
                       guest: { type: boolean }
+                notices:
+                  description: Members' own notices that they cannot come (an excused pre-mark, source member); leader only.
+                  type: array
+                  items:
+                    type: object
+                    required: [member, reason, at, source]
+                    properties:
+                      member: { type: string }
+                      reason: { type: string }
+                      at: { type: integer, description: Seconds since 1970 UTC. }
+                      source: { type: string, enum: [member] }
             Status:
               type: string
               enum: [present, late, excused, absent]

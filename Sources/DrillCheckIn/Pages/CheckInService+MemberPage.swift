@@ -43,19 +43,26 @@ extension CheckInService {
         var session: SessionRecord
         var name: String
         var notice: AbsenceNotice?
+        /// Moved or postponed by hand after the notice was given: the notice went with it.
+        var movedSinceNotice = false
     }
 
     /// The member's sessions that have not started, soonest first, with their notices.
     func comingSessions(of member: String, l: Language) async throws -> (name: String?, [MemberSession]) {
         let sessions = try await storeCall(l) { try await store.sessions() }
         let notices = try await storeCall(l) { try await store.absences() }.filter { $0.memberID == member }
+        let changes = notices.isEmpty ? [] : try await storeCall(l) { try await store.overrides() }
         var out: [MemberSession] = []
         var name: String?
         for s in sessions where !s.cancelled && s.kind != .deadline && hasNotStarted(s) {
             let roster = try await storeCall(l) { try await store.roster(of: s.uid) }
             guard let entry = roster.first(where: { $0.memberID == member }) else { continue }
             name = name ?? entry.name
-            out.append(MemberSession(session: s, name: entry.name, notice: notices.first { $0.sessionUID == s.uid }))
+            let notice = notices.first { $0.sessionUID == s.uid }
+            let moved = notice.map { n in
+                changes.contains { $0.sessionUID == s.uid && $0.slot != nil && $0.at >= n.at }
+            } ?? false
+            out.append(MemberSession(session: s, name: entry.name, notice: notice, movedSinceNotice: moved))
             if out.count == Self.memberPageSessions { break }
         }
         return (name, out)
@@ -83,9 +90,17 @@ extension CheckInService {
                 <span class="muted">\(HTML.escape(when(s)))\(venue)</span>
                 """
             let form: String
+            let movedNote: String =
+                item.movedSinceNotice
+                ? "<p class=\"moved\">"
+                    + l.pick(
+                        "活动时间已改为上面的新时间，请假仍然有效；如新时间能参加，请撤回。",
+                        "The session moved to the time above; your notice still stands. If you can come then, withdraw it.")
+                    + "</p>" : ""
             if let notice = item.notice {
                 form = """
-                    <p class="ok">\(l.pick("已请假", "You said you can't come"))：\(HTML.escape(notice.reason))</p>
+                    <p class="ok">\(l.pick("已请假", "You said you can't come"))：\(HTML.escape(notice.reason))</p>\
+                    \(movedNote)
                     <form method="post" action="\(path)\(langQuery(l))">\
                     <input type="hidden" name="csrf" value="\(csrf)">\
                     <input type="hidden" name="action" value="withdraw">\

@@ -66,3 +66,33 @@ extension Roster {
             })
     }
 }
+
+/// The members' absence notices with the day each one's session is held, as the next build
+/// publishes it: what the scheduler, the published rosters and the forecast count a member away on.
+///
+/// A notice is for a session, not for a day: when the session is moved or postponed (by hand, or
+/// by a rebuild that publishes a new day), the notice goes with it and the member is expected away
+/// on the new day, until they withdraw it on their page (which shows the new day).
+public struct NoticeDays: Hashable, Sendable {
+    /// The notices, in store order.
+    public var notices: [AbsenceNotice]
+    /// Each session's day, by UID.
+    public var days: [String: CivilDate]
+
+    /// Makes the pair.
+    public init(notices: [AbsenceNotice] = [], days: [String: CivilDate] = [:]) {
+        self.notices = notices
+        self.days = days
+    }
+
+    /// The days of the sessions that have notices only (so an unrelated session's move is no change).
+    public var relevant: NoticeDays {
+        let uids = Set(notices.map(\.sessionUID))
+        return NoticeDays(notices: notices, days: days.filter { uids.contains($0.key) })
+    }
+}
+
+extension Roster {
+    /// `addingNotices(_:dates:)` for a `NoticeDays`.
+    public func addingNotices(_ n: NoticeDays) -> Roster { addingNotices(n.notices, dates: n.days) }
+}

@@ -49,8 +49,38 @@ public struct Replan: Hashable, Sendable, Codable {
         public var isPinned: Bool { !pinned.isEmpty }
     }
 
+    /// A change made by hand (`drillcal move`, `postpone`, `cancel`) that the feeds do not carry
+    /// yet: where the session was published and what a person made of it. The build that
+    /// publishes it lists it among the moved sessions; later builds no longer do.
+    public struct HandChange: Hashable, Sendable, Codable {
+        /// `move`, `postpone` or `cancel`.
+        public var action: String
+        /// The slot last published.
+        public var from: TimeSlot
+        /// The slot given by hand; nil for a cancellation.
+        public var to: TimeSlot?
+        /// Why, as given.
+        public var reason: String
+        /// Who.
+        public var by: String
+        /// Whether it was forced past a hard rule.
+        public var forced: Bool
+
+        /// Makes a change.
+        public init(action: String, from: TimeSlot, to: TimeSlot?, reason: String, by: String, forced: Bool) {
+            self.action = action
+            self.from = from
+            self.to = to
+            self.reason = reason
+            self.by = by
+            self.forced = forced
+        }
+    }
+
     /// Published sessions by UID.
     public var published: [String: Published] = [:]
+    /// Changes by hand not published yet, by UID.
+    public var changedByHand: [String: HandChange] = [:]
     /// Sessions cancelled by hand, by UID, with the reason: not scheduled, so the feeds carry them as cancelled.
     public var cancelled: [String: String] = [:]
     /// Published sessions that start before this day move only when they became infeasible (`freeze_days`).

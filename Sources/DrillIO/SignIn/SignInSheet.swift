@@ -54,7 +54,8 @@ public struct SignInRow: Hashable, Sendable {
     public var reason: String?
 }
 
-/// Reads a sign-in sheet exported from a spreadsheet (UTF-8, UTF-8 with BOM, GB18030).
+/// Reads a sign-in sheet: CSV exported from a spreadsheet (UTF-8, UTF-8 with BOM, GB18030), or
+/// the Excel workbook itself (.xlsx, its first worksheet; `drillcal sheet --format xlsx` makes one).
 public enum SignInSheet {
     /// Reads and checks a sheet's form; references (sessions, members) are checked by the caller against the store.
     /// - Throws: `InputError` naming the line and column of the first problem.
@@ -64,9 +65,12 @@ public enum SignInSheet {
     public static func load(file: String, encoding: RosterEncoding, session: String? = nil) throws(InputError)
         -> [SignInRow]
     {
-        try parse(
-            text: TextDecoder.decode(FileBytes.read(file, limit: InputLimits.tableBytes), encoding: encoding, file: file),
-            file: file, session: session)
+        let bytes = try FileBytes.read(file, limit: InputLimits.tableBytes)
+        // A workbook is known by its bytes (a ZIP archive), whatever its name says.
+        let text =
+            XLSXTable.isWorkbook(bytes)
+            ? try XLSXTable.csv(bytes, file: file) : try TextDecoder.decode(bytes, encoding: encoding, file: file)
+        return try parse(text: text, file: file, session: session)
     }
 
     /// Checks a sheet given as text (`session` as in `load`).

@@ -1,3 +1,4 @@
+import DrillCore
 import Logging
 import Synchronization
 
@@ -13,6 +14,8 @@ public final class FeedLibrary: Sendable {
     private let current: Mutex<FeedCatalog>
     /// Files watched and their stamps when the current catalog (or the last failed attempt) was built.
     private let watched: Mutex<(paths: [String], stamps: [FileStamp?])>
+    /// The absence notices the current catalog (or the last failed attempt) counted.
+    private let notices: Mutex<NoticeDays>
 
     /// Builds the first version.
     /// - Throws: `TownLoadError` when the folder cannot be published; `Gzip.Failure`.
@@ -25,19 +28,21 @@ public final class FeedLibrary: Sendable {
             set: built.set, plan: built.plan, roster: built.roster, modified: built.modified, previous: nil)
         current = Mutex(catalog)
         watched = Mutex((built.inputs, built.inputs == paths ? before : FileStamp.of(built.inputs)))
+        notices = Mutex(built.notices)
     }
 
     /// The version to answer from.
     public var catalog: FeedCatalog { current.withLock { $0 } }
 
-    /// Rebuilds when any watched file changed since the last attempt.
+    /// Rebuilds when any watched file, or the members' absence notices, changed since the last attempt.
     /// - Returns: whether a new version was swapped in.
     @discardableResult
     public func reloadIfChanged(logger: Logger) -> Bool {
         let (paths, stamps) = watched.withLock { $0 }
         // Stamps are taken before building: a change made during the build is seen next time.
         let now = FileStamp.of(paths)
-        guard now != stamps else { return false }
+        let given = folder.notices?()
+        guard now != stamps || (given != nil && given != notices.withLock({ $0 })) else { return false }
         let started = ContinuousClock.now
         do {
             let built = try folder.build()
@@ -47,6 +52,7 @@ public final class FeedLibrary: Sendable {
                 previous: previous)
             current.withLock { $0 = next }
             watched.withLock { $0 = (built.inputs, built.inputs == paths ? now : FileStamp.of(built.inputs)) }
+            notices.withLock { $0 = built.notices }
             let changed =
                 next.publicFeeds.count(where: { previous.publicFeeds[$0.key]?.digest != $0.value.digest })
                 + next.memberFeeds.count(where: { previous.memberFeeds[$0.key]?.digest != $0.value.digest })
@@ -59,6 +65,7 @@ public final class FeedLibrary: Sendable {
             return true
         } catch {
             watched.withLock { $0.stamps = now }
+            if let given { notices.withLock { $0 = given } }
             logger.error(
                 "feeds not reloaded; still serving the previous version", metadata: ["error": "\(error)"])
             return false

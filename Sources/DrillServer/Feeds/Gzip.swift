@@ -1,4 +1,4 @@
-import CZlib
+import CGzip
 
 /// gzip (RFC 1952) through zlib, for `Content-Encoding: gzip` bodies. Each feed version is
 /// compressed once when it is loaded, never per request.

@@ -26,14 +26,19 @@ public struct TownFolder: Sendable {
     /// What was published before (pinned, frozen, changed by hand), read from the store at each
     /// build so the server publishes what `drillcal build` would (issue 8); nil schedules afresh.
     public var replan: (@Sendable (Plan) -> Replan)?
+    /// The members' absence notices with their sessions' days, read from the store at each build
+    /// and checked at each reload, so a notice given on a member's page lowers the expected
+    /// turnout the served feeds and rosters show, as `drillcal build` does; nil reads none.
+    public var notices: (@Sendable () -> NoticeDays)?
 
     /// Makes a folder description.
     public init(
         directory: String, language: Language = .zh, encoding: RosterEncoding = .auto,
         allowPartial: Bool = false, seed: UInt64 = SearchOptions().seed, moves: Int = SearchOptions().moveBudget,
-        replan: (@Sendable (Plan) -> Replan)? = nil
+        replan: (@Sendable (Plan) -> Replan)? = nil, notices: (@Sendable () -> NoticeDays)? = nil
     ) {
         self.replan = replan
+        self.notices = notices
         self.directory = directory
         self.language = language
         self.encoding = encoding
@@ -57,6 +62,8 @@ public struct TownFolder: Sendable {
         public var inputs: [String]
         /// Newest modification time among `inputs`, seconds since 1970.
         public var modified: Int
+        /// The absence notices the roster counts (a reload follows a change in them).
+        public var notices = NoticeDays()
     }
 
     /// Path of the manifest `drillcal build` keeps beside the feeds.
@@ -81,13 +88,16 @@ public struct TownFolder: Sendable {
     /// same ETags, across reloads and restarts.
     /// - Throws: `TownLoadError` naming the file and what is wrong.
     public func build() throws(TownLoadError) -> Built {
-        let input: TownInput
+        var input: TownInput
         do {
             input = try TownLoader.load(
                 directory: directory, encoding: encoding, recurrence: LibicalRecurrence())
         } catch {
             throw TownLoadError(message: error.message(language))
         }
+        // Members' notices count them away on their sessions' days, as in `drillcal build`.
+        let notices = self.notices?() ?? NoticeDays()
+        input.roster = input.roster.addingNotices(notices)
         let schedule: Schedule
         do {
             schedule = try Scheduler(
@@ -118,7 +128,8 @@ public struct TownFolder: Sendable {
                 plan: input.plan, roster: input.roster, schedule: schedule, language: input.plan.feeds.language,
                 now: Stamp(seconds: modified), previous: previous
             ).build()
-            return Built(set: set, plan: input.plan, roster: input.roster, inputs: inputs, modified: modified)
+            return Built(
+                set: set, plan: input.plan, roster: input.roster, inputs: inputs, modified: modified, notices: notices)
         } catch {
             throw TownLoadError(message: error.message, exitCode: 3)
         }

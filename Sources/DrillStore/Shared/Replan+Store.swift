@@ -16,6 +16,11 @@ extension Replan {
             let change = latest[s.uid]
             if let change, change.action == .cancel {
                 replan.cancelled[s.uid] = change.reason
+                if !s.cancelled {
+                    replan.changedByHand[s.uid] = HandChange(
+                        action: change.action.rawValue, from: s.slot, to: nil, reason: change.reason, by: change.by,
+                        forced: change.forced)
+                }
                 continue
             }
             var slot = s.slot
@@ -23,6 +28,12 @@ extension Replan {
             if let change, let moved = change.slot {
                 slot = moved
                 pinned.append(.movedByHand)
+                // Not yet published where the person put it: this build publishes the move.
+                if moved != s.slot || s.cancelled {
+                    replan.changedByHand[s.uid] = HandChange(
+                        action: change.action.rawValue, from: s.slot, to: moved, reason: change.reason, by: change.by,
+                        forced: change.forced)
+                }
             } else if s.cancelled {
                 continue  // dropped from the plan earlier: nothing to keep
             }

@@ -88,7 +88,7 @@ extension Drillcal {
             var schedule = try town.schedule(input, replan: replan, search: searchOptions())
             timings.end("schedule")
             schedule.score?.seconds = Date().timeIntervalSince(started)
-            let changes = ReplanReport(schedule, describe: Describe(plan: input.plan, roster: input.roster, language: lang))
+            let changes = ReplanReport(schedule, replan: replan, describe: Describe(plan: input.plan, roster: input.roster, language: lang))
             if dryRun {
                 if json { try Console.json(changes) } else { changes.printText(lang) }
                 return

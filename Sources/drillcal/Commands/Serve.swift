@@ -90,7 +90,7 @@ extension Drillcal {
                     folder: TownFolder(
                         directory: town.directory, language: lang, encoding: town.encoding,
                         allowPartial: allowPartial, seed: seed, moves: moves,
-                        replan: storedReplan()))
+                        replan: storedReplan(), notices: storedNotices()))
             } catch let error as TownLoadError {
                 // The same exit code `build` gives for the same folder: 2 bad input, 1 unmet demand.
                 Console.error(error.message)

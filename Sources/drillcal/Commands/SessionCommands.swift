@@ -43,7 +43,9 @@ struct ChangeContext {
 
     init(town: TownOptions, change: ChangeOptions) async throws {
         self.town = town
-        input = try town.load()
+        // With the members' notices, as build reads the town: the checks and proposals see the
+        // expected turnout build will publish.
+        input = try await town.loadWithNotices()
         store = try town.requireStore()
         stamp = try change.stamp(town.lang)
         let replan = try await town.replan(input, now: stamp)

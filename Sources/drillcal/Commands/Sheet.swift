@@ -7,27 +7,35 @@ import DrillWeb
 import Foundation
 
 extension Drillcal {
-    /// `drillcal sheet DIR SESSION --format html|csv`: a pre-filled sign-in sheet (签到表).
+    /// `drillcal sheet DIR SESSION --format html|csv|xlsx`: a pre-filled sign-in sheet (签到表).
     struct Sheet: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "打印签到表 / a pre-filled sign-in sheet",
             discussion: """
                 drillcal sheet DIR UID --format html --out 签到表.html   打印用：活动、时间、地点、名册、空白出勤与原因栏、签到二维码
                 drillcal sheet DIR UID --format csv --out 签到表.csv     填好后原样导入：drillcal attend DIR --import 签到表.csv
-                CSV 的“出勤”填 到场/迟到/请假/缺勤（请假须填原因）；未填的行不登记（按缺勤计）。
-                The CSV, once filled in, imports unchanged with `attend --import`; rows left blank record nothing.
+                drillcal sheet DIR UID --format xlsx --out 签到表.xlsx   Excel 工作簿，同样原样导入：drillcal attend DIR UID --import 签到表.xlsx
+                “出勤”填 到场/迟到/请假/缺勤（请假须填原因）；未填的行不登记（按缺勤计）。
+                The CSV or XLSX, once filled in, imports unchanged with `attend --import`; rows left blank record nothing.
                 """)
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case html, csv }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case html, csv, xlsx }
 
         @OptionGroup var town: TownOptions
         @Argument(help: "活动 UID / session UID") var uid: String
-        @Option(help: "格式 / format: html, csv") var format: Format = .html
+        @Option(help: "格式 / format: html, csv, xlsx") var format: Format = .html
         @Option(help: "输出文件，默认打印到屏幕 / output file (default: standard output)") var out: String?
         @Option(
             name: [.customLong("public-url"), .customLong("base-url")],
             help: "二维码中的服务地址，默认 plan.yaml 的 public_url / the address in the QR code")
         var baseURL: String?
+
+        func validate() throws {
+            if format == .xlsx && out == nil {
+                throw ValidationError(
+                    town.lang.pick("--format xlsx 须用 --out 给出文件名", "--format xlsx needs --out FILE"))
+            }
+        }
 
         func run() async throws {
             let l = town.lang
@@ -62,14 +70,32 @@ extension Drillcal {
                     people.append((entry.memberID, entry.name, [team]))
                 }
             }
+            // Column names the importer reads; Chinese, as the sheet is filled in Chinese.
+            let header = ["活动", "时间", "地点", "队伍", "编号", "姓名", "出勤", "原因"]
+            let table = people.map { p in
+                [session.uid, time, place, p.teams.joined(separator: "、"), p.id, p.name, "", ""]
+            }
             let bytes: [UInt8]
             switch format {
-            case .csv:
-                // Column names the importer reads; Chinese, as the sheet is filled in Chinese.
-                var text = CSVText.line(["活动", "时间", "地点", "队伍", "编号", "姓名", "出勤", "原因"]) + "\r\n"
-                for p in people {
-                    text += CSVText.line([session.uid, time, place, p.teams.joined(separator: "、"), p.id, p.name, "", ""]) + "\r\n"
+            case .xlsx:
+                // The same table as the CSV, as a workbook (the status column a drop-down list).
+                let out = out!
+                do {
+                    try SignInWorkbook.write(
+                        SignInWorkbook.Sheet(
+                            name: "签到表", header: header, rows: table, statusColumn: 6,
+                            statuses: AttendanceStatus.allCases.map { $0.label(.zh) },
+                            widths: [36, 24, 16, 16, 12, 10, 12, 24]),
+                        to: out, language: l)
+                } catch {
+                    Console.error(error.message)
+                    throw ExitCode(3)
                 }
+                print(l.pick("已写入签到表 \(out)（\(people.count) 人）", "Wrote the sign-in sheet \(out) (\(people.count) people)"))
+                return
+            case .csv:
+                var text = CSVText.line(header) + "\r\n"
+                for row in table { text += CSVText.line(row) + "\r\n" }
                 bytes = CSVText.byteOrderMark + Array(text.utf8)
             case .html:
                 let base = baseURL.flatMap(PublicURL.normalize) ?? plan.feeds.publicURL ?? "http://127.0.0.1:8080"

@@ -60,6 +60,10 @@ struct ReplanReport: Encodable {
         var to: String?
         var frozen: Bool
         var reason: String
+        /// Changed by hand (`move`, `postpone`, `cancel`): published by this build.
+        var byHand = false
+        /// Who changed it by hand.
+        var by: String?
     }
     struct Conflict: Encodable {
         var session: String
@@ -72,19 +76,39 @@ struct ReplanReport: Encodable {
     var pinnedConflicts: [Conflict]
     var cancelled: [String]
 
-    init(_ schedule: Schedule, describe d: Describe) {
+    init(_ schedule: Schedule, replan: Replan = Replan(), describe d: Describe) {
         let l = d.language
-        moves = schedule.moves.map { m in
+        let hand = replan.changedByHand.map { uid, c -> (Int, Move) in
+            let what: String =
+                switch c.action {
+                case "postpone": l.pick("人工顺延", "postponed by hand")
+                case "cancel": l.pick("人工取消", "cancelled by hand")
+                default: l.pick("人工改期", "moved by hand")
+                }
+            let forced = c.forced ? l.pick("，违反硬性规则强制改动", ", forced past a hard rule") : ""
+            return (
+                c.from.absoluteStart,
+                Move(
+                    session: uid, from: ReplanReport.slot(c.from), to: c.to.map(ReplanReport.slot), frozen: false,
+                    reason: "\(what)（\(c.by)\(forced)）：\(c.reason)", byHand: true, by: c.by)
+            )
+        }
+        let planned = schedule.moves.map { m -> (Int, Move) in
             let why =
                 m.outsideWindow
                 ? l.pick("原日期已不在规则允许的时间段内", "the published day is outside the rule's window now")
                 : m.reason.map { l.pick("原时间已不可行：", "the published slot no longer works: ") + d.constraint($0) }
                     ?? l.pick("调整后总分降低超过 move_published", "moving lowers the score by more than move_published")
-            return Move(
-                session: m.uid, from: ReplanReport.slot(m.from), to: m.to.map(ReplanReport.slot),
-                frozen: m.frozen,
-                reason: why)
+            return (
+                m.from.absoluteStart,
+                Move(
+                    session: m.uid, from: ReplanReport.slot(m.from), to: m.to.map(ReplanReport.slot),
+                    frozen: m.frozen,
+                    reason: why)
+            )
         }
+        // In order of the published start, by hand or not.
+        moves = (hand + planned).sorted { ($0.0, $0.1.session) < ($1.0, $1.1.session) }.map(\.1)
         pinnedConflicts = schedule.pinnedConflicts.map { c in
             let why =
                 c.constraint.map(d.constraint) ?? l.pick("预案中已不再要求此活动", "the plan no longer asks for it")
@@ -115,9 +139,9 @@ struct ReplanReport: Encodable {
         if moves.isEmpty {
             print(l.pick("已发布的活动均未改动时间。", "No published session moved."))
         } else {
-            print(l.pick("改动时间的已发布活动 \(moves.count) 场：", "\(moves.count) published session(s) moved:"))
+            print(l.pick("改动时间的已发布活动 \(moves.count) 场（含人工改动）：", "\(moves.count) published session(s) moved (changes by hand included):"))
             for m in moves {
-                let to = m.to ?? l.pick("（未能重新排入）", "(could not be placed again)")
+                let to = m.to ?? (m.byHand ? l.pick("（取消）", "(cancelled)") : l.pick("（未能重新排入）", "(could not be placed again)"))
                 let line = "  \(m.session)  \(m.from) → \(to)  " + m.reason
                 if m.frozen {
                     print(
@@ -145,6 +169,15 @@ extension Drillcal.Serve {
                     now: localMinutes(now, timeZone: plan.timeZone), freezeDays: plan.defaults.freezeDays))
                 ?? Replan()
         }
+    }
+}
+
+extension Drillcal.Serve {
+    /// The members' absence notices with their sessions' days, read at every reload check: a
+    /// notice given on a member's page reaches the served feeds' rosters and expected turnout.
+    func storedNotices() throws -> (@Sendable () -> NoticeDays)? {
+        guard let store = try town.openStore(create: false) else { return nil }
+        return { (try? store.noticeDaysNow()) ?? NoticeDays() }
     }
 }
 
