@@ -121,6 +121,8 @@ def main() -> None:
     p.add_argument("--levels", default="loose,medium,tight")
     p.add_argument("--time-limit", type=float, default=0,
                    help="cap drillcal's search by the clock (default 0: none, the move budget decides, as in build)")
+    p.add_argument("--cpsat-hint", action="store_true",
+                   help="start CP-SAT from drillcal's schedule (a solution hint): can it improve on it in the time?")
     p.add_argument("--markdown", action="store_true", help="print a Markdown table (for the README)")
     p.add_argument("--keep", help="keep the generated towns in this folder")
     a = p.parse_args()
@@ -143,6 +145,7 @@ def main() -> None:
             town(folder, n, level, 1)
             model = folder / "model.json"
             report, elapsed, cpu = drillcal(a.bin, folder, model, a.time_limit)
+            (folder / "build.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
             s = report["score"]
             cells = [n, level, len(report['sessions']), len(report['unmet']), s.get('minimumUnmet', 0), s['greedy'], s['score'],
                      s['lowerBound'], s['gapPercent'], f"{s['seconds']:.2f}", f"{cpu:.2f}"]
@@ -151,7 +154,8 @@ def main() -> None:
                     f"{s['score']:>8} {s['lowerBound']:>6} {s['gapPercent']:>5} {s['seconds']:>7.2f} {cpu:>6.2f}")
             if a.cpsat_seconds > 0:
                 proc = subprocess.run([a.python, str(ROOT / "scripts" / "cpsat_model.py"), str(model),
-                                       "--seconds", str(a.cpsat_seconds)], capture_output=True, text=True)
+                                       "--seconds", str(a.cpsat_seconds)]
+                                      + (["--hint", str(folder / "build.json")] if a.cpsat_hint else []), capture_output=True, text=True)
                 if proc.returncode != 0:
                     sys.exit(f"cp-sat failed: {proc.stderr}")
                 cp = json.loads(proc.stdout)

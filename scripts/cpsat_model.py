@@ -1,6 +1,11 @@
 """An independent OR-Tools CP-SAT model of drillcal's scheduling problem, for the benchmark.
 
-Usage: python3 scripts/cpsat_model.py MODEL.json [--seconds 60] [--workers 2]
+Usage: python3 scripts/cpsat_model.py MODEL.json [--seconds 60] [--workers 2] [--hint BUILD.json]
+
+--hint BUILD.json (what `drillcal build --json` printed) starts the solver from drillcal's schedule (a
+solution hint: each session's day and start, and its supervisor); CP-SAT then has 60 s to improve on it,
+which asks whether a better schedule exists near or far from drillcal's, not whether CP-SAT finds one
+from nothing. The hint is only a hint: the model and its constraints are the same.
 
 MODEL.json is what `drillcal build --export-model` writes: each demand's candidate slots (day number,
 start and end minute, the slot's own points for weekday, time and turnout), teams with members, gaps
@@ -16,6 +21,7 @@ Prints JSON: status, objective (best found), bound (CP-SAT's proven bound), seco
 """
 import argparse
 import collections
+import datetime
 import itertools
 import json
 import sys
@@ -29,6 +35,7 @@ def main() -> None:
     p.add_argument("model")
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--hint", help="drillcal build --json output to start from")
     a = p.parse_args()
     data = json.load(open(a.model, encoding="utf-8"))
     w = data["weights"]
@@ -48,12 +55,24 @@ def main() -> None:
             return 0
         return travel.get((a_, b_), data["default_travel"])
 
+    hinted = {}  # uid -> (day, start minute, supervisor)
+    if a.hint:
+        epoch = datetime.date(1970, 1, 1)
+        for row in json.load(open(a.hint, encoding="utf-8"))["sessions"]:
+            day = (datetime.date.fromisoformat(row["date"]) - epoch).days
+            hh, mm = row["start"].split(":")
+            hinted[row["uid"]] = (day, int(hh) * 60 + int(mm), row.get("supervisor"))
+
     x = []  # x[k][i]
     objective = []
     fixed_unmet = 0
     for k, d in enumerate(demands):
         xs = [m.NewBoolVar(f"x{k}_{i}") for i in range(len(d["candidates"]))]
         x.append(xs)
+        if d["uid"] in hinted:
+            day, start, _ = hinted[d["uid"]]
+            for c, v in zip(d["candidates"], xs):
+                m.AddHint(v, c["day"] == day and c["start"] == start)
         if xs:
             m.AddExactlyOne(xs)
             objective += [c["cost"] * v for c, v in zip(d["candidates"], xs) if c["cost"]]
@@ -155,6 +174,9 @@ def main() -> None:
                 if c["day"] in set(sups[s]["away_days"]):
                     continue
                 y = m.NewBoolVar(f"y{k}_{i}_{s}")
+                if d["uid"] in hinted:
+                    day, start, sup = hinted[d["uid"]]
+                    m.AddHint(y, c["day"] == day and c["start"] == start and sup == s)
                 ys.append(y)
                 load[s].append(y)
                 per_day[(s, c["day"])].append(y)
@@ -204,4 +226,5 @@ def main() -> None:
     print()
 
 
-main()
+if __name__ == "__main__":
+    main()
