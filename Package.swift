@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
     ],
     targets: [
         // Debian's libical-dev through pkg-config; macros and variadics sit behind shim.h.
@@ -48,10 +49,15 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
-        // Attendance store: protocol, in-memory and SQLite (GRDB) implementations.
+        // Attendance store: protocol, in-memory, SQLite (GRDB) and PostgreSQL (postgres-nio) implementations.
+        // PostgresNIO lives here (not in a target of its own) because the PostgreSQL store reuses the
+        // store's internal rules; it adds swift-nio-ssl (BoringSSL) to the first build of a worktree.
         .target(
             name: "DrillStore",
-            dependencies: ["DrillCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "DrillCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         // Debian's libqrencode-dev, for the QR codes (feed subscriptions, self check-in).
         .systemLibrary(
