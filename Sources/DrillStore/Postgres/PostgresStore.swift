@@ -87,6 +87,32 @@ public struct PostgresStore: AttendanceStore {
         return logger
     }
 
+    /// Whether `text` names a PostgreSQL database (`postgres://` or `postgresql://`) rather than a file.
+    public static func isURL(_ text: String) -> Bool { PostgresURL.isURL(text) }
+
+    /// `url` as messages show it: without its password.
+    public static func redacted(_ url: String) -> String {
+        (try? PostgresURL(url).redacted) ?? PostgresURL.redact(url)
+    }
+
+    /// `replan(now:freezeDays:)` for callers that cannot wait (the server's feed reload): runs it on
+    /// the pool and blocks this thread until it is answered.
+    public func replanNow(now: Int, freezeDays: Int) throws(StoreError) -> Replan {
+        final class Box: @unchecked Sendable { var result: Result<Replan, StoreError> = .failure(.database("no answer")) }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            do throws(StoreError) {
+                box.result = .success(try await self.replan(now: now, freezeDays: freezeDays))
+            } catch {
+                box.result = .failure(error)
+            }
+            done.signal()
+        }
+        done.wait()
+        return try box.result.get()
+    }
+
     /// Stops the connection pool; later calls fail.
     public func close() {
         runner.cancel()

@@ -35,7 +35,7 @@ struct ChangeOptions: ParsableArguments {
 struct ChangeContext {
     var town: TownOptions
     var input: TownInput
-    var store: SQLiteStore
+    var store: any AttendanceStore
     var stamp: Stamp
     var schedule: Schedule
     var scheduler: Scheduler
@@ -44,7 +44,7 @@ struct ChangeContext {
     init(town: TownOptions, change: ChangeOptions) async throws {
         self.town = town
         input = try town.load()
-        store = try town.requireStore()
+        store = try await town.requireStore()
         stamp = try change.stamp(town.lang)
         let replan = try await town.replan(input, now: stamp)
         scheduler = town.scheduler(input, replan: replan)
@@ -85,7 +85,7 @@ struct ChangeContext {
     }
 
     func rebuild() async throws {
-        var args = [town.directory, "--lang", l.rawValue, "--database", town.databasePath]
+        var args = [town.directory, "--lang", l.rawValue, "--database", town.databaseArgument]
         args += [
             "--now",
             ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(stamp.seconds))),
@@ -160,7 +160,7 @@ extension Drillcal {
 
         func run() async throws {
             let l = town.lang
-            let store = try town.requireStore()
+            let store = try await town.requireStore()
             let input = try town.load()
             let plan = input.plan
             let describe = Describe(plan: plan, roster: input.roster, language: l)

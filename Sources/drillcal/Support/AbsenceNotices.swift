@@ -11,7 +11,7 @@ extension TownOptions {
     /// expect them away. DrillCore stays pure: the store is read here.
     func loadWithNotices() async throws -> TownInput {
         var input = try load()
-        guard let store = try openStore(create: false) else { return input }
+        guard let store = try await openStore(create: false) else { return input }
         do {
             let notices = try await store.absences()
             guard !notices.isEmpty else { return input }
