@@ -9,20 +9,28 @@
 # is, and the audit trail has exactly as many mark changes as the answers reported.
 # The store keeps `synchronous = FULL`: every acknowledged mark was fsynced before its 200; the rate
 # comes from group commit (concurrent check-ins share one transaction and one fsync).
-#   scripts/bench-checkin.sh [SECONDS] [CLIENTS]        (BUILD=release for a release build)
+# DB=postgres runs the same against PostgreSQL 15: a throw-away cluster (initdb + pg_ctl in the scratch
+# folder on a free port, as the postgres user when run as root), `--database postgres://…` on every
+# command, the check done with psql.
+#   scripts/bench-checkin.sh [SECONDS] [CLIENTS]        (BUILD=release, DB=postgres)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
 clients="${2:-64}"
 config="${BUILD:-debug}"
+db_kind="${DB:-sqlite}"
 bash scripts/setup.sh sqlite3
 swift build -c "$config" --product drillcal 2>&1 | tail -n 1
 bin="$(swift build -c "$config" --show-bin-path)/drillcal"
 
 work="$(mktemp -d /tmp/drillcal-bench-checkin.XXXXXX)"
 serve_pid=""
+pg_bin=/usr/lib/postgresql/15/bin
+as_pg=()
+[ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
 cleanup() {
   [ -n "$serve_pid" ] && kill -TERM "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null || true
+  [ -d "$work/pg/data" ] && "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -31,15 +39,29 @@ cp -r calendars "$work/calendars"
 rm -rf "$work/calendars/qingshan/feeds" "$work/calendars/qingshan/feeds.d"
 town="$work/calendars/qingshan"
 db="$town/drillcal.sqlite"
-"$bin" build "$town" --now 2026-11-29T08:00:00Z >/dev/null
-session="$(sqlite3 "$db" "SELECT s.uid FROM session s JOIN roster_entry r ON r.session_uid = s.uid
+dbopt=()
+if [ "$db_kind" = postgres ]; then
+  bash scripts/setup.sh postgresql
+  mkdir -p "$work/pg"
+  [ "$(id -u)" -eq 0 ] && chown postgres "$work/pg" && chmod 755 "$work"
+  pg_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+  "${as_pg[@]}" "$pg_bin/initdb" -D "$work/pg/data" -U drillcal --auth=trust -E UTF8 --locale=C >/dev/null
+  "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w \
+    -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1" start >/dev/null
+  dbopt=(--database "postgres://drillcal@127.0.0.1:$pg_port/postgres")
+  query() { psql -h 127.0.0.1 -p "$pg_port" -U drillcal -d postgres -AtX -c "$1"; }
+else
+  query() { sqlite3 "$db" "$1"; }
+fi
+"$bin" build "$town" --now 2026-11-29T08:00:00Z "${dbopt[@]}" >/dev/null
+session="$(query "SELECT s.uid FROM session s JOIN roster_entry r ON r.session_uid = s.uid
   WHERE NOT s.cancelled AND s.kind <> 'deadline' GROUP BY s.uid ORDER BY count(*) DESC, s.uid LIMIT 1")"
-sqlite3 "$db" "SELECT DISTINCT member_id FROM roster_entry WHERE session_uid = '$session' ORDER BY 1" >"$work/members.txt"
-code="$("$bin" code issue "$town" "$session" | head -n 1)"
-echo "bench: $config build, session $session, $(wc -l <"$work/members.txt") members on its roster, $clients clients, ${seconds}s"
+query "SELECT DISTINCT member_id FROM roster_entry WHERE session_uid = '$session' ORDER BY 1" >"$work/members.txt"
+code="$("$bin" code issue "$town" "$session" "${dbopt[@]}" | head -n 1)"
+echo "bench: $config build, $db_kind store, session $session, $(wc -l <"$work/members.txt") members on its roster, $clients clients, ${seconds}s"
 
 # The server's clock after the year: the drill has started, so check-ins are taken.
-DRILLCAL_NOW=2027-12-31T12:00:00Z "$bin" serve "$town" --host 127.0.0.1 --port 0 --log-level warning \
+DRILLCAL_NOW=2027-12-31T12:00:00Z "$bin" serve "$town" --host 127.0.0.1 --port 0 --log-level warning "${dbopt[@]}" \
   >"$work/serve.out" 2>"$work/serve.log" &
 serve_pid=$!
 port=""
@@ -56,13 +78,16 @@ wait "$serve_pid" 2>/dev/null || true
 serve_pid=""
 
 # Exactly once: acknowledged ids against what the store kept.
-python3 - "$work/result.json" "$db" <<'PY'
-import json, sqlite3, sys
+query "SELECT client_id FROM seen_client_id WHERE client_id LIKE 'bench-%'" >"$work/seen.txt"
+query "SELECT count(*) FROM audit WHERE action = 'mark' AND source = 'page'" >"$work/audits.txt"
+python3 - "$work/result.json" "$work/seen.txt" "$work/audits.txt" <<'PY'
+import json, sys
 result = json.load(open(sys.argv[1]))
-db = sqlite3.connect(sys.argv[2])
 acked = set(result["acked"])
-seen = {r[0] for r in db.execute("SELECT client_id FROM seen_client_id WHERE client_id LIKE 'bench-%'")}
-audits = db.execute("SELECT count(*) FROM audit WHERE action = 'mark' AND source = 'page'").fetchone()[0]
+seen_lines = [l.strip() for l in open(sys.argv[2]) if l.strip()]
+seen = set(seen_lines)
+assert len(seen) == len(seen_lines), "a client id stored twice"
+audits = int(open(sys.argv[3]).read().strip())
 lost = acked - seen
 extra = seen - acked
 print(f"verify: {len(acked)} acknowledged, {len(seen)} client ids stored, {len(lost)} lost, "

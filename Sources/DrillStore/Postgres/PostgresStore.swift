@@ -98,7 +98,9 @@ public struct PostgresStore: AttendanceStore {
     /// `replan(now:freezeDays:)` for callers that cannot wait (the server's feed reload): runs it on
     /// the pool and blocks this thread until it is answered.
     public func replanNow(now: Int, freezeDays: Int) throws(StoreError) -> Replan {
-        final class Box: @unchecked Sendable { var result: Result<Replan, StoreError> = .failure(.database("no answer")) }
+        final class Box: @unchecked Sendable {
+            var result: Result<Replan, StoreError> = .failure(.database("no answer"))
+        }
         let box = Box()
         let done = DispatchSemaphore(value: 0)
         Task.detached {
@@ -111,6 +113,18 @@ public struct PostgresStore: AttendanceStore {
         }
         done.wait()
         return try box.result.get()
+    }
+
+    /// Names of the migrations applied, in the order they were registered.
+    func appliedMigrations() async throws(StoreError) -> [String] {
+        let logger = logger
+        let applied = try await read { c in
+            Set(
+                try await c.rows("SELECT name FROM drillcal_migrations", logger).map {
+                    try $0.value("name", as: String.self)
+                })
+        }
+        return PostgresSchema.migrations.map(\.name).filter(applied.contains)
     }
 
     /// Stops the connection pool; later calls fail.
