@@ -61,7 +61,7 @@ code="$("$bin" code issue "$town" "$session" "${dbopt[@]}" | head -n 1)"
 echo "bench: $config build, $db_kind store, session $session, $(wc -l <"$work/members.txt") members on its roster, $clients clients, ${seconds}s"
 
 # The server's clock after the year: the drill has started, so check-ins are taken.
-DRILLCAL_NOW=2027-12-31T12:00:00Z "$bin" serve "$town" --host 127.0.0.1 --port 0 --log-level warning "${dbopt[@]}" \
+DRILLCAL_NOW=2027-12-31T12:00:00Z "$bin" serve "$town" --host 127.0.0.1 --port 0 --log-level notice "${dbopt[@]}" \
   >"$work/serve.out" 2>"$work/serve.log" &
 serve_pid=$!
 port=""
@@ -76,6 +76,7 @@ python3 scripts/bench_checkin.py 127.0.0.1 "$port" "$session" "$code" "$work/mem
 kill -TERM "$serve_pid"
 wait "$serve_pid" 2>/dev/null || true
 serve_pid=""
+grep -o 'group commit: .*' "$work/serve.log" | sed 's/^/bench: /' || true
 
 # Exactly once: acknowledged ids against what the store kept.
 query "SELECT client_id FROM seen_client_id WHERE client_id LIKE 'bench-%'" >"$work/seen.txt"

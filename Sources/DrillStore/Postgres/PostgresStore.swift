@@ -454,6 +454,9 @@ public struct PostgresStore: AttendanceStore {
         }
     }
 
+    /// How many `record` calls shared how many transactions since the store was opened.
+    public var recordStatistics: GroupCommitStatistics { recorder.statistics }
+
     /// Group-committed, as `SQLiteStore.record`.
     @discardableResult
     public func record(_ marks: [AttendanceMark]) async throws(StoreError) -> Int {

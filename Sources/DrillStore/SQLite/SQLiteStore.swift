@@ -154,6 +154,9 @@ public struct SQLiteStore: AttendanceStore {
         }
     }
 
+    /// How many `record` calls shared how many transactions since the store was opened.
+    public var recordStatistics: GroupCommitStatistics { recorder.statistics }
+
     /// Group-committed: calls made while another is committing share its successor's transaction
     /// (each in its own savepoint), and each returns after that transaction is on disk.
     @discardableResult

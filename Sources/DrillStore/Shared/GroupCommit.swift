@@ -34,14 +34,7 @@ final class GroupCommit<Item: Sendable, Output: Sendable>: @unchecked Sendable {
     private var stats = Statistics()
 
     /// Counts for benchmarks and tests.
-    struct Statistics: Sendable, Hashable {
-        /// Transactions committed (or attempted).
-        var transactions = 0
-        /// Items they held.
-        var items = 0
-        /// The most items in one transaction.
-        var largest = 0
-    }
+    typealias Statistics = GroupCommitStatistics
 
     init(maxBatch: Int = 256, commit: @escaping Commit) {
         self.maxBatch = maxBatch
@@ -97,5 +90,21 @@ final class GroupCommit<Item: Sendable, Output: Sendable>: @unchecked Sendable {
                 for waiter in batch { waiter.continuation.resume(returning: .failure(error)) }
             }
         }
+    }
+}
+
+/// How many `record` calls shared how many transactions: for the server's exit line and benchmarks.
+public struct GroupCommitStatistics: Sendable, Hashable {
+    /// Transactions committed (or attempted).
+    public var transactions = 0
+    /// Calls they held.
+    public var items = 0
+    /// The most calls in one transaction.
+    public var largest = 0
+
+    public init(transactions: Int = 0, items: Int = 0, largest: Int = 0) {
+        self.transactions = transactions
+        self.items = items
+        self.largest = largest
     }
 }

@@ -151,6 +151,14 @@ extension Drillcal {
                     }
                 })
             try await app.runService()
+            // How check-ins shared transactions (group commit), for the operator and bench-checkin.sh.
+            let shared =
+                (store as? SQLiteStore)?.recordStatistics ?? (store as? PostgresStore)?.recordStatistics
+            if let shared, shared.items > 0 {
+                logger.notice(
+                    "group commit: \(shared.items) record calls in \(shared.transactions) transactions (largest \(shared.largest))"
+                )
+            }
         }
 
         /// Whether `text` is an IPv4 or IPv6 address as a socket reports it.
