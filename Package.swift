@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Reading .xlsx sign-in sheets (a ZIP archive of XML parts) back in.
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // The PostgreSQL store of a county deployment.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
     ],
     targets: [
         // Debian's libical-dev through pkg-config; macros and variadics sit behind shim.h.
@@ -52,10 +54,15 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
-        // Attendance store: protocol, in-memory and SQLite (GRDB) implementations.
+        // Attendance store: protocol, in-memory, SQLite (GRDB) and PostgreSQL (postgres-nio) implementations.
+        // PostgresNIO lives here (not in a target of its own) because the PostgreSQL store reuses the
+        // store's internal rules; it adds swift-nio-ssl (BoringSSL) to the first build of a worktree.
         .target(
             name: "DrillStore",
-            dependencies: ["DrillCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "DrillCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         // Debian's libqrencode-dev, for the QR codes (feed subscriptions, self check-in).
         .systemLibrary(

@@ -19,6 +19,9 @@ dpkg -s libqrencode-dev >/dev/null 2>&1 || need+=(libqrencode-dev)
 dpkg -s strace >/dev/null 2>&1 || need+=(strace)
 dpkg -s sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 command -v cc >/dev/null 2>&1 || need+=(gcc)
+# The PostgreSQL store's conformance tests (DrillStoreTests) start their own PostgreSQL 15 cluster
+# with initdb/pg_ctl (as the postgres user when run as root); nothing uses the system cluster.
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 # The county report: `report --format docx` runs pandoc, `--format pdf` headless Chromium with CJK fonts.
 dpkg -s pandoc >/dev/null 2>&1 || need+=(pandoc)
 dpkg -s chromium >/dev/null 2>&1 || need+=(chromium)

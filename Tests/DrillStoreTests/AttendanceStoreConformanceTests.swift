@@ -10,7 +10,7 @@ struct AttendanceStoreConformanceTests {
 
     @Test("publish stores sessions by start time then UID, with their rosters", arguments: StoreKind.allCases)
     func publishStores(kind: StoreKind) async throws {
-        let fixture = try kind.make()
+        let fixture = try await kind.make()
         defer { fixture.cleanUp() }
         let store = fixture.store
         // Same start for two UIDs, given out of order: the UID breaks the tie.
@@ -60,7 +60,7 @@ struct AttendanceStoreConformanceTests {
 
     @Test("publish ignores finalized/cancelled flags given by the publisher", arguments: StoreKind.allCases)
     func publishOwnsFlags(kind: StoreKind) async throws {
-        let fixture = try kind.make()
+        let fixture = try await kind.make()
         defer { fixture.cleanUp() }
         var claimed = Sample.training
         claimed.finalized = true
@@ -390,7 +390,7 @@ struct AttendanceStoreConformanceTests {
 
     @Test("an issued token finds its member; unknown hashes find nobody", arguments: StoreKind.allCases)
     func tokenLookup(kind: StoreKind) async throws {
-        let fixture = try kind.make()
+        let fixture = try await kind.make()
         defer { fixture.cleanUp() }
         let store = fixture.store
         #expect(try await store.member(forTokenHash: Self.hashA) == nil)
@@ -403,7 +403,7 @@ struct AttendanceStoreConformanceTests {
 
     @Test("reissuing replaces the old token; revoking ends it", arguments: StoreKind.allCases)
     func tokenReissueRevoke(kind: StoreKind) async throws {
-        let fixture = try kind.make()
+        let fixture = try await kind.make()
         defer { fixture.cleanUp() }
         let store = fixture.store
         try await store.issueToken(member: "m1", hash: Self.hashA, at: 100)
@@ -419,7 +419,7 @@ struct AttendanceStoreConformanceTests {
 
     @Test("tokens refuse a non-digest, an empty member and a reused digest", arguments: StoreKind.allCases)
     func tokenRules(kind: StoreKind) async throws {
-        let fixture = try kind.make()
+        let fixture = try await kind.make()
         defer { fixture.cleanUp() }
         let store = fixture.store
         await #expect(throws: StoreError.self) {
@@ -507,14 +507,14 @@ struct AttendanceStoreConformanceTests {
         "a store key is 32 random bytes, made once and kept; names are separate",
         arguments: StoreKind.allCases)
     func storeKeys(kind: StoreKind) async throws {
-        let fixture = try kind.make()
+        let fixture = try await kind.make()
         defer { fixture.cleanUp() }
         let store = fixture.store
         let a = try await store.storeKey(named: "leader-code-hmac")
         #expect(a.count == 32 && Set(a).count > 8)
         #expect(try await store.storeKey(named: "leader-code-hmac") == a)
         #expect(try await store.storeKey(named: "other") != a)
-        let other = try kind.make()
+        let other = try await kind.make()
         defer { other.cleanUp() }
         #expect(try await other.store.storeKey(named: "leader-code-hmac") != a, "each database has its own")
         await #expect(throws: StoreError.self) { _ = try await store.storeKey(named: "") }

@@ -47,7 +47,7 @@ struct SQLiteStoreTests {
 
     @Test("a database failure halfway through a recording rolls the whole call back")
     func rollbackOnFailure() async throws {
-        let fixture = try StoreKind.sqliteFile.make()
+        let fixture = try await StoreKind.sqliteFile.make()
         defer { fixture.cleanUp() }
         let store = try #require(fixture.store as? SQLiteStore)
         try await store.publish(sessions: Sample.all, rosters: Sample.rosters)
@@ -77,7 +77,7 @@ struct SQLiteStoreTests {
 
     @Test("publishing again writes only the sessions and rosters that changed")
     func publishWritesOnlyChanges() async throws {
-        let fixture = try StoreKind.sqliteFile.make()
+        let fixture = try await StoreKind.sqliteFile.make()
         defer { fixture.cleanUp() }
         let store = try #require(fixture.store as? SQLiteStore)
         try await store.publish(sessions: Sample.all, rosters: Sample.rosters)
@@ -109,7 +109,7 @@ struct SQLiteStoreTests {
 
     @Test("the file store runs in WAL mode with foreign keys on")
     func fileStorePragmas() async throws {
-        let fixture = try StoreKind.sqliteFile.make()
+        let fixture = try await StoreKind.sqliteFile.make()
         defer { fixture.cleanUp() }
         let store = try #require(fixture.store as? SQLiteStore)
         #expect(try await store.pragma("journal_mode") == "wal")

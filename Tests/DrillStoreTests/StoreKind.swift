@@ -4,16 +4,18 @@ import Testing
 
 @testable import DrillStore
 
-/// Every store the conformance suite runs against. A PostgreSQL store joins by adding a case.
+/// Every store the conformance suite runs against: in memory, SQLite (in memory and in a file), and
+/// PostgreSQL 15 in a cluster the tests start themselves (`PostgresCluster`), one schema per store.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case inMemory
     case sqliteInMemory
     case sqliteFile
+    case postgres
 
     var testDescription: String { rawValue }
 
     /// A fresh, empty store of this kind.
-    func make() throws -> StoreFixture {
+    func make() async throws -> StoreFixture {
         switch self {
         case .inMemory: return StoreFixture(store: InMemoryStore(), folder: nil)
         case .sqliteInMemory: return StoreFixture(store: try SQLiteStore.inMemory(), folder: nil)
@@ -21,16 +23,21 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
             let folder = try StoreFixture.temporaryFolder()
             let store = try SQLiteStore(path: folder.appendingPathComponent("attendance.sqlite").path)
             return StoreFixture(store: store, folder: folder)
+        case .postgres:
+            let store = try await PostgresStore(url: try await PostgresCluster.shared().freshURL())
+            return StoreFixture(store: store, folder: nil, close: { store.close() })
         }
     }
 }
 
-/// A store under test and the temporary folder to remove afterwards (file stores only).
+/// A store under test and what to remove or close afterwards.
 struct StoreFixture {
     let store: any AttendanceStore
     let folder: URL?
+    var close: (() -> Void)? = nil
 
     func cleanUp() {
+        close?()
         if let folder { try? FileManager.default.removeItem(at: folder) }
     }
 
@@ -89,7 +96,7 @@ enum Sample {
 
     /// A store with the sample schedule published.
     static func published(_ kind: StoreKind) async throws -> StoreFixture {
-        let fixture = try kind.make()
+        let fixture = try await kind.make()
         try await fixture.store.publish(sessions: all, rosters: rosters)
         return fixture
     }

@@ -20,6 +20,9 @@ public struct SQLiteStore: AttendanceStore {
     /// kill-during-import test sets it (through DRILLCAL_TEST_MARK_DELAY_US), to be sure the kill
     /// lands while the transaction is open.
     let markDelayMicroseconds: UInt32
+    /// Where `record` calls wait to share a transaction (see `GroupCommit`): concurrent check-ins
+    /// cost one commit and one fsync between them, and each is answered after its commit.
+    let recorder: GroupCommit<[AttendanceMark], Int>
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     /// - Parameters:
@@ -48,6 +51,29 @@ public struct SQLiteStore: AttendanceStore {
     init(writer: any DatabaseWriter, markDelayMicroseconds: UInt32 = 0, migrate: Bool = true) throws {
         dbWriter = writer
         self.markDelayMicroseconds = markDelayMicroseconds
+        recorder = GroupCommit { calls in
+            do {
+                return .success(
+                    try await writer.write { db in
+                        calls.map { marks -> Result<Int, StoreError> in
+                            // Each call in its own savepoint: a refused call leaves no trace and
+                            // does not fail the calls sharing its transaction.
+                            do {
+                                var changed = 0
+                                try db.inSavepoint {
+                                    changed = try Self.record(marks, db, delay: markDelayMicroseconds)
+                                    return .commit
+                                }
+                                return .success(changed)
+                            } catch {
+                                return .failure(StoreError(error))
+                            }
+                        }
+                    })
+            } catch {
+                return .failure(StoreError(error))
+            }
+        }
         // GRDB sets `synchronous = NORMAL` on a pool's writer after `prepareDatabase`: set FULL on
         // the writer connection itself (every write goes through it), see `configuration`.
         try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
@@ -128,19 +154,27 @@ public struct SQLiteStore: AttendanceStore {
         }
     }
 
+    /// How many `record` calls shared how many transactions since the store was opened.
+    public var recordStatistics: GroupCommitStatistics { recorder.statistics }
+
+    /// Group-committed: calls made while another is committing share its successor's transaction
+    /// (each in its own savepoint), and each returns after that transaction is on disk.
     @discardableResult
     public func record(_ marks: [AttendanceMark]) async throws(StoreError) -> Int {
-        try await write { db in
-            let plan = try RecordingPlan.make(for: marks, in: Context(db: db))
-            for change in plan.changes {
-                try AttendanceRow(change.mark).upsert(db)
-                var audit = AuditRow(change.auditEntry)
-                try audit.insert(db)
-                if markDelayMicroseconds > 0 { usleep(markDelayMicroseconds) }
-            }
-            for clientID in plan.newClientIDs { try SeenClientIDRow(clientID: clientID).insert(db) }
-            return plan.changes.count
+        try await recorder.submit(marks)
+    }
+
+    /// One `record` call inside the batch's transaction.
+    private static func record(_ marks: [AttendanceMark], _ db: Database, delay: UInt32) throws -> Int {
+        let plan = try RecordingPlan.make(for: marks, in: Context(db: db))
+        for change in plan.changes {
+            try AttendanceRow(change.mark).upsert(db)
+            var audit = AuditRow(change.auditEntry)
+            try audit.insert(db)
+            if delay > 0 { usleep(delay) }
         }
+        for clientID in plan.newClientIDs { try SeenClientIDRow(clientID: clientID).insert(db) }
+        return plan.changes.count
     }
 
     public func marks(session uid: String) async throws(StoreError) -> [AttendanceMark] {

@@ -69,7 +69,7 @@ extension Drillcal {
 
         func run() async throws {
             let uid = await town.uidFor(self.uid)  // a short code (S017) works too
-            let store = try town.requireStore()
+            let store = try await town.requireStore()
             let l = town.lang
             let now = Int(try Clock.now(l).timeIntervalSince1970)
             do {
@@ -91,7 +91,7 @@ extension Drillcal {
         }
 
         /// Marks given with --present/--late/--excused/--absent/--guest for one session.
-        func recordFlags(store: SQLiteStore, now: Int) async throws {
+        func recordFlags(store: any AttendanceStore, now: Int) async throws {
             let l = town.lang
             let uid = await town.uidFor(self.uid)!  // a short code (S017) works too
             func ids(_ text: String?) -> [String] {
@@ -125,7 +125,7 @@ extension Drillcal {
         }
 
         /// A whole sign-in sheet in one transaction: every row is checked (with its line) first.
-        func importSheet(_ file: String, store: SQLiteStore, now: Int) async throws {
+        func importSheet(_ file: String, store: any AttendanceStore, now: Int) async throws {
             let l = town.lang
             let rows: [SignInRow]
             do {
@@ -210,7 +210,7 @@ extension Drillcal {
         }
 
         /// Prints each session's counted turnout against each team's minimum (town and store read once).
-        func printCounts(store: SQLiteStore, uids: [String], changed: Int?) async throws {
+        func printCounts(store: any AttendanceStore, uids: [String], changed: Int?) async throws {
             let l = town.lang
             let input = try town.load()
             let data = try await town.attendanceData(store)

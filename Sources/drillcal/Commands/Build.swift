@@ -143,7 +143,7 @@ extension Drillcal {
                 }
                 // Publish the schedule (with each session's roster as of today) for attendance.
                 timings.restart()
-                let store = try town.openStore(create: true)!
+                let store = try await town.openStore(create: true)!
                 do {
                     let sequences = feeds!.manifest.events.mapValues(\.sequence)
                     try await store.publish(
@@ -160,7 +160,7 @@ extension Drillcal {
             }
 
             // Corrective actions carried over from last year's folder (actions carry) join this store.
-            if let store = try town.openStore(create: false) {
+            if let store = try await town.openStore(create: false) {
                 _ = try await CarriedActionsFile.load(into: store, directory: town.directory, lang: lang)
             }
             var report = BuildReport(input: input, schedule: schedule, feeds: feeds, folder: folder.path, language: lang)

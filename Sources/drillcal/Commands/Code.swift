@@ -33,7 +33,7 @@ extension Drillcal {
             func run() async throws {
                 let uid = await town.uidFor(self.uid)  // a short code (S017) works too
                 let input = try town.load()
-                let store = try town.requireStore()
+                let store = try await town.requireStore()
                 let code = LeaderCode.generate()
                 let issuer = by ?? ProcessInfo.processInfo.environment["USER"] ?? "drillcal"
                 do {
@@ -71,7 +71,7 @@ extension Drillcal {
 
             func run() async throws {
                 let uid = await town.uidFor(self.uid)  // a short code (S017) works too
-                let store = try town.requireStore()
+                let store = try await town.requireStore()
                 let l = town.lang
                 do {
                     let revoked = try await store.revokeLeaderCodes(

@@ -19,7 +19,7 @@ extension Drillcal {
         func run() async throws {
             let session = await town.uidFor(self.session)  // a short code (S017) works too
             let l = town.lang
-            let store = try town.requireStore()
+            let store = try await town.requireStore()
             do {
                 try await store.recordDeadlineDone(
                     session, note: note, by: by ?? ProcessInfo.processInfo.environment["USER"] ?? "drillcal",
@@ -63,7 +63,7 @@ extension Drillcal {
 
         func run() async throws {
             let l = town.lang
-            let store = try town.requireStore()
+            let store = try await town.requireStore()
             let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? "drillcal"
             let now = Int(Date().timeIntervalSince1970)
             _ = try await CarriedActionsFile.load(into: store, directory: town.directory, lang: l)
@@ -122,7 +122,7 @@ extension Drillcal {
 
         /// Writes the open actions into `--to`'s carried-actions.json: the same file again is a no-op,
         /// a different one is refused unless `--replace`; written beside and renamed into place.
-        func carry(_ store: SQLiteStore) async throws {
+        func carry(_ store: any AttendanceStore) async throws {
             let l = town.lang
             guard let to else {
                 Console.error(

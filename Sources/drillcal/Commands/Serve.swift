@@ -84,22 +84,23 @@ extension Drillcal {
             var logger = Logger(label: "drillcal.serve")
             logger.logLevel = Logger.Level(rawValue: logLevel)!
 
+            // Tokens live in the store `build` creates; without it no private feed can be found.
+            let opened = try await town.openStore(create: false)
             let library: FeedLibrary
             do {
                 library = try FeedLibrary(
                     folder: TownFolder(
                         directory: town.directory, language: lang, encoding: town.encoding,
                         allowPartial: allowPartial, seed: seed, moves: moves,
-                        replan: storedReplan(), notices: storedNotices()))
+                        replan: storedReplan(opened), notices: storedNotices(opened)))
             } catch let error as TownLoadError {
                 // The same exit code `build` gives for the same folder: 2 bad input, 1 unmet demand.
                 Console.error(error.message)
                 throw ExitCode(error.exitCode)
             }
-            // Tokens live in the store `build` creates; without it no private feed can be found.
             let store: any AttendanceStore
-            if let sqlite = try town.openStore(create: false) {
-                store = sqlite
+            if let opened {
+                store = opened
             } else {
                 logger.notice(
                     "no attendance database; private feeds answer 404 until one exists and the server restarts"
@@ -150,6 +151,14 @@ extension Drillcal {
                     }
                 })
             try await app.runService()
+            // How check-ins shared transactions (group commit), for the operator and bench-checkin.sh.
+            let shared =
+                (store as? SQLiteStore)?.recordStatistics ?? (store as? PostgresStore)?.recordStatistics
+            if let shared, shared.items > 0 {
+                logger.notice(
+                    "group commit: \(shared.items) record calls in \(shared.transactions) transactions (largest \(shared.largest))"
+                )
+            }
         }
 
         /// Whether `text` is an IPv4 or IPv6 address as a socket reports it.

@@ -35,7 +35,7 @@ struct ChangeOptions: ParsableArguments {
 struct ChangeContext {
     var town: TownOptions
     var input: TownInput
-    var store: SQLiteStore
+    var store: any AttendanceStore
     var stamp: Stamp
     var schedule: Schedule
     var scheduler: Scheduler
@@ -46,7 +46,7 @@ struct ChangeContext {
         // With the members' notices, as build reads the town: the checks and proposals see the
         // expected turnout build will publish.
         input = try await town.loadWithNotices()
-        store = try town.requireStore()
+        store = try await town.requireStore()
         stamp = try change.stamp(town.lang)
         let replan = try await town.replan(input, now: stamp)
         scheduler = town.scheduler(input, replan: replan)
@@ -87,7 +87,7 @@ struct ChangeContext {
     }
 
     func rebuild() async throws {
-        var args = [town.directory, "--lang", l.rawValue, "--database", town.databasePath]
+        var args = [town.directory, "--lang", l.rawValue, "--database", town.databaseArgument]
         args += [
             "--now",
             ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(stamp.seconds))),
@@ -162,7 +162,7 @@ extension Drillcal {
 
         func run() async throws {
             let l = town.lang
-            let store = try town.requireStore()
+            let store = try await town.requireStore()
             let input = try town.load()
             let plan = input.plan
             let describe = Describe(plan: plan, roster: input.roster, language: l)

@@ -40,7 +40,7 @@ extension Drillcal {
         func run() async throws {
             let l = town.lang
             let input = try town.load()
-            let store = try town.requireStore()
+            let store = try await town.requireStore()
             let session: SessionRecord
             let roster: [RosterEntry]
             do {

@@ -30,7 +30,7 @@ extension Drillcal {
                 Console.error(error.message(l))
                 throw ExitCode(2)
             }
-            let store = try town.requireStore()
+            let store = try await town.requireStore()
             do {
                 try await store.saveSummary(
                     summary, for: uid, by: by ?? ProcessInfo.processInfo.environment["USER"] ?? "drillcal",

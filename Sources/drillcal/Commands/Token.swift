@@ -87,7 +87,7 @@ extension Drillcal {
                             "no member \"\(member)\" in \(input.rosterFile)"))
                     throw ExitCode(2)
                 }
-                let store = try town.requireStore()
+                let store = try await town.requireStore()
                 let targets = member.map { [input.roster.member($0)!] } ?? people
                 var rows: [(id: String, name: String, links: MemberLinks, replaced: Bool)] = []
                 let at = Int(try Clock.now(l).timeIntervalSince1970)
@@ -154,7 +154,7 @@ extension Drillcal {
 
             func run() async throws {
                 let l = town.lang
-                let store = try town.requireStore()
+                let store = try await town.requireStore()
                 let revoked: Bool
                 do {
                     revoked = try await store.revokeToken(

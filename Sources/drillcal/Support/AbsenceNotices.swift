@@ -12,7 +12,7 @@ extension TownOptions {
     /// them away. DrillCore stays pure: the store is read here.
     func loadWithNotices() async throws -> TownInput {
         var input = try load()
-        guard let store = try openStore(create: false) else { return input }
+        guard let store = try await openStore(create: false) else { return input }
         do {
             input.roster = input.roster.addingNotices(try await store.noticeDays())
         } catch {

@@ -52,7 +52,7 @@ struct CarriedActionsFile: Codable, Equatable {
 
     /// Loads `DIR/carried-actions.json` into `store` if the file exists; returns how many actions were
     /// new. A file that is not what `carry` writes exits 2 naming the file and field; nothing is added.
-    static func load(into store: SQLiteStore, directory: String, lang: Language) async throws -> Int {
+    static func load(into store: any AttendanceStore, directory: String, lang: Language) async throws -> Int {
         let path = (directory as NSString).appendingPathComponent(fileName)
         guard let data = FileManager.default.contents(atPath: path) else { return 0 }
         let file: CarriedActionsFile
@@ -98,7 +98,7 @@ struct CarriedActionsFile: Codable, Equatable {
     }
 
     /// Adds each item through `carryAction`; how many were new.
-    static func carry(_ items: [(CarriedFrom, Item, CivilDate)], into store: SQLiteStore) async -> Result<
+    static func carry(_ items: [(CarriedFrom, Item, CivilDate)], into store: any AttendanceStore) async -> Result<
         Int, StoreError
     > {
         do {

@@ -11,7 +11,7 @@ extension TownOptions {
         let input = try await loadWithNotices()
         let demands = try demands(input)
         let data: AttendanceData
-        if let store = try openStore(create: false) {
+        if let store = try await openStore(create: false) {
             _ = try await CarriedActionsFile.load(into: store, directory: directory, lang: lang)
             data = try await attendanceData(store)
         } else {

@@ -17,7 +17,7 @@ extension TownOptions {
     /// What the store says was published before (issue 8): pinned, frozen, moved or cancelled by
     /// hand. Empty when the town has no database yet (the first build of the year).
     func replan(_ input: TownInput, now: Stamp) async throws -> Replan {
-        guard let store = try openStore(create: false) else { return Replan() }
+        guard let store = try await openStore(create: false) else { return Replan() }
         do {
             return try await store.replan(
                 now: localMinutes(now, timeZone: input.plan.timeZone),
@@ -160,14 +160,17 @@ struct ReplanReport: Encodable {
 
 extension Drillcal.Serve {
     /// The published year as the store holds it, read at every reload (the clock decides what has started).
-    func storedReplan() throws -> (@Sendable (Plan) -> Replan)? {
-        guard let store = try town.openStore(create: false) else { return nil }
+    func storedReplan(_ store: (any AttendanceStore)?) -> (@Sendable (Plan) -> Replan)? {
+        guard let store else { return nil }
         return { plan in
-            let now = Stamp(seconds: Int(Date().timeIntervalSince1970))
-            return
-                (try? store.replanNow(
-                    now: localMinutes(now, timeZone: plan.timeZone), freezeDays: plan.defaults.freezeDays))
-                ?? Replan()
+            let now = localMinutes(Stamp(seconds: Int(Date().timeIntervalSince1970)), timeZone: plan.timeZone)
+            let freeze = plan.defaults.freezeDays
+            switch store {
+            case let sqlite as SQLiteStore: return (try? sqlite.replanNow(now: now, freezeDays: freeze)) ?? Replan()
+            case let postgres as PostgresStore:
+                return (try? postgres.replanNow(now: now, freezeDays: freeze)) ?? Replan()
+            default: return Replan()
+            }
         }
     }
 }
@@ -175,9 +178,15 @@ extension Drillcal.Serve {
 extension Drillcal.Serve {
     /// The members' absence notices with their sessions' days, read at every reload check: a
     /// notice given on a member's page reaches the served feeds' rosters and expected turnout.
-    func storedNotices() throws -> (@Sendable () -> NoticeDays)? {
-        guard let store = try town.openStore(create: false) else { return nil }
-        return { (try? store.noticeDaysNow()) ?? NoticeDays() }
+    func storedNotices(_ store: (any AttendanceStore)?) -> (@Sendable () -> NoticeDays)? {
+        guard let store else { return nil }
+        return {
+            switch store {
+            case let sqlite as SQLiteStore: return (try? sqlite.noticeDaysNow()) ?? NoticeDays()
+            case let postgres as PostgresStore: return (try? postgres.noticeDaysNow()) ?? NoticeDays()
+            default: return NoticeDays()
+            }
+        }
     }
 }
 
@@ -185,7 +194,7 @@ extension TownOptions {
     /// The UID for a short code from `drillcal sessions` (S017), or the text as given (a UID, or
     /// something the command itself will report as unknown).
     func uidFor(_ text: String) async -> String {
-        guard text.count <= 8, text.uppercased().hasPrefix("S"), let store = try? openStore(create: false),
+        guard text.count <= 8, text.uppercased().hasPrefix("S"), let store = try? await openStore(create: false),
             let codes = try? await store.codes()
         else { return text }
         return codes.first { $0.value == text.uppercased() }?.key ?? text

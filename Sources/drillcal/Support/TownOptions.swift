@@ -16,14 +16,38 @@ struct TownOptions: ParsableArguments {
     @Option(help: "名册编码 / roster encoding: auto, utf8 or gb18030")
     var encoding: RosterEncoding = .auto
 
-    @Option(help: "出勤数据库，默认 DIR/drillcal.sqlite / attendance database (SQLite)")
+    @Option(
+        help: """
+            出勤数据库：SQLite 文件（默认 DIR/drillcal.sqlite）或 postgres://用户[:密码]@主机[:端口]/数据库 / \
+            attendance database: an SQLite file (default DIR/drillcal.sqlite) or postgres://user[:password]@host[:port]/db
+            """)
     var database: String?
 
-    /// The database path.
-    var databasePath: String { database ?? (directory as NSString).appendingPathComponent("drillcal.sqlite") }
+    /// Whether `--database` names a PostgreSQL database.
+    var usesPostgres: Bool { database.map(PostgresStore.isURL) ?? false }
 
-    /// Opens the store, or exits 2 (missing and `create` false) or 3 (cannot open).
-    func openStore(create: Bool) throws -> SQLiteStore? {
+    /// The database as messages name it: the SQLite path, or the PostgreSQL URL without its password.
+    var databasePath: String {
+        if let database, PostgresStore.isURL(database) { return PostgresStore.redacted(database) }
+        return database ?? (directory as NSString).appendingPathComponent("drillcal.sqlite")
+    }
+
+    /// The database as given (with a PostgreSQL password, if any): for passing on to a child process.
+    var databaseArgument: String { database ?? databasePath }
+
+    /// Opens the store, or exits 2 (missing and `create` false, or a malformed URL) or 3 (cannot open
+    /// or reach). A PostgreSQL database always exists (its schema is made on first use).
+    func openStore(create: Bool) async throws -> (any AttendanceStore)? {
+        if let database, PostgresStore.isURL(database) {
+            do {
+                return try await PostgresStore(url: database)
+            } catch {
+                // The message names the URL without its password.
+                Console.error(error.message(lang))
+                if case .invalid = error { throw ExitCode(2) }
+                throw ExitCode(3)
+            }
+        }
         if !create && !FileManager.default.fileExists(atPath: databasePath) { return nil }
         let delay = UInt32(ProcessInfo.processInfo.environment["DRILLCAL_TEST_MARK_DELAY_US"] ?? "") ?? 0
         do {
@@ -35,8 +59,8 @@ struct TownOptions: ParsableArguments {
     }
 
     /// Opens the store that `build` created, or exits 2 saying to run `build` first.
-    func requireStore() throws -> SQLiteStore {
-        guard let store = try openStore(create: false) else {
+    func requireStore() async throws -> any AttendanceStore {
+        guard let store = try await openStore(create: false) else {
             Console.error(lang.pick(
                 "\(databasePath) 不存在：请先运行 drillcal build \(directory) 发布排期",
                 "\(databasePath) does not exist: run drillcal build \(directory) first to publish the schedule"))
