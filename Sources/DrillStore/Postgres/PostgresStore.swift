@@ -110,10 +110,7 @@ public struct PostgresStore: AttendanceStore {
     private func blocking<T: Sendable>(_ operation: @escaping @Sendable () async throws(StoreError) -> T)
         throws(StoreError) -> T
     {
-        final class Box: @unchecked Sendable {
-            var result: Result<T, StoreError> = .failure(.database("no answer"))
-        }
-        let box = Box()
+        let box = BlockingBox<T>()
         let done = DispatchSemaphore(value: 0)
         Task.detached {
             do throws(StoreError) {
@@ -1044,4 +1041,10 @@ struct PostgresURL: Sendable, Hashable {
         config.options.maximumConnections = 16
         return config
     }
+}
+
+/// The answer of `PostgresStore.blocking`, written by the task before it signals and read after the
+/// wait, so the semaphore orders every access.
+private final class BlockingBox<T: Sendable>: @unchecked Sendable {
+    var result: Result<T, StoreError> = .failure(.database("no answer"))
 }
