@@ -128,15 +128,20 @@ struct SQLiteStoreTests {
         try await store.publish(sessions: Sample.all, rosters: Sample.rosters)
         // Another connection (as another process would) holds the write lock for 1.5 s.
         let other = try SQLiteStore(path: path)
-        // Wait until the lock is really held (a loaded machine may start the holder late).
-        let (lockedStream, lockedSignal) = AsyncStream<Void>.makeStream()
+        // Wait until the lock is really held (a loaded machine may start the holder late), noting
+        // when it was taken: the write can only finish after the holder lets go, 1.5 s later, however
+        // late this task wakes up.
+        let (lockedStream, lockedSignal) = AsyncStream<ContinuousClock.Instant>.makeStream()
         let holding = Task {
-            try await other.holdWriteLock(seconds: 1.5, locked: { lockedSignal.yield() })
+            try await other.holdWriteLock(seconds: 1.5, locked: { lockedSignal.yield(ContinuousClock.now) })
         }
-        for await _ in lockedStream { break }
-        let started = ContinuousClock.now
+        var lockedAt = ContinuousClock.now
+        for await instant in lockedStream {
+            lockedAt = instant
+            break
+        }
         #expect(try await store.record([Sample.mark("m1", .present, clientID: "wait-1")]) == 1)
-        #expect(ContinuousClock.now - started >= .milliseconds(800), "it waited for the lock")
+        #expect(ContinuousClock.now - lockedAt >= .milliseconds(1500), "it waited for the lock")
         try await holding.value
         #expect(try await other.allMarks().count == 1)
     }
