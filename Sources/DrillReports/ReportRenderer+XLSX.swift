@@ -29,8 +29,18 @@ extension ReportRenderer {
         // workbook_close both writes and frees, so it runs exactly once whatever the sheets reported.
         var sheets = XLSXSheets(workbook: workbook, report: r)
         sheets.writeAll()
+        try closeWorkbook(workbook, temporary: temporary, path: path, failure: sheets.failure, text: text)
+    }
+
+    /// Closes (writes and frees) a workbook written at `temporary` and renames it to `path`; on a
+    /// failure reported while filling it (`failure`), on closing or on renaming, removes the temporary
+    /// file and throws, so an existing file at `path` is never damaged.
+    static func closeWorkbook(
+        _ workbook: UnsafeMutablePointer<lxw_workbook>, temporary: String, path: String, failure: String?,
+        text: ReportText
+    ) throws(ReportError) {
         let closed = workbook_close(workbook)
-        if let failure = sheets.failure {
+        if let failure {
             unlink(temporary)
             throw ReportError(message: text.cannotWrite(path, failure))
         }

@@ -111,19 +111,6 @@ public enum SignInWorkbook {
         } else {
             failure = "worksheet \(sheet.name)"
         }
-        let closed = workbook_close(workbook)
-        if let failure {
-            unlink(temporary)
-            throw ReportError(message: text.cannotWrite(path, failure))
-        }
-        guard closed == LXW_NO_ERROR else {
-            unlink(temporary)
-            throw ReportError(message: text.cannotWrite(path, String(cString: lxw_strerror(closed))))
-        }
-        guard rename(temporary, path) == 0 else {
-            let why = ReportRenderer.lastSystemError()
-            unlink(temporary)
-            throw ReportError(message: text.cannotWrite(path, why))
-        }
+        try ReportRenderer.closeWorkbook(workbook, temporary: temporary, path: path, failure: failure, text: text)
     }
 }
