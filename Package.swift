@@ -114,6 +114,7 @@ let package = Package(
         ),
         // The strict lexical reader (RFC 5545 §3.1) every feed test applies; shares no code with ICal.
         .target(name: "FeedLint", path: "Tests/FeedLint"),
+        .testTarget(name: "FeedLintTests", dependencies: ["FeedLint"]),
         // A deterministic random-mutation fuzzer for the input parsers (scripts/fuzz.sh).
         .executableTarget(name: "drillcal-fuzz", dependencies: ["DrillCore", "DrillIO"]),
         .testTarget(name: "ICalTests", dependencies: ["ICal", "FeedLint"]),
