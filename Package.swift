@@ -110,11 +110,14 @@ let package = Package(
                 "DrillCore", "DrillIO", "DrillFeeds", "DrillStore", "DrillReports", "ICal", "DrillServer", "DrillCheckIn", "DrillWeb",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The strict lexical reader (RFC 5545 §3.1) every feed test applies; shares no code with ICal.
         .target(name: "FeedLint", path: "Tests/FeedLint"),
         .testTarget(name: "FeedLintTests", dependencies: ["FeedLint"]),
+        // A forwarding store that counts secret lookups, for the check-in and feed-server tests.
+        .target(name: "StoreDoubles", dependencies: ["DrillStore", "DrillCore"], path: "Tests/StoreDoubles"),
         // A deterministic random-mutation fuzzer for the input parsers (scripts/fuzz.sh).
         .executableTarget(name: "drillcal-fuzz", dependencies: ["DrillCore", "DrillIO"]),
         .testTarget(name: "ICalTests", dependencies: ["ICal", "FeedLint"]),
@@ -123,6 +126,7 @@ let package = Package(
         .testTarget(name: "DrillIOTests", dependencies: ["DrillIO", "DrillCore"], exclude: ["Fuzz"]),
         .testTarget(name: "DrillFeedsTests", dependencies: ["DrillFeeds", "DrillCore", "DrillIO", "ICal", "FeedLint"]),
         .testTarget(name: "DrillStoreTests", dependencies: ["DrillStore", "DrillCore"]),
+        .testTarget(name: "DrillWebTests", dependencies: ["DrillWeb"]),
         // CSV.swift reads the exported CSV back: an independent parser checks the quoting.
         .testTarget(
             name: "DrillReportsTests",
@@ -132,13 +136,14 @@ let package = Package(
             name: "DrillServerTests",
             dependencies: [
                 "DrillServer", "DrillStore", "DrillFeeds", "DrillIO", "DrillCore", "DrillWeb", "CGzip", "FeedLint",
+                "StoreDoubles",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "DrillCheckInTests",
             dependencies: [
-                "DrillCheckIn", "DrillStore", "DrillCore",
+                "DrillCheckIn", "DrillStore", "DrillCore", "DrillWeb", "StoreDoubles",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -1,4 +1,5 @@
 import Crypto
+import DrillWeb
 import Foundation
 
 /// Settings of the check-in routes that a server may change; the defaults suit one process behind
@@ -9,7 +10,8 @@ public struct CheckInOptions: Sendable {
 
     /// Key for the leader cookie's HMAC-SHA256, the CSRF tokens and the QR tokens. Random per process
     /// by default, so a restart logs every leader out (queued marks stay on the phone) and voids
-    /// printed QR codes.
+    /// printed QR codes; `drillcal serve --secret-file` gives every server of a deployment the same
+    /// one, so a cookie or a QR code made by one server is good on all.
     public var secret: SymmetricKey
     /// The clock; tests pass a fixed one.
     public var now: @Sendable () -> Date
@@ -35,6 +37,9 @@ public struct CheckInOptions: Sendable {
     public var trustedProxies: Set<String>
     /// Monotonic seconds for the throttles; tests pass a simulated clock. Nil: the system's.
     public var throttleClock: (@Sendable () -> Double)?
+    /// Where the throttles' misses are shared with other servers over the store (`ThrottleLedger`);
+    /// nil: this process's throttles count alone.
+    public var throttleLedger: ThrottleLedger?
 
     /// Makes options; every parameter has the default described on its property.
     public init(
@@ -42,7 +47,7 @@ public struct CheckInOptions: Sendable {
         allowedOrigins: [String] = [], publicBaseURL: String? = nil, secureCookies: Bool? = nil,
         loginLifetime: Int = 12 * 3600, selfCheckInMargin: Int = 30, maxFailedAttempts: Int = 5,
         maxFailedAttemptsPerSession: Int = 30, trustedProxies: Set<String> = [],
-        throttleClock: (@Sendable () -> Double)? = nil
+        throttleClock: (@Sendable () -> Double)? = nil, throttleLedger: ThrottleLedger? = nil
     ) {
         self.secret = secret
         self.now = now
@@ -55,5 +60,6 @@ public struct CheckInOptions: Sendable {
         self.maxFailedAttemptsPerSession = maxFailedAttemptsPerSession
         self.trustedProxies = trustedProxies
         self.throttleClock = throttleClock
+        self.throttleLedger = throttleLedger
     }
 }

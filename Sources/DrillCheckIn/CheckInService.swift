@@ -12,7 +12,7 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
     let language: Language
     let options: CheckInOptions
     let signer: Signer
-    let logins = LeaderLogins()
+    let logins: LeaderLogins
     /// Wrong leader codes, per address and per session.
     let codeAttempts: GuessThrottle
     /// Wrong phone digits at self check-in, per address and per session.
@@ -32,17 +32,19 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
         self.language = language
         self.options = options
         signer = Signer(secret: options.secret)
+        logins = LeaderLogins(store: store)
         codeAttempts = GuessThrottle(
             policy: .init(
                 freeMisses: options.maxFailedAttempts * 2,
                 targetFreeMisses: options.maxFailedAttemptsPerSession),
-            clock: options.throttleClock)
+            clock: options.throttleClock, ledger: options.throttleLedger, name: "leader-code")
         selfAttempts = GuessThrottle(
             policy: .init(
                 freeMisses: options.maxFailedAttempts, targetFreeMisses: options.maxFailedAttemptsPerSession),
-            clock: options.throttleClock)
+            clock: options.throttleClock, ledger: options.throttleLedger, name: "self-check-in")
         tokenAttempts = GuessThrottle(
-            policy: .init(freeMisses: options.maxFailedAttempts, targetFreeMisses: 50), clock: options.throttleClock)
+            policy: .init(freeMisses: options.maxFailedAttempts, targetFreeMisses: 50), clock: options.throttleClock,
+            ledger: options.throttleLedger, name: "member-page")
         codeKey = CodeKeyCache(store: store)
     }
 
@@ -136,7 +138,9 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
             guard let hash else { throw CheckInError.unauthenticated(l) }
             return .bearer(codeHash: hash)
         }
-        guard let nonce = cookieNonce(request), let login = await logins.login(nonce, now: now) else {
+        guard let nonce = cookieNonce(request),
+            let login = try await storeCall(l, { try await logins.login(nonce, now: now) })
+        else {
             return nil
         }
         guard login.sessionUID == uid else { return nil }

@@ -176,6 +176,23 @@ public protocol AttendanceStore: Sendable {
     /// with one (`LeaderCode.keyName`), so a table computed for one database is useless for another.
     /// `.invalid` for an empty name.
     func storeKey(named name: String) async throws(StoreError) -> [UInt8]
+
+    // MARK: State shared by several servers (SharedServerState.swift)
+
+    /// Keeps a drill leader's login (replacing one with the same nonce digest) and drops logins
+    /// that ended before `now`. `.invalid` for a malformed record; `.unknownSession` for a UID never
+    /// published.
+    func saveLeaderLogin(_ login: LeaderLoginRecord, now: Int) async throws(StoreError)
+
+    /// The login with this nonce digest, ended or not (the caller checks `expiry`), or nil.
+    func leaderLogin(nonceDigest: String) async throws(StoreError) -> LeaderLoginRecord?
+
+    /// One exchange of wrong guesses between servers: stores `guesses` (counted by `instance` at
+    /// `now`), forgets guesses older than a day, and returns the guesses of every *other* instance
+    /// stored after `cursor` (0: all those kept), oldest first, with the next cursor.
+    /// `.invalid` for an empty instance id or a guess without throttle or address.
+    func shareGuesses(_ guesses: [SharedGuess], instance: String, now: Int, after cursor: Int64)
+        async throws(StoreError) -> SharedGuesses
 }
 
 /// 32 bytes from the system's cryptographic random source, for `storeKey(named:)`.

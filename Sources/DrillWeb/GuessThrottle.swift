@@ -111,6 +111,17 @@ public final class GuessThrottle: Sendable {
 
         func blockWait(_ now: Double) -> Double? { blockedUntil > now ? blockedUntil - now : nil }
         var hasMissed: Bool { misses > 0 }
+
+        /// Counts a miss: past the free ones, each starts a block twice as long as the last.
+        mutating func miss(limits: Limits, now: Double) {
+            misses += 1
+            lastMiss = now
+            if misses >= limits.freeMisses {
+                let delay = min(limits.baseDelay * Double(1 << min(blocks, 30)), limits.maxDelay)
+                blockedUntil = max(blockedUntil, now + delay)
+                blocks += 1
+            }
+        }
     }
 
     private struct State {
@@ -125,14 +136,23 @@ public final class GuessThrottle: Sendable {
     public let policy: Policy
     private let clock: @Sendable () -> Double
     private let state = Mutex(State())
+    /// Where misses go to be shared with other servers, and this throttle's name there.
+    private let shared: (ledger: ThrottleLedger, name: String)?
 
     /// Makes a throttle.
     /// - Parameters:
     ///   - policy: the limits.
     ///   - clock: monotonic seconds; tests pass a simulated one.
-    public init(policy: Policy = Policy(), clock: (@Sendable () -> Double)? = nil) {
+    ///   - ledger: when several servers share a store, the ledger that passes this throttle's misses
+    ///     to the others and theirs to it (`ThrottleLedger`); registered there under `name`.
+    public init(
+        policy: Policy = Policy(), clock: (@Sendable () -> Double)? = nil, ledger: ThrottleLedger? = nil,
+        name: String = ""
+    ) {
         self.policy = policy
         self.clock = clock ?? Self.monotonicSeconds()
+        shared = ledger.map { ($0, name) }
+        ledger?.register(self, as: name)
     }
 
     /// Seconds since an arbitrary start, from the monotonic clock.
@@ -200,6 +220,34 @@ public final class GuessThrottle: Sendable {
                 Self.settle(&state.entries, key: target, outcome, limits: policy.target, now: now)
             }
         }
+        if outcome == .miss, !ticket.known, let shared {
+            shared.ledger.noteMiss(
+                throttle: shared.name, address: String(ticket.address.dropFirst(2)),
+                target: ticket.target.map { String($0.dropFirst(2)) })
+        }
+    }
+
+    /// Counts a miss another server saw (from `ThrottleLedger.absorb`), as if it had been settled
+    /// here: it escalates the address and the target the same way, so a guesser gains nothing by
+    /// spreading guesses over servers.
+    public func absorbMiss(address: String, target: String?) {
+        let now = clock()
+        let policy = self.policy
+        state.withLock { state in
+            Self.countMiss(&state.entries, key: "a|" + address, limits: policy.address, now: now, policy: policy)
+            if let target {
+                Self.countMiss(&state.entries, key: "t|" + target, limits: policy.target, now: now, policy: policy)
+            }
+        }
+    }
+
+    private static func countMiss(
+        _ entries: inout [String: Entry], key: String, limits: Limits, now: Double, policy: Policy
+    ) {
+        if entries[key] == nil, entries.count >= policy.maxKeys { evict(&entries, now: now, policy: policy) }
+        var entry = live(entries[key], now: now, policy: policy)
+        entry.miss(limits: limits, now: now)
+        entries[key] = entry
     }
 
     /// Seconds `address` must still wait before any guess, or nil.
@@ -219,15 +267,7 @@ public final class GuessThrottle: Sendable {
     ) {
         guard var entry = entries[key] else { return }
         entry.inFlight = max(0, entry.inFlight - 1)
-        if outcome == .miss {
-            entry.misses += 1
-            entry.lastMiss = now
-            if entry.misses >= limits.freeMisses {
-                let delay = min(limits.baseDelay * Double(1 << min(entry.blocks, 30)), limits.maxDelay)
-                entry.blockedUntil = max(entry.blockedUntil, now + delay)
-                entry.blocks += 1
-            }
-        }
+        if outcome == .miss { entry.miss(limits: limits, now: now) }
         // A key that never missed keeps nothing worth remembering.
         if entry.inFlight == 0, entry.misses == 0, entry.blocks == 0 {
             entries[key] = nil

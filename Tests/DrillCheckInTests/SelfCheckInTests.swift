@@ -4,6 +4,7 @@ import DrillStore
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import StoreDoubles
 import Synchronization
 import Testing
 

@@ -5,6 +5,7 @@ import DrillWeb
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import StoreDoubles
 import Synchronization
 import Testing
 

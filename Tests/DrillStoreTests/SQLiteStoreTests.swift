@@ -41,6 +41,7 @@ struct SQLiteStoreTests {
             try await second.appliedMigrations() == [
                 "v1-sessions", "v1-rosters", "v1-attendance", "v1-audit", "v1-summaries", "v2-feed-tokens",
                 "v2-leader-codes", "v3-leader-code-hmac", "v4-follow-up", "v5-carried-actions", "v6-session-overrides", "v7-absence-notices",
+                "v8-shared-server-state",
             ])
         try second.close()
     }

@@ -154,7 +154,9 @@ extension CheckInService {
                 session, l: l, error: l.pick("签到码不正确或已作废", "Wrong or revoked code"), status: .unauthorized)
         }
         let expiry = now + options.loginLifetime
-        let nonce = await logins.add(session: uid, codeHash: hash, expiry: expiry, now: now)
+        let nonce = try await storeCall(l) {
+            try await logins.add(session: uid, codeHash: hash, expiry: expiry, now: now)
+        }
         var response = Response(
             status: .seeOther, headers: [.location: "/checkin/\(Self.pathComponent(uid))\(langQuery(l))"])
         response.setCookie(loginCookie(nonce: nonce, expiry: expiry))

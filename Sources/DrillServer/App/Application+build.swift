@@ -27,13 +27,16 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let router = buildRouter(
         configuration: configuration, store: store, town: town,
-        throttle: TokenThrottle(policy: configuration.throttle))
+        throttle: TokenThrottle(policy: configuration.throttle, ledger: configuration.throttleLedger, name: "feed-token"))
     // Other modules' routes (the check-in page) join the same router, context and logging.
     additionalRoutes(router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
-        services: [FeedReloader(library: town, interval: configuration.reloadInterval, logger: logger)],
+        services: [FeedReloader(library: town, interval: configuration.reloadInterval, logger: logger)]
+            + (configuration.throttleLedger.map {
+                [ThrottleSync(ledger: $0, store: store, interval: configuration.throttleSyncInterval, logger: logger)]
+            } ?? []),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port)
         },
         logger: logger

@@ -20,6 +20,12 @@ public struct ServerConfiguration: Sendable {
     /// Reverse proxies (`127.0.0.1`) whose `X-Forwarded-For` names the client that limits count
     /// against; from any other peer the header is ignored. Empty: the connecting address counts.
     public var trustedProxies: Set<String> = []
+    /// When several servers share one database: the ledger through which every throttle of this
+    /// process (feed tokens here, leader codes and the rest in the check-in routes) shares its misses
+    /// with the others, and how often (`ThrottleSync`). Nil: the throttles count alone.
+    public var throttleLedger: ThrottleLedger?
+    /// How often the ledger is exchanged with the store.
+    public var throttleSyncInterval: Duration = .seconds(1)
 
     /// The defaults.
     public init() {}

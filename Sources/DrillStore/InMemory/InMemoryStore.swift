@@ -29,6 +29,9 @@ public actor InMemoryStore: AttendanceStore {
     /// Current absence notices by session UID then member id, and their trail.
     private var notices: [String: [String: AbsenceNotice]] = [:]
     private var noticeLog: [AbsenceNoticeEvent] = []
+    private var logins: [String: LeaderLoginRecord] = [:]
+    private var guesses: [(id: Int64, instance: String, at: Int, guess: SharedGuess)] = []
+    private var lastGuessID: Int64 = 0
 
     /// Makes an empty store.
     public init() {}
@@ -264,6 +267,31 @@ public actor InMemoryStore: AttendanceStore {
 
     public func absenceLog(session uid: String?) -> [AbsenceNoticeEvent] {
         noticeLog.filter { uid == nil || $0.sessionUID == uid }
+    }
+
+    // MARK: Shared server state
+
+    public func saveLeaderLogin(_ login: LeaderLoginRecord, now: Int) throws(StoreError) {
+        try SharedStateRules.check(login)
+        _ = try existing(login.sessionUID)
+        logins = logins.filter { $0.value.expiry >= now }
+        logins[login.nonceDigest] = login
+    }
+
+    public func leaderLogin(nonceDigest: String) -> LeaderLoginRecord? { logins[nonceDigest] }
+
+    public func shareGuesses(_ new: [SharedGuess], instance: String, now: Int, after cursor: Int64)
+        throws(StoreError) -> SharedGuesses
+    {
+        try SharedStateRules.check(instance: instance, new)
+        for guess in new {
+            lastGuessID += 1
+            guesses.append((lastGuessID, instance, now, guess))
+        }
+        guesses.removeAll { $0.at < now - SharedStateRules.guessMemory }
+        return SharedGuesses(
+            guesses: guesses.filter { $0.id > cursor && $0.instance != instance }.map(\.guess),
+            cursor: lastGuessID)
     }
 
     private func existing(_ uid: String) throws(StoreError) -> SessionRecord {

@@ -197,7 +197,7 @@ public struct PostgresStore: AttendanceStore {
         return String(describing: error)
     }
 
-    private func requireSession(_ uid: String, _ c: PostgresConnection) async throws {
+    func requireSession(_ uid: String, _ c: PostgresConnection) async throws {
         guard try await Self.session(uid, c) != nil else { throw StoreError.unknownSession(uid) }
     }
 

@@ -488,7 +488,7 @@ public struct SQLiteStore: AttendanceStore {
         do { return try await dbWriter.read(value) } catch { throw StoreError(error) }
     }
 
-    private static func requireSession(_ uid: String, _ db: Database) throws {
+    static func requireSession(_ uid: String, _ db: Database) throws {
         guard try SessionRow.exists(db, key: uid) else { throw StoreError.unknownSession(uid) }
     }
 

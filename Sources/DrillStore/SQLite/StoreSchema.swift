@@ -225,6 +225,25 @@ enum StoreSchema {
             }
         }
 
+        // State several servers over one database share: drill leaders' logins (by the digest of
+        // the cookie's nonce) and the wrong guesses their throttles counted (kept a day).
+        migrator.registerMigration("v8-shared-server-state") { db in
+            try db.create(table: "leader_login") { t in
+                t.primaryKey("nonce_digest", .text)
+                t.column("session_uid", .text).notNull().references("session")
+                t.column("code_hash", .text).notNull()
+                t.column("expiry", .integer).notNull().indexed()
+            }
+            try db.create(table: "shared_guess") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("instance", .text).notNull().check(sql: "instance <> ''")
+                t.column("throttle", .text).notNull().check(sql: "throttle <> ''")
+                t.column("address", .text).notNull().check(sql: "address <> ''")
+                t.column("target", .text)
+                t.column("at", .integer).notNull().indexed()
+            }
+        }
+
         return migrator
     }
 

@@ -1,9 +1,11 @@
 import ArgumentParser
+import Crypto
 import DrillCheckIn
 import DrillCore
 import DrillIO
 import DrillServer
 import DrillStore
+import DrillWeb
 import Foundation
 import Logging
 import Synchronization
@@ -54,6 +56,13 @@ extension Drillcal {
         @Option(help: "日志级别 / log level: trace, debug, info, notice, warning, error, critical")
         var logLevel: String = "info"
 
+        @Option(
+            name: .customLong("secret-file"),
+            help: ArgumentHelp(
+                "服务密钥文件（至少 32 字节随机文本），多台服务器共用同一数据库时必须相同，使领队登录、二维码在每台上都有效；也可用环境变量 DRILLCAL_SECRET_FILE 或 DRILLCAL_SECRET。缺省时每次启动随机生成 / file holding the server secret (≥ 32 random bytes), the same for every server over one database so leader logins and QR codes work on all; or DRILLCAL_SECRET_FILE / DRILLCAL_SECRET. Default: random per start",
+                valueName: "FILE"))
+        var secretFile: String?
+
         func validate() throws {
             guard moves >= 0 else {
                 throw ValidationError(town.lang.pick("--moves 不小于 0", "--moves must be at least 0"))
@@ -83,6 +92,28 @@ extension Drillcal {
             let lang = town.lang
             var logger = Logger(label: "drillcal.serve")
             logger.logLevel = Logger.Level(rawValue: logLevel)!
+
+            // The deployment's shared secret, checked before anything else starts.
+            let secret: SymmetricKey?
+            do {
+                secret = try ServerSecret.load(file: secretFile, environment: ProcessInfo.processInfo.environment)
+            } catch {
+                Console.error(error.message(lang))
+                throw ExitCode(2)
+            }
+            if let path = secretFile ?? ProcessInfo.processInfo.environment[ServerSecret.fileVariable],
+                secret != nil, ServerSecret.isReadableByOthers(path)
+            {
+                Console.warning(
+                    lang.pick(
+                        "注意：服务密钥文件 \(path) 其他用户可读，建议 chmod 600",
+                        "warning: the server secret file \(path) is readable by other users; chmod 600 it"))
+            }
+            if secret == nil, town.usesPostgres {
+                logger.notice(
+                    "no --secret-file: leader logins and QR codes are valid on this server only (give every server of a deployment the same secret)"
+                )
+            }
 
             // Tokens live in the store `build` creates; without it no private feed can be found.
             let opened = try await town.openStore(create: false)
@@ -116,6 +147,9 @@ extension Drillcal {
             configuration.baseURL = baseURL.flatMap(PublicURL.normalize) ?? library.catalog.plan.feeds.publicURL
             configuration.language = lang
             configuration.trustedProxies = Set(trustedProxies)
+            // Wrong guesses are shared with every server over the same store (and kept over restarts).
+            let ledger = ThrottleLedger()
+            configuration.throttleLedger = ledger
             let catalog = library.catalog
             let host = self.host
             let publicURL = configuration.baseURL
@@ -128,8 +162,10 @@ extension Drillcal {
                     addCheckInRoutes(
                         to: router, store: store, town: { checkInTown.town }, language: lang,
                         options: CheckInOptions(
+                            secret: secret ?? SymmetricKey(size: .bits256),
                             now: { Date(timeIntervalSinceNow: offset) },
-                            publicBaseURL: configuration.baseURL, trustedProxies: configuration.trustedProxies
+                            publicBaseURL: configuration.baseURL, trustedProxies: configuration.trustedProxies,
+                            throttleLedger: ledger
                         ))
                 },
                 onServerRunning: { port in
