@@ -90,7 +90,12 @@ extension Drillcal {
 
         func run() async throws {
             let lang = town.lang
-            var logger = Logger(label: "drillcal.serve")
+            // Lines are formatted by swift-log and written in batches (`LogSink`), not one write each.
+            let sink = LogSink()
+            defer { sink.flush() }
+            var logger = Logger(label: "drillcal.serve") {
+                StreamLogHandler(label: $0, stream: sink.stream, metadataProvider: nil)
+            }
             logger.logLevel = Logger.Level(rawValue: logLevel)!
 
             // The deployment's shared secret, checked before anything else starts.
