@@ -20,7 +20,6 @@ seconds="${1:-12}"
 clients="${2:-36}"
 swift build --product drillcal 2>&1 | tail -n 1
 bin="$(swift build --show-bin-path)/drillcal"
-command -v nginx >/dev/null || bash scripts/setup.sh nginx
 
 work="$(mktemp -d /tmp/drillcal-cluster-test.XXXXXX)"
 source scripts/lib-cluster.sh

@@ -146,9 +146,12 @@ http {
   include $conf/drillcal.conf;
 }
 CONF
-  nginx -t -q -c "$work/nginx/nginx.conf" -p "$work/nginx" ||
+  # Debian puts nginx in /usr/sbin, which is not on every user's PATH.
+  local nginx_bin
+  nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+  "$nginx_bin" -t -q -c "$work/nginx/nginx.conf" -p "$work/nginx" ||
     { echo "cluster: nginx refuses deploy/nginx/drillcal.conf" >&2; return 1; }
-  nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+  "$nginx_bin" -c "$work/nginx/nginx.conf" -p "$work/nginx" &
   nginx_pid=$!
   for _ in $(seq 1 100); do
     curl -sf -o /dev/null "http://127.0.0.1:$nginx_port/healthz" && return 0
