@@ -68,7 +68,9 @@ cluster_pairs() {
   : >"$out"
   while read -r session; do
     [ "$have" -ge "$want" ] && break
-    code="$("$bin" code issue "$town" "$session" "${dbopt[@]}" | head -n 1)"
+    # Its warning about the loopback public URL is expected here; shown only if issuing fails.
+    code="$("$bin" code issue "$town" "$session" "${dbopt[@]}" 2>"$work/code-issue.err" | head -n 1)" ||
+      { cat "$work/code-issue.err" >&2; return 1; }
     query "SELECT DISTINCT member_id FROM roster_entry WHERE session_uid = '$session' ORDER BY 1" |
       awk -v s="$session" -v c="$code" '{print s "\t" c "\t" $0}' >>"$out"
     have="$(wc -l <"$out")"
