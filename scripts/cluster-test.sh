@@ -5,6 +5,8 @@
 #  1. Every public feed: the two instances and nginx answer the bytes `drillcal build` exported, the same
 #     ETag, the same gzip bytes and gzip ETag (nginx passes them through), and a 304 to an If-None-Match
 #     carrying the other instance's ETag.
+#     Throttles through nginx count the client X-Forwarded-For names; a plan change is picked up by
+#     both instances (same new bytes and ETag on A, B and nginx).
 #  2. Leaders: CLIENTS closed-loop clients (default 36; one member each, one mark per POST, unique
 #     client ids) spread over instance A, nginx and instance B; SECONDS (default 12) of load, with
 #     instance A killed with kill -9 halfway. A's clients send their unanswered mark again, with the
@@ -72,10 +74,54 @@ for file in "$town"/feeds/*.ics; do
     [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Accept-Encoding: gzip' -H "If-None-Match: $gzip_etag" \
       "http://$host$path")" = 304 ] || fail "$host: no 304 for gzip $path with A's gzip ETag"
   done
+  [ "$name" = town.ics ] && etag_town="$etag"
   feeds=$((feeds + 1))
 done
 [ "$feeds" -ge 3 ] || fail "only $feeds public feeds exported"
 echo "cluster test: $feeds public feeds: same bytes, ETags and gzip bytes from A, B and nginx; 304 across instances"
+
+# The client's address reaches the instances through nginx (X-Forwarded-For, --trusted-proxy): wrong
+# feed tokens from one client get 429 after a few misses, while another client is still answered 404
+# (without the header every request would count against nginx's own address).
+throttled=""
+for _ in $(seq 1 15); do
+  token="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+  code="$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 198.51.100.7' "http://$n/feeds/$token.ics")"
+  [ "$code" = 429 ] && { throttled=1; break; }
+  [ "$code" = 404 ] || fail "nginx: a wrong feed token answered $code"
+done
+[ -n "$throttled" ] || fail "15 wrong feed tokens through nginx from one client were never throttled"
+code="$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 198.51.100.8' "http://$n/feeds/$token.ics")"
+[ "$code" = 404 ] || fail "another client through nginx got $code, not 404: nginx's address was throttled, not the client's"
+echo "cluster test: throttles through nginx count the client named in X-Forwarded-For"
+
+# A plan change is picked up by both instances (each watches the folder): the village trainings move
+# from 14:30 to 15:00, and A, B and nginx converge on the same new bytes and ETag.
+old_etag="$etag_town"
+before_1500="$(grep -c 'T150000' "$town/feeds/town.ics" || true)"
+python3 - "$town/plan.yaml" <<'PY2'
+import sys
+p = sys.argv[1]; s = open(p, encoding="utf-8").read()
+old = '    every: 2 per half-year\n    times: ["14:30"]'
+assert old in s, "village-training times not found in plan.yaml"
+open(p, "w", encoding="utf-8").write(s.replace(old, '    every: 2 per half-year\n    times: ["15:00"]'))
+PY2
+town_etag() { curl -s -D - -o /dev/null "http://$1/calendars/qingshan/town.ics" | header /dev/stdin etag; }
+for _ in $(seq 1 900); do
+  ea="$(town_etag "$a")"; eb="$(town_etag "$b")"
+  [ "$ea" != "$old_etag" ] && [ "$eb" != "$old_etag" ] && break
+  sleep 0.2
+done
+[ "$ea" != "$old_etag" ] && [ "$eb" != "$old_etag" ] || fail "the plan change did not reach both instances in 180 s"
+curl -sf -o "$work/town-a" "http://$a/calendars/qingshan/town.ics"
+curl -sf -o "$work/town-b" "http://$b/calendars/qingshan/town.ics"
+[ "$ea" = "$eb" ] && cmp -s "$work/town-a" "$work/town-b" || fail "after the reload A and B answer different town.ics"
+after_1500="$(grep -c 'T150000' "$work/town-a" || true)"
+[ "$after_1500" -gt "$before_1500" ] || fail "the reloaded town.ics has no more 15:00 starts ($after_1500) than before ($before_1500)"
+for _ in 1 2; do
+  [ "$(town_etag "$n")" = "$ea" ] || fail "nginx answers another ETag than the instances after the reload"
+done
+echo "cluster test: plan change picked up by both instances: ETag $old_etag -> $ea on A, B and nginx"
 
 # 2. Leaders on A, nginx and B; A killed with kill -9 halfway.
 python3 scripts/bench_checkin.py load --targets "$a,$n,$b" --pairs "$work/pairs.txt" --clients "$clients" \
@@ -89,7 +135,7 @@ wait "${serve_pids[0]}" 2>/dev/null || status=$?
 echo "cluster test: instance A killed with kill -9 under load"
 for _ in 1 2 3 4; do
   curl -sf -o "$work/body" "http://$n/calendars/qingshan/town.ics" || fail "nginx: town.ics failed after the kill"
-  cmp -s "$work/body" "$town/feeds/town.ics" || fail "nginx: other town.ics bytes after the kill"
+  cmp -s "$work/body" "$work/town-a" || fail "nginx: other town.ics bytes after the kill"
 done
 status=0
 wait "$load_pid" || status=$?
