@@ -2,7 +2,8 @@
 # Installs what drillcal needs on a fresh Debian 12 machine, only if it is missing:
 # libical-dev, libxlsxwriter-dev, zlib1g-dev, libqrencode-dev (and pkg-config) to build, tzdata at run
 # time (libical reads /usr/share/zoneinfo), pandoc, chromium and fonts-noto-cjk for the .docx and .pdf
-# report, python3-jsonschema for the tests of the JSON outputs, python3-openpyxl for the XLSX sign-in sheet test.
+# report, python3-jsonschema for the tests of the JSON outputs, python3-openpyxl for the XLSX sign-in sheet test,
+# postgresql and nginx for the PostgreSQL store's tests and the county deployment test.
 set -euo pipefail
 
 need=()
@@ -32,6 +33,9 @@ dpkg -s python3-jsonschema >/dev/null 2>&1 || need+=(python3-jsonschema)
 # The XLSX sign-in sheet round trip (EndToEndTests SignInSheetRoundTripTests): Debian's python3-openpyxl
 # fills in the workbook `drillcal sheet --format xlsx` wrote, as a clerk would in Excel.
 dpkg -s python3-openpyxl >/dev/null 2>&1 || need+=(python3-openpyxl)
+# The county deployment test (scripts/cluster-test.sh): nginx in front of two servers with
+# deploy/nginx/drillcal.conf, started from a scratch folder (the system's nginx service is not used).
+dpkg -s nginx >/dev/null 2>&1 || need+=(nginx)
 for extra in "$@"; do dpkg -s "$extra" >/dev/null 2>&1 || need+=("$extra"); done
 
 if [ ${#need[@]} -gt 0 ]; then
