@@ -5,8 +5,10 @@
 #  1. Every public feed: the two instances and nginx answer the bytes `drillcal build` exported, the same
 #     ETag, the same gzip bytes and gzip ETag (nginx passes them through), and a 304 to an If-None-Match
 #     carrying the other instance's ETag.
-#     Throttles through nginx count the client X-Forwarded-For names; a plan change is picked up by
-#     both instances (same new bytes and ETag on A, B and nginx).
+#     Throttles through nginx count the client X-Forwarded-For names; wrong tokens spread over A and B
+#     add up (shared through the database); a leader logged in on A (cookie) checks a member in through
+#     B (same --secret-file, logins in the database); a plan change is picked up by both instances
+#     (same new bytes and ETag on A, B and nginx).
 #  2. Leaders: CLIENTS closed-loop clients (default 36; one member each, one mark per POST, unique
 #     client ids) spread over instance A, nginx and instance B; SECONDS (default 12) of load, with
 #     instance A killed with kill -9 halfway. A's clients send their unanswered mark again, with the
@@ -32,8 +34,9 @@ fail() { echo "cluster test: FAILED: $*" >&2; exit 1; }
 cluster_town
 cluster_store postgres
 "$bin" build "$town" --now 2026-11-29T08:00:00Z "${dbopt[@]}" >/dev/null
-cluster_pairs "$clients" "$work/pairs.txt"
-[ "$(wc -l <"$work/pairs.txt")" -ge "$clients" ] || fail "fewer than $clients members on the rosters"
+# One pair more than clients: the last is the cookie check-in's, which the load never touches.
+cluster_pairs "$((clients + 1))" "$work/pairs.txt"
+[ "$(wc -l <"$work/pairs.txt")" -gt "$clients" ] || fail "fewer than $((clients + 1)) members on the rosters"
 cluster_serve_start
 cluster_serve_start
 cluster_serve_wait
@@ -95,6 +98,43 @@ done
 code="$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 198.51.100.8' "http://$n/feeds/$token.ics")"
 [ "$code" = 404 ] || fail "another client through nginx got $code, not 404: nginx's address was throttled, not the client's"
 echo "cluster test: throttles through nginx count the client named in X-Forwarded-For"
+
+# What an instance would otherwise keep to itself is shared through the database. Wrong feed tokens
+# spread over both instances add up: four on A and four on B from one client (named by
+# X-Forwarded-For, since both trust 127.0.0.1) stay under the five free misses on each instance alone,
+# but once the instances have exchanged them (every second) each counts eight and blocks the client
+# for seconds: one more guess on either is answered 429. Counted alone, it would be a plain 404.
+# (An exchange may already fall inside the eight, which then see a 429 or two: also only possible
+# when shared.)
+for host in "$a" "$b" "$a" "$b" "$a" "$b" "$a" "$b"; do
+  token="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+  code="$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 203.0.113.9' "http://$host/feeds/$token.ics")"
+  [ "$code" = 404 ] || [ "$code" = 429 ] || fail "$host: a wrong token answered $code"
+done
+sleep 2.5
+ca="$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 203.0.113.9' "http://$a/feeds/$token.ics")"
+cb="$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 203.0.113.9' "http://$b/feeds/$token.ics")"
+[ "$ca" = 429 ] && [ "$cb" = 429 ] || fail "misses spread over A and B were not added up (A $ca, B $cb)"
+echo "cluster test: wrong tokens spread over A and B add up (both answer 429)"
+
+# A drill leader logged in on A (cookie) checks a member in through B: the login is in the database
+# and both instances sign with the same secret.
+IFS=$'\t' read -r login_uid login_code login_member < <(sed -n "$((clients + 1))p" "$work/pairs.txt")
+verify_exclude="$login_uid"$'\t'"$login_member"
+enc_uid="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe="@"))' "$login_uid")"
+curl -s -D "$work/login-h" -o /dev/null -X POST -H "Origin: http://$a" --data-urlencode "code=$login_code" \
+  "http://$a/checkin/$enc_uid/login"
+cookie="$(tr -d '\r' <"$work/login-h" | awk 'tolower($1)=="set-cookie:" && $2 ~ /^drillcal_leader=/ {sub(/;$/, "", $2); print $2}')"
+[ -n "$cookie" ] || fail "no login cookie from A: $(head -n 1 "$work/login-h")"
+curl -sf -H "Cookie: $cookie" -o "$work/page-b" "http://$b/checkin/$enc_uid" || fail "B: check-in page with A's cookie"
+csrf="$(grep -o '"csrf":"[0-9a-f]*"' "$work/page-b" | head -n 1 | cut -d'"' -f4)"
+[ -n "$csrf" ] || fail "B does not know the login made on A"
+code="$(curl -s -o "$work/mark-b" -w '%{http_code}' -X POST -H "Cookie: $cookie" -H "X-CSRF-Token: $csrf" \
+  -H "Origin: http://$b" -H 'Content-Type: application/json' \
+  --data "{\"marks\":[{\"member\":\"$login_member\",\"status\":\"present\",\"clientID\":\"cookie-on-b\"}]}" \
+  "http://$b/api/sessions/$enc_uid/marks")"
+[ "$code" = 200 ] || fail "B refused a mark from the leader logged in on A ($code: $(cat "$work/mark-b"))"
+echo "cluster test: a leader logged in on A checks a member in through B"
 
 # A plan change is picked up by both instances (each watches the folder): the village trainings move
 # from 14:30 to 15:00, and A, B and nginx converge on the same new bytes and ETag.
