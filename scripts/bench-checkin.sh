@@ -17,7 +17,7 @@
 # INSTANCES=N (default 1) starts N servers on the same folder and database and sends every client
 # through nginx with the repository's deploy/nginx/drillcal.conf in front of them (as a county
 # deployment does; meant for DB=postgres, also runs on SQLite, whose writers then queue on one file).
-#   scripts/bench-checkin.sh [SECONDS] [CLIENTS]        (BUILD=release, DB=postgres, INSTANCES=2)
+#   scripts/bench-checkin.sh [SECONDS] [CLIENTS]        (BUILD=release, DB=postgres, INSTANCES=2, DRILLCAL_BIN=…)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
@@ -25,8 +25,9 @@ clients="${2:-64}"
 config="${BUILD:-debug}"
 db_kind="${DB:-sqlite}"
 instances="${INSTANCES:-1}"
-swift build -c "$config" --product drillcal 2>&1 | tail -n 1
-bin="$(swift build -c "$config" --show-bin-path)/drillcal"
+# DRILLCAL_BIN=path uses that binary (e.g. a release build made elsewhere) instead of building.
+if [ -z "${DRILLCAL_BIN:-}" ]; then swift build -c "$config" --product drillcal 2>&1 | tail -n 1; fi
+bin="${DRILLCAL_BIN:-$(swift build -c "$config" --show-bin-path)/drillcal}"
 
 work="$(mktemp -d /tmp/drillcal-bench-checkin.XXXXXX)"
 source scripts/lib-cluster.sh
@@ -47,7 +48,7 @@ else
   targets="127.0.0.1:${serve_ports[0]}"
   via="one instance"
 fi
-echo "bench: $config build, $db_kind store, $via, $clients clients on $(wc -l <"$work/pairs.txt") members of $sessions sessions, ${seconds}s"
+echo "bench: ${DRILLCAL_BIN:-$config build}, $db_kind store, $via, $clients clients on $(wc -l <"$work/pairs.txt") members of $sessions sessions, ${seconds}s"
 
 python3 scripts/bench_checkin.py load --targets "$targets" --pairs "$work/pairs.txt" --clients "$clients" \
   --seconds "$seconds" --prefix bench --out "$work/result.json"

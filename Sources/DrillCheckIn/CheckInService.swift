@@ -228,13 +228,15 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
     func turnout(
         _ session: SessionRecord, roster: [RosterEntry], marks: [AttendanceMark], l: Language
     ) -> [TeamCount] {
-        let counting = Set(marks.filter { $0.status.counts && !$0.guest }.map(\.memberID))
-        return session.teamIDs.map { team in
-            let members = roster.filter { $0.teamID == team }
-            return TeamCount(
-                id: team, name: town.teamName(team, l),
-                counted: members.filter { counting.contains($0.memberID) }.count,
-                minimum: town.minimum(of: team), rosterSize: members.count)
+        teamCounts(session, LiveTeamCount.counts(roster: roster, marks: marks), l: l)
+    }
+
+    /// The session's teams, in its order, with their counts (a team without roster counts 0 of 0).
+    func teamCounts(_ session: SessionRecord, _ counts: [String: LiveTeamCount], l: Language) -> [TeamCount] {
+        session.teamIDs.map { team in
+            TeamCount(
+                id: team, name: town.teamName(team, l), counted: counts[team]?.counted ?? 0,
+                minimum: town.minimum(of: team), rosterSize: counts[team]?.rosterSize ?? 0)
         }
     }
 

@@ -1,5 +1,6 @@
 import Crypto
 import DrillStore
+import DrillWeb
 import Foundation
 import Synchronization
 
@@ -78,7 +79,7 @@ public enum LeaderCode {
     }
 
     private static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        Hex.lower(bytes)
     }
 }
 

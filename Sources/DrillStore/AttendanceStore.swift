@@ -177,6 +177,11 @@ public protocol AttendanceStore: Sendable {
     /// `.invalid` for an empty name.
     func storeKey(named name: String) async throws(StoreError) -> [UInt8]
 
+    /// Each team's roster size and counted members at a session (`LiveTeamCount.counts` of the roster
+    /// and marks; a default implementation computes exactly that). `.unknownSession` for a UID never
+    /// published. The check-in API answers every mark with it.
+    func turnout(session uid: String) async throws(StoreError) -> [String: LiveTeamCount]
+
     // MARK: State shared by several servers (SharedServerState.swift)
 
     /// Keeps a drill leader's login (replacing one with the same nonce digest) and drops logins

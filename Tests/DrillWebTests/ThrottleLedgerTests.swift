@@ -84,3 +84,14 @@ struct ThrottleLedgerTests {
         #expect(ledger.drain().map(\.address) == ["10.0.0.0", "10.0.0.1"], "capacity holds after a restore")
     }
 }
+
+@Suite("Hex")
+struct HexTests {
+    @Test("lowercase, two digits per byte, every byte value")
+    func digits() {
+        #expect(Hex.lower([]) == "")
+        #expect(Hex.lower([0x00, 0x0f, 0xa0, 0xff]) == "000fa0ff")
+        let all = (0...255).map { UInt8($0) }
+        #expect(Hex.lower(all) == all.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined())
+    }
+}

@@ -31,6 +31,13 @@ extension CheckInService {
 
     func detail(_ session: SessionRecord, leader: Bool, l: Language) async throws -> SessionDetail {
         let uid = session.uid
+        // Without a leader only the counts are shown: one aggregate read, no rows decoded.
+        guard leader else {
+            let teams = teamCounts(session, try await storeCall(l) { try await store.turnout(session: uid) }, l: l)
+            return SessionDetail(
+                session: summary(session, l: l), teams: teams, counted: teams.reduce(0) { $0 + $1.counted },
+                minimum: teams.reduce(0) { $0 + $1.minimum }, roster: nil, marks: nil, notices: nil)
+        }
         let roster = try await storeCall(l) { try await store.roster(of: uid) }
         let marks = try await storeCall(l) { try await store.marks(session: uid) }
         let teams = turnout(session, roster: roster, marks: marks, l: l)

@@ -1,5 +1,6 @@
 import Crypto
 import DrillStore
+import DrillWeb
 import Foundation
 
 /// Logged-in drill leaders: each login is a random nonce that the signed cookie carries, mapped to
@@ -48,6 +49,6 @@ actor LeaderLogins {
 
     /// SHA-256 of the nonce, lowercase hex: what the store keeps.
     static func digest(_ nonce: String) -> String {
-        SHA256.hash(data: Data(nonce.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lower(SHA256.hash(data: Data(nonce.utf8)))
     }
 }

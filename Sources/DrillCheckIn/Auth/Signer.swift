@@ -1,4 +1,5 @@
 import Crypto
+import DrillWeb
 import Foundation
 
 /// HMAC-SHA256 under one key per purpose, each derived from the process's secret, so a cookie
@@ -27,15 +28,13 @@ struct Signer: Sendable {
     }
 
     private static func hex(_ text: String, _ key: SymmetricKey) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).map { String(format: "%02x", $0) }
-            .joined()
+        Hex.lower(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
     }
 
     /// Random hex, from the system's cryptographic source.
     static func randomHex(bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }
-            .joined()
+        return Hex.lower((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }
 

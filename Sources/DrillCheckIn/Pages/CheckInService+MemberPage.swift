@@ -14,7 +14,7 @@ extension CheckInService {
 
     /// SHA-256 of a token in lowercase hex, as `drillcal token issue` stores it (`FeedToken.digest`).
     static func tokenDigest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lower(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// Tokens are 43 base64url characters; anything else is a miss without a lookup.

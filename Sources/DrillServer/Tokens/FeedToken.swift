@@ -1,4 +1,5 @@
 import Crypto
+import DrillWeb
 
 /// The secret in a member's private feed URL (`/feeds/<token>.ics`): 256 random bits as
 /// base64url. The server and the store only ever see its SHA-256 digest after the request.
@@ -34,14 +35,7 @@ public enum FeedToken {
 
     /// SHA-256 of the token's UTF-8, as 64 lowercase hex digits: what the store keeps.
     public static func digest(_ token: some StringProtocol) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in SHA256.hash(data: Array(token.utf8)) {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        Hex.lower(SHA256.hash(data: Array(token.utf8)))
     }
 
     /// Whether `text` has a token's shape (43 base64url characters). Anything else is answered

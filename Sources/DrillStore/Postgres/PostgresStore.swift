@@ -218,7 +218,7 @@ public struct PostgresStore: AttendanceStore {
         }
         return SessionRecord(
             uid: uid, sequence: try row.value("sequence"), ruleID: try row.value("rule_id"), kind: kind,
-            teamIDs: try JSONText.decode(try row.value("teams", as: String.self)),
+            teamIDs: try JSONText.teams.decode(try row.value("teams", as: String.self)),
             slot: TimeSlot(
                 date: day, startMinute: try row.value("start_minute"), endMinute: try row.value("end_minute")),
             venueID: try row.value("venue_id"), supervisorID: try row.value("supervisor_id"),
@@ -237,7 +237,7 @@ public struct PostgresStore: AttendanceStore {
         RosterEntry(
             memberID: try row.value("member_id"), name: try row.value("name"),
             teamID: try row.value("team_id"),
-            roles: try JSONText.decode(try row.value("roles", as: String.self)), away: try row.value("away"))
+            roles: try JSONText.roles.decode(try row.value("roles", as: String.self)), away: try row.value("away"))
     }
 
     static func mark(_ row: PostgresRandomAccessRow) throws -> AttendanceMark {

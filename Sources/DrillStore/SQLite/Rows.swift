@@ -1,6 +1,7 @@
 import DrillCore
 import Foundation
 import GRDB
+import Synchronization
 
 // One plain Codable record per table, with the columns spelled as in the schema
 // (`StoreSchema`). Each converts to and from the DrillCore value it stores.
@@ -56,6 +57,22 @@ struct SessionRow: Codable, FetchableRecord, PersistableRecord {
         cancelled = session.cancelled
     }
 
+    /// Read by column name, without the Codable decoder (a check-in reads sessions on every request).
+    init(row: Row) throws {
+        uid = row["uid"]
+        sequence = row["sequence"]
+        ruleID = row["rule_id"]
+        kind = row["kind"]
+        teams = row["teams"]
+        date = row["date"]
+        startMinute = row["start_minute"]
+        endMinute = row["end_minute"]
+        venueID = row["venue_id"]
+        supervisorID = row["supervisor_id"]
+        finalized = row["finalized"]
+        cancelled = row["cancelled"]
+    }
+
     func record() throws -> SessionRecord {
         guard let kind = SessionKind(storageKey: kind) else {
             throw StoreError.database("session \(uid): unknown kind \"\(kind)\"")
@@ -64,7 +81,7 @@ struct SessionRow: Codable, FetchableRecord, PersistableRecord {
             throw StoreError.database("session \(uid): bad date \"\(date)\"")
         }
         return SessionRecord(
-            uid: uid, sequence: sequence, ruleID: ruleID, kind: kind, teamIDs: try JSONText.decode(teams),
+            uid: uid, sequence: sequence, ruleID: ruleID, kind: kind, teamIDs: try JSONText.teams.decode(teams),
             slot: TimeSlot(date: day, startMinute: startMinute, endMinute: endMinute),
             venueID: venueID, supervisorID: supervisorID, finalized: finalized, cancelled: cancelled)
     }
@@ -104,9 +121,32 @@ struct RosterEntryRow: Codable, FetchableRecord, PersistableRecord {
         away = entry.away
     }
 
+    /// The columns in the order `init(columns:)` reads them.
+    static let selection = "session_uid, member_id, name, team_id, roles, away"
+
+    /// Read by position from a statement selecting `selection` (the hot check-in reads).
+    init(columns row: Row) {
+        sessionUID = row[0]
+        memberID = row[1]
+        name = row[2]
+        teamID = row[3]
+        roles = row[4]
+        away = row[5]
+    }
+
+    /// Read by column name, without the Codable decoder.
+    init(row: Row) throws {
+        sessionUID = row["session_uid"]
+        memberID = row["member_id"]
+        name = row["name"]
+        teamID = row["team_id"]
+        roles = row["roles"]
+        away = row["away"]
+    }
+
     func entry() throws -> RosterEntry {
         RosterEntry(
-            memberID: memberID, name: name, teamID: teamID, roles: try JSONText.decode(roles), away: away)
+            memberID: memberID, name: name, teamID: teamID, roles: try JSONText.roles.decode(roles), away: away)
     }
 }
 
@@ -148,6 +188,51 @@ struct AttendanceRow: Codable, FetchableRecord, PersistableRecord {
         recordedAt = mark.recordedAt
         source = mark.source.rawValue
         clientID = mark.clientID
+    }
+
+    /// The columns in the order `init(columns:)` reads them.
+    static let selection =
+        "session_uid, member_id, status, reason, guest, recorded_by, recorded_at, source, client_id"
+
+    /// Read by position from a statement selecting `selection` (the hot check-in reads).
+    init(columns row: Row) {
+        sessionUID = row[0]
+        memberID = row[1]
+        status = row[2]
+        reason = row[3]
+        guest = row[4]
+        recordedBy = row[5]
+        recordedAt = row[6]
+        source = row[7]
+        clientID = row[8]
+    }
+
+    /// Inserts or replaces the member's mark, through a cached statement (one per mark of a group
+    /// commit; GRDB's `upsert` builds its SQL on every call).
+    func save(_ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO attendance (\(Self.selection)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (session_uid, member_id) DO UPDATE SET status = excluded.status,
+                  reason = excluded.reason, guest = excluded.guest, recorded_by = excluded.recorded_by,
+                  recorded_at = excluded.recorded_at, source = excluded.source, client_id = excluded.client_id
+                """
+        ).execute(arguments: [
+            sessionUID, memberID, status, reason, guest, recordedBy, recordedAt, source, clientID,
+        ])
+    }
+
+    /// Read by column name, without the Codable decoder.
+    init(row: Row) throws {
+        sessionUID = row["session_uid"]
+        memberID = row["member_id"]
+        status = row["status"]
+        reason = row["reason"]
+        guest = row["guest"]
+        recordedBy = row["recorded_by"]
+        recordedAt = row["recorded_at"]
+        source = row["source"]
+        clientID = row["client_id"]
     }
 
     func mark() throws -> AttendanceMark {
@@ -302,6 +387,27 @@ enum JSONText {
 
     static func decode<T: Decodable>(_ text: String) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(text.utf8))
+    }
+
+    /// Decoded team lists and role lists, by their text: a town has few distinct ones, and a
+    /// roster read decodes one per row (with a fresh JSONDecoder it was most of a check-in's reads).
+    static let teams = Memo<[String]>()
+    static let roles = Memo<[Role]>()
+
+    /// Decoded values of one type by their JSON text, at most `limit` kept (then started afresh).
+    final class Memo<T: Decodable & Sendable>: Sendable {
+        private let values = Mutex<[String: T]>([:])
+        private let limit = 4_096
+
+        func decode(_ text: String) throws -> T {
+            if let known = values.withLock({ $0[text] }) { return known }
+            let value: T = try JSONText.decode(text)
+            values.withLock { values in
+                if values.count >= limit { values = [:] }
+                values[text] = value
+            }
+            return value
+        }
     }
 }
 

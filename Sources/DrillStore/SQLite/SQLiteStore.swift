@@ -140,17 +140,24 @@ public struct SQLiteStore: AttendanceStore {
     }
 
     public func session(_ uid: String) async throws(StoreError) -> SessionRecord? {
-        try await read { db in try SessionRow.fetchOne(db, key: uid)?.record() }
+        // Hot paths (every check-in) use cached prepared statements: no SQL built or compiled per call.
+        try await read { db in
+            try SessionRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM session WHERE uid = ?"), arguments: [uid])?
+                .record()
+        }
     }
 
     public func roster(of uid: String) async throws(StoreError) -> [RosterEntry] {
         try await read { db in
             try Self.requireSession(uid, db)
-            return
-                try RosterEntryRow
-                .filter(RosterEntryRow.Columns.sessionUID == uid)
-                .order(RosterEntryRow.Columns.teamID, RosterEntryRow.Columns.memberID)
-                .fetchAll(db).map { try $0.entry() }
+            return try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(RosterEntryRow.selection) FROM roster_entry WHERE session_uid = ?
+                        ORDER BY team_id, member_id
+                        """),
+                arguments: [uid]
+            ).map { try RosterEntryRow(columns: $0).entry() }
         }
     }
 
@@ -168,7 +175,7 @@ public struct SQLiteStore: AttendanceStore {
     private static func record(_ marks: [AttendanceMark], _ db: Database, delay: UInt32) throws -> Int {
         let plan = try RecordingPlan.make(for: marks, in: Context(db: db))
         for change in plan.changes {
-            try AttendanceRow(change.mark).upsert(db)
+            try AttendanceRow(change.mark).save(db)
             var audit = AuditRow(change.auditEntry)
             try audit.insert(db)
             if delay > 0 { usleep(delay) }
@@ -180,11 +187,11 @@ public struct SQLiteStore: AttendanceStore {
     public func marks(session uid: String) async throws(StoreError) -> [AttendanceMark] {
         try await read { db in
             try Self.requireSession(uid, db)
-            return
-                try AttendanceRow
-                .filter(AttendanceRow.Columns.sessionUID == uid)
-                .order(AttendanceRow.Columns.memberID)
-                .fetchAll(db).map { try $0.mark() }
+            return try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT \(AttendanceRow.selection) FROM attendance WHERE session_uid = ? ORDER BY member_id"),
+                arguments: [uid]
+            ).map { try AttendanceRow(columns: $0).mark() }
         }
     }
 
@@ -305,9 +312,10 @@ public struct SQLiteStore: AttendanceStore {
 
     public func session(forLeaderCodeHash hash: String) async throws(StoreError) -> String? {
         try await read { db in
-            try LeaderCodeRow
-                .filter(LeaderCodeRow.Columns.codeHash == hash && LeaderCodeRow.Columns.revokedAt == nil)
-                .fetchOne(db)?.sessionUID
+            try String.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT session_uid FROM leader_code WHERE code_hash = ? AND revoked_at IS NULL LIMIT 1"),
+                arguments: [hash])
         }
     }
 
@@ -485,35 +493,50 @@ public struct SQLiteStore: AttendanceStore {
     func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T)
         async throws(StoreError) -> T
     {
-        do { return try await dbWriter.read(value) } catch { throw StoreError(error) }
+        // Synchronously, on the calling thread: a read of a few rows (every check-in makes four)
+        // takes microseconds, and GRDB's async read hops to a dispatch queue and back — two thread
+        // switches that cost more than the read on two cores. WAL readers never wait for the
+        // writer, and the pool has more readers than the server has threads to ask.
+        do { return try Self.readHere(dbWriter, value) } catch { throw StoreError(error) }
+    }
+
+    /// GRDB's synchronous read (from a synchronous function, so the async overload is not chosen).
+    private static func readHere<T>(_ writer: any DatabaseWriter, _ value: (Database) throws -> T) throws -> T {
+        try writer.read(value)
     }
 
     static func requireSession(_ uid: String, _ db: Database) throws {
-        guard try SessionRow.exists(db, key: uid) else { throw StoreError.unknownSession(uid) }
+        guard try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM session WHERE uid = ?"), arguments: [uid]) != nil
+        else { throw StoreError.unknownSession(uid) }
     }
 
     /// What `RecordingPlan` asks, answered inside the write transaction.
     private struct Context: RecordingContext {
         let db: Database
 
+        // Cached prepared statements: a group commit asks these once per mark.
         func session(_ uid: String) throws -> SessionRecord? {
-            try SessionRow.fetchOne(db, key: uid)?.record()
+            try SessionRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM session WHERE uid = ?"), arguments: [uid])?
+                .record()
         }
 
         func isOnRoster(session uid: String, member: String) throws -> Bool {
-            try RosterEntryRow
-                .filter(RosterEntryRow.Columns.sessionUID == uid && RosterEntryRow.Columns.memberID == member)
-                .isEmpty(db) == false
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT 1 FROM roster_entry WHERE session_uid = ? AND member_id = ? LIMIT 1"),
+                arguments: [uid, member]) != nil
         }
 
         func currentMark(session uid: String, member: String) throws -> AttendanceMark? {
-            try AttendanceRow
-                .filter(AttendanceRow.Columns.sessionUID == uid && AttendanceRow.Columns.memberID == member)
-                .fetchOne(db)?.mark()
+            try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT \(AttendanceRow.selection) FROM attendance WHERE session_uid = ? AND member_id = ?"),
+                arguments: [uid, member]
+            ).map { try AttendanceRow(columns: $0).mark() }
         }
 
         func hasSeen(clientID: String) throws -> Bool {
-            try SeenClientIDRow.exists(db, key: clientID)
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM seen_client_id WHERE client_id = ?"), arguments: [clientID])
+                != nil
         }
     }
 }
