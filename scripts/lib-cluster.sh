@@ -52,7 +52,7 @@ cluster_store() {
     pg_port="$(free_port)"
     "${as_pg[@]}" "$pg_bin/initdb" -D "$work/pg/data" -U drillcal --auth=trust -E UTF8 --locale=C >/dev/null
     "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w \
-      -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1" start >/dev/null
+      -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 ${PG_OPTIONS:-}" start >/dev/null
     database_url="postgres://drillcal@127.0.0.1:$pg_port/postgres"
     dbopt=(--database "$database_url")
     query() { psql -h 127.0.0.1 -p "$pg_port" -U drillcal -d postgres -AtX -F $'\t' -c "$1"; }
@@ -171,7 +171,7 @@ cluster_stop_servers() {
   for n in "${!serve_pids[@]}"; do
     if kill -TERM "${serve_pids[$n]}" 2>/dev/null; then
       wait "${serve_pids[$n]}" 2>/dev/null || true
-      grep -o 'group commit: .*' "$work/serve-$n.log" | sed "s/^/$label $n: /" || true
+      grep -oE '(group commit|batches): .*' "$work/serve-$n.log" | sed "s/^/$label $n: /" || true
     else
       wait "${serve_pids[$n]}" 2>/dev/null || true
     fi

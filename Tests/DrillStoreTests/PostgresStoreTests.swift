@@ -28,6 +28,41 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("concurrent check-ins are written a batch at a time in three statements; a refused call falls back alone")
+    func batchesAtOnce() async throws {
+        let fixture = try await Sample.published(.postgres)
+        defer { fixture.cleanUp() }
+        let store = try #require(fixture.store as? PostgresStore)
+        let members = ["m1", "m2"]
+        let answers = try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 0..<40 {
+                group.addTask {
+                    try await store.record([
+                        Sample.mark(
+                            members[i % 2], i % 3 == 0 ? .late : .present, source: .page, clientID: "batch-\(i)")
+                    ])
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(answers.count == 40)
+        #expect(store.recordPaths.atOnce >= 1 && store.recordPaths.callByCall == 0, "\(store.recordPaths)")
+        // Every call's audit row is there, in order, and each member's record is its last mark.
+        let audit = try await store.audit(session: Sample.training.uid).filter { $0.action == "mark" }
+        #expect(audit.count == answers.reduce(0, +))
+        let marks = try await store.marks(session: Sample.training.uid)
+        #expect(marks.map(\.memberID) == ["m1", "m2"])
+        for mark in marks {
+            #expect(audit.last { $0.memberID == mark.memberID }?.after == mark.status.rawValue)
+        }
+        // A call the plan refuses (a member not on the roster) sends its batch call by call: only it fails.
+        await #expect(throws: StoreError.self) {
+            try await store.record([Sample.mark("stranger", .present, clientID: "batch-x")])
+        }
+        #expect(store.recordPaths.callByCall == 1, "the refused call's batch went call by call")
+        #expect(try await store.marks(session: Sample.training.uid).count == 2, "nothing of it was stored")
+    }
+
     @Test("an unreachable server is a database error naming the URL without its password")
     func unreachable() async throws {
         do {

@@ -24,6 +24,8 @@ public struct PostgresStore: AttendanceStore {
     /// Runs the client's connection pool for the store's lifetime.
     private let runner: Task<Void, Never>
     let recorder: GroupCommit<[AttendanceMark], Int>
+    /// How the batches were written (all at once, or call by call after a refusal).
+    let paths = RecordPaths()
     /// The URL without its password: what error messages name.
     public let location: String
 
@@ -66,12 +68,13 @@ public struct PostgresStore: AttendanceStore {
         self.client = client
         runner = Task { await client.run() }
         let writeLock = Self.writeLock
+        let paths = paths
         let recordOnce = {
             @Sendable (calls: [[AttendanceMark]]) async -> Result<[Result<Int, StoreError>], StoreError> in
             do {
                 return .success(
                     try await Self.transaction(client, logger, lock: writeLock) { c in
-                        try await Self.record(calls, c, logger)
+                        try await Self.record(calls, c, logger, paths)
                     })
             } catch {
                 return .failure(StoreError(postgres: error))
@@ -169,6 +172,18 @@ public struct PostgresStore: AttendanceStore {
     {
         do {
             return try await Self.transaction(client, logger, lock: Self.writeLock, body)
+        } catch {
+            throw StoreError(postgres: error)
+        }
+    }
+
+    /// A read of one statement, which is its own snapshot: no BEGIN and COMMIT around it (two
+    /// round trips saved on every check-in's lookups).
+    func readStatement<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T)
+        async throws(StoreError) -> T
+    {
+        do {
+            return try await client.withConnection { c in try await body(c) }
         } catch {
             throw StoreError(postgres: error)
         }
@@ -301,9 +316,9 @@ public struct PostgresStore: AttendanceStore {
     }
 
     /// Decides and writes each call of a batch inside the open transaction; one outcome per call.
-    static func record(_ calls: [[AttendanceMark]], _ c: PostgresConnection, _ logger: Logger) async throws
-        -> [Result<Int, StoreError>]
-    {
+    static func record(
+        _ calls: [[AttendanceMark]], _ c: PostgresConnection, _ logger: Logger, _ paths: RecordPaths
+    ) async throws -> [Result<Int, StoreError>] {
         let marks = calls.flatMap { $0 }
         let uids = Array(Set(marks.map(\.sessionUID)))
         let members = Array(Set(marks.map(\.memberID)))
@@ -337,6 +352,11 @@ public struct PostgresStore: AttendanceStore {
                 snapshot.seen.insert(try row.value("client_id"))
             }
         }
+        if let outcomes = try await recordAtOnce(calls, snapshot, c, logger) {
+            paths.atOnce.add(1, ordering: .relaxed)
+            return outcomes
+        }
+        paths.callByCall.add(1, ordering: .relaxed)
         var outcomes: [Result<Int, StoreError>] = []
         for call in calls {
             let plan: RecordingPlan
@@ -380,6 +400,74 @@ public struct PostgresStore: AttendanceStore {
             }
         }
         return outcomes
+    }
+
+    /// The batch in three statements, whatever its size: every call planned against the snapshot,
+    /// then all marks, audit rows and client ids inserted at once (rows passed as one JSON array
+    /// each). A round trip per row made a 30-call batch cost ~150 round trips, and with the store's
+    /// write lock held that bounded check-ins to a few hundred a second. Nil when a call is refused
+    /// or a row fails: the savepoint is rolled back and the caller takes the call-by-call path,
+    /// which isolates the failing call.
+    static func recordAtOnce(
+        _ calls: [[AttendanceMark]], _ snapshot: Snapshot, _ c: PostgresConnection, _ logger: Logger
+    ) async throws -> [Result<Int, StoreError>]? {
+        var snapshot = snapshot
+        var plans: [RecordingPlan] = []
+        for call in calls {
+            guard let plan = try? RecordingPlan.make(for: call, in: snapshot) else { return nil }
+            snapshot.apply(plan)
+            plans.append(plan)
+        }
+        // The last change per member wins (a later call in the batch may change the same record).
+        var latest: [[String]: AttendanceMark] = [:]
+        var order: [[String]] = []
+        var audits: [AuditEntry] = []
+        var clientIDs: [String] = []
+        for plan in plans {
+            for change in plan.changes {
+                let key = [change.mark.sessionUID, change.mark.memberID]
+                if latest.updateValue(change.mark, forKey: key) == nil { order.append(key) }
+                audits.append(change.auditEntry)
+            }
+            clientIDs += plan.newClientIDs
+        }
+        if order.isEmpty && clientIDs.isEmpty { return plans.map { .success($0.changes.count) } }
+        let marks = try BatchJSON.text(order.map { BatchJSON.Mark(latest[$0]!) })
+        let entries = try BatchJSON.text(audits.enumerated().map { BatchJSON.Audit($0.element, n: $0.offset) })
+        try await c.exec("SAVEPOINT record_batch", logger)
+        do {
+            if !order.isEmpty {
+                try await c.exec(
+                    """
+                    INSERT INTO attendance (session_uid, member_id, status, reason, guest, recorded_by,
+                                            recorded_at, source, client_id)
+                    SELECT session_uid, member_id, status, reason, guest, recorded_by, recorded_at, source, client_id
+                    FROM jsonb_to_recordset(\(marks)::jsonb) AS x(session_uid text, member_id text, status text,
+                      reason text, guest boolean, recorded_by text, recorded_at bigint, source text, client_id text)
+                    ON CONFLICT (session_uid, member_id) DO UPDATE SET
+                      status = EXCLUDED.status, reason = EXCLUDED.reason, guest = EXCLUDED.guest,
+                      recorded_by = EXCLUDED.recorded_by, recorded_at = EXCLUDED.recorded_at,
+                      source = EXCLUDED.source, client_id = EXCLUDED.client_id
+                    """, logger)
+                try await c.exec(
+                    """
+                    INSERT INTO audit (session_uid, action, member_id, "before", "after", reason, "by", "at", source)
+                    SELECT session_uid, action, member_id, before, after, reason, by, at, source
+                    FROM jsonb_to_recordset(\(entries)::jsonb) AS x(session_uid text, action text,
+                      member_id text, before text, after text, reason text, by text, at bigint, source text, n bigint)
+                    ORDER BY n
+                    """, logger)
+            }
+            if !clientIDs.isEmpty {
+                try await c.exec(
+                    "INSERT INTO seen_client_id (client_id) SELECT unnest(\(clientIDs)::text[])", logger)
+            }
+            try await c.exec("RELEASE SAVEPOINT record_batch", logger)
+        } catch {
+            try await c.exec("ROLLBACK TO SAVEPOINT record_batch", logger)
+            return nil
+        }
+        return plans.map { .success($0.changes.count) }
     }
 
     // MARK: - AttendanceStore
@@ -447,7 +535,7 @@ public struct PostgresStore: AttendanceStore {
 
     public func session(_ uid: String) async throws(StoreError) -> SessionRecord? {
         let logger = logger
-        return try await read { c in try await Self.session(uid, c, logger) }
+        return try await readStatement { c in try await Self.session(uid, c, logger) }
     }
 
     public func roster(of uid: String) async throws(StoreError) -> [RosterEntry] {
@@ -465,6 +553,12 @@ public struct PostgresStore: AttendanceStore {
 
     /// How many `record` calls shared how many transactions since the store was opened.
     public var recordStatistics: GroupCommitStatistics { recorder.statistics }
+
+    /// Batches written in three statements, and batches written call by call (one had a refused
+    /// call or row): a healthy server shows almost only the first.
+    public var recordPaths: (atOnce: Int, callByCall: Int) {
+        (paths.atOnce.load(ordering: .relaxed), paths.callByCall.load(ordering: .relaxed))
+    }
 
     /// Group-committed, as `SQLiteStore.record`.
     @discardableResult
@@ -635,7 +729,7 @@ public struct PostgresStore: AttendanceStore {
 
     public func session(forLeaderCodeHash hash: String) async throws(StoreError) -> String? {
         let logger = logger
-        return try await read { c in
+        return try await readStatement { c in
             try await c.rows(
                 "SELECT session_uid FROM leader_code WHERE code_hash = \(hash) AND revoked_at IS NULL", logger
             ).first?.value("session_uid")
@@ -1038,7 +1132,9 @@ struct PostgresURL: Sendable, Hashable {
         var config = PostgresClient.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: .disable)
         config.options.additionalStartupParameters = startup
-        config.options.maximumConnections = 16
+        // Every check-in makes a few short reads besides the group-committed write: 64 phones at
+        // once should not queue for connections (PostgreSQL allows 100; two servers take 64).
+        config.options.maximumConnections = 32
         return config
     }
 }

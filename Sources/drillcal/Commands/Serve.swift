@@ -200,6 +200,9 @@ extension Drillcal {
                     "group commit: \(shared.items) record calls in \(shared.transactions) transactions (largest \(shared.largest))"
                 )
             }
+            if let paths = (store as? PostgresStore)?.recordPaths, paths.atOnce + paths.callByCall > 0 {
+                logger.notice("batches: \(paths.atOnce) written at once, \(paths.callByCall) call by call")
+            }
         }
 
         /// Whether `text` is an IPv4 or IPv6 address as a socket reports it.
