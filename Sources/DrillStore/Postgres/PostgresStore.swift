@@ -432,8 +432,15 @@ public struct PostgresStore: AttendanceStore {
             clientIDs += plan.newClientIDs
         }
         if order.isEmpty && clientIDs.isEmpty { return plans.map { .success($0.changes.count) } }
-        let marks = try BatchJSON.text(order.map { BatchJSON.Mark(latest[$0]!) })
-        let entries = try BatchJSON.text(audits.enumerated().map { BatchJSON.Audit($0.element, n: $0.offset) })
+        // The SQLite rows' Codable keys are the column names: the same JSON serves here. An audit
+        // row's `id` carries its position in the batch (the identity column numbers them in order).
+        let marks = try JSONText.encode(order.map { AttendanceRow(latest[$0]!) })
+        let entries = try JSONText.encode(
+            audits.enumerated().map { item in
+                var row = AuditRow(item.element)
+                row.id = Int64(item.offset)
+                return row
+            })
         try await c.exec("SAVEPOINT record_batch", logger)
         do {
             if !order.isEmpty {
@@ -453,9 +460,9 @@ public struct PostgresStore: AttendanceStore {
                     """
                     INSERT INTO audit (session_uid, action, member_id, "before", "after", reason, "by", "at", source)
                     SELECT session_uid, action, member_id, before, after, reason, by, at, source
-                    FROM jsonb_to_recordset(\(entries)::jsonb) AS x(session_uid text, action text,
-                      member_id text, before text, after text, reason text, by text, at bigint, source text, n bigint)
-                    ORDER BY n
+                    FROM jsonb_to_recordset(\(entries)::jsonb) AS x(id bigint, session_uid text, action text,
+                      member_id text, before text, after text, reason text, by text, at bigint, source text)
+                    ORDER BY id
                     """, logger)
             }
             if !clientIDs.isEmpty {

@@ -134,16 +134,6 @@ struct RosterEntryRow: Codable, FetchableRecord, PersistableRecord {
         away = row[5]
     }
 
-    /// Read by column name, without the Codable decoder.
-    init(row: Row) throws {
-        sessionUID = row["session_uid"]
-        memberID = row["member_id"]
-        name = row["name"]
-        teamID = row["team_id"]
-        roles = row["roles"]
-        away = row["away"]
-    }
-
     func entry() throws -> RosterEntry {
         RosterEntry(
             memberID: memberID, name: name, teamID: teamID, roles: try JSONText.roles.decode(roles), away: away)
@@ -220,19 +210,6 @@ struct AttendanceRow: Codable, FetchableRecord, PersistableRecord {
         ).execute(arguments: [
             sessionUID, memberID, status, reason, guest, recordedBy, recordedAt, source, clientID,
         ])
-    }
-
-    /// Read by column name, without the Codable decoder.
-    init(row: Row) throws {
-        sessionUID = row["session_uid"]
-        memberID = row["member_id"]
-        status = row["status"]
-        reason = row["reason"]
-        guest = row["guest"]
-        recordedBy = row["recorded_by"]
-        recordedAt = row["recorded_at"]
-        source = row["source"]
-        clientID = row["client_id"]
     }
 
     func mark() throws -> AttendanceMark {
