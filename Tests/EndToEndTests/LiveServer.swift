@@ -52,8 +52,21 @@ final class LiveServer: @unchecked Sendable {
     /// SIGTERM, then waits for the exit.
     func stop() async throws {
         guard process.isRunning else { return }
+        // Through a wrapper (strace), the server is the wrapper's child: SIGTERM it first, since a
+        // wrapper that gets SIGTERM detaches and exits, leaving the server running after the test.
+        for child in Self.children(of: process.processIdentifier) { kill(child, SIGTERM) }
         kill(process.processIdentifier, SIGTERM)
         for _ in 0..<200 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+    }
+
+    /// The direct children of a process (from /proc).
+    static func children(of pid: Int32) -> [Int32] {
+        let tasks = "/proc/\(pid)/task"
+        let ids = (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []
+        return ids.flatMap { id -> [Int32] in
+            let text = (try? String(contentsOfFile: "\(tasks)/\(id)/children", encoding: .utf8)) ?? ""
+            return text.split(separator: " ").compactMap { Int32($0) }
+        }
     }
 
     /// One HTTP request; the status (0 when no answer came) and the body.
