@@ -129,7 +129,8 @@ import Testing
         let s = try store(town)
         let before = (try await s.allMarks(), try await s.audit(session: nil))
 
-        // Every member of every village team at their first training: ~110 marks, 30 ms each inside one transaction.
+        // Every member of every village team at their first training: ~110 marks, 100 ms each inside one
+        // transaction (~11 s), so the kill lands inside it even when a loaded machine wakes this test late.
         let sessions = try await s.sessions().filter { $0.ruleID == "village-training" && $0.uid.hasSuffix("-01@drillcal") }
         var rows: [String] = []
         for session in sessions {
@@ -142,10 +143,10 @@ import Testing
         let p = Process()
         p.executableURL = CLI.binary
         p.arguments = ["attend", town.path, "--import", file.path]
-        p.environment = ProcessInfo.processInfo.environment.merging(["DRILLCAL_TEST_MARK_DELAY_US": "30000"].merging(CLI.afterTheYear) { $1 }) { $1 }
+        p.environment = ProcessInfo.processInfo.environment.merging(["DRILLCAL_TEST_MARK_DELAY_US": "100000"].merging(CLI.afterTheYear) { $1 }) { $1 }
         p.standardOutput = FileHandle.nullDevice
         try p.run()
-        try await Task.sleep(for: .milliseconds(1500))  // well inside the ~3 s transaction
+        try await Task.sleep(for: .milliseconds(1500))  // well inside the ~11 s transaction
         #expect(p.isRunning)
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()

@@ -4,7 +4,7 @@ import GRDB
 extension SQLiteStore {
     /// One aggregate query: no roster or mark row is decoded (every check-in answer asks it).
     public func turnout(session uid: String) async throws(StoreError) -> [String: LiveTeamCount] {
-        try await read { db in
+        try lookup { db in
             try Self.requireSession(uid, db)
             var out: [String: LiveTeamCount] = [:]
             let rows = try Row.fetchCursor(

@@ -141,7 +141,7 @@ public struct SQLiteStore: AttendanceStore {
 
     public func session(_ uid: String) async throws(StoreError) -> SessionRecord? {
         // Hot paths (every check-in) use cached prepared statements: no SQL built or compiled per call.
-        try await read { db in
+        try lookup { db in
             try SessionRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM session WHERE uid = ?"), arguments: [uid])?
                 .record()
         }
@@ -311,7 +311,7 @@ public struct SQLiteStore: AttendanceStore {
     }
 
     public func session(forLeaderCodeHash hash: String) async throws(StoreError) -> String? {
-        try await read { db in
+        try lookup { db in
             try String.fetchOne(
                 db.cachedStatement(
                     sql: "SELECT session_uid FROM leader_code WHERE code_hash = ? AND revoked_at IS NULL LIMIT 1"),
@@ -493,10 +493,14 @@ public struct SQLiteStore: AttendanceStore {
     func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T)
         async throws(StoreError) -> T
     {
-        // Synchronously, on the calling thread: a read of a few rows (every check-in makes four)
-        // takes microseconds, and GRDB's async read hops to a dispatch queue and back — two thread
-        // switches that cost more than the read on two cores. WAL readers never wait for the
-        // writer, and the pool has more readers than the server has threads to ask.
+        do { return try await dbWriter.read(value) } catch { throw StoreError(error) }
+    }
+
+    /// A point lookup (one indexed row or one small aggregate), synchronously on the calling thread:
+    /// it takes microseconds, and GRDB's async read hops to a dispatch queue and back — two thread
+    /// switches that cost more than the read on two cores. Only for reads bounded that way: a long
+    /// read would hold one of the few cooperative threads every request needs (use `read`).
+    func lookup<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) throws(StoreError) -> T {
         do { return try Self.readHere(dbWriter, value) } catch { throw StoreError(error) }
     }
 
