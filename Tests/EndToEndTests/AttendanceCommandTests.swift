@@ -146,7 +146,9 @@ import Testing
         p.environment = ProcessInfo.processInfo.environment.merging(["DRILLCAL_TEST_MARK_DELAY_US": "100000"].merging(CLI.afterTheYear) { $1 }) { $1 }
         p.standardOutput = FileHandle.nullDevice
         try p.run()
-        try await Task.sleep(for: .milliseconds(1500))  // well inside the ~11 s transaction
+        // A blocking sleep, not Task.sleep: with two cooperative threads, tests that block on child
+        // processes can delay a task's wake-up past the whole import; this thread wakes on time.
+        usleep(1_500_000)  // well inside the ~11 s transaction
         #expect(p.isRunning)
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
