@@ -118,6 +118,7 @@ let package = Package(
         .testTarget(name: "FeedLintTests", dependencies: ["FeedLint"]),
         // A forwarding store that counts secret lookups, for the check-in and feed-server tests.
         .target(name: "StoreDoubles", dependencies: ["DrillStore", "DrillCore"], path: "Tests/StoreDoubles"),
+        .testTarget(name: "StoreDoublesTests", dependencies: ["StoreDoubles", "DrillStore", "DrillCore"]),
         // A deterministic random-mutation fuzzer for the input parsers (scripts/fuzz.sh).
         .executableTarget(name: "drillcal-fuzz", dependencies: ["DrillCore", "DrillIO"]),
         .testTarget(name: "ICalTests", dependencies: ["ICal", "FeedLint"]),
