@@ -287,11 +287,12 @@ public struct SQLiteStore: AttendanceStore {
         try await write { db in try Self.revokeActive(member, at: at, db) > 0 }
     }
 
+    /// A point lookup on the token-hash index, on the calling thread (every private feed request asks it).
     public func member(forTokenHash hash: String) async throws(StoreError) -> String? {
-        try await read { db in
-            try FeedTokenRow
-                .filter(FeedTokenRow.Columns.tokenHash == hash && FeedTokenRow.Columns.revokedAt == nil)
-                .fetchOne(db)?.memberID
+        try lookup { db in
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT member_id FROM feed_token WHERE token_hash = ? AND revoked_at IS NULL"),
+                arguments: [hash])
         }
     }
 
