@@ -53,4 +53,43 @@ struct LogSinkTests {
         for _ in 0..<250 where other.text.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
         #expect(other.text == "one line\n")
     }
+
+    @Test("SinkLogHandler writes StreamLogHandler's lines: the same text after the time, and the time in its format")
+    func sameLinesAsStreamLogHandler() throws {
+        struct Broken: Error, CustomStringConvertible { var description: String { "disk full" } }
+        let ours = Capture()
+        let theirs = Capture()
+        let oursSink = LogSink(descriptor: ours.descriptor, interval: nil)
+        let theirsSink = LogSink(descriptor: theirs.descriptor, interval: nil)
+        var a = Logger(label: "drillcal.serve") { SinkLogHandler(label: $0, sink: oursSink) }
+        var b = Logger(label: "drillcal.serve") { StreamLogHandler(label: $0, stream: theirsSink.stream, metadataProvider: nil) }
+        let empty = Logger(label: "") { SinkLogHandler(label: $0, sink: oursSink) }
+        let emptyB = Logger(label: "") { StreamLogHandler(label: $0, stream: theirsSink.stream, metadataProvider: nil) }
+        for logger in [a, b] {
+            logger.info("plain")
+            logger.warning("with metadata", metadata: ["zeta": "1", "alpha": "two words", "mid": ["x", "y"]])
+        }
+        a[metadataKey: "hb.request.id"] = "abc"
+        b[metadataKey: "hb.request.id"] = "abc"
+        a.logLevel = .debug
+        b.logLevel = .debug
+        for logger in [a, b] {
+            logger.debug("request", metadata: ["status": "200", "hb.request.id": "override"])
+            logger.error("failed", error: Broken())
+            logger.trace("not written at debug")
+        }
+        empty.notice("no label")
+        emptyB.notice("no label")
+        oursSink.flush()
+        theirsSink.flush()
+        let mine = ours.text.split(separator: "\n")
+        let reference = theirs.text.split(separator: "\n")
+        #expect(mine.count == 5 && reference.count == 5)
+        // The time is the one field read from the clock; the rest must match byte for byte.
+        #expect(mine.map { $0.drop { $0 != " " } } == reference.map { $0.drop { $0 != " " } })
+        let time = try Regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4} ")
+        #expect(mine.allSatisfy { $0.prefixMatch(of: time) != nil })
+        #expect(mine[2].contains("hb.request.id=override") && mine[2].contains("status=200"))
+        #expect(mine[3].contains("error.message=disk full"))
+    }
 }

@@ -90,12 +90,11 @@ extension Drillcal {
 
         func run() async throws {
             let lang = town.lang
-            // Lines are formatted by swift-log and written in batches (`LogSink`), not one write each.
+            // StreamLogHandler's lines, rendered cheaply (`SinkLogHandler`) and written in batches
+            // (`LogSink`), not one write each.
             let sink = LogSink()
             defer { sink.flush() }
-            var logger = Logger(label: "drillcal.serve") {
-                StreamLogHandler(label: $0, stream: sink.stream, metadataProvider: nil)
-            }
+            var logger = Logger(label: "drillcal.serve") { SinkLogHandler(label: $0, sink: sink) }
             logger.logLevel = Logger.Level(rawValue: logLevel)!
 
             // The deployment's shared secret, checked before anything else starts.
