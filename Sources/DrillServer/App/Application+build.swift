@@ -32,6 +32,10 @@ public func buildApplication(
     additionalRoutes(router)
     return Application(
         router: router,
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: configuration.feedFastPath
+                    ? [FeedFastPath(library: town, logger: logger)] : [])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
         services: [FeedReloader(library: town, interval: configuration.reloadInterval, logger: logger)]
             + (configuration.throttleLedger.map {

@@ -34,14 +34,23 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     private func log(
         _ request: Request, _ context: Context, status: HTTPResponse.Status, since: ContinuousClock.Instant
     ) {
+        Self.log(context.logger, method: request.method, path: request.uri.path, status: status, since: since)
+    }
+
+    /// The one request line, also written by `FeedFastPath` for the requests it answers.
+    static func log(
+        _ logger: Logger, method: HTTPRequest.Method, path: some StringProtocol, status: HTTPResponse.Status,
+        since: ContinuousClock.Instant
+    ) {
+        guard logger.logLevel <= .info else { return }
         let elapsed = ContinuousClock.now - since
         let micros =
             elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        context.logger.info(
+        logger.info(
             "request",
             metadata: [
-                "method": "\(request.method.rawValue)",
-                "path": "\(Self.redacted(request.uri.path))",
+                "method": "\(method.rawValue)",
+                "path": "\(Self.redacted(String(path)))",
                 "status": "\(status.code)",
                 "duration_us": "\(micros)",
             ])

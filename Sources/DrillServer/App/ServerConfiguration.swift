@@ -27,6 +27,10 @@ public struct ServerConfiguration: Sendable {
     /// How often the ledger is exchanged with the store.
     public var throttleSyncInterval: Duration = .seconds(1)
 
+    /// Whether public feeds are answered on the event loop before the router (`FeedFastPath`).
+    /// Off only to compare both paths (tests, benchmarks): the answers are the same.
+    public var feedFastPath = true
+
     /// The defaults.
     public init() {}
 }

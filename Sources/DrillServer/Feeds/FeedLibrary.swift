@@ -16,6 +16,8 @@ public final class FeedLibrary: Sendable {
     private let watched: Mutex<(paths: [String], stamps: [FileStamp?])>
     /// The absence notices the current catalog (or the last failed attempt) counted.
     private let notices: Mutex<NoticeDays>
+    /// Requests `FeedFastPath` answered from this library (for tests and the benchmark).
+    let fastAnswers = Atomic<Int>(0)
 
     /// Builds the first version.
     /// - Throws: `TownLoadError` when the folder cannot be published; `Gzip.Failure`.

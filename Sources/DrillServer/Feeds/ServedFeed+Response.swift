@@ -6,15 +6,35 @@ extension ServedFeed {
     /// (If-None-Match, else If-Modified-Since), the gzip form when the client accepts it, no body
     /// for HEAD. Everything but the header checks was prepared when the feed was loaded.
     func response(to request: Request) -> Response {
-        let gzip = Self.acceptsGzip(request.headers[.acceptEncoding])
+        let answer = answer(method: request.method, headers: request.headers)
+        return Response(
+            status: answer.status, headers: answer.headers,
+            body: answer.body.map { ResponseBody(byteBuffer: $0) } ?? ResponseBody())
+    }
+
+    /// The status, headers and body (nil: none) of `response(to:)`, for the router and for the
+    /// event-loop fast path (`FeedFastPath`) alike.
+    func answer(method: HTTPRequest.Method, headers request: HTTPFields) -> Answer {
+        let gzip = Self.acceptsGzip(request[.acceptEncoding])
         let headers = gzip ? gzipHeaders : plainHeaders
-        if isCurrent(request.headers) {
-            return Response(status: .notModified, headers: headers, body: ResponseBody())
+        if isCurrent(request) {
+            return Answer(
+                status: .notModified, headers: gzip ? gzip304 : plain304, body: nil,
+                wireHead: gzip ? wireHeads?.notModifiedGzip : wireHeads?.notModified)
         }
-        if request.method == .head {
-            return Response(status: .ok, headers: headers, body: ResponseBody())
-        }
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: gzip ? gzipped : bytes))
+        let wireHead = gzip ? wireHeads?.okGzip : wireHeads?.ok
+        if method == .head { return Answer(status: .ok, headers: headers, body: nil, wireHead: wireHead) }
+        return Answer(status: .ok, headers: headers, body: gzip ? gzipped : bytes, wireHead: wireHead)
+    }
+
+    /// See `answer(method:headers:)`.
+    struct Answer {
+        let status: HTTPResponse.Status
+        let headers: HTTPFields
+        let body: ByteBuffer?
+        /// The status line and `headers` as HTTP/1.1 bytes, without the blank line that ends them
+        /// (public feeds only): what `FeedFastPath` sends.
+        let wireHead: ByteBuffer?
     }
 
     /// Whether the client's cached copy is this version. If-None-Match wins over If-Modified-Since

@@ -32,6 +32,34 @@ public struct ServedFeed: Sendable {
     /// answers can reuse them with an empty body).
     let plainHeaders: HTTPFields
     let gzipHeaders: HTTPFields
+    /// The same for a 304: no Content-Length (it would describe a body the 304 does not have).
+    let plain304: HTTPFields
+    let gzip304: HTTPFields
+    /// The four heads as HTTP/1.1 bytes, for public feeds (`FeedFastPath`); nil for private ones,
+    /// which the router answers (their token needs a store lookup).
+    let wireHeads: WireHeads?
+
+    /// Status line and header lines of each answer, prepared once per version.
+    struct WireHeads {
+        let ok: ByteBuffer
+        let okGzip: ByteBuffer
+        let notModified: ByteBuffer
+        let notModifiedGzip: ByteBuffer
+
+        init(plain: HTTPFields, gzip: HTTPFields, plain304: HTTPFields, gzip304: HTTPFields) {
+            ok = Self.head(.ok, plain)
+            okGzip = Self.head(.ok, gzip)
+            notModified = Self.head(.notModified, plain304)
+            notModifiedGzip = Self.head(.notModified, gzip304)
+        }
+
+        /// `HTTP/1.1 <code> <reason>` and one `Name: value` line per field, each ending in CRLF.
+        static func head(_ status: HTTPResponse.Status, _ fields: HTTPFields) -> ByteBuffer {
+            var text = "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n"
+            for field in fields { text += "\(field.name.rawName): \(field.value)\r\n" }
+            return ByteBuffer(string: text)
+        }
+    }
 
     /// Prepares a feed: hashes it, compresses it and builds its headers.
     /// - Parameters:
@@ -85,6 +113,11 @@ public struct ServedFeed: Sendable {
         gzip[.contentLength] = String(gzipped.readableBytes)
         plainHeaders = plain
         gzipHeaders = gzip
+        plain304 = plain.removing(.contentLength)
+        gzip304 = gzip.removing(.contentLength)
+        wireHeads =
+            visibility == .public
+            ? WireHeads(plain: plain, gzip: gzip, plain304: plain304, gzip304: gzip304) : nil
     }
 
     /// The same content first served at another time (only Last-Modified changes).
@@ -97,5 +130,14 @@ public struct ServedFeed: Sendable {
     private static func hex(_ byte: UInt8) -> String {
         let digits = Array("0123456789abcdef")
         return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
+    }
+}
+
+extension HTTPFields {
+    /// These fields without `name`.
+    fileprivate func removing(_ name: HTTPField.Name) -> HTTPFields {
+        var copy = self
+        copy[name] = nil
+        return copy
     }
 }

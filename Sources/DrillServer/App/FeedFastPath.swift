@@ -1,0 +1,150 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+
+/// Answers GET and HEAD of public feeds (`/calendars/{town}/{file}.ics`) on the connection's event
+/// loop, before the request reaches Hummingbird's async router.
+///
+/// Every member's phone polls these feeds, mostly to hear 304; the answer is already prepared per
+/// feed version (`ServedFeed`: bytes, gzip bytes, headers), yet through the router each request
+/// paid a hop from the event loop to a task and back, the middleware chain and a response writer:
+/// and NIO's response encoder: on this 2-core machine 141 µs of CPU per 304 against nginx's 29.
+/// Here a request is matched against the current catalog and answered with the same
+/// `ServedFeed.answer` the router uses — the same status, headers and bytes, plus `Date` and
+/// `X-Request-Id` as Hummingbird adds them — written as bytes prepared once per feed version, and
+/// logged with the same line as `RequestLogMiddleware` writes (86 µs per 304; see the README).
+///
+/// Anything else passes through untouched: other paths, other methods, paths with percent-escapes
+/// or dot segments, unknown towns or feeds (so the one 404 stays the router's). HTTP/1.1
+/// pipelining keeps its order: while a passed-through request is unanswered, later requests on the
+/// same connection pass through too, so answers leave in the order requests came.
+final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let library: FeedLibrary
+    private let logger: Logger
+
+    /// Requests passed on whose response has not ended yet.
+    private var unanswered = 0
+    /// The answer prepared for the request being read (sent at its end), and whether to close after.
+    private var pending: (answer: ServedFeed.Answer, method: HTTPRequest.Method, path: String, close: Bool)?
+    /// Whether the request being read was passed on (its body and end follow it).
+    private var passing = false
+    /// The context of NIO's HTTP/1 response encoder: writes there go straight to the socket.
+    private var wire: ChannelHandlerContext?
+    /// `Date` header for the current second.
+    private var date: (second: Int, text: String) = (-1, "")
+
+    init(library: FeedLibrary, logger: Logger) {
+        self.library = library
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        wire = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        wire = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        switch part {
+        case .head(let head):
+            if unanswered == 0, wire != nil, let (answer, path) = answer(head), answer.wireHead != nil {
+                pending = (answer, head.method, path, head.headerFields[.connection] == "close")
+                passing = false
+            } else {
+                passing = true
+                unanswered += 1
+                context.fireChannelRead(data)
+            }
+        case .body:
+            // A GET with a body (allowed, meaningless): read and dropped when answered here.
+            if passing { context.fireChannelRead(data) }
+        case .end:
+            if passing {
+                passing = false
+                context.fireChannelRead(data)
+            } else if let pending, let wire, let wireHead = pending.answer.wireHead {
+                self.pending = nil
+                send(
+                    pending.answer, wireHead: wireHead, method: pending.method, path: pending.path,
+                    close: pending.close, context, below: wire)
+            }
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data), unanswered > 0 { unanswered -= 1 }
+        context.write(data, promise: promise)
+    }
+
+    /// The prepared answer for a public feed's GET or HEAD, or nil to pass the request on.
+    private func answer(_ head: HTTPRequest) -> (ServedFeed.Answer, path: String)? {
+        guard head.method == .get || head.method == .head, let target = head.path,
+            target.utf8.first == UInt8(ascii: "/")
+        else { return nil }
+        let path = target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[..<$0] } ?? target[...]
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        // "", "calendars", town, file
+        guard parts.count == 4, parts[1] == "calendars" else { return nil }
+        let catalog = library.catalog
+        let file = String(parts[3])
+        guard parts[2] == catalog.townID, FeedName.isPlain(file), let feed = catalog.publicFeeds[file] else {
+            return nil
+        }
+        return (feed.answer(method: head.method, headers: head.headerFields), String(path))
+    }
+
+    /// Writes the answer as bytes below NIO's HTTP encoder: the prepared head, this request's id
+    /// and date, the prepared body. Nothing above is pending (see `unanswered`), so the bytes
+    /// cannot overtake another answer; the encoder keeps no state between responses.
+    private func send(
+        _ answer: ServedFeed.Answer, wireHead: ByteBuffer, method: HTTPRequest.Method, path: String,
+        close: Bool, _ context: ChannelHandlerContext, below wire: ChannelHandlerContext
+    ) {
+        let started = ContinuousClock.now
+        let requestID = RequestID().description
+        var tail = context.channel.allocator.buffer(capacity: 96)
+        tail.writeString("X-Request-Id: ")
+        tail.writeString(requestID)
+        tail.writeString("\r\nDate: ")
+        tail.writeString(currentDate())
+        tail.writeString(close ? "\r\nConnection: close\r\n\r\n" : "\r\n\r\n")
+        wire.write(NIOAny(wireHead), promise: nil)
+        if let body = answer.body, body.readableBytes > 0 {
+            wire.write(NIOAny(tail), promise: nil)
+            if close {
+                let channel = context.channel
+                wire.writeAndFlush(NIOAny(body)).whenComplete { _ in channel.close(promise: nil) }
+            } else {
+                wire.writeAndFlush(NIOAny(body), promise: nil)
+            }
+        } else if close {
+            let channel = context.channel
+            wire.writeAndFlush(NIOAny(tail)).whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            wire.writeAndFlush(NIOAny(tail), promise: nil)
+        }
+        library.fastAnswers.add(1, ordering: .relaxed)
+        var requestLogger = logger
+        requestLogger[metadataKey: "hb.request.id"] = .string(requestID)
+        RequestLogMiddleware<FeedRequestContext>.log(
+            requestLogger, method: method, path: path, status: answer.status, since: started)
+    }
+
+    private func currentDate() -> String {
+        let now = Int(Date.now.timeIntervalSince1970)
+        if now != date.second { date = (now, HTTPDate.format(now)) }
+        return date.text
+    }
+}
