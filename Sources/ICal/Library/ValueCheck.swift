@@ -40,7 +40,7 @@ enum ValueCheck {
     /// Line breaks as LF only: libical drops a CR from TEXT (and turns it into a space in
     /// parameters), so CRLF and lone CR become LF to round-trip as the same line break.
     static func normalizedLineBreaks(_ value: String) -> String {
-        guard value.unicodeScalars.contains("\r") else { return value }
+        guard value.utf8.contains(0x0D) else { return value }
         var scalars = String.UnicodeScalarView()
         var previousWasCR = false
         for scalar in value.unicodeScalars {
@@ -58,13 +58,18 @@ enum ValueCheck {
     ///
     /// libical opens `zoneinfo/<TZID>` for names outside zone.tab, so a name must not walk paths.
     static func timeZoneID(_ tzid: String) throws(ICalError) {
-        let allowed = tzid.unicodeScalars.allSatisfy { scalar in
-            switch scalar {
-            case "A"..."Z", "a"..."z", "0"..."9", "_", "+", "-", "/": true
+        // Bytes, not Characters: every event checks its zone. A dot is outside the set, so `..` is too.
+        let allowed = tzid.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "+"), UInt8(ascii: "-"),
+                UInt8(ascii: "/"):
+                true
             default: false
             }
         }
-        guard !tzid.isEmpty, tzid.utf8.count <= 64, allowed, !tzid.contains(".."), !tzid.hasPrefix("/")
+        guard !tzid.isEmpty, tzid.utf8.count <= 64, allowed,
+            tzid.utf8.first != UInt8(ascii: "/")
         else {
             throw ICalError(
                 .unsafeValue,

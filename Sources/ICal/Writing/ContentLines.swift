@@ -17,22 +17,24 @@ enum ContentLines {
     ///   control character (C0 other than the line ends, DEL, C1) sits inside a line: values are
     ///   checked before they reach libical, so this means libical wrote something unexpected.
     static func refold(_ text: String) throws(ICalError) -> String {
+        // One copy in (unfolded), one out (folded); lines are slices of the unfolded bytes. Every
+        // feed's events pass through here, so no per-line arrays and no per-character String work.
+        let bytes = unfolded(Array(text.utf8))
         var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count + text.utf8.count / 64 * 3)
-        var line: [UInt8] = []
-        line.reserveCapacity(256)
-        for byte in unfolded(Array(text.utf8)) {
-            line.append(byte)
-            if byte == 0x0A {
-                guard line.count >= 2, line[line.count - 2] == 0x0D else {
+        output.reserveCapacity(bytes.count + bytes.count / 64 * 3)
+        var start = 0
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x0A {
+                guard i > start, bytes[i - 1] == 0x0D else {
                     throw ICalError(.libraryError, message: "expected CRLF line ends, found a bare LF")
                 }
-                line.removeLast(2)
-                try fold(line, into: &output)
-                line.removeAll(keepingCapacity: true)
+                try fold(bytes[start..<(i - 1)], into: &output)
+                start = i + 1
             }
+            i += 1
         }
-        guard line.isEmpty else {
+        guard start == bytes.count else {
             throw ICalError(.libraryError, message: "expected the text to end with CRLF")
         }
         return String(decoding: output, as: UTF8.self)
@@ -55,7 +57,7 @@ enum ContentLines {
     }
 
     /// Appends one content line (without its CRLF), folded, with CRLF after each physical line.
-    static func fold(_ line: [UInt8], into output: inout [UInt8]) throws(ICalError) {
+    static func fold(_ line: ArraySlice<UInt8>, into output: inout [UInt8]) throws(ICalError) {
         guard !line.isEmpty else {
             throw ICalError(.libraryError, message: "expected no empty content line, found one")
         }
@@ -63,16 +65,16 @@ enum ContentLines {
             throw ICalError(
                 .libraryError,
                 message: "expected no control characters inside a content line, found byte 0x"
-                    + String(line[bad], radix: 16, uppercase: true) + " at octet \(bad + 1) of '"
+                    + String(line[line.startIndex + bad], radix: 16, uppercase: true) + " at octet \(bad + 1) of '"
                     + String(decoding: line.prefix(40), as: UTF8.self) + "'")
         }
-        var start = 0
+        var start = line.startIndex
         var room = limit
-        while start < line.count {
-            var end = min(start + room, line.count)
+        while start < line.endIndex {
+            var end = min(start + room, line.endIndex)
             // Never split a UTF-8 sequence: back up while the next octet is a continuation byte.
-            while end < line.count, end > start, line[end] & 0xC0 == 0x80 { end -= 1 }
-            if start > 0 { output.append(0x20) }
+            while end < line.endIndex, end > start, line[end] & 0xC0 == 0x80 { end -= 1 }
+            if start > line.startIndex { output.append(0x20) }
             output.append(contentsOf: line[start..<end])
             output.append(0x0D)
             output.append(0x0A)
@@ -82,10 +84,14 @@ enum ContentLines {
     }
 
     /// Index of the first C0 control, DEL or UTF-8-encoded C1 control (U+0080–U+009F), if any.
-    static func firstControl(_ line: [UInt8]) -> Int? {
-        for (i, byte) in line.enumerated() {
-            if byte < 0x20 || byte == 0x7F { return i }
-            if byte == 0xC2, i + 1 < line.count, (0x80...0x9F).contains(line[i + 1]) { return i }
+    /// (An offset from the slice's start.)
+    static func firstControl(_ line: ArraySlice<UInt8>) -> Int? {
+        var i = line.startIndex
+        while i < line.endIndex {
+            let byte = line[i]
+            if byte < 0x20 || byte == 0x7F { return i - line.startIndex }
+            if byte == 0xC2, i + 1 < line.endIndex, (0x80...0x9F).contains(line[i + 1]) { return i - line.startIndex }
+            i += 1
         }
         return nil
     }
@@ -111,7 +117,7 @@ enum ContentLines {
                 if line.first == 0x20, let second = line.dropFirst().first, second & 0xC0 == 0x80 {
                     return "line \(number): continues inside a UTF-8 character"
                 }
-                if let bad = firstControl(Array(line)) {
+                if let bad = firstControl(line) {
                     return "line \(number): control byte at octet \(bad + 1)"
                 }
                 i += 2

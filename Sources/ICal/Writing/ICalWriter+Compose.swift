@@ -122,7 +122,7 @@ public struct ICalCalendarShell: Sendable {
         var output: [UInt8] = []
         output.reserveCapacity(head.count + tail.count + 128 + events.reduce(0) { $0 + $1.utf8.count })
         output += head
-        try ContentLines.fold(Array("X-WR-CALNAME:\(name)".utf8), into: &output)
+        try ContentLines.fold(Array("X-WR-CALNAME:\(name)".utf8)[...], into: &output)
         output += tail
         for (index, text) in events.enumerated() {
             let utf8 = text.utf8
