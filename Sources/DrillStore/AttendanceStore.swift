@@ -270,3 +270,13 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// A store that answers a feed token's lookup at once, on the calling thread: one indexed row read
+/// in microseconds (SQLite). The feed server's event loop asks it for members' feeds
+/// (`FeedFastPath`); a store without it (PostgreSQL, which is a network round trip) is asked
+/// through the router with `member(forTokenHash:)`.
+public protocol ImmediateTokenLookup: Sendable {
+    /// The member whose active (unrevoked) token has this digest, or nil; the same answer as
+    /// `AttendanceStore.member(forTokenHash:)`.
+    func memberNow(forTokenHash hash: String) throws(StoreError) -> String?
+}

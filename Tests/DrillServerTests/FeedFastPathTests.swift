@@ -7,6 +7,7 @@ import Synchronization
 import Testing
 
 @testable import DrillServer
+@testable import DrillStore
 
 /// Public feeds answered on the event loop (`FeedFastPath`) must be indistinguishable from the
 /// router's answers, keep pipelined answers in order, and leave everything else to the router.
@@ -153,6 +154,73 @@ struct FeedFastPathTests {
             #expect(line.contains("status=200"))
         }
         #expect(fixture.library.fastAnswers.load(ordering: .relaxed) == 1)
+    }
+}
+
+extension FeedFastPathTests {
+    /// A SQLite store beside the fixture's town (the store that answers token lookups at once).
+    static func sqliteStore(_ fixture: ServerFixture) throws -> SQLiteStore {
+        try SQLiteStore(path: fixture.town.appendingPathComponent("drillcal.sqlite").path)
+    }
+
+    @Test("a member's feed behind a good token answers the same on the fast path as through the router")
+    func memberFeedSame() async throws {
+        let fixture = try ServerFixture.make()
+        defer { fixture.cleanUp() }
+        let store = try Self.sqliteStore(fixture)
+        let token = FeedToken.generate()
+        try await store.issueToken(member: "m001", hash: FeedToken.digest(token), at: 1)
+        let uri = "/feeds/\(token).ics"
+        @Sendable func run(_ client: any TestClientProtocol) async throws -> [Seen] {
+            var out: [Seen] = []
+            let plain = try await client.execute(uri: uri, method: .get)
+            out.append(Self.seen(plain))
+            out.append(Self.seen(try await client.execute(uri: uri, method: .get, headers: .make([("Accept-Encoding", "gzip")]))))
+            out.append(Self.seen(try await client.execute(uri: uri, method: .head)))
+            out.append(
+                Self.seen(try await client.execute(uri: uri, method: .get, headers: .make([("If-None-Match", plain.headers[.eTag]!)]))))
+            return out
+        }
+        let routed = try await fixture.app(store: store) { $0.feedFastPath = false }.test(.live, run)
+        #expect(fixture.library.fastAnswers.load(ordering: .relaxed) == 0)
+        let fast = try await fixture.app(store: store).test(.live, run)
+        #expect(fixture.library.fastAnswers.load(ordering: .relaxed) == 4)
+        #expect(fast == routed)
+        #expect(fast.map(\.status) == [.ok, .ok, .ok, .notModified])
+        #expect(fast[0].body == Array(fixture.expected["member-m001.ics"]!.utf8))
+        #expect(fast[0].headers.contains("Cache-Control: private, max-age=300"))
+    }
+
+    @Test("revoked and wrong tokens get the router's answers and count once each: the same statuses with and without the fast path")
+    func memberFeedRefusals() async throws {
+        let fixture = try ServerFixture.make()
+        defer { fixture.cleanUp() }
+        let wrong = (0..<7).map { _ in FeedToken.generate() }
+        @Sendable func run(_ store: SQLiteStore, _ client: any TestClientProtocol) async throws -> [HTTPResponse.Status] {
+            let token = FeedToken.generate()
+            try await store.issueToken(member: "m002", hash: FeedToken.digest(token), at: 1)
+            var statuses: [HTTPResponse.Status] = []
+            statuses.append(try await client.execute(uri: "/feeds/\(token).ics", method: .get).status)
+            try await store.revokeToken(member: "m002", at: 2)
+            statuses.append(try await client.execute(uri: "/feeds/\(token).ics", method: .get).status)
+            for guess in wrong {
+                statuses.append(try await client.execute(uri: "/feeds/\(guess).ics", method: .get).status)
+            }
+            return statuses
+        }
+        let store = try Self.sqliteStore(fixture)
+        let routed = try await fixture.app(store: store) { $0.feedFastPath = false }.test(.live) { try await run(store, $0) }
+        let other = try SQLiteStore(path: fixture.town.appendingPathComponent("other.sqlite").path)
+        let fast = try await fixture.app(store: other).test(.live) { try await run(other, $0) }
+        // Good; revoked (404, not counted: the link was right a moment ago); five wrong ones (404),
+        // the fifth blocking the address; then 429.
+        #expect(
+            routed == [
+                .ok, .notFound, .notFound, .notFound, .notFound, .notFound, .notFound, .tooManyRequests,
+                .tooManyRequests,
+            ])
+        #expect(fast == routed)
+        #expect(fixture.library.fastAnswers.load(ordering: .relaxed) == 1, "only the good token was answered on the fast path")
     }
 }
 

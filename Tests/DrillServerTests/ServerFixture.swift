@@ -67,16 +67,17 @@ struct ServerFixture {
     }
 
     /// The application under test.
-    func app(logger given: Logger? = nil, _ configure: (inout ServerConfiguration) -> Void = { _ in })
-        -> some ApplicationProtocol
-    {
+    func app(
+        logger given: Logger? = nil, store other: (any AttendanceStore)? = nil,
+        _ configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configure(&configuration)
         var logger = Logger(label: "drillserver.tests")
         logger.logLevel = .warning
         if let given { logger = given }
-        return buildApplication(configuration: configuration, store: store, town: library, logger: logger)
+        return buildApplication(configuration: configuration, store: other ?? store, town: library, logger: logger)
     }
 
     /// The same routes with a given token throttle (a frozen clock keeps throttle tests independent

@@ -25,9 +25,9 @@ public func buildApplication(
     additionalRoutes: (Router<FeedRequestContext>) -> Void = { _ in },
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(
-        configuration: configuration, store: store, town: town,
-        throttle: TokenThrottle(policy: configuration.throttle, ledger: configuration.throttleLedger, name: "feed-token"))
+    let throttle = TokenThrottle(policy: configuration.throttle, ledger: configuration.throttleLedger, name: "feed-token")
+    let router = buildRouter(configuration: configuration, store: store, town: town, throttle: throttle)
+    let tokens = store as? any ImmediateTokenLookup
     // Other modules' routes (the check-in page) join the same router, context and logging.
     additionalRoutes(router)
     return Application(
@@ -35,7 +35,11 @@ public func buildApplication(
         server: .http1(
             configuration: .init(
                 additionalChannelHandlers: configuration.feedFastPath
-                    ? [FeedFastPath(library: town, logger: logger)] : [])),
+                    ? [
+                        FeedFastPath(
+                            library: town, logger: logger, tokens: tokens, throttle: throttle,
+                            trustedProxies: configuration.trustedProxies)
+                    ] : [])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
         services: [FeedReloader(library: town, interval: configuration.reloadInterval, logger: logger)]
             + (configuration.throttleLedger.map {

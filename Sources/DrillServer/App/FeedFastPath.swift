@@ -1,3 +1,4 @@
+import DrillStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -6,22 +7,24 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
 
-/// Answers GET and HEAD of public feeds (`/calendars/{town}/{file}.ics`) on the connection's event
-/// loop, before the request reaches Hummingbird's async router.
+/// Answers GET and HEAD of feeds on the connection's event loop, before the request reaches
+/// Hummingbird's async router: public feeds (`/calendars/{town}/{file}.ics`), and members' feeds
+/// (`/feeds/{token}.ics`) when the store can look a token up at once (SQLite) and the token is right.
 ///
 /// Every member's phone polls these feeds, mostly to hear 304; the answer is already prepared per
 /// feed version (`ServedFeed`: bytes, gzip bytes, headers), yet through the router each request
-/// paid a hop from the event loop to a task and back, the middleware chain and a response writer:
+/// paid a hop from the event loop to a task and back, the middleware chain, a response writer
 /// and NIO's response encoder: on this 2-core machine 141 µs of CPU per 304 against nginx's 29.
 /// Here a request is matched against the current catalog and answered with the same
 /// `ServedFeed.answer` the router uses — the same status, headers and bytes, plus `Date` and
-/// `X-Request-Id` as Hummingbird adds them — written as bytes prepared once per feed version, and
-/// logged with the same line as `RequestLogMiddleware` writes (86 µs per 304; see the README).
+/// `X-Request-Id` as Hummingbird adds them — written as bytes (public feeds' heads prepared once
+/// per version) and logged with the same line as `RequestLogMiddleware` writes (see the README).
 ///
 /// Anything else passes through untouched: other paths, other methods, paths with percent-escapes
-/// or dot segments, unknown towns or feeds (so the one 404 stays the router's). HTTP/1.1
-/// pipelining keeps its order: while a passed-through request is unanswered, later requests on the
-/// same connection pass through too, so answers leave in the order requests came.
+/// or dot segments, unknown towns or feeds (so the one 404 stays the router's), and every token
+/// that is not a hit (see `memberFeed`). HTTP/1.1 pipelining keeps its order: while a
+/// passed-through request is unanswered, later requests on the same connection pass through too,
+/// so answers leave in the order requests came.
 final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -30,11 +33,17 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let library: FeedLibrary
     private let logger: Logger
+    /// Members' feeds: the store's immediate token lookup (nil: members' feeds go to the router),
+    /// the router's own token throttle, and the proxies whose X-Forwarded-For is believed.
+    private let tokens: (any ImmediateTokenLookup)?
+    private let throttle: TokenThrottle
+    private let trustedProxies: Set<String>
 
     /// Requests passed on whose response has not ended yet.
     private var unanswered = 0
     /// The answer prepared for the request being read (sent at its end), and whether to close after.
-    private var pending: (answer: ServedFeed.Answer, method: HTTPRequest.Method, path: String, close: Bool)?
+    private var pending:
+        (answer: ServedFeed.Answer, wireHead: ByteBuffer, method: HTTPRequest.Method, path: String, close: Bool)?
     /// Whether the request being read was passed on (its body and end follow it).
     private var passing = false
     /// The context of NIO's HTTP/1 response encoder: writes there go straight to the socket.
@@ -42,9 +51,15 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// `Date` header for the current second.
     private var date: (second: Int, text: String) = (-1, "")
 
-    init(library: FeedLibrary, logger: Logger) {
+    init(
+        library: FeedLibrary, logger: Logger, tokens: (any ImmediateTokenLookup)? = nil,
+        throttle: TokenThrottle = TokenThrottle(), trustedProxies: Set<String> = []
+    ) {
         self.library = library
         self.logger = logger
+        self.tokens = tokens
+        self.throttle = throttle
+        self.trustedProxies = trustedProxies
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -59,8 +74,11 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         let part = unwrapInboundIn(data)
         switch part {
         case .head(let head):
-            if unanswered == 0, wire != nil, let (answer, path) = answer(head), answer.wireHead != nil {
-                pending = (answer, head.method, path, head.headerFields[.connection] == "close")
+            if unanswered == 0, wire != nil, let (answer, path) = answer(head, context) {
+                // Public feeds' heads were prepared with the feed; a member's is written now (not
+                // kept: a county has tens of thousands of member feeds).
+                let wireHead = answer.wireHead ?? ServedFeed.WireHeads.head(answer.status, answer.headers)
+                pending = (answer, wireHead, head.method, path, head.headerFields[.connection] == "close")
                 passing = false
             } else {
                 passing = true
@@ -74,10 +92,10 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             if passing {
                 passing = false
                 context.fireChannelRead(data)
-            } else if let pending, let wire, let wireHead = pending.answer.wireHead {
+            } else if let pending, let wire {
                 self.pending = nil
                 send(
-                    pending.answer, wireHead: wireHead, method: pending.method, path: pending.path,
+                    pending.answer, wireHead: pending.wireHead, method: pending.method, path: pending.path,
                     close: pending.close, context, below: wire)
             }
         }
@@ -88,13 +106,17 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(data, promise: promise)
     }
 
-    /// The prepared answer for a public feed's GET or HEAD, or nil to pass the request on.
-    private func answer(_ head: HTTPRequest) -> (ServedFeed.Answer, path: String)? {
+    /// The answer for a public feed's GET or HEAD, or a member's with a known token; nil to pass
+    /// the request on.
+    private func answer(_ head: HTTPRequest, _ context: ChannelHandlerContext) -> (ServedFeed.Answer, path: String)? {
         guard head.method == .get || head.method == .head, let target = head.path,
             target.utf8.first == UInt8(ascii: "/")
         else { return nil }
         let path = target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[..<$0] } ?? target[...]
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 3, parts[1] == "feeds" {
+            return memberFeed(file: parts[2], head, context).map { ($0, String(path)) }
+        }
         // "", "calendars", town, file
         guard parts.count == 4, parts[1] == "calendars" else { return nil }
         let catalog = library.catalog
@@ -103,6 +125,28 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             return nil
         }
         return (feed.answer(method: head.method, headers: head.headerFields), String(path))
+    }
+
+    /// A member's feed when its token is right and the throttle lets the guess through. Only a hit
+    /// is answered here: a malformed or unknown token, a refusal or a store error gives its
+    /// reservation back uncounted and passes the request on, and the router then reserves, looks
+    /// up and counts it exactly as it always has (one 404, one 429, one 503 for every path).
+    private func memberFeed(file: Substring, _ head: HTTPRequest, _ context: ChannelHandlerContext)
+        -> ServedFeed.Answer?
+    {
+        guard let tokens, file.hasSuffix(".ics"), FeedToken.isWellFormed(file.dropLast(4)) else { return nil }
+        let digest = FeedToken.digest(file.dropLast(4))
+        let address = FeedRequestContext.clientAddress(
+            peer: context.channel.remoteAddress, headers: head.headerFields, trusting: trustedProxies)
+        guard case .granted(let ticket) = throttle.reserve(address: address, target: TokenThrottle.tokenSpace, secret: digest)
+        else { return nil }
+        guard let member = try? tokens.memberNow(forTokenHash: digest), let feed = library.catalog.memberFeeds[member]
+        else {
+            throttle.settle(ticket, .undecided)
+            return nil
+        }
+        throttle.settle(ticket, .hit)
+        return feed.answer(method: head.method, headers: head.headerFields)
     }
 
     /// Writes the answer as bytes below NIO's HTTP encoder: the prepared head, this request's id

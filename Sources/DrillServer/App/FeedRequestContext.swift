@@ -18,9 +18,16 @@ public struct FeedRequestContext: RequestContext, RemoteAddressRequestContext {
     /// The client's IP address as text, or `unknown`: the connecting peer, or the client a trusted
     /// proxy names in `X-Forwarded-For` (see `ClientAddress`).
     func clientAddress(_ request: Request, trusting proxies: Set<String>) -> String {
-        let peer = remoteAddress?.ipAddress ?? "unknown"
+        Self.clientAddress(peer: remoteAddress, headers: request.headers, trusting: proxies)
+    }
+
+    /// The same from a socket address and request headers (also used by `FeedFastPath`).
+    static func clientAddress(peer address: SocketAddress?, headers: HTTPFields, trusting proxies: Set<String>)
+        -> String
+    {
+        let peer = address?.ipAddress ?? "unknown"
         guard !proxies.isEmpty else { return peer }
-        let forwarded = request.headers[values: HTTPField.Name("X-Forwarded-For")!]
+        let forwarded = headers[values: HTTPField.Name("X-Forwarded-For")!]
         return ClientAddress.resolve(
             peer: peer, forwardedFor: forwarded.isEmpty ? nil : forwarded.joined(separator: ","),
             trusted: proxies)

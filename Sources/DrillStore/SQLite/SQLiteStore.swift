@@ -13,7 +13,7 @@ import GRDB
 /// try await store.publish(sessions: sessions, rosters: rosters)
 /// let changed = try await store.record(marks)
 /// ```
-public struct SQLiteStore: AttendanceStore {
+public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     /// The connection every method goes through (a pool for files, a queue in memory).
     let dbWriter: any DatabaseWriter
     /// Microseconds to pause after each mark inside `record`'s transaction. Only the
@@ -289,11 +289,25 @@ public struct SQLiteStore: AttendanceStore {
 
     /// A point lookup on the token-hash index, on the calling thread (every private feed request asks it).
     public func member(forTokenHash hash: String) async throws(StoreError) -> String? {
-        try lookup { db in
-            try String.fetchOne(
-                db.cachedStatement(sql: "SELECT member_id FROM feed_token WHERE token_hash = ? AND revoked_at IS NULL"),
-                arguments: [hash])
-        }
+        try memberNow(forTokenHash: hash)
+    }
+
+    /// One SELECT is atomic in SQLite by itself, so it runs without GRDB's read transaction
+    /// (`unsafeRead`: no BEGIN/COMMIT around it), which cost more than the indexed read.
+    public func memberNow(forTokenHash hash: String) throws(StoreError) -> String? {
+        do {
+            return try Self.readOneStatement(dbWriter) { db in
+                try String.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT member_id FROM feed_token WHERE token_hash = ? AND revoked_at IS NULL"),
+                    arguments: [hash])
+            }
+        } catch { throw StoreError(error) }
+    }
+
+    /// GRDB's synchronous read without a transaction: only for a single statement.
+    private static func readOneStatement<T>(_ writer: any DatabaseWriter, _ value: (Database) throws -> T) throws -> T {
+        try writer.unsafeRead(value)
     }
 
     /// Marks the member's active token revoked; returns how many rows changed (0 or 1).
