@@ -131,6 +131,9 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// is answered here: a malformed or unknown token, a refusal or a store error gives its
     /// reservation back uncounted and passes the request on, and the router then reserves, looks
     /// up and counts it exactly as it always has (one 404, one 429, one 503 for every path).
+    /// The lookup blocks this event loop for one indexed read (microseconds in WAL mode, where
+    /// readers never wait for the writer); it would wait longer only if every reader of the
+    /// store's pool were held by long reads, which the server's own reads are not.
     private func memberFeed(file: Substring, _ head: HTTPRequest, _ context: ChannelHandlerContext)
         -> ServedFeed.Answer?
     {
