@@ -142,6 +142,9 @@ let package = Package(
                 "DrillServer", "DrillStore", "DrillFeeds", "DrillIO", "DrillCore", "DrillWeb", "CGzip", "FeedLint",
                 "StoreDoubles",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
         .testTarget(

@@ -74,7 +74,10 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         let part = unwrapInboundIn(data)
         switch part {
         case .head(let head):
-            if unanswered == 0, wire != nil, let (answer, path) = answer(head, context) {
+            // A client that sends requests without reading the answers fills the socket; from then
+            // on its requests go to the router, whose writer waits for the socket (backpressure),
+            // instead of queueing answers here without limit.
+            if unanswered == 0, context.channel.isWritable, wire != nil, let (answer, path) = answer(head, context) {
                 // Public feeds' heads were prepared with the feed; a member's is written now (not
                 // kept: a county has tens of thousands of member feeds).
                 let wireHead = answer.wireHead ?? ServedFeed.WireHeads.head(answer.status, answer.headers)

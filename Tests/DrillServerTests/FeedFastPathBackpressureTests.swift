@@ -1,0 +1,82 @@
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import NIOHTTPTypes
+import Testing
+
+@testable import DrillServer
+
+/// `FeedFastPath` on an in-memory channel: what it answers itself and what it hands on.
+@Suite("Feed fast path on an embedded channel")
+struct FeedFastPathBackpressureTests {
+    static func channel(_ fixture: ServerFixture) throws -> EmbeddedChannel {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(HTTPResponseEncoder())
+        try channel.pipeline.syncOperations.addHandler(
+            FeedFastPath(library: fixture.library, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }))
+        return channel
+    }
+
+    static func request(_ path: String) -> [HTTPRequestPart] {
+        [.head(HTTPRequest(method: .get, scheme: nil, authority: "t", path: path)), .end(nil)]
+    }
+
+    @Test("a writable channel gets the feed's bytes from the handler; a full one sends the request on to the router")
+    func backpressure() throws {
+        let fixture = try ServerFixture.make()
+        defer { fixture.cleanUp() }
+        let channel = try Self.channel(fixture)
+        defer { _ = try? channel.finish() }
+
+        for part in Self.request("/calendars/qingshan/town.ics") { try channel.writeInbound(part) }
+        #expect(try channel.readInbound(as: HTTPRequestPart.self) == nil, "answered here, not handed on")
+        var written: [UInt8] = []
+        while let buffer = try channel.readOutbound(as: ByteBuffer.self) { written += buffer.readableBytesView }
+        let text = String(decoding: written, as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(text.hasSuffix(fixture.expected["town.ics"]!))
+
+        // The client stopped reading: the socket is full.
+        channel.isWritable = false
+        for part in Self.request("/calendars/qingshan/town.ics") { try channel.writeInbound(part) }
+        guard case .head(let head) = try channel.readInbound(as: HTTPRequestPart.self) else {
+            Issue.record("the request head was not handed on")
+            return
+        }
+        #expect(head.path == "/calendars/qingshan/town.ics")
+        guard case .end = try channel.readInbound(as: HTTPRequestPart.self) else {
+            Issue.record("the request end was not handed on")
+            return
+        }
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, "nothing queued by the handler")
+    }
+
+    @Test("other paths and methods are handed on untouched")
+    func handsOn() throws {
+        let fixture = try ServerFixture.make()
+        defer { fixture.cleanUp() }
+        // A fresh connection each: after a request it hands on, a connection hands on everything
+        // until the router's answer ends (to keep pipelined answers in order).
+        for path in ["/healthz", "/calendars/qingshan/nope.ics", "/calendars/other/town.ics", "/calendars/qingshan/%74own.ics"] {
+            let channel = try Self.channel(fixture)
+            defer { _ = try? channel.finish() }
+            for part in Self.request(path) { try channel.writeInbound(part) }
+            guard case .head(let head) = try channel.readInbound(as: HTTPRequestPart.self) else {
+                Issue.record("\(path) was not handed on")
+                return
+            }
+            #expect(head.path == path)
+            #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+        }
+        let channel = try Self.channel(fixture)
+        defer { _ = try? channel.finish() }
+        try channel.writeInbound(HTTPRequestPart.head(HTTPRequest(method: .post, scheme: nil, authority: "t", path: "/calendars/qingshan/town.ics")))
+        guard case .head(let post) = try channel.readInbound(as: HTTPRequestPart.self) else {
+            Issue.record("a POST was not handed on")
+            return
+        }
+        #expect(post.method == .post)
+    }
+}
