@@ -14,7 +14,7 @@ struct LiveReloadTests {
         let fixture = try ServerFixture.make()
         defer { fixture.cleanUp() }
         let app = fixture.app { $0.reloadInterval = .milliseconds(100) }
-        try await app.test(.live) { client in
+        try await app.testPatiently { client in
             let before = try await client.execute(uri: "/calendars/qingshan/team-town.ics", method: .get)
             #expect(before.status == .ok)
             let oldTag = try #require(before.headers[.eTag])
