@@ -209,9 +209,18 @@ extension FeedFastPathTests {
             return statuses
         }
         let store = try Self.sqliteStore(fixture)
-        let routed = try await fixture.app(store: store) { $0.feedFastPath = false }.testPatiently { try await run(store, $0) }
+        // Blocks of ten minutes: under load a request can take longer than the default 1 s block,
+        // which would make the statuses depend on timing (seen in CI).
+        @Sendable func slowBlocks(_ configuration: inout ServerConfiguration) {
+            configuration.throttle.address = .init(freeMisses: 5, baseDelay: 600, maxDelay: 600)
+            configuration.throttle.target = .init(freeMisses: 50, baseDelay: 600, maxDelay: 600)
+        }
+        let routed = try await fixture.app(store: store) {
+            slowBlocks(&$0)
+            $0.feedFastPath = false
+        }.testPatiently { try await run(store, $0) }
         let other = try SQLiteStore(path: fixture.town.appendingPathComponent("other.sqlite").path)
-        let fast = try await fixture.app(store: other).testPatiently { try await run(other, $0) }
+        let fast = try await fixture.app(store: other) { slowBlocks(&$0) }.testPatiently { try await run(other, $0) }
         // Good; revoked (404, not counted: the link was right a moment ago); five wrong ones (404),
         // the fifth blocking the address; then 429.
         #expect(
