@@ -209,6 +209,13 @@ struct Generations {
             case .missing: nil
             }
         if case .ours(let generation) = current, unchanged(files, in: root + "/" + generation) {
+            // Nothing to publish, but a build killed after its switch and before its step 4 left
+            // older generations behind: keep the current one and the newest before it (readers
+            // may still be inside that one), as step 4 would have.
+            if let number = Int(generation) {
+                let older = generationNumbers().filter { $0 < number }.max()
+                removeLeftovers(keeping: Set([generation] + (older.map { [Self.generationName($0)] } ?? [])))
+            }
             return URL(fileURLWithPath: root + "/" + generation)
         }
 

@@ -79,6 +79,33 @@ import Testing
         #expect(entries(root).contains("next.tmp-\(alive)"))
     }
 
+    @Test("an unchanged rebuild removes generations a build killed after its switch left behind")
+    func unchangedRebuildPrunesAfterAKilledSwitch() throws {
+        defer { try? FileManager.default.removeItem(at: base) }
+        let root = base.appendingPathComponent("feeds.d").path
+        try FeedWriter.write(set(["town.ics": "A"]), to: folder)
+        try FeedWriter.write(set(["town.ics": "B"], sequence: 1), to: folder)
+        let second = entries(root).filter { Int($0) != nil }
+        #expect(second.count == 2)
+        // A third build killed between its switch and its clean-up: a third generation, linked.
+        let third = Generations.generationName(Int(second.max { Int($0)! < Int($1)! }!)! + 1)
+        try FileManager.default.copyItem(atPath: root + "/" + second.max { Int($0)! < Int($1)! }!, toPath: root + "/" + third)
+        try Data("C".utf8).write(to: URL(fileURLWithPath: root + "/" + third + "/town.ics"))
+        unlink(folder.path)
+        symlink("feeds.d/" + third, folder.path)
+        #expect(entries(root).filter { Int($0) != nil }.count == 3)
+
+        // The next build has the same files: nothing to publish, but the oldest generation goes.
+        var next = set(["town.ics": "C"], sequence: 1)
+        next.manifest = try FeedWriter.previousManifest(in: folder)
+        let published = try FeedWriter.write(next, to: folder)
+        #expect(published.lastPathComponent == third)
+        let left = entries(root).filter { Int($0) != nil }.sorted { Int($0)! < Int($1)! }
+        #expect(left.count == 2)
+        #expect(left.last == third)
+        #expect(!left.contains(second.min { Int($0)! < Int($1)! }!), "the oldest is gone: \(left)")
+    }
+
     @Test func aFolderWithForeignFilesIsRefusedAndKept() throws {
         defer { try? FileManager.default.removeItem(at: base) }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
