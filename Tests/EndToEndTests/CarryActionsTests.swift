@@ -37,6 +37,17 @@ struct CarryActionsTests {
         #expect(
             try CLI.run(["actions", town.path, "carry", "--to", town.path]).status == 2, "not into itself")
         #expect(try CLI.run(["actions", town.path, "carry", "--to", "/nonexistent/x"]).status == 2)
+        // Only into the same town's folder for a later year, read from its plan.yaml.
+        let sameYear = try CLI.scratchTown()
+        let notLater = try CLI.run(["actions", town.path, "carry", "--to", sameYear.path])
+        #expect(notLater.status == 2, "\(notLater.stdout)")
+        #expect(notLater.stderr.contains("year 应晚于 2027") && notLater.stderr.contains("实际为 2027"), "\(notLater.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: sameYear.appendingPathComponent("carried-actions.json").path))
+        let otherTown = try Self.nextYear()
+        let otherPlan = otherTown.appendingPathComponent("plan.yaml")
+        try CLI.write(try CLI.read(otherPlan).replacingOccurrences(of: "id: qingshan", with: "id: lishui"), otherPlan)
+        let wrongTown = try CLI.run(["actions", town.path, "carry", "--to", otherTown.path])
+        #expect(wrongTown.status == 2 && wrongTown.stderr.contains("town.id 应为 qingshan"), "\(wrongTown.stderr)")
         let carry = try CLI.run(["actions", town.path, "carry", "--to", next.path])
         #expect(carry.status == 0, "\(carry.stderr)")
         #expect(carry.stdout.contains("已将 2 项未完成整改措施结转") && carry.stdout.contains("已完成 1 项留在 2027 年度报告中"))

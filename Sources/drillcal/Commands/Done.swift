@@ -1,5 +1,7 @@
 import ArgumentParser
 import DrillCore
+import DrillFeeds
+import DrillIO
 import DrillStore
 import Foundation
 
@@ -120,6 +122,40 @@ extension Drillcal {
             }
         }
 
+        /// `--to` must be the same town's plan folder for a later year: its plan.yaml is read (errors
+        /// name its file, line and field) and its `town.id` and `year` compared with this folder's.
+        static func requireLaterYear(of folder: String, than plan: Plan, lang l: Language) throws {
+            let file = (folder as NSString).appendingPathComponent("plan.yaml")
+            guard FileManager.default.fileExists(atPath: file) else {
+                Console.error(
+                    l.pick(
+                        "--to \(folder)：应为下一年度的城镇目录（含 plan.yaml），实际没有 \(file)",
+                        "--to \(folder): expected next year's town folder with a plan.yaml, found no \(file)"))
+                throw ExitCode(2)
+            }
+            let next: Plan
+            do {
+                next = try PlanLoader.load(file: file, recurrence: LibicalRecurrence())
+            } catch {
+                Console.error(error.message(l))
+                throw ExitCode(2)
+            }
+            if next.town.id != plan.town.id {
+                Console.error(
+                    l.pick(
+                        "\(file)：town.id 应为 \(plan.town.id)（同一个镇的下一年度），实际为 \(next.town.id)；未改动",
+                        "\(file): town.id: expected \(plan.town.id) (the same town's next year), found \(next.town.id); nothing changed"))
+                throw ExitCode(2)
+            }
+            if next.year <= plan.year {
+                Console.error(
+                    l.pick(
+                        "\(file)：year 应晚于 \(plan.year)（结转到下一年度），实际为 \(next.year)；未改动",
+                        "\(file): year: expected a year after \(plan.year) (carrying over to a later year), found \(next.year); nothing changed"))
+                throw ExitCode(2)
+            }
+        }
+
         /// Writes the open actions into `--to`'s carried-actions.json: the same file again is a no-op,
         /// a different one is refused unless `--replace`; written beside and renamed into place.
         func carry(_ store: any AttendanceStore) async throws {
@@ -147,6 +183,7 @@ extension Drillcal {
                 throw ExitCode(2)
             }
             let input = try town.load()
+            try Self.requireLaterYear(of: to, than: input.plan, lang: l)
             let all = try await store.actions()
             let sessions = try await store.sessions()
             let titles = Describe(plan: input.plan, roster: input.roster, language: .zh).sessionTitles(sessions)
