@@ -136,6 +136,38 @@ code="$(curl -s -o "$work/mark-b" -w '%{http_code}' -X POST -H "Cookie: $cookie"
 [ "$code" = 200 ] || fail "B refused a mark from the leader logged in on A ($code: $(cat "$work/mark-b"))"
 echo "cluster test: a leader logged in on A checks a member in through B"
 
+# A leader code revoked through the CLI (another process) stops working on both instances at once,
+# although each had just answered it from its read cache (LISTEN/NOTIFY empties it).
+bearer_mark() {
+  curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $login_code" \
+    -H 'Content-Type: application/json' \
+    --data "{\"marks\":[{\"member\":\"$login_member\",\"status\":\"$2\",\"clientID\":\"bearer-$3\"}]}" \
+    "http://$1/api/sessions/$enc_uid/marks"
+}
+for host in "$a" "$b"; do
+  for i in 1 2; do
+    [ "$(bearer_mark "$host" late "$host-$i")" = 200 ] || fail "$host refused the leader's code before its revocation"
+  done
+done
+"$bin" code revoke "$town" "$login_uid" "${dbopt[@]}" >/dev/null || fail "drillcal code revoke"
+# The notification reaches each server a few milliseconds after the commit: a request racing it
+# may still pass, so each instance gets up to 3 s (in practice the first request is refused).
+for host in "$a" "$b"; do
+  for i in $(seq 1 30); do
+    got="$(bearer_mark "$host" present "$host-after-$i")"
+    [ "$got" = 401 ] && break
+    sleep 0.1
+  done
+  [ "$got" = 401 ] || fail "$host still answered $got to the revoked leader code after 3 s (a stale cached code)"
+  [ "$i" = 1 ] || echo "cluster test: $host refused the revoked code at request $i"
+done
+echo "cluster test: a code revoked by the CLI is refused by both instances straight after"
+# The load's leaders of that session get the code issued in its place.
+new_code="$("$bin" code issue "$town" "$login_uid" "${dbopt[@]}" | head -n 1)"
+[ -n "$new_code" ] || fail "drillcal code issue after the revocation printed no code"
+awk -F'\t' -v OFS='\t' -v s="$login_uid" -v c="$new_code" '$1 == s { $2 = c } { print }' "$work/pairs.txt" \
+  >"$work/pairs.new" && mv "$work/pairs.new" "$work/pairs.txt"
+
 # A plan change is picked up by both instances (each watches the folder): the village trainings move
 # from 14:30 to 15:00, and A, B and nginx converge on the same new bytes and ETag.
 old_etag="$etag_town"

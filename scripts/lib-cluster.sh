@@ -171,7 +171,7 @@ cluster_stop_servers() {
   for n in "${!serve_pids[@]}"; do
     if kill -TERM "${serve_pids[$n]}" 2>/dev/null; then
       wait "${serve_pids[$n]}" 2>/dev/null || true
-      grep -oE '(group commit|batches): .*' "$work/serve-$n.log" | sed "s/^/$label $n: /" || true
+      grep -oE '(group commit|batches|read cache): .*' "$work/serve-$n.log" | sed "s/^/$label $n: /" || true
     else
       wait "${serve_pids[$n]}" 2>/dev/null || true
     fi

@@ -182,6 +182,12 @@ public protocol AttendanceStore: Sendable {
     /// published. The check-in API answers every mark with it.
     func turnout(session uid: String) async throws(StoreError) -> [String: LiveTeamCount]
 
+    /// `record(marks)` followed by `turnout(session:)`: what a check-in answers. A default
+    /// implementation makes exactly those two calls; a store whose `record` is group-committed may
+    /// read the counts once for every call of a batch on the same session, after its commit (so the
+    /// counts include the caller's marks, as the two calls would).
+    func recordAndCount(_ marks: [AttendanceMark], session uid: String) async throws(StoreError) -> RecordedCount
+
     // MARK: State shared by several servers (SharedServerState.swift)
 
     /// Keeps a drill leader's login (replacing one with the same nonce digest) and drops logins

@@ -63,6 +63,97 @@ struct PostgresStoreTests {
         #expect(try await store.marks(session: Sample.training.uid).count == 2, "nothing of it was stored")
     }
 
+    @Test("concurrent check-ins read their live count once per batch, after its commit")
+    func countsOncePerBatch() async throws {
+        let fixture = try await Sample.published(.postgres)
+        defer { fixture.cleanUp() }
+        let store = try #require(fixture.store as? PostgresStore)
+        let drill = Sample.drill.uid
+        let answers = try await withThrowingTaskGroup(of: RecordedCount.self) { group in
+            for i in 0..<40 {
+                group.addTask {
+                    try await store.recordAndCount(
+                        [Sample.mark(["m1", "m2", "m3"][i % 3], .present, session: drill, clientID: "count-\(i)")],
+                        session: drill)
+                }
+            }
+            return try await group.reduce(into: [RecordedCount]()) { $0.append($1) }
+        }
+        #expect(answers.count == 40)
+        let batches = store.recordStatistics.transactions
+        #expect(store.batchCountReads == batches, "one count per batch: \(store.batchCountReads) for \(batches)")
+        #expect(batches < 40, "the calls shared transactions (\(batches))")
+        #expect(answers.allSatisfy { ($0.turnout["t1"]?.counted ?? 0) + ($0.turnout["t2"]?.counted ?? 0) >= 1 })
+        #expect(try await store.turnout(session: drill)["t1"] == LiveTeamCount(rosterSize: 2, counted: 2))
+    }
+
+    /// Polls `condition` for up to ten seconds.
+    static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+        for _ in 0..<200 {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    @Test("the read cache answers lookups from memory and forgets them when any process commits a change")
+    func readCacheFollowsOtherProcesses() async throws {
+        let url = try await PostgresCluster.shared().freshURL()
+        let server = try await PostgresStore(url: url)
+        let other = try await PostgresStore(url: url)  // another process: the CLI, another server
+        defer {
+            server.close()
+            other.close()
+        }
+        try await other.publish(sessions: Sample.all, rosters: Sample.rosters)
+        let drill = Sample.drill.uid
+        // Not started: every lookup goes to the database.
+        _ = try await server.session(drill)
+        _ = try await server.session(drill)
+        #expect(server.readCacheStatistics.hits == 0)
+
+        server.startReadCache()
+        #expect(try await Self.eventually { server.readCacheIsLive }, "the listener connects")
+        #expect(try await server.session(drill)?.finalized == false)
+        let before = server.readCacheStatistics.hits
+        #expect(try await server.session(drill)?.finalized == false)
+        #expect(server.readCacheStatistics.hits == before + 1, "the second lookup came from memory")
+
+        // Another process finalizes the session: the server sees it without restarting.
+        try await other.finalize(drill, by: "镇应急站", at: 1_800_000_100)
+        #expect(try await Self.eventually { try await server.session(drill)?.finalized == true })
+        // Its own write is seen at once.
+        try await server.reopen(drill, by: "镇应急站", reason: "补录", at: 1_800_000_200)
+        #expect(try await server.session(drill)?.finalized == false)
+
+        // A leader code issued elsewhere opens the session; revoked elsewhere, it stops doing so.
+        let hash = String(repeating: "ab", count: 32)
+        #expect(try await server.session(forLeaderCodeHash: hash) == nil)
+        try await other.issueLeaderCode(session: drill, hash: hash, by: "镇应急站", at: 1_800_000_300)
+        #expect(try await server.session(forLeaderCodeHash: hash) == drill, "a miss is not kept")
+        let hits = server.readCacheStatistics.hits
+        #expect(try await server.session(forLeaderCodeHash: hash) == drill)
+        #expect(server.readCacheStatistics.hits == hits + 1)
+        #expect(try await other.revokeLeaderCodes(session: drill, at: 1_800_000_400) == 1)
+        #expect(try await Self.eventually { try await server.session(forLeaderCodeHash: hash) == nil })
+
+        // Marks and store keys do not empty it (they change no cached row).
+        _ = try await server.session(drill)
+        let emptied = server.readCacheStatistics.invalidations
+        _ = try await other.record([Sample.mark("m1", .present, session: drill)])
+        _ = try await other.storeKey(named: "leader-code")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(server.readCacheStatistics.invalidations == emptied)
+
+        // Stopped: nothing is kept any more.
+        server.readCache.stop()
+        #expect(!server.readCacheIsLive)
+        let stopped = server.readCacheStatistics.hits
+        _ = try await server.session(drill)
+        _ = try await server.session(drill)
+        #expect(server.readCacheStatistics.hits == stopped)
+    }
+
     @Test("an unreachable server is a database error naming the URL without its password")
     func unreachable() async throws {
         do {

@@ -107,10 +107,12 @@ extension CheckInService {
                     recordedAt: at,
                     source: .page, clientID: m.clientID?.isEmpty == false ? m.clientID : nil))
         }
-        let changed = try await storeCall(l) { try await store.record(marks) }
-        let counts = try await detail(session, leader: false, l: l)
+        // The live count comes with the write: a group-committed store reads it once per batch.
+        let recorded = try await storeCall(l) { try await store.recordAndCount(marks, session: session.uid) }
+        let teams = teamCounts(session, recorded.turnout, l: l)
         return try JSONBody.response(
             MarksResponse(
-                changed: changed, counted: counts.counted, minimum: counts.minimum, teams: counts.teams))
+                changed: recorded.changed, counted: teams.reduce(0) { $0 + $1.counted },
+                minimum: teams.reduce(0) { $0 + $1.minimum }, teams: teams))
     }
 }

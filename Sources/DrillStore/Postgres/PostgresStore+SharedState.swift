@@ -6,7 +6,7 @@ extension PostgresStore {
     public func saveLeaderLogin(_ login: LeaderLoginRecord, now: Int) async throws(StoreError) {
         try SharedStateRules.check(login)
         let logger = logger
-        try await write { c in
+        try await write(notify: false) { c in
             try await requireSession(login.sessionUID, c)
             try await c.exec("DELETE FROM leader_login WHERE expiry < \(now)", logger)
             try await c.exec(
@@ -58,7 +58,7 @@ extension PostgresStore {
         // reader sees is a prefix of the ids: a cursor never skips a row committed later. With
         // nothing to add (most exchanges), one read and no lock.
         guard !guesses.isEmpty else { return try await read(others) }
-        return try await write { c in
+        return try await write(notify: false) { c in
             for guess in guesses {
                 try await c.exec(
                     """

@@ -23,11 +23,15 @@ public struct PostgresStore: AttendanceStore {
     let logger: Logger
     /// Runs the client's connection pool for the store's lifetime.
     private let runner: Task<Void, Never>
-    let recorder: GroupCommit<[AttendanceMark], Int>
+    let recorder: GroupCommit<RecordCall, RecordAnswer>
     /// How the batches were written (all at once, or call by call after a refusal).
     let paths = RecordPaths()
     /// The URL without its password: what error messages name.
     public let location: String
+    /// Point reads kept in memory while `startReadCache()`'s listener is connected.
+    let readCache = PostgresReadCache()
+    /// For the read cache's own listening connection.
+    let listenConfiguration: PostgresConnection.Configuration
 
     /// Key of the advisory lock every write transaction takes (see the type's documentation).
     static let writeLock = 0x6472_696C_6C77_7269  // "drillwri"
@@ -45,6 +49,7 @@ public struct PostgresStore: AttendanceStore {
         let logger = Self.quietLogger
         self.logger = logger
         location = target.redacted
+        listenConfiguration = target.connectionConfiguration
         // One direct connection first: a clear error now (not a pool retrying in the background),
         // and the migrations.
         do {
@@ -70,15 +75,31 @@ public struct PostgresStore: AttendanceStore {
         let writeLock = Self.writeLock
         let paths = paths
         let recordOnce = {
-            @Sendable (calls: [[AttendanceMark]]) async -> Result<[Result<Int, StoreError>], StoreError> in
+            @Sendable (calls: [RecordCall]) async -> Result<[Result<RecordAnswer, StoreError>], StoreError> in
+            let outcomes: [Result<Int, StoreError>]
             do {
-                return .success(
-                    try await Self.transaction(client, logger, lock: writeLock) { c in
-                        try await Self.record(calls, c, logger, paths)
-                    })
+                outcomes = try await Self.transaction(client, logger, lock: writeLock) { c in
+                    try await Self.record(calls.map(\.marks), c, logger, paths)
+                }
             } catch {
                 return .failure(StoreError(postgres: error))
             }
+            // The live counts the check-ins of this batch answer with: one query for every session
+            // asked about, after the commit, instead of one per check-in (a missing one is read by
+            // its caller: `recordAndCount`).
+            let asked = Set(zip(calls, outcomes).compactMap { call, outcome in
+                (try? outcome.get()) == nil ? nil : call.count
+            })
+            var counts: [String: [String: LiveTeamCount]] = [:]
+            if !asked.isEmpty {
+                paths.countReads.add(1, ordering: .relaxed)
+                counts =
+                    (try? await client.withConnection { c in try await Self.turnouts(Array(asked), c, logger) }) ?? [:]
+            }
+            return .success(
+                zip(calls, outcomes).map { call, outcome in
+                    outcome.map { RecordAnswer(changed: $0, turnout: call.count.flatMap { counts[$0] }) }
+                })
         }
         recorder = GroupCommit(commit: recordOnce)
     }
@@ -141,15 +162,32 @@ public struct PostgresStore: AttendanceStore {
 
     /// Stops the connection pool; later calls fail.
     public func close() {
+        readCache.stop()
         runner.cancel()
     }
+
+    /// For a long-running server: keeps the session and leader-code lookups of check-ins in memory,
+    /// emptied by every change any process commits (`PostgresReadCache`: LISTEN/NOTIFY on a connection
+    /// of its own). Until that connection is listening, and whenever it is lost, reads go to the database.
+    public func startReadCache() {
+        readCache.start(configuration: listenConfiguration, logger: logger)
+    }
+
+    /// Whether the read cache is keeping answers (its listener is connected).
+    public var readCacheIsLive: Bool { readCache.isLive }
+
+    /// Lookups answered from memory, lookups read from the database, and times the cache was emptied.
+    public var readCacheStatistics: (hits: Int, misses: Int, invalidations: Int) { readCache.statistics }
 
     // MARK: - Plumbing
 
     /// Runs `body` in one transaction on a pooled connection: `BEGIN`, the write lock (if `lock`),
     /// `body`, `COMMIT`; `ROLLBACK` on any error.
+    ///
+    /// With `notify`, the commit also sends `NOTIFY drillcal_changes` (delivered only if it commits),
+    /// which empties the read cache of every server (`PostgresReadCache`).
     static func transaction<T: Sendable>(
-        _ client: PostgresClient, _ logger: Logger, lock: Int?, readOnly: Bool = false,
+        _ client: PostgresClient, _ logger: Logger, lock: Int?, readOnly: Bool = false, notify: Bool = false,
         _ body: @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await client.withConnection { c in
@@ -157,6 +195,7 @@ public struct PostgresStore: AttendanceStore {
             do {
                 if let lock { try await c.exec("SELECT pg_advisory_xact_lock(\(lock))", logger) }
                 let value = try await body(c)
+                if notify { try await c.exec("NOTIFY \(unescaped: PostgresReadCache.channel)", logger) }
                 try await c.exec("COMMIT", logger)
                 return value
             } catch {
@@ -166,13 +205,19 @@ public struct PostgresStore: AttendanceStore {
         }
     }
 
-    /// A write transaction, errors as `StoreError`.
-    func write<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws(StoreError)
-        -> T
+    /// A write transaction, errors as `StoreError`. Unless `notify` is false (writes that change no
+    /// session row and no leader code: logins, shared throttle counts, store keys), its commit empties the read
+    /// cache of every server, this one's at once.
+    func write<T: Sendable>(notify: Bool = true, _ body: @Sendable (PostgresConnection) async throws -> T)
+        async throws(StoreError) -> T
     {
         do {
-            return try await Self.transaction(client, logger, lock: Self.writeLock, body)
+            let value = try await Self.transaction(client, logger, lock: Self.writeLock, notify: notify, body)
+            if notify { readCache.invalidate() }
+            return value
         } catch {
+            // A failed COMMIT may still have committed: forget what was kept.
+            if notify { readCache.invalidate() }
             throw StoreError(postgres: error)
         }
     }
@@ -542,7 +587,9 @@ public struct PostgresStore: AttendanceStore {
 
     public func session(_ uid: String) async throws(StoreError) -> SessionRecord? {
         let logger = logger
-        return try await readStatement { c in try await Self.session(uid, c, logger) }
+        return try await readCache.session(uid) { () async throws(StoreError) -> SessionRecord? in
+            try await readStatement { c in try await Self.session(uid, c, logger) }
+        }
     }
 
     public func roster(of uid: String) async throws(StoreError) -> [RosterEntry] {
@@ -567,10 +614,25 @@ public struct PostgresStore: AttendanceStore {
         (paths.atOnce.load(ordering: .relaxed), paths.callByCall.load(ordering: .relaxed))
     }
 
+    /// Live-count queries `recordAndCount` made for whole batches (fewer than its calls when they
+    /// share transactions).
+    public var batchCountReads: Int { paths.countReads.load(ordering: .relaxed) }
+
     /// Group-committed, as `SQLiteStore.record`.
     @discardableResult
     public func record(_ marks: [AttendanceMark]) async throws(StoreError) -> Int {
-        try await recorder.submit(marks)
+        try await recorder.submit(RecordCall(marks: marks, count: nil)).changed
+    }
+
+    /// Group-committed with the live count read once per session for the whole batch.
+    public func recordAndCount(_ marks: [AttendanceMark], session uid: String) async throws(StoreError)
+        -> RecordedCount
+    {
+        let answer = try await recorder.submit(RecordCall(marks: marks, count: uid))
+        guard let turnout = answer.turnout else {
+            return RecordedCount(changed: answer.changed, turnout: try await turnout(session: uid))
+        }
+        return RecordedCount(changed: answer.changed, turnout: turnout)
     }
 
     public func marks(session uid: String) async throws(StoreError) -> [AttendanceMark] {
@@ -736,10 +798,12 @@ public struct PostgresStore: AttendanceStore {
 
     public func session(forLeaderCodeHash hash: String) async throws(StoreError) -> String? {
         let logger = logger
-        return try await readStatement { c in
-            try await c.rows(
-                "SELECT session_uid FROM leader_code WHERE code_hash = \(hash) AND revoked_at IS NULL", logger
-            ).first?.value("session_uid")
+        return try await readCache.session(forCode: hash) { () async throws(StoreError) -> String? in
+            try await readStatement { c in
+                try await c.rows(
+                    "SELECT session_uid FROM leader_code WHERE code_hash = \(hash) AND revoked_at IS NULL", logger
+                ).first?.value("session_uid")
+            }
         }
     }
 
@@ -747,7 +811,8 @@ public struct PostgresStore: AttendanceStore {
         guard !name.isEmpty else { throw .invalid("store key: empty name") }
         let fresh = Data(newStoreKey())
         let logger = logger
-        return try await write { c in
+        // A key changes no cached row: no notification (every server asks once at its start).
+        return try await write(notify: false) { c in
             // Another process may have made it first: keep theirs.
             try await c.exec(
                 "INSERT INTO store_key (name, key) VALUES (\(name), \(fresh)) ON CONFLICT (name) DO NOTHING",

@@ -4,4 +4,6 @@ import Synchronization
 final class RecordPaths: Sendable {
     let atOnce = Atomic<Int>(0)
     let callByCall = Atomic<Int>(0)
+    /// Live-count queries made for whole batches (`recordAndCount`), one per batch that asked.
+    let countReads = Atomic<Int>(0)
 }

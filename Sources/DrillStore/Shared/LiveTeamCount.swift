@@ -26,7 +26,26 @@ public struct LiveTeamCount: Sendable, Hashable {
     }
 }
 
+/// What `recordAndCount` answers: how many marks changed, then the session's live count per team.
+public struct RecordedCount: Sendable, Hashable {
+    public var changed: Int
+    public var turnout: [String: LiveTeamCount]
+
+    public init(changed: Int, turnout: [String: LiveTeamCount]) {
+        self.changed = changed
+        self.turnout = turnout
+    }
+}
+
 extension AttendanceStore {
+    /// The two calls, one after the other.
+    public func recordAndCount(_ marks: [AttendanceMark], session uid: String) async throws(StoreError)
+        -> RecordedCount
+    {
+        let changed = try await record(marks)
+        return RecordedCount(changed: changed, turnout: try await turnout(session: uid))
+    }
+
     /// From the roster and the marks; a store may answer it in one query instead.
     public func turnout(session uid: String) async throws(StoreError) -> [String: LiveTeamCount] {
         LiveTeamCount.counts(roster: try await roster(of: uid), marks: try await marks(session: uid))

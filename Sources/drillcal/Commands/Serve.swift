@@ -136,6 +136,9 @@ extension Drillcal {
             let store: any AttendanceStore
             if let opened {
                 store = opened
+                // Over PostgreSQL: check-ins' session and leader-code lookups from memory, kept
+                // right by LISTEN/NOTIFY (PostgresReadCache).
+                (opened as? PostgresStore)?.startReadCache()
             } else {
                 logger.notice(
                     "no attendance database; private feeds answer 404 until one exists and the server restarts"
@@ -201,6 +204,11 @@ extension Drillcal {
             }
             if let paths = (store as? PostgresStore)?.recordPaths, paths.atOnce + paths.callByCall > 0 {
                 logger.notice("batches: \(paths.atOnce) written at once, \(paths.callByCall) call by call")
+            }
+            if let cache = (store as? PostgresStore)?.readCacheStatistics, cache.hits + cache.misses > 0 {
+                logger.notice(
+                    "read cache: \(cache.hits) lookups from memory, \(cache.misses) from the database, emptied \(cache.invalidations) times"
+                )
             }
         }
 
