@@ -165,9 +165,14 @@ enum JSONBody {
     }
 
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        response(bytes: try encode(value), status: status)
+    }
+
+    /// A response of JSON already encoded.
+    static func response(bytes: Data, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encode(value))))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

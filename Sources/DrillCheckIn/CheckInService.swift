@@ -21,6 +21,9 @@ struct CheckInService<Store: AttendanceStore>: Sendable {
     let tokenAttempts: GuessThrottle
     /// The store's key for leader-code hashes (`LeaderCode.hash(_:key:)`), read once.
     let codeKey: CodeKeyCache<Store>
+    /// `GET /api/sessions` bodies and `GET /checkin` page bodies, per store version and town.
+    let apiLists = SessionListCache<Data>()
+    let pageLists = SessionListCache<String>()
 
     static var cookieName: String { "drillcal_leader" }
 

@@ -1,5 +1,6 @@
 import DrillCore
 import Foundation
+import Synchronization
 
 /// What the check-in pages need to know about the town beyond the store: its name, its teams'
 /// minimums, its time zone, and the last four digits of each member's phone for QR self check-in.
@@ -11,17 +12,22 @@ import Foundation
 /// ```
 public struct CheckInTown: Sendable {
     /// The town's name (青山镇) and English name.
-    public var name: LocalizedText
+    public var name: LocalizedText { didSet { revision = Self.nextRevision() } }
     /// Teams by id, for names and minimums (最少人数).
-    public var teams: [String: Team]
+    public var teams: [String: Team] { didSet { revision = Self.nextRevision() } }
     /// IANA time zone of the plan (Asia/Shanghai): sessions' dates and times are local to it.
-    public var timeZone: TimeZone
+    public var timeZone: TimeZone { didSet { revision = Self.nextRevision() } }
     /// Rule names by rule id (防汛转移撤离实战演练), for session titles.
-    public var ruleNames: [String: LocalizedText]
+    public var ruleNames: [String: LocalizedText] { didSet { revision = Self.nextRevision() } }
     /// Venue names by venue id.
-    public var venueNames: [String: String]
+    public var venueNames: [String: String] { didSet { revision = Self.nextRevision() } }
     /// Last four digits of each member's phone, by member id (members without a phone are absent).
     var phoneTails: [String: String]
+    /// Different for every town made or changed in this process: what the session-list cache keys on.
+    public private(set) var revision = CheckInTown.nextRevision()
+
+    private static let revisions = Atomic<Int>(0)
+    static func nextRevision() -> Int { revisions.add(1, ordering: .relaxed).newValue }
 
     /// Makes a town from its parts.
     /// - Parameters:

@@ -20,6 +20,12 @@ public protocol AttendanceStore: Sendable {
     /// Every stored session, by start time then UID.
     func sessions() async throws(StoreError) -> [SessionRecord]
 
+    /// A number that is different after any change to the published sessions (publish, finalize,
+    /// reopen, a move or cancellation), by this process or any other sharing the store; nil when the
+    /// store cannot tell, and a caller must not keep `sessions()` answers. Read it before `sessions()`:
+    /// a list read after a version is at least as new as that version.
+    func sessionsVersion() async throws(StoreError) -> Int64?
+
     /// One session, or nil.
     func session(_ uid: String) async throws(StoreError) -> SessionRecord?
 

@@ -5,7 +5,9 @@ import DrillStore
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
+import StoreDoubles
 
 @Suite("Check-in routes")
 struct CheckInRoutesTests {
@@ -34,6 +36,60 @@ struct CheckInRoutesTests {
             #expect(badLogin.headers[.setCookie] == nil)
         }
         #expect(try await store.marks(session: F.uid).isEmpty)
+    }
+
+    @Test("session lists are built once per store version and town: a change anywhere shows at the next request")
+    func sessionListsFollowTheStore() async throws {
+        let store = CountingStore(try await F.store())
+        let towns = Mutex(F.town)
+        let later = SessionRecord(
+            uid: "qs-2027-later@drillcal", sequence: 1, ruleID: "flood", kind: .training, teamIDs: ["v-test"],
+            slot: TimeSlot(date: CivilDate(year: 2027, month: 5, day: 13)!, startMinute: 540, endMinute: 600),
+            venueID: nil, supervisorID: nil)
+        try await F.app(store: store, town: { towns.withLock { $0 } }).test(.router) { client in
+            func list(_ uri: String = "/api/sessions") async throws -> String {
+                let response = try await client.execute(uri: uri, method: .get)
+                #expect(response.status == .ok)
+                // Each page has a fresh CSP nonce; the rest is what is compared.
+                return String(buffer: response.body).replacingOccurrences(
+                    of: "nonce[-=]\"?[0-9a-f]+", with: "", options: .regularExpression)
+            }
+            let first = try await list()
+            let second = try await list()
+            let third = try await list()
+            #expect(second == first && third == first)
+            #expect(store.sessionLists.load(ordering: .relaxed) == 1, "three answers, one list read")
+            let page = try await list("/checkin")
+            #expect(try await list("/checkin") == page)
+            #expect(store.sessionLists.load(ordering: .relaxed) == 2, "the page is kept apart from the API")
+            #expect(try await list("/api/sessions?lang=en") != first, "per language")
+            #expect(store.sessionLists.load(ordering: .relaxed) == 3)
+
+            // A session published in the store (by any process): the next answer has it.
+            try await store.publish(sessions: [F.session, later], rosters: [F.uid: F.roster, later.uid: F.roster])
+            #expect(try await list().contains(later.uid))
+            #expect(try await list("/checkin").contains("2027-05-13"), "tomorrow's training on the page")
+            // Finalized: the API says so at once.
+            try await store.finalize(F.uid, by: "站长", at: 2)
+            let finalized = try await list()
+            #expect(finalized.contains("\"finalized\":true"), "\(finalized)")
+            let reads = store.sessionLists.load(ordering: .relaxed)
+
+            // The town reloaded (a renamed rule): titles follow without a store change.
+            towns.withLock {
+                $0 = CheckInTown(
+                    name: F.town.name, teams: Array(F.town.teams.values),
+                    phones: [:], ruleNames: ["flood": LocalizedText(zh: "山洪转移演练", en: "Flash flood drill")])
+            }
+            #expect(try await list().contains("山洪转移演练"))
+            #expect(store.sessionLists.load(ordering: .relaxed) == reads + 1)
+
+            // A store that cannot tell its version: every request reads the list.
+            store.untrackedVersion.store(true, ordering: .relaxed)
+            _ = try await list()
+            _ = try await list()
+            #expect(store.sessionLists.load(ordering: .relaxed) == reads + 3)
+        }
     }
 
     @Test("the login cookie is HttpOnly and SameSite=Strict")

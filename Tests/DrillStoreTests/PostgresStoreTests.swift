@@ -119,8 +119,11 @@ struct PostgresStoreTests {
         #expect(try await server.session(drill)?.finalized == false)
         #expect(server.readCacheStatistics.hits == before + 1, "the second lookup came from memory")
 
-        // Another process finalizes the session: the server sees it without restarting.
+        // Another process finalizes the session: the server sees it without restarting (and its
+        // sessions version moves, which its session lists are kept by).
+        let version = try await server.sessionsVersion()
         try await other.finalize(drill, by: "镇应急站", at: 1_800_000_100)
+        #expect(try await server.sessionsVersion() != version)
         #expect(try await Self.eventually { try await server.session(drill)?.finalized == true })
         // Its own write is seen at once.
         try await server.reopen(drill, by: "镇应急站", reason: "补录", at: 1_800_000_200)
@@ -129,7 +132,10 @@ struct PostgresStoreTests {
         // A leader code issued elsewhere opens the session; revoked elsewhere, it stops doing so.
         let hash = String(repeating: "ab", count: 32)
         #expect(try await server.session(forLeaderCodeHash: hash) == nil)
+        let emptiedBefore = server.readCacheStatistics.invalidations
         try await other.issueLeaderCode(session: drill, hash: hash, by: "镇应急站", at: 1_800_000_300)
+        // Its notification reaches the server a moment after the commit.
+        #expect(try await Self.eventually { server.readCacheStatistics.invalidations > emptiedBefore })
         #expect(try await server.session(forLeaderCodeHash: hash) == drill, "a miss is not kept")
         let hits = server.readCacheStatistics.hits
         #expect(try await server.session(forLeaderCodeHash: hash) == drill)

@@ -41,7 +41,7 @@ struct SQLiteStoreTests {
             try await second.appliedMigrations() == [
                 "v1-sessions", "v1-rosters", "v1-attendance", "v1-audit", "v1-summaries", "v2-feed-tokens",
                 "v2-leader-codes", "v3-leader-code-hmac", "v4-follow-up", "v5-carried-actions", "v6-session-overrides", "v7-absence-notices",
-                "v8-shared-server-state",
+                "v8-shared-server-state", "v9-change-counter",
             ])
         try second.close()
     }
@@ -106,6 +106,43 @@ struct SQLiteStoreTests {
             try await store.publish(sessions: Sample.all, rosters: trainingChanged)
         }
         #expect(try await store.roster(of: Sample.training.uid).count == 2)
+    }
+
+    @Test("point lookups and async reads from many tasks at once never deadlock (lookups have their own connections)")
+    func lookupsBesideAsyncReads() async throws {
+        let fixture = try await Sample.published(.sqliteFile)
+        defer { fixture.cleanUp() }
+        let store = fixture.store
+        // A deadlock blocks every cooperative thread, this test's too: a plain thread ends the
+        // process with a message instead of letting the run hang until CI's time limit.
+        let done = DispatchSemaphore(value: 0)
+        let watchdog = Thread {
+            if done.wait(timeout: .now() + 120) == .timedOut {
+                FileHandle.standardError.write(
+                    Data("SQLiteStoreTests: point lookups and async reads deadlocked (no progress in 120 s)\n".utf8))
+                exit(70)
+            }
+        }
+        watchdog.start()
+        defer { done.signal() }
+        let rounds = try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 0..<64 {
+                group.addTask {
+                    var seen = 0
+                    for _ in 0..<20 {
+                        // A synchronous point lookup, then reads that take a pooled reader asynchronously.
+                        if try await store.session(Sample.drill.uid) != nil { seen += 1 }
+                        _ = try await store.sessionsVersion()
+                        seen += try await store.sessions().isEmpty ? 0 : 1
+                        _ = try await store.roster(of: i % 2 == 0 ? Sample.drill.uid : Sample.training.uid)
+                        _ = try await store.turnout(session: Sample.drill.uid)
+                    }
+                    return seen
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(rounds == 64 * 20 * 2)
     }
 
     @Test("the file store runs in WAL mode with foreign keys on")

@@ -10,6 +10,10 @@ public final class CountingStore: AttendanceStore {
     public let codeLookups = Atomic<Int>(0)
     public let rosterReads = Atomic<Int>(0)
     public let tokenLookups = Atomic<Int>(0)
+    /// Whole session lists read (`sessions()`).
+    public let sessionLists = Atomic<Int>(0)
+    /// When set, `sessionsVersion()` answers nil, as a store that cannot tell.
+    public let untrackedVersion = Atomic<Bool>(false)
     /// When set, every write fails as a locked database would, with SQL in its text.
     public let failWrites = Atomic<Bool>(false)
 
@@ -20,7 +24,13 @@ public final class CountingStore: AttendanceStore {
     {
         try await inner.publish(sessions: sessions, rosters: rosters)
     }
-    public func sessions() async throws(StoreError) -> [SessionRecord] { try await inner.sessions() }
+    public func sessions() async throws(StoreError) -> [SessionRecord] {
+        sessionLists.add(1, ordering: .relaxed)
+        return try await inner.sessions()
+    }
+    public func sessionsVersion() async throws(StoreError) -> Int64? {
+        untrackedVersion.load(ordering: .relaxed) ? nil : try await inner.sessionsVersion()
+    }
     public func session(_ uid: String) async throws(StoreError) -> SessionRecord? {
         try await inner.session(uid)
     }

@@ -14,11 +14,16 @@ extension CheckInService {
     }
 
     /// `GET /api/sessions`: every published session that is not cancelled, by start time.
+    /// Built again only when a session or the town changed (`SessionListCache`).
     func apiSessions(_ request: Request) async throws -> Response {
         let l = language(of: request)
-        let sessions = try await storeCall(l) { try await store.sessions() }
-        let live: [SessionSummary] = sessions.filter { !$0.cancelled }.map { summary($0, l: l) }
-        return try JSONBody.response(["sessions": live])
+        let version = try await storeCall(l) { try await store.sessionsVersion() }
+        let body = try await apiLists.value("api|\(l.rawValue)", version: version, revision: town.revision) {
+            let sessions = try await storeCall(l) { try await store.sessions() }
+            let live: [SessionSummary] = sessions.filter { !$0.cancelled }.map { summary($0, l: l) }
+            return try JSONBody.encode(["sessions": live])
+        }
+        return JSONBody.response(bytes: body)
     }
 
     /// `GET /api/sessions/{uid}`: the session and its counts; roster and marks for its leader only.

@@ -7,9 +7,18 @@ import Hummingbird
 extension CheckInService {
     /// `GET /checkin`: today's sessions, then the last two weeks' (most recent first, for marks
     /// recorded afterwards), then the coming week's; not the whole year.
+    /// The list is built again only when a session, the town or the day changed (`SessionListCache`).
     func sessionListPage(_ request: Request) async throws -> Response {
         let l = language(of: request)
         let today = town.localDate(options.now())
+        let version = try await storeCall(l) { try await store.sessionsVersion() }
+        let body = try await pageLists.value("page|\(l.rawValue)|\(today)", version: version, revision: town.revision) {
+            try await sessionListBody(l: l, today: today)
+        }
+        return HTML.page(title: l.pick("出勤签到", "Check-in"), language: l, body: body)
+    }
+
+    private func sessionListBody(l: Language, today: CivilDate) async throws -> String {
         let sessions = try await storeCall(l) { try await store.sessions() }
             .filter { !$0.cancelled && $0.kind != .deadline }
         func items(_ list: [SessionRecord]) -> String {
@@ -37,7 +46,7 @@ extension CheckInService {
             \(section(l.pick("最近两周", "Last two weeks"), Array(recent), empty: l.pick("最近两周没有活动", "No session in the last two weeks")))
             \(section(l.pick("未来一周（开始后才能签到）", "Coming week (marks open once a session starts)"), upcoming, empty: l.pick("未来一周没有活动", "No session in the coming week")))
             """
-        return HTML.page(title: l.pick("出勤签到", "Check-in"), language: l, body: body)
+        return body
     }
 
     /// `GET /checkin/{uid}`: the login form, or for the session's leader the roster with buttons.

@@ -11,7 +11,11 @@ import DrillCore
 /// try await store.record([mark])
 /// ```
 public actor InMemoryStore: AttendanceStore {
-    private var sessionsByUID: [String: SessionRecord] = [:]
+    private var sessionsByUID: [String: SessionRecord] = [:] {
+        didSet { sessionChanges += 1 }
+    }
+    /// Changes to `sessionsByUID` so far (`sessionsVersion()`).
+    private var sessionChanges: Int64 = 0
     private var rosters: [String: [RosterEntry]] = [:]
     /// Current marks, by session UID then member id.
     private var marksBySession: [String: [String: AttendanceMark]] = [:]
@@ -44,6 +48,9 @@ public actor InMemoryStore: AttendanceStore {
         for uid in plan.cancellations { sessionsByUID[uid]?.cancelled = true }
         for (uid, roster) in plan.rosters { self.rosters[uid] = roster }
     }
+
+    // The protocol's exact signature: a synchronous one would lose to the extension's default (nil).
+    public func sessionsVersion() async throws(StoreError) -> Int64? { sessionChanges }
 
     public func sessions() -> [SessionRecord] {
         sessionsByUID.values.sorted(by: StoreOrder.sessions)

@@ -8,7 +8,7 @@ import Synchronization
 /// PostgreSQL's LISTEN/NOTIFY.
 ///
 /// Every write transaction that can change a session row or a leader code (everything but the
-/// recording batches, logins and shared throttle counts) sends `NOTIFY drillcal_changes` before its
+/// recording batches, logins, shared throttle counts and store keys) sends a NOTIFY before its
 /// commit; PostgreSQL delivers it to every listening connection when (and only if) the commit
 /// happens. While this cache's own connection is listening, an answer read from the database is
 /// kept until the next notification; when the listener is not connected (not started, database
@@ -21,7 +21,14 @@ import Synchronization
 /// at once, and the integrity rules (a finalized session refuses marks, a revoked code cannot issue a
 /// login) are checked again inside the write transactions, never from this cache.
 final class PostgresReadCache: Sendable {
-    static let channel = "drillcal_changes"
+    /// The LISTEN/NOTIFY channel: `drillcal_changes`, or `drillcal_changes_<schema>` for a store in
+    /// a schema of its own (`?search_path=`), since a channel spans the whole database and towns
+    /// sharing one database should not empty each other's caches.
+    let channel: String
+
+    init(schema: String?) {
+        channel = "drillcal_changes" + (schema.map { "_" + $0 } ?? "")
+    }
     /// More keys than this (UIDs nobody published, say) and the cache starts again from empty.
     static let maxEntries = 4096
 
@@ -144,7 +151,7 @@ final class PostgresReadCache: Sendable {
                     break
                 }
                 do {
-                    try await connection.listen(on: Self.channel) { notifications in
+                    try await connection.listen(on: channel) { notifications in
                         invalidate(live: true)
                         for try await _ in notifications { invalidate() }
                     }

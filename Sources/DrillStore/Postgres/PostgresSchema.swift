@@ -2,7 +2,7 @@ import DrillCore
 import Logging
 import PostgresNIO
 
-/// The PostgreSQL schema: every SQLite migration of `StoreSchema` (v1 … v8), ported one for one
+/// The PostgreSQL schema: every SQLite migration of `StoreSchema` (v1 … v9), ported one for one
 /// under the same names, with the same invariants (NOT NULL, CHECK, UNIQUE, foreign keys). Applied
 /// names are kept in `drillcal_migrations`. Append new migrations at the end, under the name the
 /// SQLite migration of the same change has; never edit one that has shipped.
@@ -268,6 +268,24 @@ enum PostgresSchema {
                 )
                 """,
                 "CREATE INDEX shared_guess_on_at ON shared_guess (\"at\")",
+            ]
+        ),
+        (
+            "v9-change-counter",
+            [
+                "CREATE TABLE change_counter (name text PRIMARY KEY, value bigint NOT NULL)",
+                "INSERT INTO change_counter (name, value) VALUES ('session', 0)",
+                """
+                CREATE FUNCTION drillcal_session_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  UPDATE change_counter SET value = value + 1 WHERE name = 'session';
+                  RETURN NULL;
+                END $$
+                """,
+                """
+                CREATE TRIGGER session_counted AFTER INSERT OR UPDATE OR DELETE ON session
+                FOR EACH STATEMENT EXECUTE FUNCTION drillcal_session_counted()
+                """,
             ]
         ),
     ]

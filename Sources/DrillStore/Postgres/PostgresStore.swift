@@ -29,7 +29,7 @@ public struct PostgresStore: AttendanceStore {
     /// The URL without its password: what error messages name.
     public let location: String
     /// Point reads kept in memory while `startReadCache()`'s listener is connected.
-    let readCache = PostgresReadCache()
+    let readCache: PostgresReadCache
     /// For the read cache's own listening connection.
     let listenConfiguration: PostgresConnection.Configuration
 
@@ -50,6 +50,7 @@ public struct PostgresStore: AttendanceStore {
         self.logger = logger
         location = target.redacted
         listenConfiguration = target.connectionConfiguration
+        readCache = PostgresReadCache(schema: target.searchPath)
         // One direct connection first: a clear error now (not a pool retrying in the background),
         // and the migrations.
         do {
@@ -184,10 +185,10 @@ public struct PostgresStore: AttendanceStore {
     /// Runs `body` in one transaction on a pooled connection: `BEGIN`, the write lock (if `lock`),
     /// `body`, `COMMIT`; `ROLLBACK` on any error.
     ///
-    /// With `notify`, the commit also sends `NOTIFY drillcal_changes` (delivered only if it commits),
-    /// which empties the read cache of every server (`PostgresReadCache`).
+    /// With `notify` (a channel), the commit also sends a NOTIFY on it (delivered only if it
+    /// commits), which empties the read cache of every server (`PostgresReadCache`).
     static func transaction<T: Sendable>(
-        _ client: PostgresClient, _ logger: Logger, lock: Int?, readOnly: Bool = false, notify: Bool = false,
+        _ client: PostgresClient, _ logger: Logger, lock: Int?, readOnly: Bool = false, notify: String? = nil,
         _ body: @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await client.withConnection { c in
@@ -195,7 +196,7 @@ public struct PostgresStore: AttendanceStore {
             do {
                 if let lock { try await c.exec("SELECT pg_advisory_xact_lock(\(lock))", logger) }
                 let value = try await body(c)
-                if notify { try await c.exec("NOTIFY \(unescaped: PostgresReadCache.channel)", logger) }
+                if let notify { try await c.exec("NOTIFY \(unescaped: notify)", logger) }
                 try await c.exec("COMMIT", logger)
                 return value
             } catch {
@@ -212,7 +213,8 @@ public struct PostgresStore: AttendanceStore {
         async throws(StoreError) -> T
     {
         do {
-            let value = try await Self.transaction(client, logger, lock: Self.writeLock, notify: notify, body)
+            let value = try await Self.transaction(
+                client, logger, lock: Self.writeLock, notify: notify ? readCache.channel : nil, body)
             if notify { readCache.invalidate() }
             return value
         } catch {
@@ -582,6 +584,15 @@ public struct PostgresStore: AttendanceStore {
                 ORDER BY date COLLATE "C", start_minute, uid COLLATE "C"
                 """, logger
             ).map(Self.sessionRecord)
+        }
+    }
+
+    /// The trigger-kept counter of v9-change-counter: one statement.
+    public func sessionsVersion() async throws(StoreError) -> Int64? {
+        let logger = logger
+        return try await readStatement { c in
+            try await c.rows("SELECT value FROM change_counter WHERE name = 'session'", logger).first?.value(
+                "value", as: Int64.self)
         }
     }
 

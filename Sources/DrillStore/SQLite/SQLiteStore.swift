@@ -16,6 +16,12 @@ import GRDB
 public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     /// The connection every method goes through (a pool for files, a queue in memory).
     let dbWriter: any DatabaseWriter
+    /// Where point lookups (`lookup`, `memberNow`) run: for a file, read-only connections of their
+    /// own, only ever used synchronously. They must not share `dbWriter`'s reader pool: an async
+    /// read keeps its pooled reader until its task resumes on a cooperative thread, so lookups
+    /// blocking every cooperative thread while waiting for a pooled reader deadlocked the server
+    /// (seen with 16 concurrent `GET /api/sessions` on two cores). A holder here never suspends.
+    let lookupReader: any DatabaseReader
     /// Microseconds to pause after each mark inside `record`'s transaction. Only the
     /// kill-during-import test sets it (through DRILLCAL_TEST_MARK_DELAY_US), to be sure the kill
     /// lands while the transaction is open.
@@ -31,8 +37,13 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     /// - Throws: `.database` when the file cannot be opened or migrated.
     public init(path: String, markDelayMicroseconds: UInt32 = 0) throws(StoreError) {
         do {
+            // The writer first: it puts a new file in WAL mode, which read-only connections need.
+            let writer = try DatabasePool(path: path, configuration: Self.configuration)
+            var lookups = Self.configuration
+            lookups.readonly = true
+            lookups.label = "drillcal.lookups"
             try self.init(
-                writer: DatabasePool(path: path, configuration: Self.configuration),
+                writer: writer, lookupReader: DatabasePool(path: path, configuration: lookups),
                 markDelayMicroseconds: markDelayMicroseconds)
         } catch {
             throw StoreError(error)
@@ -48,8 +59,13 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
         }
     }
 
-    init(writer: any DatabaseWriter, markDelayMicroseconds: UInt32 = 0, migrate: Bool = true) throws {
+    init(
+        writer: any DatabaseWriter, lookupReader: (any DatabaseReader)? = nil, markDelayMicroseconds: UInt32 = 0,
+        migrate: Bool = true
+    ) throws {
         dbWriter = writer
+        // A queue (in memory) holds its one connection only while a block runs: lookups can share it.
+        self.lookupReader = lookupReader ?? writer
         self.markDelayMicroseconds = markDelayMicroseconds
         recorder = GroupCommit { calls in
             do {
@@ -104,7 +120,10 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     /// Closes the database; later calls fail with `.database`. Optional: the file is also closed
     /// when the last copy of the store goes away.
     public func close() throws(StoreError) {
-        do { try dbWriter.close() } catch { throw StoreError(error) }
+        do {
+            if lookupReader !== dbWriter { try lookupReader.close() }
+            try dbWriter.close()
+        } catch { throw StoreError(error) }
     }
 
     // MARK: - AttendanceStore
@@ -136,6 +155,13 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
             try SessionRow
                 .order(SessionRow.Columns.date, SessionRow.Columns.startMinute, SessionRow.Columns.uid)
                 .fetchAll(db).map { try $0.record() }
+        }
+    }
+
+    /// The trigger-kept counter of v9-change-counter: one point read.
+    public func sessionsVersion() async throws(StoreError) -> Int64? {
+        try lookup { db in
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM change_counter WHERE name = 'session'"))
         }
     }
 
@@ -296,7 +322,7 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     /// (`unsafeRead`: no BEGIN/COMMIT around it), which cost more than the indexed read.
     public func memberNow(forTokenHash hash: String) throws(StoreError) -> String? {
         do {
-            return try Self.readOneStatement(dbWriter) { db in
+            return try Self.readOneStatement(lookupReader) { db in
                 try String.fetchOne(
                     db.cachedStatement(
                         sql: "SELECT member_id FROM feed_token WHERE token_hash = ? AND revoked_at IS NULL"),
@@ -306,8 +332,8 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     }
 
     /// GRDB's synchronous read without a transaction: only for a single statement.
-    private static func readOneStatement<T>(_ writer: any DatabaseWriter, _ value: (Database) throws -> T) throws -> T {
-        try writer.unsafeRead(value)
+    private static func readOneStatement<T>(_ reader: any DatabaseReader, _ value: (Database) throws -> T) throws -> T {
+        try reader.unsafeRead(value)
     }
 
     /// Marks the member's active token revoked; returns how many rows changed (0 or 1).
@@ -516,12 +542,12 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     /// switches that cost more than the read on two cores. Only for reads bounded that way: a long
     /// read would hold one of the few cooperative threads every request needs (use `read`).
     func lookup<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) throws(StoreError) -> T {
-        do { return try Self.readHere(dbWriter, value) } catch { throw StoreError(error) }
+        do { return try Self.readHere(lookupReader, value) } catch { throw StoreError(error) }
     }
 
     /// GRDB's synchronous read (from a synchronous function, so the async overload is not chosen).
-    private static func readHere<T>(_ writer: any DatabaseWriter, _ value: (Database) throws -> T) throws -> T {
-        try writer.read(value)
+    private static func readHere<T>(_ reader: any DatabaseReader, _ value: (Database) throws -> T) throws -> T {
+        try reader.read(value)
     }
 
     static func requireSession(_ uid: String, _ db: Database) throws {

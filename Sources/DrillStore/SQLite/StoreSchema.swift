@@ -244,6 +244,22 @@ enum StoreSchema {
             }
         }
 
+        // A number that changes with every change to the session table, whoever makes it (triggers:
+        // every process, every path), so a server can keep its session lists until it moves.
+        migrator.registerMigration("v9-change-counter") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE change_counter (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
+                    INSERT INTO change_counter (name, value) VALUES ('session', 0);
+                    CREATE TRIGGER session_counted_insert AFTER INSERT ON session
+                    BEGIN UPDATE change_counter SET value = value + 1 WHERE name = 'session'; END;
+                    CREATE TRIGGER session_counted_update AFTER UPDATE ON session
+                    BEGIN UPDATE change_counter SET value = value + 1 WHERE name = 'session'; END;
+                    CREATE TRIGGER session_counted_delete AFTER DELETE ON session
+                    BEGIN UPDATE change_counter SET value = value + 1 WHERE name = 'session'; END;
+                    """)
+        }
+
         return migrator
     }
 

@@ -38,6 +38,9 @@ public struct RecordedCount: Sendable, Hashable {
 }
 
 extension AttendanceStore {
+    /// Not tracked: nothing may be kept.
+    public func sessionsVersion() async throws(StoreError) -> Int64? { nil }
+
     /// The two calls, one after the other.
     public func recordAndCount(_ marks: [AttendanceMark], session uid: String) async throws(StoreError)
         -> RecordedCount
