@@ -1,5 +1,6 @@
 import DrillCore
 import Foundation
+import Synchronization
 import Testing
 
 @testable import DrillStore
@@ -114,17 +115,28 @@ struct SQLiteStoreTests {
         defer { fixture.cleanUp() }
         let store = fixture.store
         // A deadlock blocks every cooperative thread, this test's too: a plain thread ends the
-        // process with a message instead of letting the run hang until CI's time limit.
-        let done = DispatchSemaphore(value: 0)
+        // process with a message instead of letting the run hang until CI's time limit. It watches
+        // progress, not total time: in the full suite other tests' synchronous child processes can
+        // hold both cooperative threads for minutes (slow, not stuck; the first CI run of this test
+        // with a 120 s total limit was ended that way while the store was fine).
+        let watch = Watch()
         let watchdog = Thread {
-            if done.wait(timeout: .now() + 120) == .timedOut {
-                FileHandle.standardError.write(
-                    Data("SQLiteStoreTests: point lookups and async reads deadlocked (no progress in 120 s)\n".utf8))
-                exit(70)
+            var last = -1
+            var still = 0
+            while !watch.done.load(ordering: .relaxed) {
+                Thread.sleep(forTimeInterval: 5)
+                let now = watch.progress.load(ordering: .relaxed)
+                still = now == last ? still + 5 : 0
+                last = now
+                if still >= 900 {
+                    FileHandle.standardError.write(
+                        Data("SQLiteStoreTests: point lookups and async reads deadlocked (no progress in 900 s)\n".utf8))
+                    exit(70)
+                }
             }
         }
         watchdog.start()
-        defer { done.signal() }
+        defer { watch.done.store(true, ordering: .relaxed) }
         let rounds = try await withThrowingTaskGroup(of: Int.self) { group in
             for i in 0..<64 {
                 group.addTask {
@@ -136,6 +148,7 @@ struct SQLiteStoreTests {
                         seen += try await store.sessions().isEmpty ? 0 : 1
                         _ = try await store.roster(of: i % 2 == 0 ? Sample.drill.uid : Sample.training.uid)
                         _ = try await store.turnout(session: Sample.drill.uid)
+                        watch.progress.add(1, ordering: .relaxed)
                     }
                     return seen
                 }
@@ -330,4 +343,10 @@ struct SharedRulesTests {
         #expect(SessionKind(storageKey: "drill:live") == nil)
         #expect(SessionKind(storageKey: "drill:live:everything") == nil)
     }
+}
+
+/// Progress of the deadlock test, shared with its watchdog thread.
+private final class Watch: Sendable {
+    let progress = Atomic<Int>(0)
+    let done = Atomic<Bool>(false)
 }
