@@ -62,6 +62,8 @@ let package = Package(
             name: "DrillStore",
             dependencies: [
                 "DrillCore", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the one lookup GRDB's pool made too slow (see PointLookup).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),

@@ -1,5 +1,6 @@
-import DrillServer
+@testable import DrillServer
 import Foundation
+import HTTPTypes
 import Logging
 import Testing
 
@@ -91,5 +92,37 @@ struct LogSinkTests {
         #expect(mine.allSatisfy { $0.prefixMatch(of: time) != nil })
         #expect(mine[2].contains("hb.request.id=override") && mine[2].contains("status=200"))
         #expect(mine[3].contains("error.message=disk full"))
+    }
+
+    @Test("a request line written directly (the fast path's) is the line the middleware logs through swift-log")
+    func directRequestLine() throws {
+        let capture = Capture()
+        let sink = LogSink(descriptor: capture.descriptor, interval: nil)
+        var logger = Logger(label: "drillcal.serve") { SinkLogHandler(label: $0, sink: sink) }
+        let handler = try #require(logger.handler as? SinkLogHandler)
+        typealias Log = RequestLogMiddleware<FeedRequestContext>
+        var withID = logger
+        withID[metadataKey: "hb.request.id"] = "7f3a"
+        Log.log(withID, method: .get, path: "/feeds/SECRETTOKEN.ics", status: .notModified, since: .now)
+        #expect(
+            handler.logRequest(
+                requestID: "7f3a", method: "GET", path: Log.redacted("/feeds/SECRETTOKEN.ics"), status: 304,
+                micros: 12, source: "DrillServer"))
+        // A logger with keys of its own, or above info, is left to swift-log: nothing written here.
+        logger[metadataKey: "instance"] = "a"
+        #expect(!(try #require(logger.handler as? SinkLogHandler)).logRequest(
+            requestID: "1", method: "GET", path: "/", status: 200, micros: 1, source: "DrillServer"))
+        var quiet = handler
+        quiet.logLevel = .warning
+        #expect(!quiet.logRequest(requestID: "1", method: "GET", path: "/", status: 200, micros: 1, source: "DrillServer"))
+        sink.flush()
+        let lines = capture.text.split(separator: "\n")
+        try #require(lines.count == 2)
+        // The same bytes after the time, but for the measured duration.
+        let duration = try Regex("duration_us=[0-9]+ ")
+        let shapes = lines.map { $0.drop { $0 != " " }.replacing(duration, with: "duration_us=N ") }
+        #expect(shapes[0] == shapes[1])
+        #expect(lines[1].hasSuffix(" info drillcal.serve: duration_us=12 hb.request.id=7f3a method=GET path=/feeds/REDACTED status=304 [DrillServer] request"))
+        #expect(!capture.text.contains("SECRETTOKEN"))
     }
 }

@@ -170,6 +170,52 @@ struct SQLiteStoreTests {
         #expect(try await store.writerPragma("busy_timeout") == "\(Int(SQLiteStore.busyTimeout * 1000))")
     }
 
+    @Test("token lookups on their own connections: another connection's issue and revocation seen at the next lookup, no snapshot kept, errors named")
+    func tokenLookupConnections() async throws {
+        let folder = try StoreFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("attendance.sqlite").path
+        let writer = try SQLiteStore(path: path)
+        // The server's store, as another process would hold it.
+        let server = try SQLiteStore(path: path)
+        #expect(server.tokenLookup != nil, "a file store answers tokens through PointLookup")
+        let first = String(repeating: "a", count: 64)
+        let second = String(repeating: "b", count: 64)
+        #expect(try server.memberNow(forTokenHash: first) == nil)
+        try await writer.issueToken(member: "m1", hash: first, at: 1)
+        #expect(try server.memberNow(forTokenHash: first) == "m1")
+        #expect(try await writer.revokeToken(member: "m1", at: 2))
+        #expect(try server.memberNow(forTokenHash: first) == nil, "a revocation counts at the next request")
+        try await writer.issueToken(member: "m1", hash: second, at: 3)
+        #expect(try server.memberNow(forTokenHash: second) == "m1")
+
+        // Many callers at once, as on every event loop: each gets its own connection's answer.
+        let wrong = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 400) { i in
+            let expected: String? = i.isMultiple(of: 2) ? "m1" : nil
+            if (try? server.memberNow(forTokenHash: i.isMultiple(of: 2) ? second : first)) != expected {
+                wrong.add(1, ordering: .relaxed)
+            }
+        }
+        #expect(wrong.load(ordering: .relaxed) == 0)
+
+        // No lookup connection keeps a read snapshot: the WAL can be checkpointed to nothing.
+        let checkpoint = try await writer.checkpointTruncate()
+        #expect(checkpoint.busy == 0 && checkpoint.walFrames == 0)
+
+        // SQLite's errors come back as store errors with SQLite's message.
+        let broken = PointLookup(path: path, sql: "SELECT member_id FROM no_such_table WHERE k = ?", busyTimeout: 1)
+        #expect {
+            _ = try broken.text(for: "x")
+        } throws: { error in
+            StoreError(error) == .database("SQLite error 1: no such table: no_such_table")
+        }
+        let missing = PointLookup(path: folder.appendingPathComponent("absent.sqlite").path, sql: "SELECT 1", busyTimeout: 1)
+        #expect(throws: PointLookup.Failure.self) { try missing.text(for: "x") }
+        try server.close()
+        try writer.close()
+    }
+
     @Test("a writer waits for another process's write transaction instead of failing")
     func waitsForOtherWriter() async throws {
         let folder = try StoreFixture.temporaryFolder()

@@ -33,6 +33,9 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let library: FeedLibrary
     private let logger: Logger
+    /// The logger's handler when it is the server's `SinkLogHandler`: request lines written
+    /// directly (`SinkLogHandler.logRequest`, the same bytes).
+    private let sinkHandler: SinkLogHandler?
     /// Members' feeds: the store's immediate token lookup (nil: members' feeds go to the router),
     /// the router's own token throttle, and the proxies whose X-Forwarded-For is believed.
     private let tokens: (any ImmediateTokenLookup)?
@@ -57,6 +60,7 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     ) {
         self.library = library
         self.logger = logger
+        sinkHandler = logger.handler as? SinkLogHandler
         self.tokens = tokens
         self.throttle = throttle
         self.trustedProxies = trustedProxies
@@ -78,10 +82,7 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             // on its requests go to the router, whose writer waits for the socket (backpressure),
             // instead of queueing answers here without limit.
             if unanswered == 0, context.channel.isWritable, wire != nil, let (answer, path) = answer(head, context) {
-                // Public feeds' heads were prepared with the feed; a member's is written now (not
-                // kept: a county has tens of thousands of member feeds).
-                let wireHead = answer.wireHead ?? ServedFeed.WireHeads.head(answer.status, answer.headers)
-                pending = (answer, wireHead, head.method, path, head.headerFields[.connection] == "close")
+                pending = (answer, answer.wireHead, head.method, path, head.headerFields[.connection] == "close")
                 passing = false
             } else {
                 passing = true
@@ -186,10 +187,19 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             wire.writeAndFlush(NIOAny(tail), promise: nil)
         }
         library.fastAnswers.add(1, ordering: .relaxed)
+        guard logger.logLevel <= .info else { return }
+        typealias Log = RequestLogMiddleware<FeedRequestContext>
+        // `source` is what swift-log would record for the middleware's call: its module.
+        if let sinkHandler,
+            sinkHandler.logRequest(
+                requestID: requestID, method: method.rawValue, path: Log.redacted(path), status: answer.status.code,
+                micros: Log.microseconds(since: started), source: "DrillServer")
+        {
+            return
+        }
         var requestLogger = logger
         requestLogger[metadataKey: "hb.request.id"] = .string(requestID)
-        RequestLogMiddleware<FeedRequestContext>.log(
-            requestLogger, method: method, path: path, status: answer.status, since: started)
+        Log.log(requestLogger, method: method, path: path, status: answer.status, since: started)
     }
 
     private func currentDate() -> String {

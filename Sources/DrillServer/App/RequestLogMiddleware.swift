@@ -43,9 +43,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         since: ContinuousClock.Instant
     ) {
         guard logger.logLevel <= .info else { return }
-        let elapsed = ContinuousClock.now - since
-        let micros =
-            elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        let micros = microseconds(since: since)
         logger.info(
             "request",
             metadata: [
@@ -54,6 +52,11 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
                 "status": "\(status.code)",
                 "duration_us": "\(micros)",
             ])
+    }
+
+    static func microseconds(since: ContinuousClock.Instant) -> Int64 {
+        let elapsed = ContinuousClock.now - since
+        return elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
     }
 
     /// The path with a private feed's token replaced: `/feeds/REDACTED.ics`.

@@ -20,9 +20,9 @@ extension ServedFeed {
         if isCurrent(request) {
             return Answer(
                 status: .notModified, headers: gzip ? gzip304 : plain304, body: nil,
-                wireHead: gzip ? wireHeads?.notModifiedGzip : wireHeads?.notModified)
+                wireHead: gzip ? wireHeads.notModifiedGzip : wireHeads.notModified)
         }
-        let wireHead = gzip ? wireHeads?.okGzip : wireHeads?.ok
+        let wireHead = gzip ? wireHeads.okGzip : wireHeads.ok
         if method == .head { return Answer(status: .ok, headers: headers, body: nil, wireHead: wireHead) }
         return Answer(status: .ok, headers: headers, body: gzip ? gzipped : bytes, wireHead: wireHead)
     }
@@ -33,8 +33,8 @@ extension ServedFeed {
         let headers: HTTPFields
         let body: ByteBuffer?
         /// The status line and `headers` as HTTP/1.1 bytes, without the blank line that ends them
-        /// (public feeds only): what `FeedFastPath` sends.
-        let wireHead: ByteBuffer?
+        /// (prepared with the feed): what `FeedFastPath` sends.
+        let wireHead: ByteBuffer
     }
 
     /// Whether the client's cached copy is this version. If-None-Match wins over If-Modified-Since

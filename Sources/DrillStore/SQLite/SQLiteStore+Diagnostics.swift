@@ -66,3 +66,18 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// Runs `PRAGMA wal_checkpoint(TRUNCATE)` on the writer: whether a reader held it back (busy)
+    /// and the WAL's frames left. For checking that lookups keep no read snapshot open.
+    func checkpointTruncate() async throws(StoreError) -> (busy: Int, walFrames: Int) {
+        do {
+            return try await dbWriter.writeWithoutTransaction { db in
+                let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                return (row?[0] ?? -1, row?[1] ?? -1)
+            }
+        } catch {
+            throw StoreError(error)
+        }
+    }
+}

@@ -22,6 +22,10 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     /// blocking every cooperative thread while waiting for a pooled reader deadlocked the server
     /// (seen with 16 concurrent `GET /api/sessions` on two cores). A holder here never suspends.
     let lookupReader: any DatabaseReader
+    /// The token lookup every member's feed request makes, on connections of its own through
+    /// SQLite's C API (see `PointLookup` for why and what it measured); nil in memory, where
+    /// `lookupReader` answers.
+    let tokenLookup: PointLookup?
     /// Microseconds to pause after each mark inside `record`'s transaction. Only the
     /// kill-during-import test sets it (through DRILLCAL_TEST_MARK_DELAY_US), to be sure the kill
     /// lands while the transaction is open.
@@ -44,6 +48,7 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
             lookups.label = "drillcal.lookups"
             try self.init(
                 writer: writer, lookupReader: DatabasePool(path: path, configuration: lookups),
+                tokenLookup: PointLookup(path: path, sql: Self.memberByTokenSQL, busyTimeout: Self.busyTimeout),
                 markDelayMicroseconds: markDelayMicroseconds)
         } catch {
             throw StoreError(error)
@@ -60,10 +65,11 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     }
 
     init(
-        writer: any DatabaseWriter, lookupReader: (any DatabaseReader)? = nil, markDelayMicroseconds: UInt32 = 0,
-        migrate: Bool = true
+        writer: any DatabaseWriter, lookupReader: (any DatabaseReader)? = nil, tokenLookup: PointLookup? = nil,
+        markDelayMicroseconds: UInt32 = 0, migrate: Bool = true
     ) throws {
         dbWriter = writer
+        self.tokenLookup = tokenLookup
         // A queue (in memory) holds its one connection only while a block runs: lookups can share it.
         self.lookupReader = lookupReader ?? writer
         self.markDelayMicroseconds = markDelayMicroseconds
@@ -121,6 +127,7 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     /// when the last copy of the store goes away.
     public func close() throws(StoreError) {
         do {
+            tokenLookup?.close()
             if lookupReader !== dbWriter { try lookupReader.close() }
             try dbWriter.close()
         } catch { throw StoreError(error) }
@@ -318,18 +325,19 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
         try memberNow(forTokenHash: hash)
     }
 
-    /// One SELECT is atomic in SQLite by itself, so it runs without GRDB's read transaction
-    /// (`unsafeRead`: no BEGIN/COMMIT around it), which cost more than the indexed read.
+    /// One SELECT is atomic in SQLite by itself, so it runs without a read transaction around it:
+    /// for a file on `tokenLookup`'s own connections, in memory through GRDB without BEGIN/COMMIT
+    /// (`unsafeRead`).
     public func memberNow(forTokenHash hash: String) throws(StoreError) -> String? {
         do {
+            if let tokenLookup { return try tokenLookup.text(for: hash) }
             return try Self.readOneStatement(lookupReader) { db in
-                try String.fetchOne(
-                    db.cachedStatement(
-                        sql: "SELECT member_id FROM feed_token WHERE token_hash = ? AND revoked_at IS NULL"),
-                    arguments: [hash])
+                try String.fetchOne(db.cachedStatement(sql: Self.memberByTokenSQL), arguments: [hash])
             }
         } catch { throw StoreError(error) }
     }
+
+    static let memberByTokenSQL = "SELECT member_id FROM feed_token WHERE token_hash = ? AND revoked_at IS NULL"
 
     /// GRDB's synchronous read without a transaction: only for a single statement.
     private static func readOneStatement<T>(_ reader: any DatabaseReader, _ value: (Database) throws -> T) throws -> T {

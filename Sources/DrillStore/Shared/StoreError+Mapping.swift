@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 extension StoreError {
     /// Any error thrown inside a store's transaction, as a `StoreError`: store errors pass through,
@@ -11,6 +12,9 @@ extension StoreError {
         where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED:
             self = .busy(error.description)
         case let error as DatabaseError: self = .database(error.description)
+        case let error as PointLookup.Failure
+        where error.code & 0xff == SQLITE_BUSY || error.code & 0xff == SQLITE_LOCKED:
+            self = .busy(error.description)
         default: self = .database(String(describing: error))
         }
     }
