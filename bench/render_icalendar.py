@@ -1,18 +1,33 @@
-"""Python icalendar's rendering speed on the same events, for scripts/bench-render.sh.
-Usage: python render_icalendar.py FILE.ics ROUNDS  ->  prints: events seconds events-per-second"""
+"""Python icalendar's rendering speed on the same forms as bench/render_libical.c, for
+scripts/bench-render.sh: the public form of every VEVENT of TOWN.ics and, for every UID found again
+with ATTENDEEs in a member's feed, its private form once; rates are per event (UID).
+Usage: python render_icalendar.py ROUNDS TOWN.ics [MEMBER.ics...]
+  ->  prints: events seconds events-per-second forms-per-event"""
 import sys
 import time
 
 import icalendar
 
-calendar = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
-events = [c for c in calendar.walk("VEVENT")]
-rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+
+def vevents(path):
+    return icalendar.Calendar.from_ical(open(path, "rb").read()).walk("VEVENT")
+
+
+rounds = int(sys.argv[1])
+forms = list(vevents(sys.argv[2]))
+public = {str(e["UID"]) for e in forms}
+private = set()
+for path in sys.argv[3:]:
+    for e in vevents(path):
+        uid = str(e["UID"])
+        if "ATTENDEE" in e and uid in public and uid not in private:
+            private.add(uid)
+            forms.append(e)
 start = time.perf_counter()
 size = 0
 for _ in range(rounds):
-    for e in events:
+    for e in forms:
         size += len(e.to_ical())
 seconds = time.perf_counter() - start
-total = len(events) * rounds
-print(total, f"{seconds:.6f}", f"{total / seconds:.0f}")
+total = len(public) * rounds
+print(total, f"{seconds:.6f}", f"{total / seconds:.0f}", f"{len(forms) / len(public):.2f}")

@@ -4,7 +4,10 @@
 # town (scripts/bench_province.py's generator). drillcal's figure is its whole render phase
 # (DRILLCAL_TIMINGS: building each event, rendering it through libical once per form, hashing,
 # re-stamping, composing every public feed) divided by the events it rendered, best of 5 builds
-# with --member-feeds=skip; libical's and icalendar's figures serialise the events of town.ics only.
+# with --member-feeds=skip. libical's and icalendar's figures serialise the same forms drillcal renders:
+# each event's public form (from town.ics) and, when it names anyone, its private form (from the first
+# member feed holding it, written by one more build with member feeds into another folder); all three
+# rates are per event, whatever its number of forms.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
@@ -32,13 +35,15 @@ for i in $(seq "${BUILDS:-5}"); do
     if [ -z "$best" ] || awk "BEGIN{exit !($render < $best)}"; then best=$render; fi
 done
 drillcal=$(awk "BEGIN{printf \"%.0f\", $events / $best}")
+"$bin" build "$work/town" --allow-partial --member-feeds write --out "$work/all" \
+    --now 2026-11-29T00:00:00Z >/dev/null || true
 cc -O2 bench/render_libical.c $(pkg-config --cflags --libs libical) -o "$work/render_libical"
-read -r _ _ libical < <("$work/render_libical" "$work/town/feeds/town.ics" 200)
+read -r _ _ libical forms < <("$work/render_libical" 200 "$work/all/town.ics" "$work/all"/member-*.ics)
 venv="${DRILLCAL_VENV:-$HOME/.cache/drillcal-venv}"
 [ -x "$venv/bin/python" ] || /usr/bin/python3 -m venv "$venv"
 "$venv/bin/python" -c 'import icalendar' 2>/dev/null || "$venv/bin/pip" install -q icalendar
-read -r _ _ python < <("$venv/bin/python" bench/render_icalendar.py "$work/town/feeds/town.ics" 5)
-echo "machine: $(nproc) cores, $(date -u +%Y-%m-%d); events in the town: $events"
+read -r _ _ python _ < <("$venv/bin/python" bench/render_icalendar.py 5 "$work/all/town.ics" "$work/all"/member-*.ics)
+echo "machine: $(nproc) cores, $(date -u +%Y-%m-%d); events in the town: $events ($forms forms rendered per event)"
 echo "drillcal render step: $drillcal events/s (render phase ${best}s)"
 echo "raw libical from C:   $libical events/s"
 echo "Python icalendar:     $python events/s"

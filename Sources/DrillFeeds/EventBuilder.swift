@@ -61,6 +61,25 @@ public struct EventBuilder: Sendable {
     public func event(_ session: ScheduledSession, sequence: Int, stamp: Stamp, attendees named: Bool = true)
         -> ICalEvent
     {
+        let both = forms(session, sequence: sequence, stamp: stamp)
+        return named ? both.named : both.anonymous
+    }
+
+    /// Both forms of a session's event at once: the named form (private feeds) and the anonymous
+    /// one (``event(_:sequence:stamp:attendees:)`` with `attendees: false`), which differs only in
+    /// having no ATTENDEE and no supervisor line; a build needs both for most sessions.
+    func forms(_ session: ScheduledSession, sequence: Int, stamp: Stamp) -> (named: ICalEvent, anonymous: ICalEvent) {
+        let (named, anonymousDescription) = namedEvent(session, sequence: sequence, stamp: stamp)
+        var anonymous = named
+        anonymous.attendees = []
+        anonymous.description = anonymousDescription
+        return (named, anonymous)
+    }
+
+    /// The named form, and the DESCRIPTION of the anonymous one (without the supervisor line).
+    func namedEvent(_ session: ScheduledSession, sequence: Int, stamp: Stamp)
+        -> (event: ICalEvent, anonymousDescription: String)
+    {
         let rule = plan.rules.first { $0.id == session.ruleID }
         var lines: [String] = []
         lines.append(pick("类型：", "Type: ") + session.kind.label(language))
@@ -72,19 +91,24 @@ public struct EventBuilder: Sendable {
                     "参加队伍：\(team)（在册 \(t.rosterSize) 人，预计到场 \(t.expected) 人\(away)，最少 \(t.minimum) 人）",
                     "Team: \(team) (\(t.rosterSize) on roster, \(t.expected) expected\(away), minimum \(t.minimum))"))
         }
-        if named, let s = session.supervisorID, let sup = plan.supervisor(s) {
+        var anonymousLines = lines
+        if let s = session.supervisorID, let sup = plan.supervisor(s) {
             lines.append(pick("督导：", "Supervisor: ") + sup.name)
         }
-        if let rule, !rule.description.isEmpty { lines.append(pick("内容：", "Content: ") + rule.description) }
-        if let rule, !rule.scenario.isEmpty { lines.append(pick("情景：", "Scenario: ") + rule.scenario) }
-        lines.append(pick("组织单位：", "Organiser: ") + plan.town.station)
+        var after: [String] = []
+        if let rule, !rule.description.isEmpty { after.append(pick("内容：", "Content: ") + rule.description) }
+        if let rule, !rule.scenario.isEmpty { after.append(pick("情景：", "Scenario: ") + rule.scenario) }
+        after.append(pick("组织单位：", "Organiser: ") + plan.town.station)
+
+        lines += after
+        anonymousLines += after
 
         var attendees: [ICalAttendee] = []
-        if named, let s = session.supervisorID, let sup = plan.supervisor(s) {
+        if let s = session.supervisorID, let sup = plan.supervisor(s) {
             attendees.append(
                 ICalAttendee(name: sup.name, address: "urn:drillcal:\(plan.town.id):supervisor:\(sup.id)", role: "CHAIR"))
         }
-        if named, session.kind == .deadline {
+        if session.kind == .deadline {
             for sup in plan.supervisors {
                 attendees.append(
                     ICalAttendee(
@@ -92,7 +116,7 @@ public struct EventBuilder: Sendable {
                         role: "REQ-PARTICIPANT"))
             }
         }
-        for id in session.memberIDs where named {
+        for id in session.memberIDs {
             guard let m = membersByID[id] else { continue }
             attendees.append(
                 ICalAttendee(name: m.name, address: "urn:drillcal:\(plan.town.id):member:\(m.id)", role: "REQ-PARTICIPANT"))
@@ -106,7 +130,7 @@ public struct EventBuilder: Sendable {
         for t in session.teamIDs { if let team = plan.team(t) { categories.append(team.level.label(language)) } }
 
         let title = summary(session)
-        return ICalEvent(
+        let event = ICalEvent(
             uid: session.uid, sequence: sequence, stamp: stamp.ical,
             start: CivilDateBridge.dateTime(session.slot.date, minutes: session.slot.startMinute),
             end: CivilDateBridge.dateTime(session.slot.date, minutes: session.slot.endMinute),
@@ -117,6 +141,7 @@ public struct EventBuilder: Sendable {
                 ICalAlarm(minutesBefore: $0, description: pick("提醒：", "Reminder: ") + title)
             },
             extra: [ICalExtraProperty(name: "X-DRILLCAL-RULE", value: session.ruleID)])
+        return (event, anonymousLines.joined(separator: "\n"))
     }
 
     /// A session that was published before and is gone now, as a cancelled event.
@@ -132,6 +157,9 @@ public struct EventBuilder: Sendable {
 
 /// Keeps the first of each repeated string, in order.
 func uniqued(_ items: [String]) -> [String] {
-    var seen = Set<String>()
-    return items.filter { seen.insert($0).inserted }
+    // A handful of categories per event: a linear search beats hashing (which normalises) each one.
+    var result: [String] = []
+    result.reserveCapacity(items.count)
+    for item in items where !result.contains(item) { result.append(item) }
+    return result
 }

@@ -103,13 +103,11 @@ public struct FeedBuilder: Sendable {
             for session in schedule.sessions {
                 // Render once with neutral SEQUENCE/DTSTAMP to see whether the content changed; the
                 // hash covers both forms, so one SEQUENCE serves every feed holding the UID.
-                var event = events.event(session, sequence: 0, stamp: epoch)
+                let forms = events.forms(session, sequence: 0, stamp: epoch)
+                var event = forms.named
                 let neutral = try ICalWriter.renderEvent(event)
                 let anonymous = anonymousForm(session)
-                let neutralPublic =
-                    try anonymous
-                    ? ICalWriter.renderEvent(events.event(session, sequence: 0, stamp: epoch, attendees: false))
-                    : neutral
+                let neutralPublic = try anonymous ? ICalWriter.renderEvent(forms.anonymous) : neutral
                 let hash = FNV1a.hex(anonymous ? neutral + neutralPublic : neutral)
                 let old = previous.events[session.uid]
                 var sequence = 0
@@ -269,11 +267,16 @@ public struct FeedBuilder: Sendable {
 /// FNV-1a, 64 bit: a stable content hash (Swift's Hasher is seeded per process, so unusable here).
 enum FNV1a {
     static func hex(_ text: String) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in text.utf8 {
-            h ^= UInt64(b)
-            h &*= 0x100_0000_01b3
+        func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in bytes {
+                h ^= UInt64(b)
+                h &*= 0x100_0000_01b3
+            }
+            return h
         }
+        // Over the contiguous bytes when the string has them (every rendered event does).
+        let h = text.utf8.withContiguousStorageIfAvailable { hash($0) } ?? hash(text.utf8)
         let s = String(h, radix: 16)
         return String(repeating: "0", count: 16 - s.count) + s
     }

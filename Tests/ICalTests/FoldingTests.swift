@@ -1,5 +1,6 @@
+import Foundation
 import FeedLint
-import ICal
+@testable import ICal
 import Testing
 
 /// Every length of every kind of value folds cleanly. libical 3.0.16 folds a property together
@@ -69,5 +70,34 @@ import Testing
         #expect(FeedLint.faults(splitCharacter).count == 2)
         let clean = "BEGIN:VCALENDAR\r\nX-A:青\r\n 山\r\nEND:VCALENDAR\r\n"
         #expect(FeedLint.faults(clean).isEmpty)
+    }
+}
+
+/// `ContentLines.refold` reads libical's buffer in one pass; it must give what unfolding every
+/// `CR LF SPACE` and then splitting at CRLF gives, libical's own folding faults included.
+@Suite struct RefoldTests {
+    @Test func libicalsFoldsAreUndoneAndTheLineFoldedOnce() throws {
+        let value = String(repeating: "青山镇应急", count: 12)  // 180 octets
+        // libical's split of the same logical line at other places than ours, CRs left inside.
+        let libical = "SUMMARY:" + value.prefix(20) + "\r\n " + value.dropFirst(20) + "\r\nUID:a\r\n"
+        let refolded = try ContentLines.refold(libical)
+        #expect(ContentLines.fault(in: refolded) == nil)
+        #expect(refolded.replacingOccurrences(of: "\r\n ", with: "") == "SUMMARY:\(value)\r\nUID:a\r\n")
+        #expect(refolded.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 75 })
+    }
+
+    @Test func aLineEndSplitByAFoldIsOneLineEnd() throws {
+        // libical 3.0's fault: the CR and LF of a line end on either side of a fold (`…\r`, `\r\n `, `\n`).
+        #expect(try ContentLines.refold("X-A:abc\r\r\n \nX-B:d\r\n") == "X-A:abc\r\nX-B:d\r\n")
+        // and an empty continuation (`\r\n \r\n`).
+        #expect(try ContentLines.refold("X-A:abc\r\n \r\nX-B:d\r\n") == "X-A:abc\r\nX-B:d\r\n")
+    }
+
+    @Test func faultsAreNamed() {
+        #expect(throws: ICalError.self) { try ContentLines.refold("X-A:abc\nX-B:d\r\n") }  // bare LF
+        #expect(throws: ICalError.self) { try ContentLines.refold("X-A:abc\r\nX-B:d") }  // no CRLF at the end
+        #expect(throws: ICalError.self) { try ContentLines.refold("X-A:a\rb\r\n") }  // CR inside a line
+        #expect(throws: ICalError.self) { try ContentLines.refold("\r\nX-B:d\r\n") }  // empty line
+        #expect((try? ContentLines.refold("")) == "")
     }
 }

@@ -1,5 +1,11 @@
 import CLibical
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Owns one root `icalcomponent` tree and frees it (with all children) when released.
 ///
 /// Lives only inside one synchronous function: libical trees are not safe to share across threads.
@@ -19,6 +25,17 @@ final class OwnedComponent {
     /// Serialises the tree with the `_r` serialiser and frees libical's buffer.
     func serialized() -> String {
         takeLibicalString(icalcomponent_as_ical_string_r(pointer)) ?? ""
+    }
+
+    /// The serialised tree through ``ContentLines/refold(_:)-(UnsafeBufferPointer<UInt8>)``, read
+    /// straight from libical's buffer (no intermediate `String`), which is freed after.
+    func serializedRefolded() throws(ICalError) -> String {
+        guard let buffer = icalcomponent_as_ical_string_r(pointer) else {
+            throw ICalError(.libraryError, message: "libical could not serialise a component")
+        }
+        defer { icalmemory_free_buffer(buffer) }
+        let bytes = UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self)
+        return try ContentLines.refold(UnsafeBufferPointer(start: bytes, count: strlen(buffer)))
     }
 }
 

@@ -40,7 +40,7 @@ enum ValueCheck {
     /// Line breaks as LF only: libical drops a CR from TEXT (and turns it into a space in
     /// parameters), so CRLF and lone CR become LF to round-trip as the same line break.
     static func normalizedLineBreaks(_ value: String) -> String {
-        guard value.utf8.contains(0x0D) else { return value }
+        guard value.containsByte(0x0D) else { return value }
         var scalars = String.UnicodeScalarView()
         var previousWasCR = false
         for scalar in value.unicodeScalars {

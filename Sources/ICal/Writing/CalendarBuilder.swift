@@ -29,7 +29,7 @@ enum CalendarBuilder {
             }
             icalcomponent_add_component(root, zone)
         }
-        return try ContentLines.refold(calendar.serialized())
+        return try calendar.serializedRefolded()
     }
 
     private static func addExtra(_ root: OpaquePointer, _ name: String, _ value: String) {

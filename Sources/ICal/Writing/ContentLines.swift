@@ -17,65 +17,80 @@ enum ContentLines {
     ///   control character (C0 other than the line ends, DEL, C1) sits inside a line: values are
     ///   checked before they reach libical, so this means libical wrote something unexpected.
     static func refold(_ text: String) throws(ICalError) -> String {
-        // One copy in (unfolded), one out (folded); lines are slices of the unfolded bytes. Every
-        // feed's events pass through here, so no per-line arrays and no per-character String work.
-        let bytes = unfolded(Array(text.utf8))
+        var text = text
+        text.makeContiguousUTF8()
+        let result: Result<String, ICalError>? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            Result { () throws(ICalError) -> String in try refold(bytes) }
+        }
+        return try (result ?? .failure(ICalError(.libraryError, message: "expected contiguous UTF-8"))).get()
+    }
+
+    /// ``refold(_:)-(String)`` over bytes as libical wrote them (its buffer, read in place).
+    ///
+    /// One pass, the same result as removing every `CR LF SPACE` and then splitting at LF: bytes go
+    /// into the current logical line in runs (a run ends at a CR or LF), a `CR LF SPACE` is skipped,
+    /// and an LF ends the line when the line ends in CR (the CR is dropped). Every event of every
+    /// feed passes here, so runs are copied whole and the text is made a `String` once.
+    static func refold(_ bytes: UnsafeBufferPointer<UInt8>) throws(ICalError) -> String {
+        let count = bytes.count
         var output: [UInt8] = []
-        output.reserveCapacity(bytes.count + bytes.count / 64 * 3)
-        var start = 0
+        output.reserveCapacity(count + count / 64 * 3)
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        guard let base = bytes.baseAddress else { return "" }
         var i = 0
-        while i < bytes.count {
-            if bytes[i] == 0x0A {
-                guard i > start, bytes[i - 1] == 0x0D else {
+        while i < count {
+            var run = i
+            while run < count, base[run] != 0x0D, base[run] != 0x0A { run += 1 }
+            if run > i { line.append(contentsOf: UnsafeBufferPointer(start: base + i, count: run - i)) }
+            guard run < count else { break }
+            if base[run] == 0x0D, run + 2 < count, base[run + 1] == 0x0A, base[run + 2] == 0x20 {
+                i = run + 3  // a fold: the logical line goes on
+            } else if base[run] == 0x0A {
+                guard line.last == 0x0D else {
                     throw ICalError(.libraryError, message: "expected CRLF line ends, found a bare LF")
                 }
-                try fold(bytes[start..<(i - 1)], into: &output)
-                start = i + 1
+                line.removeLast()
+                try line.withUnsafeBufferPointer { line throws(ICalError) in try fold(line, into: &output) }
+                line.removeAll(keepingCapacity: true)
+                i = run + 1
+            } else {
+                line.append(0x0D)  // a CR: the line end if an LF follows (after any folds)
+                i = run + 1
             }
-            i += 1
         }
-        guard start == bytes.count else {
+        guard line.isEmpty else {
             throw ICalError(.libraryError, message: "expected the text to end with CRLF")
         }
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// The text with every `CR LF SPACE` removed (RFC 5545 unfolding).
-    static func unfolded(_ bytes: [UInt8]) -> [UInt8] {
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count)
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == 0x0D, i + 2 < bytes.count, bytes[i + 1] == 0x0A, bytes[i + 2] == 0x20 {
-                i += 3
-                continue
-            }
-            result.append(bytes[i])
-            i += 1
-        }
-        return result
-    }
-
     /// Appends one content line (without its CRLF), folded, with CRLF after each physical line.
     static func fold(_ line: ArraySlice<UInt8>, into output: inout [UInt8]) throws(ICalError) {
-        guard !line.isEmpty else {
+        try line.withUnsafeBufferPointer { bytes throws(ICalError) in try fold(bytes, into: &output) }
+    }
+
+    /// ``fold(_:into:)-(ArraySlice<UInt8>,_)`` over bytes in place.
+    static func fold(_ line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) throws(ICalError) {
+        guard let base = line.baseAddress, line.count > 0 else {
             throw ICalError(.libraryError, message: "expected no empty content line, found one")
         }
         if let bad = firstControl(line) {
             throw ICalError(
                 .libraryError,
                 message: "expected no control characters inside a content line, found byte 0x"
-                    + String(line[line.startIndex + bad], radix: 16, uppercase: true) + " at octet \(bad + 1) of '"
+                    + String(base[bad], radix: 16, uppercase: true) + " at octet \(bad + 1) of '"
                     + String(decoding: line.prefix(40), as: UTF8.self) + "'")
         }
-        var start = line.startIndex
+        let count = line.count
+        var start = 0
         var room = limit
-        while start < line.endIndex {
-            var end = min(start + room, line.endIndex)
+        while start < count {
+            var end = min(start + room, count)
             // Never split a UTF-8 sequence: back up while the next octet is a continuation byte.
-            while end < line.endIndex, end > start, line[end] & 0xC0 == 0x80 { end -= 1 }
-            if start > line.startIndex { output.append(0x20) }
-            output.append(contentsOf: line[start..<end])
+            while end < count, end > start, base[end] & 0xC0 == 0x80 { end -= 1 }
+            if start > 0 { output.append(0x20) }
+            output.append(contentsOf: UnsafeBufferPointer(start: base + start, count: end - start))
             output.append(0x0D)
             output.append(0x0A)
             start = end
@@ -86,11 +101,18 @@ enum ContentLines {
     /// Index of the first C0 control, DEL or UTF-8-encoded C1 control (U+0080–U+009F), if any.
     /// (An offset from the slice's start.)
     static func firstControl(_ line: ArraySlice<UInt8>) -> Int? {
-        var i = line.startIndex
-        while i < line.endIndex {
-            let byte = line[i]
-            if byte < 0x20 || byte == 0x7F { return i - line.startIndex }
-            if byte == 0xC2, i + 1 < line.endIndex, (0x80...0x9F).contains(line[i + 1]) { return i - line.startIndex }
+        line.withUnsafeBufferPointer { firstControl($0) }
+    }
+
+    /// ``firstControl(_:)-(ArraySlice<UInt8>)`` over bytes in place.
+    static func firstControl(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = line.baseAddress else { return nil }
+        let count = line.count
+        var i = 0
+        while i < count {
+            let byte = base[i]
+            if byte < 0x20 || byte == 0x7F { return i }
+            if byte == 0xC2, i + 1 < count, base[i + 1] >= 0x80, base[i + 1] <= 0x9F { return i }
             i += 1
         }
         return nil

@@ -66,14 +66,14 @@ enum EventBuilder {
             trigger.duration = icaldurationtype_from_int(Int32(-alarm.minutesBefore * 60))
             add(valarm, icalproperty_new_trigger(trigger))
         }
-        return try ContentLines.refold(vevent.serialized())
+        return try vevent.serializedRefolded()
     }
 
     /// TEXT values and CN parameters: line breaks as LF (libical escapes them as `\n`), tabs as
     /// spaces (libical would copy a tab raw into the line, and the writer emits no control characters).
     private static func text(_ value: String) -> String {
         let lines = ValueCheck.normalizedLineBreaks(value)
-        return lines.utf8.contains(0x09) ? lines.replacingTabs() : lines
+        return lines.containsByte(0x09) ? lines.replacingTabs() : lines
     }
 
     /// A CN value. libical 3.0.16 writes a line break as `^n` and a double quote as `^'` (RFC 6868)
@@ -81,7 +81,7 @@ enum EventBuilder {
     /// `^n` would read back with a line break. So `^` is written `^^` here.
     private static func parameterText(_ value: String) -> String {
         let plain = text(value)
-        guard plain.utf8.contains(UInt8(ascii: "^")) else { return plain }
+        guard plain.containsByte(UInt8(ascii: "^")) else { return plain }
         var scalars = String.UnicodeScalarView()
         for scalar in plain.unicodeScalars {
             if scalar == "^" { scalars.append(scalar) }

@@ -26,7 +26,7 @@ enum EventCheck {
         for category in event.categories {
             try ValueCheck.verbatim(category, property: "CATEGORIES")
             // libical writes CATEGORIES without escaping commas, so a reader would split the entry.
-            if category.utf8.contains(UInt8(ascii: ",")) || category.utf8.contains(UInt8(ascii: "\\")) {
+            if category.containsByte(UInt8(ascii: ",")) || category.containsByte(UInt8(ascii: "\\")) {
                 throw ICalError(
                     .invalidValue, message: "expected a category without ',' or '\\', found '\(category)'",
                     property: "CATEGORIES")

@@ -22,39 +22,51 @@ extension ICalWriter {
                 .invalidValue, message: "expected a real date and time, found \(stamp.isoText)",
                 property: "DTSTAMP")
         }
-        let bytes = Array(text.utf8)
-        let sequenceLine = Array("SEQUENCE:\(sequence)".utf8)
-        let stampLine = Array("DTSTAMP:\(utcText(stamp))".utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count + 8)
-        var found = (sequence: false, stamp: false)
-        var start = 0
-        while start < bytes.count {
-            var end = start
-            while end + 1 < bytes.count, !(bytes[end] == 0x0D && bytes[end + 1] == 0x0A) { end += 1 }
-            guard end + 1 < bytes.count else { break }
-            let line = bytes[start..<end]
-            if !found.sequence, line.starts(with: "SEQUENCE:".utf8) {
-                output += sequenceLine
-                found.sequence = true
-            } else if !found.stamp, line.starts(with: "DTSTAMP:".utf8) {
-                output += stampLine
-                found.stamp = true
-            } else {
-                output += line
+        // Byte offsets of the two lines (CRLF excluded), found in place; the result is built from
+        // slices of `text`, which are valid UTF-8 already and are copied without another check.
+        var text = text
+        text.makeContiguousUTF8()
+        let found = text.utf8.withContiguousStorageIfAvailable { bytes -> (Range<Int>, Range<Int>)? in
+            var sequenceRange: Range<Int>?
+            var stampRange: Range<Int>?
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end + 1 < bytes.count, !(bytes[end] == 0x0D && bytes[end + 1] == 0x0A) { end += 1 }
+                guard end + 1 < bytes.count else { break }
+                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                if sequenceRange == nil, line.starts(with: "SEQUENCE:".utf8) {
+                    sequenceRange = start..<end
+                } else if stampRange == nil, line.starts(with: "DTSTAMP:".utf8) {
+                    stampRange = start..<end
+                }
+                if let sequenceRange, let stampRange { return (sequenceRange, stampRange) }
+                start = end + 2
             }
-            output += [0x0D, 0x0A]
-            start = end + 2
-            if found.sequence && found.stamp {
-                output += bytes[start...]
-                return String(decoding: output, as: UTF8.self)
-            }
+            return nil
         }
-        throw ICalError(
-            .invalidValue,
-            message:
-                "expected event text from ICalWriter.renderEvent with SEQUENCE and DTSTAMP lines, found '"
-                + ValueCheck.printable(String(text.prefix(40))) + "'")
+        guard let (sequenceRange, stampRange) = found ?? nil else {
+            throw ICalError(
+                .invalidValue,
+                message:
+                    "expected event text from ICalWriter.renderEvent with SEQUENCE and DTSTAMP lines, found '"
+                    + ValueCheck.printable(String(text.prefix(40))) + "'")
+        }
+        let utf8 = text.utf8
+        func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+        let replacements = [
+            (sequenceRange, "SEQUENCE:\(sequence)"), (stampRange, "DTSTAMP:\(utcText(stamp))"),
+        ].sorted { $0.0.lowerBound < $1.0.lowerBound }
+        var result = ""
+        result.reserveCapacity(utf8.count + 8)
+        var copied = 0
+        for (range, line) in replacements {
+            result += text[index(copied)..<index(range.lowerBound)]
+            result += line
+            copied = range.upperBound
+        }
+        result += text[index(copied)...]
+        return result
     }
 
     /// `YYYYMMDDTHHMMSSZ`, as libical writes a UTC DATE-TIME.
@@ -85,6 +97,9 @@ public struct ICalCalendarShell: Sendable {
     let head: [UInt8]
     /// Lines after X-WR-CALNAME, without the closing `END:VCALENDAR`.
     let tail: [UInt8]
+    /// `head` and `tail` as text, to compose feeds from.
+    let headText: String
+    let tailText: String
     static let placeholder = "drillcal-calendar-name-placeholder"
     static let closing = Array("END:VCALENDAR\r\n".utf8)
 
@@ -105,6 +120,8 @@ public struct ICalCalendarShell: Sendable {
         }
         head = Array(text[..<(at + 2)])
         tail = Array(text[(at + marker.count)..<(text.count - Self.closing.count)])
+        headText = String(decoding: head, as: UTF8.self)
+        tailText = String(decoding: tail, as: UTF8.self)
     }
 
     /// The calendar named `name` holding `events` (texts from ``ICalWriter/renderEvent(_:)``), in order.
@@ -114,20 +131,22 @@ public struct ICalCalendarShell: Sendable {
         try ValueCheck.verbatim(name, property: "X-WR-CALNAME")
         // libical writes an X-property's value as given except for a backslash, which it doubles;
         // such a (rare) name goes through libical whole, so libical alone decides its bytes.
-        if name.utf8.contains(0x5C) {
+        if name.containsByte(0x5C) {
             var named = header
             named.name = name
             return try ICalWriter.renderCalendar(named, timeZones: timeZones, events: events)
         }
-        var output: [UInt8] = []
-        output.reserveCapacity(head.count + tail.count + 128 + events.reduce(0) { $0 + $1.utf8.count })
-        output += head
-        try ContentLines.fold(Array("X-WR-CALNAME:\(name)".utf8)[...], into: &output)
-        output += tail
+        // Built as a String from Strings (valid UTF-8 already): no byte array, no second check.
+        var nameLine: [UInt8] = []
+        try ContentLines.fold(Array("X-WR-CALNAME:\(name)".utf8)[...], into: &nameLine)
+        var output = ""
+        output.reserveCapacity(
+            headText.utf8.count + tailText.utf8.count + nameLine.count + 16 + events.reduce(0) { $0 + $1.utf8.count })
+        output += headText
+        output += String(decoding: nameLine, as: UTF8.self)
+        output += tailText
         for (index, text) in events.enumerated() {
-            let utf8 = text.utf8
-            guard utf8.starts(with: "BEGIN:VEVENT\r\n".utf8),
-                utf8.reversed().starts(with: "END:VEVENT\r\n".utf8.reversed())
+            guard text.bytesStartAndEnd(with: "BEGIN:VEVENT\r\n", "END:VEVENT\r\n")
             else {
                 throw ICalError(
                     .invalidValue,
@@ -135,10 +154,10 @@ public struct ICalCalendarShell: Sendable {
                         + "with CRLF), found '\(ValueCheck.printable(String(text.prefix(40))))' at index \(index)"
                 )
             }
-            output += utf8
+            output += text
         }
-        output += Self.closing
-        return String(decoding: output, as: UTF8.self)
+        output += "END:VCALENDAR\r\n"
+        return output
     }
 
     static func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
