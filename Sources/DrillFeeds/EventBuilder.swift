@@ -14,6 +14,12 @@ public struct EventBuilder: Sendable {
     /// Language of the text.
     public var language: Language
     let membersByID: [String: Member]
+    // Plan lookups by id (the plan's own are linear searches that copy each candidate); the first of
+    // a repeated id wins, as with the plan's.
+    let teamsByID: [String: Team]
+    let rulesByID: [String: Rule]
+    let venuesByID: [String: Venue]
+    let supervisorsByID: [String: Supervisor]
 
     /// Makes a builder.
     public init(plan: Plan, roster: Roster, language: Language) {
@@ -21,6 +27,10 @@ public struct EventBuilder: Sendable {
         self.roster = roster
         self.language = language
         self.membersByID = Dictionary(roster.members.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.teamsByID = Dictionary(plan.teams.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.rulesByID = Dictionary(plan.rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.venuesByID = Dictionary(plan.venues.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.supervisorsByID = Dictionary(plan.supervisors.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     func pick(_ zh: String, _ en: String) -> String { language.pick(zh, en) }
@@ -34,13 +44,13 @@ public struct EventBuilder: Sendable {
 
     /// Team names of a session, joined.
     func teamNames(_ session: ScheduledSession) -> String {
-        session.teamIDs.map { plan.team($0)?.displayName(language) ?? $0 }
+        session.teamIDs.map { teamsByID[$0]?.displayName(language) ?? $0 }
             .joined(separator: language == .zh ? "、" : ", ")
     }
 
     /// The event title: rule name, then the teams.
     public func summary(_ session: ScheduledSession) -> String {
-        let rule = plan.rules.first { $0.id == session.ruleID }
+        let rule = rulesByID[session.ruleID]
         let name = rule?.displayName(language) ?? session.ruleID
         if session.teamIDs.isEmpty { return name }
         return language == .zh ? "\(name)（\(teamNames(session))）" : "\(name) (\(teamNames(session)))"
@@ -48,7 +58,7 @@ public struct EventBuilder: Sendable {
 
     /// LOCATION: venue name and address.
     public func location(_ session: ScheduledSession) -> String? {
-        guard let id = session.venueID, let venue = plan.venue(id) else { return nil }
+        guard let id = session.venueID, let venue = venuesByID[id] else { return nil }
         guard let address = venue.address, !address.isEmpty else { return venue.name }
         return language == .zh ? "\(venue.name)（\(address)）" : "\(venue.name), \(address)"
     }
@@ -80,11 +90,11 @@ public struct EventBuilder: Sendable {
     func namedEvent(_ session: ScheduledSession, sequence: Int, stamp: Stamp)
         -> (event: ICalEvent, anonymousDescription: String)
     {
-        let rule = plan.rules.first { $0.id == session.ruleID }
+        let rule = rulesByID[session.ruleID]
         var lines: [String] = []
         lines.append(pick("类型：", "Type: ") + session.kind.label(language))
         for t in session.turnout {
-            let team = plan.team(t.team)?.displayName(language) ?? t.team
+            let team = teamsByID[t.team]?.displayName(language) ?? t.team
             let away = t.away.isEmpty ? "" : pick("，\(t.away.count) 人外出", ", \(t.away.count) away")
             lines.append(
                 pick(
@@ -92,7 +102,7 @@ public struct EventBuilder: Sendable {
                     "Team: \(team) (\(t.rosterSize) on roster, \(t.expected) expected\(away), minimum \(t.minimum))"))
         }
         var anonymousLines = lines
-        if let s = session.supervisorID, let sup = plan.supervisor(s) {
+        if let s = session.supervisorID, let sup = supervisorsByID[s] {
             lines.append(pick("督导：", "Supervisor: ") + sup.name)
         }
         var after: [String] = []
@@ -104,7 +114,7 @@ public struct EventBuilder: Sendable {
         anonymousLines += after
 
         var attendees: [ICalAttendee] = []
-        if let s = session.supervisorID, let sup = plan.supervisor(s) {
+        if let s = session.supervisorID, let sup = supervisorsByID[s] {
             attendees.append(
                 ICalAttendee(name: sup.name, address: "urn:drillcal:\(plan.town.id):supervisor:\(sup.id)", role: "CHAIR"))
         }
@@ -127,7 +137,7 @@ public struct EventBuilder: Sendable {
             categories.append(form.label(language))
             categories.append(scope.label(language))
         }
-        for t in session.teamIDs { if let team = plan.team(t) { categories.append(team.level.label(language)) } }
+        for t in session.teamIDs { if let team = teamsByID[t] { categories.append(team.level.label(language)) } }
 
         let title = summary(session)
         let event = ICalEvent(

@@ -69,14 +69,16 @@ public struct FeedBuilder: Sendable {
     }
 
     /// Feed names a session belongs to.
-    func feedNames(_ session: ScheduledSession) -> [String] {
+    func feedNames(_ session: ScheduledSession, lookups events: EventBuilder) -> [String] {
         var names = ["town.ics"]
         var villages: [String] = []
         for t in session.teamIDs {
             names.append("team-\(t).ics")
-            if let v = plan.team(t)?.village, !villages.contains(v) { villages.append(v) }
+            if let v = events.teamsByID[t]?.village, !villages.contains(v) { villages.append(v) }
         }
-        if let v = session.venueID.flatMap({ plan.venue($0)?.village }), !villages.contains(v) { villages.append(v) }
+        if let v = session.venueID.flatMap({ events.venuesByID[$0]?.village }), !villages.contains(v) {
+            villages.append(v)
+        }
         names += villages.map { "village-\($0).ics" }
         names += session.memberIDs.map { "member-\($0).ics" }
         return names
@@ -131,7 +133,7 @@ public struct FeedBuilder: Sendable {
                     !anonymous || neutralForm
                         ? (anonymous ? neutralPublic : nil)
                         : try ICalWriter.restampedEvent(neutralPublic, sequence: sequence, stamp: stamp.ical))
-                let feeds = feedNames(session)
+                let feeds = feedNames(session, lookups: events)
                 for f in feeds { members[f, default: []].append(texts.count - 1) }
                 let start = LocalStamp.text(event.start)
                 order.append((start, session.uid))
