@@ -94,4 +94,13 @@ struct HexTests {
         let all = (0...255).map { UInt8($0) }
         #expect(Hex.lower(all) == all.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined())
     }
+
+    @Test("raw memory and sequences without contiguous storage give the same text")
+    func everyInput() {
+        let all = (0...255).map { UInt8($0) }
+        let expected = Hex.lower(all)
+        #expect(all.withUnsafeBytes { Hex.lower($0) } == expected)
+        #expect(Hex.lower((0...255).lazy.map { UInt8($0) }) == expected, "a lazy sequence")
+        #expect(Hex.lower(all[16...]) == String(expected.dropFirst(32)), "a slice")
+    }
 }

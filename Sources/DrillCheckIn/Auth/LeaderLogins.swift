@@ -49,6 +49,6 @@ actor LeaderLogins {
 
     /// SHA-256 of the nonce, lowercase hex: what the store keeps.
     static func digest(_ nonce: String) -> String {
-        Hex.lower(SHA256.hash(data: Data(nonce.utf8)))
+        SHA256.hash(data: Data(nonce.utf8)).withUnsafeBytes { Hex.lower($0) }
     }
 }

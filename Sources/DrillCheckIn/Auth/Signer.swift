@@ -28,7 +28,7 @@ struct Signer: Sendable {
     }
 
     private static func hex(_ text: String, _ key: SymmetricKey) -> String {
-        Hex.lower(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
+        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).withUnsafeBytes { Hex.lower($0) }
     }
 
     /// Random hex, from the system's cryptographic source.

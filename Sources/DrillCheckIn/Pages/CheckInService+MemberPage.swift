@@ -14,7 +14,7 @@ extension CheckInService {
 
     /// SHA-256 of a token in lowercase hex, as `drillcal token issue` stores it (`FeedToken.digest`).
     static func tokenDigest(_ token: String) -> String {
-        Hex.lower(SHA256.hash(data: Data(token.utf8)))
+        SHA256.hash(data: Data(token.utf8)).withUnsafeBytes { Hex.lower($0) }
     }
 
     /// Tokens are 43 base64url characters; anything else is a miss without a lookup.

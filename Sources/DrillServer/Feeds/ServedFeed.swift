@@ -4,7 +4,9 @@ import Hummingbird
 
 /// One feed ready to answer requests: its bytes and their gzip form, computed once per version,
 /// and the response headers of each, so a request only picks one and copies references.
-public struct ServedFeed: Sendable {
+/// A class: a request takes the feed out of the catalog's dictionary with one retain, where the
+/// struct's fifteen references were each retained and released per request.
+public final class ServedFeed: Sendable {
     /// Who may cache the feed: shared caches for public feeds, only the subscriber's client for a
     /// member's private feed.
     public enum Visibility: Sendable {
@@ -69,7 +71,7 @@ public struct ServedFeed: Sendable {
     ///   - visibility: public or private.
     ///   - lastModified: when this content was first served, seconds since 1970.
     /// - Throws: `Gzip.Failure` if zlib fails (out of memory).
-    init(name: String, text: String, visibility: Visibility, lastModified: Int) throws {
+    convenience init(name: String, text: String, visibility: Visibility, lastModified: Int) throws {
         let raw = Array(text.utf8)
         let digest = SHA256.hash(data: raw).map { Self.hex($0) }.joined()
         let packed = try Gzip.compress(raw)

@@ -35,7 +35,7 @@ public enum FeedToken {
 
     /// SHA-256 of the token's UTF-8, as 64 lowercase hex digits: what the store keeps.
     public static func digest(_ token: some StringProtocol) -> String {
-        Hex.lower(SHA256.hash(data: Array(token.utf8)))
+        SHA256.hash(data: Array(token.utf8)).withUnsafeBytes { Hex.lower($0) }
     }
 
     /// Whether `text` has a token's shape (43 base64url characters). Anything else is answered
