@@ -36,9 +36,11 @@ public func buildApplication(
             configuration: .init(
                 additionalChannelHandlers: configuration.feedFastPath
                     ? [
-                        FeedFastPath(
-                            library: town, logger: logger, tokens: tokens, throttle: throttle,
-                            trustedProxies: configuration.trustedProxies)
+                        FeedFastPath.Installer {
+                            FeedFastPath(
+                                library: town, logger: logger, tokens: tokens, throttle: throttle,
+                                trustedProxies: configuration.trustedProxies)
+                        }
                     ] : [])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
         services: [FeedReloader(library: town, interval: configuration.reloadInterval, logger: logger)]

@@ -2,6 +2,7 @@ import DrillWeb
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 
 /// The request context: Hummingbird's core storage plus the peer's address, which the token
 /// throttle keys on.
@@ -21,13 +22,27 @@ public struct FeedRequestContext: RequestContext, RemoteAddressRequestContext {
         Self.clientAddress(peer: remoteAddress, headers: request.headers, trusting: proxies)
     }
 
-    /// The same from a socket address and request headers (also used by `FeedFastPath`).
+    /// The same from a socket address and request headers.
     static func clientAddress(peer address: SocketAddress?, headers: HTTPFields, trusting proxies: Set<String>)
         -> String
     {
+        clientAddress(peer: address, trusting: proxies) { headers[values: HTTPField.Name("X-Forwarded-For")!] }
+    }
+
+    /// The same from NIO's HTTP/1 fields (`FeedFastPath`, below the conversion to HTTP types).
+    static func clientAddress(peer address: SocketAddress?, headers: HTTPHeaders, trusting proxies: Set<String>)
+        -> String
+    {
+        clientAddress(peer: address, trusting: proxies) { headers["X-Forwarded-For"] }
+    }
+
+    /// `forwardedFor`: the request's X-Forwarded-For values, read only when a proxy is trusted.
+    private static func clientAddress(
+        peer address: SocketAddress?, trusting proxies: Set<String>, forwardedFor: () -> [String]
+    ) -> String {
         let peer = address?.ipAddress ?? "unknown"
         guard !proxies.isEmpty else { return peer }
-        let forwarded = headers[values: HTTPField.Name("X-Forwarded-For")!]
+        let forwarded = forwardedFor()
         return ClientAddress.resolve(
             peer: peer, forwardedFor: forwarded.isEmpty ? nil : forwarded.joined(separator: ","),
             trusted: proxies)

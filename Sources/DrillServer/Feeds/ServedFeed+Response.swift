@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import NIOHTTP1
 
 extension ServedFeed {
     /// The answer to a GET or HEAD of this feed: 304 when the client's copy is current
@@ -15,7 +16,11 @@ extension ServedFeed {
     /// The status, headers and body (nil: none) of `response(to:)`, for the router and for the
     /// event-loop fast path (`FeedFastPath`) alike.
     func answer(method: HTTPRequest.Method, headers request: HTTPFields) -> Answer {
-        let conditions = Conditions(request)
+        answer(method: method, conditions: Conditions(request))
+    }
+
+    /// `answer(method:headers:)` with the request's fields already picked.
+    func answer(method: HTTPRequest.Method, conditions: Conditions) -> Answer {
         let gzip = Self.acceptsGzip(conditions.acceptEncoding)
         let headers = gzip ? gzipHeaders : plainHeaders
         if isCurrent(conditions) {
@@ -60,6 +65,19 @@ extension ServedFeed {
                 case .acceptEncoding: Self.join(&acceptEncoding, field.value)
                 case .ifNoneMatch: Self.join(&ifNoneMatch, field.value)
                 case .ifModifiedSince: Self.join(&ifModifiedSince, field.value)
+                default: continue
+                }
+            }
+        }
+
+        /// The same from NIO's HTTP/1 fields (`FeedFastPath`, below the conversion to HTTP types),
+        /// whose names keep the client's case.
+        init(_ headers: HTTPHeaders) {
+            for (name, value) in headers {
+                switch name.utf8.count {
+                case 15 where name.equalsIgnoringASCIICase("accept-encoding"): Self.join(&acceptEncoding, value)
+                case 13 where name.equalsIgnoringASCIICase("if-none-match"): Self.join(&ifNoneMatch, value)
+                case 17 where name.equalsIgnoringASCIICase("if-modified-since"): Self.join(&ifModifiedSince, value)
                 default: continue
                 }
             }
