@@ -78,8 +78,13 @@ public final class LogSink: Sendable {
     public var writes: Int { batches.load(ordering: .relaxed) }
 
     func append(_ text: String) {
+        append { $0.append(contentsOf: text.utf8) }
+    }
+
+    /// Appends what `write` adds to the pending batch (under the sink's lock: keep it short).
+    func append(_ write: (inout [UInt8]) -> Void) {
         let full = pending.withLock { bytes in
-            bytes.append(contentsOf: text.utf8)
+            write(&bytes)
             return bytes.count >= limit
         }
         if full { flush() }
@@ -164,25 +169,29 @@ public struct SinkLogHandler: LogHandler {
         requestID: String, method: String, path: String, status: Int, micros: Int64, source: String
     ) -> Bool {
         guard metadata.isEmpty, logLevel <= .info else { return false }
-        var line = clock.now()
-        line.reserveCapacity(160)
-        line += " info "
-        line += label
-        // Keys in sorted order: duration_us < hb.request.id < method < path < status.
-        line += ": duration_us="
-        line += String(micros)
-        line += " hb.request.id="
-        line += requestID
-        line += " method="
-        line += method
-        line += " path="
-        line += path
-        line += " status="
-        line += String(status)
-        line += " ["
-        line += source
-        line += "] request\n"
-        sink.append(line)
+        let time = clock.now()
+        let label = label
+        // Written straight into the sink's pending batch: no line string built and copied again.
+        sink.append { bytes in
+            func put(_ text: String) { bytes.append(contentsOf: text.utf8) }
+            put(time)
+            put(" info ")
+            put(label)
+            // Keys in sorted order: duration_us < hb.request.id < method < path < status.
+            put(": duration_us=")
+            put(String(micros))
+            put(" hb.request.id=")
+            put(requestID)
+            put(" method=")
+            put(method)
+            put(" path=")
+            put(path)
+            put(" status=")
+            put(String(status))
+            put(" [")
+            put(source)
+            put("] request\n")
+        }
         return true
     }
 }

@@ -197,15 +197,17 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     ) {
         let started = ContinuousClock.now
         let requestID = RequestID().description
-        var tail = context.channel.allocator.buffer(capacity: 96)
-        tail.writeString("X-Request-Id: ")
-        tail.writeString(requestID)
-        tail.writeString("\r\nDate: ")
-        tail.writeString(currentDate())
-        tail.writeString(close ? "\r\nConnection: close\r\n\r\n" : "\r\n\r\n")
-        wire.write(NIOAny(wireHead), promise: nil)
+        // The prepared head copied in front of this request's lines: one write for the head
+        // instead of two.
+        var head = context.channel.allocator.buffer(capacity: wireHead.readableBytes + 128)
+        head.writeImmutableBuffer(wireHead)
+        head.writeString("X-Request-Id: ")
+        head.writeString(requestID)
+        head.writeString("\r\nDate: ")
+        head.writeString(currentDate())
+        head.writeString(close ? "\r\nConnection: close\r\n\r\n" : "\r\n\r\n")
         if let body = answer.body, body.readableBytes > 0 {
-            wire.write(NIOAny(tail), promise: nil)
+            wire.write(NIOAny(head), promise: nil)
             if close {
                 let channel = context.channel
                 wire.writeAndFlush(NIOAny(body)).whenComplete { _ in channel.close(promise: nil) }
@@ -214,9 +216,9 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             }
         } else if close {
             let channel = context.channel
-            wire.writeAndFlush(NIOAny(tail)).whenComplete { _ in channel.close(promise: nil) }
+            wire.writeAndFlush(NIOAny(head)).whenComplete { _ in channel.close(promise: nil) }
         } else {
-            wire.writeAndFlush(NIOAny(tail), promise: nil)
+            wire.writeAndFlush(NIOAny(head), promise: nil)
         }
         library.fastAnswers.add(1, ordering: .relaxed)
         guard logger.logLevel <= .info else { return }
