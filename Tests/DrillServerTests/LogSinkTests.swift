@@ -103,11 +103,18 @@ struct LogSinkTests {
         typealias Log = RequestLogMiddleware<FeedRequestContext>
         var withID = logger
         withID[metadataKey: "hb.request.id"] = "7f3a"
-        Log.log(withID, method: .get, path: "/feeds/SECRETTOKEN.ics", status: .notModified, since: .now)
+        // The reference: the middleware's line as swift-log's event (SinkLogHandler.log(event:),
+        // itself held to StreamLogHandler's bytes above).
+        withID.info(
+            "request",
+            metadata: ["method": "GET", "path": "/feeds/REDACTED", "status": "304", "duration_us": "12"],
+            source: "DrillServer")
         #expect(
             handler.logRequest(
                 requestID: "7f3a", method: "GET", path: Log.redacted("/feeds/SECRETTOKEN.ics"), status: 304,
                 micros: 12, source: "DrillServer"))
+        // The router's logger (only the request id as metadata) writes the same line directly.
+        Log.log(withID, method: .get, path: "/feeds/SECRETTOKEN.ics", status: .notModified, since: .now)
         // A logger with keys of its own, or above info, is left to swift-log: nothing written here.
         logger[metadataKey: "instance"] = "a"
         #expect(!(try #require(logger.handler as? SinkLogHandler)).logRequest(
@@ -115,13 +122,18 @@ struct LogSinkTests {
         var quiet = handler
         quiet.logLevel = .warning
         #expect(!quiet.logRequest(requestID: "1", method: "GET", path: "/", status: 200, micros: 1, source: "DrillServer"))
+        var other = logger
+        other[metadataKey: "hb.request.id"] = "9"
+        #expect(!(try #require(other.handler as? SinkLogHandler)).logRequest(
+            method: "GET", path: "/", status: 200, micros: 1, source: "DrillServer"), "more keys than the id")
         sink.flush()
         let lines = capture.text.split(separator: "\n")
-        try #require(lines.count == 2)
+        try #require(lines.count == 3)
         // The same bytes after the time, but for the measured duration.
         let duration = try Regex("duration_us=[0-9]+ ")
         let shapes = lines.map { $0.drop { $0 != " " }.replacing(duration, with: "duration_us=N ") }
         #expect(shapes[0] == shapes[1])
+        #expect(shapes[0] == shapes[2])
         #expect(lines[1].hasSuffix(" info drillcal.serve: duration_us=12 hb.request.id=7f3a method=GET path=/feeds/REDACTED status=304 [DrillServer] request"))
         #expect(!capture.text.contains("SECRETTOKEN"))
     }

@@ -165,6 +165,17 @@ public struct SinkLogHandler: LogHandler {
     /// feed request, where the general path cost 13–17 µs of CPU (perf, issue 11's benchmark).
     /// Writes nothing and returns false when this handler carries metadata of its own (a logger
     /// given extra keys), whose keys would have to be merged in: the caller then logs as usual.
+    /// `logRequest(requestID:…)` for the router's request logger, whose only metadata is the id
+    /// Hummingbird gave the request (`hb.request.id`): the id is taken from there. False, writing
+    /// nothing, when the handler carries any other key.
+    func logRequest(method: String, path: String, status: Int, micros: Int64, source: String) -> Bool {
+        guard metadata.count == 1, let id = metadata["hb.request.id"] else { return false }
+        var bare = self
+        bare.metadata = [:]
+        return bare.logRequest(
+            requestID: id.description, method: method, path: path, status: status, micros: micros, source: source)
+    }
+
     func logRequest(
         requestID: String, method: String, path: String, status: Int, micros: Int64, source: String
     ) -> Bool {
