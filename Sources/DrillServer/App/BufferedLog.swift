@@ -179,12 +179,29 @@ public struct SinkLogHandler: LogHandler {
     func logRequest(
         requestID: String, method: String, path: String, status: Int, micros: Int64, source: String
     ) -> Bool {
+        var id = requestID
+        return id.withUTF8 {
+            logRequest(
+                requestID: UnsafeRawBufferPointer($0), method: method, path: path, status: status, micros: micros,
+                source: source)
+        }
+    }
+
+    /// The same with the id as its text's bytes (`FastRequestID` writes its digits without a string).
+    func logRequest(
+        requestID: UnsafeRawBufferPointer, method: String, path: String, status: Int, micros: Int64, source: String
+    ) -> Bool {
         guard metadata.isEmpty, logLevel <= .info else { return false }
         let time = clock.now()
         let label = label
-        // Written straight into the sink's pending batch: no line string built and copied again.
+        // Written straight into the sink's pending batch: no line string built and copied again;
+        // each piece copied from its contiguous bytes (appending a `String.UTF8View` went through
+        // the generic sequence copy, 2 % of a 304's CPU).
         sink.append { bytes in
-            func put(_ text: String) { bytes.append(contentsOf: text.utf8) }
+            func put(_ text: String) {
+                var text = text
+                text.withUTF8 { bytes.append(contentsOf: $0) }
+            }
             put(time)
             put(" info ")
             put(label)
@@ -192,7 +209,7 @@ public struct SinkLogHandler: LogHandler {
             put(": duration_us=")
             put(String(micros))
             put(" hb.request.id=")
-            put(requestID)
+            bytes.append(contentsOf: requestID)
             put(" method=")
             put(method)
             put(" path=")

@@ -7,6 +7,7 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
+import Synchronization
 
 /// Answers GET and HEAD of feeds on the connection's event loop, before the request reaches
 /// Hummingbird's async router: public feeds (`/calendars/{town}/{file}.ics`), and members' feeds
@@ -90,8 +91,7 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             if unanswered == 0, context.channel.isWritable, wire != nil, let method = Self.method(head.method),
                 let (answer, path) = answer(head, method: method, context)
             {
-                // As the router saw it: the Connection fields joined, then compared whole.
-                pending = (answer, answer.wireHead, method, path, head.headers["connection"].joined(separator: ", ") == "close")
+                pending = (answer, answer.wireHead, method, path, Self.asksToClose(head.headers))
                 passing = false
             } else {
                 passing = true
@@ -117,6 +117,19 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data), unanswered > 0 { unanswered -= 1 }
         context.write(data, promise: promise)
+    }
+
+    /// `Connection: close` as the router sees it: the Connection fields joined with ", ", then
+    /// compared whole, i.e. exactly one such field, reading `close` (without building the joined
+    /// array and string for every request).
+    static func asksToClose(_ headers: HTTPHeaders) -> Bool {
+        var fields = 0
+        var close = false
+        for (name, value) in headers where name.utf8.count == 10 && name.equalsIgnoringASCIICase("connection") {
+            fields += 1
+            close = value == "close"
+        }
+        return fields == 1 && close
     }
 
     /// GET and HEAD, the methods answered here.
@@ -196,13 +209,13 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         close: Bool, _ context: ChannelHandlerContext, below wire: ChannelHandlerContext
     ) {
         let started = ContinuousClock.now
-        let requestID = RequestID().description
+        let requestID = FastRequestID()
         // The prepared head copied in front of this request's lines: one write for the head
         // instead of two.
         var head = context.channel.allocator.buffer(capacity: wireHead.readableBytes + 128)
         head.writeImmutableBuffer(wireHead)
         head.writeString("X-Request-Id: ")
-        head.writeString(requestID)
+        requestID.withDigits { _ = head.writeBytes($0) }
         head.writeString("\r\nDate: ")
         head.writeString(currentDate())
         head.writeString(close ? "\r\nConnection: close\r\n\r\n" : "\r\n\r\n")
@@ -225,14 +238,16 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         typealias Log = RequestLogMiddleware<FeedRequestContext>
         // `source` is what swift-log would record for the middleware's call: its module.
         if let sinkHandler,
-            sinkHandler.logRequest(
-                requestID: requestID, method: method.rawValue, path: Log.redacted(path), status: answer.status.code,
-                micros: Log.microseconds(since: started), source: "DrillServer")
+            requestID.withDigits({
+                sinkHandler.logRequest(
+                    requestID: $0, method: method.rawValue, path: Log.redacted(path), status: answer.status.code,
+                    micros: Log.microseconds(since: started), source: "DrillServer")
+            })
         {
             return
         }
         var requestLogger = logger
-        requestLogger[metadataKey: "hb.request.id"] = .string(requestID)
+        requestLogger[metadataKey: "hb.request.id"] = .string(requestID.description)
         Log.log(requestLogger, method: method, path: path, status: answer.status, since: started)
     }
 
@@ -241,6 +256,37 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         if now != date.second { date = (now, HTTPDate.format(now)) }
         return date.text
     }
+}
+
+/// The id of a request answered on the fast path, in the form of Hummingbird's `RequestID` (a
+/// random per-process part, then a counter that starts at a random value, in hex): 32 lowercase hex
+/// digits. Its own, because `RequestID`'s only text is its `description`, a `String` built from two
+/// more (`String(_:radix:)`, then padding), 3 % of a 304's CPU; these digits go straight into the
+/// answer's head and the log line. Unique among the fast path's answers (one counter per process)
+/// and, with its own random part, distinct from the router's ids.
+struct FastRequestID: CustomStringConvertible {
+    private static let high = UInt64.random(in: .min ... .max)
+    private static let next = Atomic<UInt64>(UInt64.random(in: .min ... .max))
+    let low: UInt64
+
+    init() {
+        low = Self.next.wrappingAdd(1, ordering: .relaxed).oldValue
+    }
+
+    /// The 32 digits, for the length of `body`.
+    func withDigits<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { out in
+            for (offset, value) in [(0, Self.high), (16, low)] {
+                for i in 0..<16 {
+                    let nibble = UInt8(truncatingIfNeeded: value >> UInt64(60 - 4 * i)) & 0x0f
+                    out[offset + i] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+                }
+            }
+            return body(UnsafeRawBufferPointer(out))
+        }
+    }
+
+    var description: String { withDigits { String(decoding: $0, as: UTF8.self) } }
 }
 
 extension FeedFastPath {

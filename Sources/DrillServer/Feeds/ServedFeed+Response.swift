@@ -131,7 +131,16 @@ extension StringProtocol {
     func equalsIgnoringASCIICase(_ other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
         func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5a ? c | 0x20 : c }
-        return zip(utf8, other.utf8).allSatisfy { lower($0) == lower($1) }
+        // Over both texts' bytes in place when they are contiguous (native strings and their
+        // substrings): comparing through `zip` of the two views was 1 % of a 304's CPU.
+        var other = other
+        let contiguous = other.withUTF8 { theirs in
+            utf8.withContiguousStorageIfAvailable { mine in
+                for i in 0..<mine.count where lower(mine[i]) != lower(theirs[i]) { return false }
+                return true
+            }
+        }
+        return contiguous ?? zip(utf8, other.utf8).allSatisfy { lower($0) == lower($1) }
     }
 
     /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
