@@ -86,18 +86,27 @@ struct FeedFastPathBackpressureTests {
 
     static func logger() -> Logger { Logger(label: "test") { _ in SwiftLogNoOpLogHandler() } }
 
+    /// A channel with NIO's response encoder and Hummingbird's codec (or neither) and the installer
+    /// added after them, as Hummingbird adds extra handlers; the installer must have left.
+    static func installed(_ fixture: ServerFixture, withCodec: Bool) throws -> EmbeddedChannel {
+        let channel = EmbeddedChannel()
+        let pipeline = channel.pipeline.syncOperations
+        if withCodec {
+            try pipeline.addHandler(HTTPResponseEncoder())
+            try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+        }
+        try pipeline.addHandler(FeedFastPath.Installer { FeedFastPath(library: fixture.library, logger: Self.logger()) })
+        #expect((try? pipeline.handler(type: FeedFastPath.Installer.self)) == nil, "the installer left")
+        return channel
+    }
+
     @Test("the installer puts the fast path below the conversion to HTTP types, and leaves")
     func installer() throws {
         let fixture = try ServerFixture.make()
         defer { fixture.cleanUp() }
-        let channel = EmbeddedChannel()
+        let channel = try Self.installed(fixture, withCodec: true)
         defer { _ = try? channel.finish() }
-        let pipeline = channel.pipeline.syncOperations
-        try pipeline.addHandler(HTTPResponseEncoder())
-        try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-        try pipeline.addHandler(FeedFastPath.Installer { FeedFastPath(library: fixture.library, logger: Self.logger()) })
-        #expect((try? pipeline.handler(type: FeedFastPath.Installer.self)) == nil, "the installer left")
-        #expect((try? pipeline.handler(type: FeedFastPath.self)) != nil)
+        #expect((try? channel.pipeline.syncOperations.handler(type: FeedFastPath.self)) != nil)
 
         // NIO's parts reach the fast path first: a feed is answered as bytes, other requests come
         // out of the codec above it as HTTP types.
@@ -118,12 +127,9 @@ struct FeedFastPathBackpressureTests {
     func installerWithoutCodec() throws {
         let fixture = try ServerFixture.make()
         defer { fixture.cleanUp() }
-        let channel = EmbeddedChannel()
+        let channel = try Self.installed(fixture, withCodec: false)
         defer { _ = try? channel.finish() }
-        let pipeline = channel.pipeline.syncOperations
-        try pipeline.addHandler(FeedFastPath.Installer { FeedFastPath(library: fixture.library, logger: Self.logger()) })
-        #expect((try? pipeline.handler(type: FeedFastPath.Installer.self)) == nil)
-        #expect((try? pipeline.handler(type: FeedFastPath.self)) == nil)
+        #expect((try? channel.pipeline.syncOperations.handler(type: FeedFastPath.self)) == nil)
         for part in Self.request("/calendars/qingshan/town.ics") { try channel.writeInbound(part) }
         guard case .head(let head) = try channel.readInbound(as: HTTPServerRequestPart.self) else {
             Issue.record("the request was not passed on")
