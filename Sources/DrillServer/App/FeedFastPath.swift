@@ -276,12 +276,16 @@ struct FastRequestID: CustomStringConvertible {
     /// The 32 digits, for the length of `body`.
     func withDigits<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { out in
-            for (offset, value) in [(0, Self.high), (16, low)] {
+            // Two calls, not a loop over an array literal of the two halves (a heap allocation per
+            // request on the hot path).
+            func put(_ value: UInt64, at offset: Int) {
                 for i in 0..<16 {
                     let nibble = UInt8(truncatingIfNeeded: value >> UInt64(60 - 4 * i)) & 0x0f
-                    out[offset + i] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+                    out[offset + i] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble  // like Hex.lower
                 }
             }
+            put(Self.high, at: 0)
+            put(low, at: 16)
             return body(UnsafeRawBufferPointer(out))
         }
     }
