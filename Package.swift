@@ -93,11 +93,13 @@ let package = Package(
         // zlib for gzip bodies (hummingbird-compression is not available): one deflate per feed version.
         // Not named CZlib: ZIPFoundation's own zlib module has that name.
         .systemLibrary(name: "CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // glibc's <malloc.h> (part of libc6-dev, which the Swift toolchain needs anyway).
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // The feed server: public and token-protected feeds from memory, index page, health.
         .target(
             name: "DrillServer",
             dependencies: [
-                "DrillCore", "DrillIO", "DrillFeeds", "DrillStore", "DrillWeb", "CGzip",
+                "DrillCore", "DrillIO", "DrillFeeds", "DrillStore", "DrillWeb", "CGzip", "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -142,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "DrillServerTests",
             dependencies: [
-                "DrillServer", "DrillStore", "DrillFeeds", "DrillIO", "DrillCore", "DrillWeb", "CGzip", "FeedLint",
+                "DrillServer", "DrillStore", "DrillFeeds", "DrillIO", "DrillCore", "DrillWeb", "CGzip", "CMalloc", "FeedLint",
                 "StoreDoubles",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

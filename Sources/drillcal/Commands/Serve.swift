@@ -90,6 +90,7 @@ extension Drillcal {
 
         func run() async throws {
             let lang = town.lang
+            HeapTuning.keepFreedPages()
             // StreamLogHandler's lines, rendered cheaply (`SinkLogHandler`) and written in batches
             // (`LogSink`), not one write each.
             let sink = LogSink()
