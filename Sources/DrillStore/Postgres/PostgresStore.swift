@@ -529,7 +529,8 @@ public struct PostgresStore: AttendanceStore {
                 )
                 SELECT (SELECT count(*) FROM marked), (SELECT count(*) FROM audited), (SELECT count(*) FROM remembered)
                 """, logger)
-            try await c.exec("RELEASE SAVEPOINT record_batch", logger)
+            // Not released: the transaction's COMMIT, which follows at once, keeps what the savepoint
+            // holds (a RELEASE would be one more round trip under the write lock).
         } catch {
             try await c.exec("ROLLBACK TO SAVEPOINT record_batch", logger)
             return nil
