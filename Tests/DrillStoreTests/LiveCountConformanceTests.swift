@@ -34,6 +34,7 @@ struct TurnoutConformanceTests {
                     roster: try await store.roster(of: drill), marks: try await store.marks(session: drill)))
         _ = try await store.record([Sample.mark("m3", .absent, session: drill)])
         #expect(try await store.turnout(session: drill)["t2"] == LiveTeamCount(rosterSize: 1, counted: 0))
+        #expect(try await store.turnout(session: Sample.deadline.uid) == [:], "a session without a roster: no team")
         await #expect(throws: StoreError.unknownSession("nope")) { try await store.turnout(session: "nope") }
     }
 

@@ -2,25 +2,32 @@ import DrillCore
 import GRDB
 
 extension SQLiteStore {
-    /// One aggregate query: no roster or mark row is decoded (every check-in answer asks it).
+    /// One aggregate statement: no roster or mark row is decoded (every check-in answer asks it), and
+    /// no read transaction around it. The session is its first table, so an unknown session gives
+    /// no row, and a session without a roster one row without a team.
     public func turnout(session uid: String) async throws(StoreError) -> [String: LiveTeamCount] {
-        try lookup { db in
-            try Self.requireSession(uid, db)
-            var out: [String: LiveTeamCount] = [:]
-            let rows = try Row.fetchCursor(
-                db.cachedStatement(
-                    sql: """
-                        SELECT r.team_id, count(*),
-                          coalesce(sum(a.status IN ('present', 'late') AND NOT a.guest), 0)
-                        FROM roster_entry r LEFT JOIN attendance a
-                          ON a.session_uid = r.session_uid AND a.member_id = r.member_id
-                        WHERE r.session_uid = ? GROUP BY r.team_id
-                        """),
-                arguments: [uid])
-            while let row = try rows.next() {
-                out[row[0]] = LiveTeamCount(rosterSize: row[1], counted: row[2])
+        let rows: [(team: String?, size: Int, counted: Int)]
+        do {
+            rows = try Self.readOneStatement(lookupReader) { db in
+                try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT r.team_id, count(r.member_id),
+                              coalesce(sum(a.status IN ('present', 'late') AND NOT a.guest), 0)
+                            FROM session s
+                            LEFT JOIN roster_entry r ON r.session_uid = s.uid
+                            LEFT JOIN attendance a ON a.session_uid = r.session_uid AND a.member_id = r.member_id
+                            WHERE s.uid = ? GROUP BY r.team_id
+                            """),
+                    arguments: [uid]
+                ).map { (team: $0[0], size: $0[1], counted: $0[2]) }
             }
-            return out
+        } catch { throw StoreError(error) }
+        guard !rows.isEmpty else { throw StoreError.unknownSession(uid) }
+        var out: [String: LiveTeamCount] = [:]
+        for row in rows {
+            if let team = row.team { out[team] = LiveTeamCount(rosterSize: row.size, counted: row.counted) }
         }
+        return out
     }
 }

@@ -26,6 +26,8 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     /// SQLite's C API (see `PointLookup` for why and what it measured); nil in memory, where
     /// `lookupReader` answers.
     let tokenLookup: PointLookup?
+    /// The leader-code lookup every check-in makes, the same way (nil in memory).
+    let leaderLookup: PointLookup?
     /// Microseconds to pause after each mark inside `record`'s transaction. Only the
     /// kill-during-import test sets it (through DRILLCAL_TEST_MARK_DELAY_US), to be sure the kill
     /// lands while the transaction is open.
@@ -49,6 +51,7 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
             try self.init(
                 writer: writer, lookupReader: DatabasePool(path: path, configuration: lookups),
                 tokenLookup: PointLookup(path: path, sql: Self.memberByTokenSQL, busyTimeout: Self.busyTimeout),
+                leaderLookup: PointLookup(path: path, sql: Self.sessionByLeaderCodeSQL, busyTimeout: Self.busyTimeout),
                 markDelayMicroseconds: markDelayMicroseconds)
         } catch {
             throw StoreError(error)
@@ -66,10 +69,11 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
 
     init(
         writer: any DatabaseWriter, lookupReader: (any DatabaseReader)? = nil, tokenLookup: PointLookup? = nil,
-        markDelayMicroseconds: UInt32 = 0, migrate: Bool = true
+        leaderLookup: PointLookup? = nil, markDelayMicroseconds: UInt32 = 0, migrate: Bool = true
     ) throws {
         dbWriter = writer
         self.tokenLookup = tokenLookup
+        self.leaderLookup = leaderLookup
         // A queue (in memory) holds its one connection only while a block runs: lookups can share it.
         self.lookupReader = lookupReader ?? writer
         self.markDelayMicroseconds = markDelayMicroseconds
@@ -128,6 +132,7 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     public func close() throws(StoreError) {
         do {
             tokenLookup?.close()
+            leaderLookup?.close()
             if lookupReader !== dbWriter { try lookupReader.close() }
             try dbWriter.close()
         } catch { throw StoreError(error) }
@@ -174,10 +179,15 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
 
     public func session(_ uid: String) async throws(StoreError) -> SessionRecord? {
         // Hot paths (every check-in) use cached prepared statements: no SQL built or compiled per call.
-        try lookup { db in
-            try SessionRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM session WHERE uid = ?"), arguments: [uid])?
-                .record()
-        }
+        // One statement, so no read transaction around it (GRDB's BEGIN and COMMIT are two more
+        // statements, parsed each time).
+        do {
+            return try Self.readOneStatement(lookupReader) { db in
+                try SessionRow.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM session WHERE uid = ?"), arguments: [uid]
+                )?.record()
+            }
+        } catch { throw StoreError(error) }
     }
 
     public func roster(of uid: String) async throws(StoreError) -> [RosterEntry] {
@@ -340,7 +350,7 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     static let memberByTokenSQL = "SELECT member_id FROM feed_token WHERE token_hash = ? AND revoked_at IS NULL"
 
     /// GRDB's synchronous read without a transaction: only for a single statement.
-    private static func readOneStatement<T>(_ reader: any DatabaseReader, _ value: (Database) throws -> T) throws -> T {
+    static func readOneStatement<T>(_ reader: any DatabaseReader, _ value: (Database) throws -> T) throws -> T {
         try reader.unsafeRead(value)
     }
 
@@ -359,14 +369,18 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
         }
     }
 
+    /// Every check-in with a code asks it: on `leaderLookup`'s own connections (see `memberNow`).
     public func session(forLeaderCodeHash hash: String) async throws(StoreError) -> String? {
-        try lookup { db in
-            try String.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT session_uid FROM leader_code WHERE code_hash = ? AND revoked_at IS NULL LIMIT 1"),
-                arguments: [hash])
-        }
+        do {
+            if let leaderLookup { return try leaderLookup.text(for: hash) }
+            return try Self.readOneStatement(lookupReader) { db in
+                try String.fetchOne(db.cachedStatement(sql: Self.sessionByLeaderCodeSQL), arguments: [hash])
+            }
+        } catch { throw StoreError(error) }
     }
+
+    static let sessionByLeaderCodeSQL =
+        "SELECT session_uid FROM leader_code WHERE code_hash = ? AND revoked_at IS NULL LIMIT 1"
 
     public func storeKey(named name: String) async throws(StoreError) -> [UInt8] {
         guard !name.isEmpty else { throw .invalid("store key: empty name") }
