@@ -63,6 +63,38 @@ struct PostgresStoreTests {
         #expect(try await store.marks(session: Sample.training.uid).count == 2, "nothing of it was stored")
     }
 
+    @Test("a batch the database refuses is rolled back and written again call by call: only the refused calls fail")
+    func refusedBatchFallsBack() async throws {
+        let fixture = try await Sample.published(.postgres)
+        defer { fixture.cleanUp() }
+        let store = try #require(fixture.store as? PostgresStore)
+        // A rule only the database knows (the plans accept m2): its rows fail inside the batch's statement.
+        try await store.client.withConnection { c in
+            try await c.exec("ALTER TABLE attendance ADD CONSTRAINT test_refuse_m2 CHECK (member_id <> 'm2')", store.logger)
+        }
+        let results = await withTaskGroup(of: (Int, Bool).self) { group in
+            for i in 0..<30 {
+                group.addTask {
+                    let member = i % 3 == 0 ? "m2" : "m1"
+                    let ok = (try? await store.record([Sample.mark(member, .present, clientID: "refuse-\(i)")])) != nil
+                    return (i, ok)
+                }
+            }
+            return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(results.count == 30)
+        for (i, ok) in results { #expect(ok == (i % 3 != 0), "call \(i)") }
+        #expect(store.recordPaths.callByCall >= 1, "\(store.recordPaths)")
+        #expect(try await store.marks(session: Sample.training.uid).map(\.memberID) == ["m1"])
+        let audit = try await store.audit(session: Sample.training.uid).filter { $0.action == "mark" }
+        #expect(audit.allSatisfy { $0.memberID == "m1" } && !audit.isEmpty)
+        // The refused calls' client ids were not remembered: sent again after the rule is lifted, they count.
+        try await store.client.withConnection { c in
+            try await c.exec("ALTER TABLE attendance DROP CONSTRAINT test_refuse_m2", store.logger)
+        }
+        #expect(try await store.record([Sample.mark("m2", .present, clientID: "refuse-0")]) == 1)
+    }
+
     @Test("concurrent check-ins read their live count once per batch, after its commit")
     func countsOncePerBatch() async throws {
         let fixture = try await Sample.published(.postgres)

@@ -79,8 +79,16 @@ public struct PostgresStore: AttendanceStore {
             @Sendable (calls: [RecordCall]) async -> Result<[Result<RecordAnswer, StoreError>], StoreError> in
             let outcomes: [Result<Int, StoreError>]
             do {
-                outcomes = try await Self.transaction(client, logger, lock: writeLock) { c in
-                    try await Self.record(calls.map(\.marks), c, logger, paths)
+                do {
+                    outcomes = try await Self.transaction(client, logger, lock: writeLock) { c in
+                        try await Self.record(calls.map(\.marks), c, logger, paths, atOnce: true)
+                    }
+                } catch is BatchRefused {
+                    // The all-at-once insert failed and took the transaction with it (rolled back):
+                    // again in a fresh one, call by call, so only the failing call fails.
+                    outcomes = try await Self.transaction(client, logger, lock: writeLock) { c in
+                        try await Self.record(calls.map(\.marks), c, logger, paths, atOnce: false)
+                    }
                 }
             } catch {
                 return .failure(StoreError(postgres: error))
@@ -402,15 +410,18 @@ public struct PostgresStore: AttendanceStore {
     }
 
     /// Decides and writes each call of a batch inside the open transaction; one outcome per call.
+    /// With `atOnce`, the whole batch is first tried in one statement (`recordAtOnce`); when the database
+    /// refuses it, `BatchRefused` is thrown and the caller runs the batch again with `atOnce` false.
     static func record(
-        _ calls: [[AttendanceMark]], _ c: PostgresConnection, _ logger: Logger, _ paths: RecordPaths
+        _ calls: [[AttendanceMark]], _ c: PostgresConnection, _ logger: Logger, _ paths: RecordPaths,
+        atOnce: Bool = true
     ) async throws -> [Result<Int, StoreError>] {
         let marks = calls.flatMap { $0 }
         let uids = Array(Set(marks.map(\.sessionUID)))
         let members = Array(Set(marks.map(\.memberID)))
         let clientIDs = Array(Set(marks.compactMap(\.clientID)))
         var snapshot = try await Snapshot.read(uids: uids, members: members, clientIDs: clientIDs, c, logger)
-        if let outcomes = try await recordAtOnce(calls, snapshot, c, logger) {
+        if atOnce, let outcomes = try await recordAtOnce(calls, snapshot, c, logger) {
             paths.atOnce.add(1, ordering: .relaxed)
             return outcomes
         }
@@ -463,9 +474,12 @@ public struct PostgresStore: AttendanceStore {
     /// The batch in one statement, whatever its size: every call planned against the snapshot,
     /// then all marks, audit rows and client ids inserted at once (rows passed as one JSON array
     /// each). A round trip per row made a 30-call batch cost ~150 round trips, and with the store's
-    /// write lock held that bounded check-ins to a few hundred a second. Nil when a call is refused
-    /// or a row fails: the savepoint is rolled back and the caller takes the call-by-call path,
-    /// which isolates the failing call.
+    /// write lock held that bounded check-ins to a few hundred a second. Nil when a plan refuses a call
+    /// (nothing written yet: the caller goes on call by call in the same transaction). When the
+    /// database refuses a row, throws `BatchRefused`: the transaction is rolled back and the batch
+    /// runs again call by call in a new one, which isolates the failing call. No savepoint guards the
+    /// statement: a SAVEPOINT is one more round trip under the write lock on every batch, for a
+    /// failure the plans are there to prevent.
     static func recordAtOnce(
         _ calls: [[AttendanceMark]], _ snapshot: Snapshot, _ c: PostgresConnection, _ logger: Logger
     ) async throws -> [Result<Int, StoreError>]? {
@@ -499,7 +513,6 @@ public struct PostgresStore: AttendanceStore {
                 row.id = Int64(item.offset)
                 return row
             })
-        try await c.exec("SAVEPOINT record_batch", logger)
         do {
             // One statement for the three inserts (data-modifying WITH clauses): one round trip
             // under the write lock instead of three. Empty arrays insert nothing.
@@ -529,11 +542,8 @@ public struct PostgresStore: AttendanceStore {
                 )
                 SELECT (SELECT count(*) FROM marked), (SELECT count(*) FROM audited), (SELECT count(*) FROM remembered)
                 """, logger)
-            // Not released: the transaction's COMMIT, which follows at once, keeps what the savepoint
-            // holds (a RELEASE would be one more round trip under the write lock).
         } catch {
-            try await c.exec("ROLLBACK TO SAVEPOINT record_batch", logger)
-            return nil
+            throw BatchRefused(underlying: error)
         }
         return plans.map { .success($0.changes.count) }
     }
@@ -1234,6 +1244,12 @@ struct PostgresURL: Sendable, Hashable {
         config.options.maximumConnections = 32
         return config
     }
+}
+
+/// The database refused a batch written at once (`PostgresStore.recordAtOnce`): its transaction is
+/// aborted and the batch is written again call by call.
+struct BatchRefused: Error {
+    var underlying: any Error
 }
 
 /// The answer of `PostgresStore.blocking`, written by the task before it signals and read after the
