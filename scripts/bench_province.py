@@ -71,13 +71,17 @@ def tree(work: pathlib.Path):
     return files, size
 
 
+# BUILD_OPTS="--moves 0" passes options to every build (e.g. the optimiser's budget).
+OPTS = os.environ.get("BUILD_OPTS", "").split()
+
+
 def run(bin_path: str, work: pathlib.Path, extra: list, label: str, timings: pathlib.Path):
     if timings.exists():
         timings.unlink()
     env = dict(os.environ, DRILLCAL_TIMINGS=str(timings))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run([bin_path, "build", str(work), "--json", "--allow-partial", "--now", NOW] + extra,
+    proc = subprocess.run([bin_path, "build", str(work), "--json", "--allow-partial", "--now", NOW] + OPTS + extra,
                           capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
