@@ -137,6 +137,39 @@ struct FeedFastPathTests {
         }
     }
 
+    @Test("the index page answers the same on the fast path as through the router, per language and Host")
+    func indexPageSame() async throws {
+        let fixture = try ServerFixture.make()
+        defer { fixture.cleanUp() }
+        let requests: [(String, HTTPRequest.Method, String)] = [
+            ("/", .get, "localhost"), ("/?lang=en", .get, "localhost"), ("/?lang=zh", .get, "localhost"),
+            ("/", .head, "localhost"), ("/", .get, "h1.example.cn:8443"), ("/", .get, "bad host!"),
+            ("/?lang=fr", .get, "localhost"), ("/?lang=en&x=1", .get, "localhost"),
+        ]
+        @Sendable func run(_ fastPath: Bool) async throws -> [Seen] {
+            try await fixture.app { $0.feedFastPath = fastPath }.testPatiently { client in
+                var out: [Seen] = []
+                for (uri, method, authority) in requests {
+                    out.append(Self.seen(try await client.execute(uri: uri, method: method, authority: authority)))
+                }
+                return out
+            }
+        }
+        let routed = try await run(false)
+        #expect(fixture.library.fastAnswers.load(ordering: .relaxed) == 0)
+        let fast = try await run(true)
+        #expect(fixture.library.fastAnswers.load(ordering: .relaxed) == 6, "all but the two other queries")
+        for (i, request) in requests.enumerated() {
+            #expect(fast[i] == routed[i], "\(request)")
+        }
+        let text = fast.map { String(decoding: $0.body, as: UTF8.self) }
+        #expect(fast[0].status == .ok && text[0].contains("webcal://localhost/calendars/qingshan/town.ics"))
+        #expect(text[1].contains("lang=\"en\"") && text[2].contains("lang=\"zh"))
+        #expect(fast[3].body.isEmpty && fast[3].headers.contains("Content-Length: \(fast[0].body.count)"))
+        #expect(text[4].contains("webcal://h1.example.cn:8443/calendars/qingshan/town.ics"))
+        #expect(!text[5].contains("bad host"), "a Host that is no host name is not put into links")
+    }
+
     @Test("a fast-path answer is logged like a routed one, under the id the client saw")
     func logged() async throws {
         let fixture = try ServerFixture.make()
@@ -334,12 +367,12 @@ struct PatientClient: Sendable {
     let client: TestClient
     let port: Int?
 
-    func execute(uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:]) async throws
-        -> TestClient.Response
+    func execute(uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], authority: String = "localhost")
+        async throws -> TestClient.Response
     {
         var headers = headers
         headers[.connection] = "keep-alive"
-        return try await client.execute(TestClient.Request(uri, method: method, authority: "localhost", headers: headers))
+        return try await client.execute(TestClient.Request(uri, method: method, authority: authority, headers: headers))
     }
 }
 

@@ -39,7 +39,7 @@ public func buildApplication(
                         FeedFastPath.Installer {
                             FeedFastPath(
                                 library: town, logger: logger, tokens: tokens, throttle: throttle,
-                                trustedProxies: configuration.trustedProxies)
+                                trustedProxies: configuration.trustedProxies, index: IndexSettings(configuration))
                         }
                     ] : [])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
@@ -70,12 +70,8 @@ public func buildRouter(
         let language =
             request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:))
             ?? configuration.language
-        let base = configuration.baseURL ?? baseURL(request, configuration)
-        return Responses.html(
-            catalog.indexPage(language: language, baseURL: base) {
-                IndexPage(listing: catalog.listing, townID: catalog.townID, baseURL: base, language: language)
-                    .render()
-            })
+        let base = IndexSettings(configuration).baseURL(authority: request.head.authority)
+        return Responses.html(catalog.indexAnswer(language: language, baseURL: base).page)
     }
 
     @Sendable func publicFeed(_ request: Request, _ context: FeedRequestContext) -> Response {
@@ -130,19 +126,36 @@ public func buildRouter(
     return router
 }
 
-/// `http://<Host>` from the request when the Host header is a plain host[:port], else the
-/// configured address: the page is only as good as the links on it.
-private func baseURL(_ request: Request, _ configuration: ServerConfiguration) -> String {
-    if let host = request.head.authority, !host.isEmpty,
-        host.utf8.allSatisfy({ c in
-            (97...122).contains(c) || (65...90).contains(c) || (48...57).contains(c) || c == 46 || c == 45
-                || c == 58
-                || c == 91 || c == 93
-        })
-    {
-        return "http://\(host)"
+/// What the index page depends on besides the catalog: the configured base URL and language, and
+/// the address to fall back on. Shared by the router and `FeedFastPath`, so both draw the same page.
+struct IndexSettings: Sendable {
+    var baseURL: String?
+    var language: Language
+    var host: String
+    var port: Int
+
+    init(_ configuration: ServerConfiguration) {
+        baseURL = configuration.baseURL
+        language = configuration.language
+        host = configuration.host
+        port = configuration.port
     }
-    return "http://\(configuration.host):\(configuration.port)"
+
+    /// The configured base URL, else `http://<Host>` when the Host header is a plain host[:port],
+    /// else the configured address: the page is only as good as the links on it.
+    func baseURL(authority: String?) -> String {
+        if let baseURL { return baseURL }
+        if let host = authority, !host.isEmpty,
+            host.utf8.allSatisfy({ c in
+                (97...122).contains(c) || (65...90).contains(c) || (48...57).contains(c) || c == 46 || c == 45
+                    || c == 58
+                    || c == 91 || c == 93
+            })
+        {
+            return "http://\(host)"
+        }
+        return "http://\(self.host):\(port)"
+    }
 }
 
 /// Feed names the public routes accept: lowercase letters, digits, `-`, `_`, one `.ics` at the

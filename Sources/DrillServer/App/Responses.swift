@@ -50,12 +50,16 @@ enum Responses {
 
     /// An HTML page already rendered (a shared buffer: no copy per request).
     static func html(_ page: ByteBuffer) -> Response {
+        Response(status: .ok, headers: htmlFields, body: ResponseBody(byteBuffer: page))
+    }
+
+    /// The headers of an HTML page (`html`), also sent by `FeedFastPath` for the index page.
+    static var htmlFields: HTTPFields {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-cache"
         headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        return Response(
-            status: .ok, headers: headers, body: ResponseBody(byteBuffer: page))
+        return headers
     }
 }

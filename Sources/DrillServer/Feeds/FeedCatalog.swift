@@ -1,5 +1,6 @@
 import DrillCore
 import DrillFeeds
+import HTTPTypes
 import NIOCore
 import Synchronization
 
@@ -25,7 +26,7 @@ public final class FeedCatalog: Sendable {
     /// QR code (milliseconds of CPU), so each page is drawn once per feed version, not per request.
     /// Bounded: the base URL may come from the request's Host header, and a client inventing hosts
     /// must not grow memory; past the bound pages are drawn without being kept.
-    private let indexPages = Mutex<[String: ByteBuffer]>([:])
+    private let indexPages = Mutex<[String: IndexAnswer]>([:])
     /// How many index pages this version has drawn (for tests).
     let indexPagesDrawn = Atomic<Int>(0)
     static let indexPageLimit = 16
@@ -48,14 +49,27 @@ public final class FeedCatalog: Sendable {
 
     /// The index page for `language` at `baseURL`, drawn by `render` the first time it is asked for.
     func indexPage(language: Language, baseURL: String, render: () -> String) -> ByteBuffer {
+        indexAnswer(language: language, baseURL: baseURL, render: render).page
+    }
+
+    /// The index page with its answer's status line and headers as HTTP/1.1 bytes (for
+    /// `FeedFastPath`), kept as `indexPage` keeps the page.
+    func indexAnswer(language: Language, baseURL: String) -> IndexAnswer {
+        indexAnswer(language: language, baseURL: baseURL) {
+            IndexPage(listing: listing, townID: townID, baseURL: baseURL, language: language).render()
+        }
+    }
+
+    /// `indexAnswer(language:baseURL:)` drawn by `render` (tests).
+    func indexAnswer(language: Language, baseURL: String, render: () -> String) -> IndexAnswer {
         let key = language.rawValue + " " + baseURL
-        if let page = indexPages.withLock({ $0[key] }) { return page }
-        let page = ByteBuffer(string: render())
+        if let answer = indexPages.withLock({ $0[key] }) { return answer }
+        let answer = IndexAnswer(page: ByteBuffer(string: render()))
         indexPagesDrawn.add(1, ordering: .relaxed)
         indexPages.withLock { pages in
-            if pages.count < Self.indexPageLimit { pages[key] = page }
+            if pages.count < Self.indexPageLimit { pages[key] = answer }
         }
-        return page
+        return answer
     }
 
     /// Prepares every feed of `set`. Content that `previous` already served keeps its prepared
@@ -126,5 +140,20 @@ public struct FeedListing: Sendable {
         villages = plan.villages.map {
             Entry(file: "village-\($0.id).ics", zh: "\($0.name)村", en: $0.nameEnglish ?? $0.name)
         }
+    }
+}
+
+/// An index page and the head of its 200 answer: `Responses.html`'s fields and the page's length.
+struct IndexAnswer: Sendable {
+    let page: ByteBuffer
+    let headers: HTTPFields
+    let wireHead: ByteBuffer
+
+    init(page: ByteBuffer) {
+        self.page = page
+        var headers = Responses.htmlFields
+        headers[.contentLength] = String(page.readableBytes)
+        self.headers = headers
+        wireHead = ServedFeed.WireHeads.head(.ok, headers)
     }
 }
