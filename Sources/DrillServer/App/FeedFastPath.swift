@@ -11,7 +11,8 @@ import Synchronization
 
 /// Answers GET and HEAD of feeds on the connection's event loop, before the request reaches
 /// Hummingbird's async router: public feeds (`/calendars/{town}/{file}.ics`), and members' feeds
-/// (`/feeds/{token}.ics`) when the store can look a token up at once (SQLite) and the token is right.
+/// (`/feeds/{token}.ics`) when the store can look a token up at once (SQLite) and the token is right,
+/// and the index page (`/`, `/?lang=zh|en`; see `indexPage`) when the server passes its settings.
 ///
 /// Every member's phone polls these feeds, mostly to hear 304; the answer is already prepared per
 /// feed version (`ServedFeed`: bytes, gzip bytes, headers), yet through the router each request
