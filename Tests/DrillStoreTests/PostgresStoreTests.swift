@@ -128,6 +128,83 @@ struct PostgresStoreTests {
         return false
     }
 
+    @Test("two servers recording at once: each batch sees what the other committed before its lock was granted")
+    func twoServersSeeEachOther() async throws {
+        let url = try await PostgresCluster.shared().freshURL()
+        let a = try await PostgresStore(url: url)
+        let b = try await PostgresStore(url: url)  // another server on the same database
+        defer {
+            a.close()
+            b.close()
+        }
+        try await a.publish(sessions: Sample.all, rosters: Sample.rosters)
+        // Every client id is sent through both servers at once (a phone retrying through the other
+        // instance): a batch that read its snapshot before the other's commit would store it twice
+        // (a second audit row) or fail on seen_client_id's key.
+        let rounds = 60
+        let results = try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 0..<rounds {
+                for store in [a, b] {
+                    group.addTask {
+                        try await store.record([
+                            Sample.mark(["m1", "m2"][i % 2], i % 3 == 0 ? .late : .present, source: .page, clientID: "both-\(i)")
+                        ])
+                    }
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(results.count == 2 * rounds, "no call failed")
+        let audit = try await a.audit(session: Sample.training.uid).filter { $0.action == "mark" }
+        #expect(audit.count == results.reduce(0, +), "each reported change audited once")
+        #expect(audit.count <= rounds, "no client id was recorded twice: \(audit.count) changes for \(rounds) ids")
+        #expect(a.recordStatistics.transactions + b.recordStatistics.transactions < 2 * rounds, "batched")
+        // A stale snapshot shows as a batch the database refuses (the client id's key), retried call by call.
+        #expect(a.recordPaths.callByCall == 0 && b.recordPaths.callByCall == 0, "\(a.recordPaths) \(b.recordPaths)")
+        // Every batch took the lock and its snapshot in one round trip.
+        #expect(a.batchesLockedInOne == a.recordStatistics.transactions, "\(a.batchesLockedInOne)")
+        #expect(b.batchesLockedInOne == b.recordStatistics.transactions, "\(b.batchesLockedInOne)")
+    }
+
+    @Test("a database user who may not create temporary functions still records: lock and snapshot one after the other")
+    func withoutTemporaryFunctions() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let admin = try await PostgresStore(url: cluster.freshURL())
+        defer { admin.close() }
+        // A database of its own where PUBLIC lost TEMP, and an ordinary role (the superuser would bypass it).
+        let suffix = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        let database = "notemp_\(suffix)"
+        let role = "clerk_\(suffix)"
+        try await admin.client.withConnection { c in
+            try await c.exec("CREATE DATABASE \(unescaped: database)", admin.logger)
+            try await c.exec("REVOKE TEMPORARY ON DATABASE \(unescaped: database) FROM PUBLIC", admin.logger)
+            try await c.exec("CREATE ROLE \(unescaped: role) LOGIN", admin.logger)
+            try await c.exec("GRANT CREATE ON DATABASE \(unescaped: database) TO \(unescaped: role)", admin.logger)
+        }
+        let url = "postgres://\(role)@127.0.0.1:\(cluster.port)/\(database)?search_path=s"
+        let store = try await PostgresStore(url: url)
+        defer { store.close() }
+        try await store.publish(sessions: Sample.all, rosters: Sample.rosters)
+        // The premise: this user cannot make the function.
+        await #expect(throws: (any Error).self) {
+            try await store.client.withConnection { c in
+                try await c.exec("CREATE FUNCTION pg_temp.probe() RETURNS int LANGUAGE sql AS 'SELECT 1'", store.logger)
+            }
+        }
+        let changed = try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 0..<20 {
+                group.addTask {
+                    try await store.record([Sample.mark(["m1", "m2"][i % 2], .present, clientID: "nt-\(i)")])
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(changed == 2, "m1 and m2 marked present once each")
+        #expect(try await store.marks(session: Sample.training.uid).map(\.memberID).sorted() == ["m1", "m2"])
+        #expect(store.batchesLockedInOne == 0)
+        #expect(store.recordPaths.callByCall == 0, "\(store.recordPaths)")
+    }
+
     @Test("the read cache answers lookups from memory and forgets them when any process commits a change")
     func readCacheFollowsOtherProcesses() async throws {
         let url = try await PostgresCluster.shared().freshURL()

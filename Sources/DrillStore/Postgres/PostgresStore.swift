@@ -2,6 +2,7 @@ import DrillCore
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// An `AttendanceStore` in PostgreSQL (postgres-nio), for a county deployment where several
 /// `drillcal serve` processes share one database. Same protocol, same rules (`PublishPlan`,
@@ -75,13 +76,26 @@ public struct PostgresStore: AttendanceStore {
         runner = Task { await client.run() }
         let writeLock = Self.writeLock
         let paths = paths
+        let prepared = LockedSnapshotFunction()
         let recordOnce = {
             @Sendable (calls: [RecordCall]) async -> Result<[Result<RecordAnswer, StoreError>], StoreError> in
             let outcomes: [Result<Int, StoreError>]
             do {
                 do {
-                    outcomes = try await Self.transaction(client, logger, lock: writeLock) { c in
-                        try await Self.record(calls.map(\.marks), c, logger, paths, atOnce: true)
+                    outcomes = try await Self.transaction(
+                        client, logger, lock: nil, prepare: { c in await prepared.prepare(c, logger) }
+                    ) { c in
+                        // The lock and the snapshot in one round trip where the function could be
+                        // made (any database user may create temporary objects unless an
+                        // administrator revoked TEMP); otherwise one after the other.
+                        let inOne = prepared.isReady(c)
+                        if inOne {
+                            paths.lockedInOne.add(1, ordering: .relaxed)
+                        } else {
+                            try await c.exec("SELECT pg_advisory_xact_lock(\(writeLock))", logger)
+                        }
+                        return try await Self.record(
+                            calls.map(\.marks), c, logger, paths, atOnce: true, lock: inOne ? writeLock : nil)
                     }
                 } catch is BatchRefused {
                     // The all-at-once insert failed and took the transaction with it (rolled back):
@@ -197,9 +211,11 @@ public struct PostgresStore: AttendanceStore {
     /// commits), which empties the read cache of every server (`PostgresReadCache`).
     static func transaction<T: Sendable>(
         _ client: PostgresClient, _ logger: Logger, lock: Int?, readOnly: Bool = false, notify: String? = nil,
+        prepare: (@Sendable (PostgresConnection) async throws -> Void)? = nil,
         _ body: @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await client.withConnection { c in
+            if let prepare { try await prepare(c) }
             try await c.exec(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN", logger)
             do {
                 if let lock { try await c.exec("SELECT pg_advisory_xact_lock(\(lock))", logger) }
@@ -367,10 +383,17 @@ public struct PostgresStore: AttendanceStore {
         /// 1-5 ms in the logs of a two-server benchmark). The rows come as JSON arrays, decoded with
         /// the SQLite rows' Codable forms (their keys are the column names).
         static func read(
-            uids: [String], members: [String], clientIDs: [String], _ c: PostgresConnection, _ logger: Logger
+            uids: [String], members: [String], clientIDs: [String], lock: Int? = nil, _ c: PostgresConnection,
+            _ logger: Logger
         ) async throws -> Snapshot {
-            guard
-                let row = try await c.rows(
+            let row: PostgresRandomAccessRow?
+            if let lock {
+                row = try await c.rows(
+                    "SELECT * FROM pg_temp.drillcal_lock_snapshot(\(lock), \(uids), \(members), \(clientIDs))",
+                    logger
+                ).first
+            } else {
+                row = try await c.rows(
                     """
                     SELECT
                       (SELECT coalesce(json_agg(s), '[]')::text FROM
@@ -384,7 +407,8 @@ public struct PostgresStore: AttendanceStore {
                         FROM seen_client_id WHERE client_id = ANY(\(clientIDs))) AS seen
                     """, logger
                 ).first
-            else { throw StoreError.database("the batch's snapshot query returned no row") }
+            }
+            guard let row else { throw StoreError.database("the batch's snapshot query returned no row") }
             var snapshot = Snapshot()
             let sessions: [SessionRow] = try JSONText.decode(try row.value("sessions", as: String.self))
             let roster: [[String]] = try JSONText.decode(try row.value("roster", as: String.self))
@@ -414,13 +438,14 @@ public struct PostgresStore: AttendanceStore {
     /// refuses it, `BatchRefused` is thrown and the caller runs the batch again with `atOnce` false.
     static func record(
         _ calls: [[AttendanceMark]], _ c: PostgresConnection, _ logger: Logger, _ paths: RecordPaths,
-        atOnce: Bool = true
+        atOnce: Bool = true, lock: Int? = nil
     ) async throws -> [Result<Int, StoreError>] {
         let marks = calls.flatMap { $0 }
         let uids = Array(Set(marks.map(\.sessionUID)))
         let members = Array(Set(marks.map(\.memberID)))
         let clientIDs = Array(Set(marks.compactMap(\.clientID)))
-        var snapshot = try await Snapshot.read(uids: uids, members: members, clientIDs: clientIDs, c, logger)
+        var snapshot = try await Snapshot.read(
+            uids: uids, members: members, clientIDs: clientIDs, lock: lock, c, logger)
         if atOnce, let outcomes = try await recordAtOnce(calls, snapshot, c, logger) {
             paths.atOnce.add(1, ordering: .relaxed)
             return outcomes
@@ -648,6 +673,10 @@ public struct PostgresStore: AttendanceStore {
     public var recordPaths: (atOnce: Int, callByCall: Int) {
         (paths.atOnce.load(ordering: .relaxed), paths.callByCall.load(ordering: .relaxed))
     }
+
+    /// Batches that took the write lock and read their snapshot in one round trip (all of them,
+    /// unless the database user may not create temporary functions).
+    public var batchesLockedInOne: Int { paths.lockedInOne.load(ordering: .relaxed) }
 
     /// Live-count queries `recordAndCount` made for whole batches (fewer than its calls when they
     /// share transactions).
@@ -1243,6 +1272,51 @@ struct PostgresURL: Sendable, Hashable {
         // once should not queue for connections (PostgreSQL allows 100; two servers take 64).
         config.options.maximumConnections = 32
         return config
+    }
+}
+
+/// The write lock and the batch's snapshot in one round trip: a VOLATILE SQL function in the
+/// connection's temporary schema that takes the lock, then reads (a volatile function's each query
+/// gets a fresh snapshot, so the read sees everything committed before the lock was granted).
+/// Created once per pooled connection, outside any transaction; no migration, so the SQLite and
+/// PostgreSQL schemas stay the same. Where it cannot be created (TEMP revoked), batches take the
+/// lock and read in two round trips, as before, and the failure is logged once.
+final class LockedSnapshotFunction: Sendable {
+    private let ready = Mutex<Set<PostgresConnection.ID>>([])
+    private let unavailable = Atomic<Bool>(false)
+
+    /// Whether `c` has the function.
+    func isReady(_ c: PostgresConnection) -> Bool {
+        ready.withLock { $0.contains(c.id) }
+    }
+
+    func prepare(_ c: PostgresConnection, _ logger: Logger) async {
+        if unavailable.load(ordering: .relaxed) || isReady(c) { return }
+        do {
+            try await c.exec(
+                """
+                CREATE OR REPLACE FUNCTION pg_temp.drillcal_lock_snapshot(k bigint, uids text[], members text[], ids text[])
+                RETURNS TABLE (sessions text, roster text, marks text, seen text) LANGUAGE sql VOLATILE AS $f$
+                  SELECT pg_advisory_xact_lock(k);
+                  SELECT
+                    (SELECT coalesce(json_agg(s), '[]')::text FROM
+                      (SELECT \(unescaped: PostgresStore.sessionColumns) FROM session WHERE uid = ANY(uids)) s),
+                    (SELECT coalesce(json_agg(json_build_array(session_uid, member_id)), '[]')::text
+                      FROM roster_entry WHERE session_uid = ANY(uids) AND member_id = ANY(members)),
+                    (SELECT coalesce(json_agg(a), '[]')::text FROM
+                      (SELECT session_uid, member_id, status, reason, guest, recorded_by, recorded_at, source, client_id
+                       FROM attendance WHERE session_uid = ANY(uids) AND member_id = ANY(members)) a),
+                    (SELECT coalesce(json_agg(client_id), '[]')::text FROM seen_client_id WHERE client_id = ANY(ids))
+                $f$
+                """, logger)
+            ready.withLock { _ = $0.insert(c.id) }
+        } catch {
+            if !unavailable.exchange(true, ordering: .relaxed) {
+                logger.warning(
+                    "pg_temp.drillcal_lock_snapshot could not be created; check-in batches lock and read in two round trips",
+                    metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
     }
 }
 
