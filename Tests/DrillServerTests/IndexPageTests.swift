@@ -69,15 +69,15 @@ struct IndexPageTests {
         let catalog = fixture.library.catalog
         for n in 0..<40 {
             let base = "http://h\(n).example.cn"
-            let page = catalog.indexPage(language: .zh, baseURL: base) {
+            let page = catalog.indexAnswer(language: .zh, baseURL: base) {
                 IndexPage(listing: catalog.listing, townID: catalog.townID, baseURL: base, language: .zh).render()
-            }
+            }.page
             #expect(String(buffer: page).contains("webcal://h\(n).example.cn/calendars/qingshan/town.ics"))
         }
         #expect(catalog.indexPagesDrawn.load(ordering: .relaxed) == 40)
         #expect(catalog.indexPagesKept == FeedCatalog.indexPageLimit)
         // A kept page is answered without drawing again.
-        _ = catalog.indexPage(language: .zh, baseURL: "http://h0.example.cn") { Issue.record("drawn twice"); return "" }
+        _ = catalog.indexAnswer(language: .zh, baseURL: "http://h0.example.cn") { Issue.record("drawn twice"); return "" }
         #expect(catalog.indexPagesDrawn.load(ordering: .relaxed) == 40)
     }
 

@@ -47,20 +47,16 @@ public final class FeedCatalog: Sendable {
         self.inputsModified = inputsModified
     }
 
-    /// The index page for `language` at `baseURL`, drawn by `render` the first time it is asked for.
-    func indexPage(language: Language, baseURL: String, render: () -> String) -> ByteBuffer {
-        indexAnswer(language: language, baseURL: baseURL, render: render).page
-    }
-
-    /// The index page with its answer's status line and headers as HTTP/1.1 bytes (for
-    /// `FeedFastPath`), kept as `indexPage` keeps the page.
+    /// The index page for `language` at `baseURL` with its answer's status line and headers as
+    /// HTTP/1.1 bytes (for `FeedFastPath`), drawn the first time it is asked for and kept (at most
+    /// `indexPageLimit` base URLs a version, so invented Host headers cannot grow memory).
     func indexAnswer(language: Language, baseURL: String) -> IndexAnswer {
         indexAnswer(language: language, baseURL: baseURL) {
             IndexPage(listing: listing, townID: townID, baseURL: baseURL, language: language).render()
         }
     }
 
-    /// `indexAnswer(language:baseURL:)` drawn by `render` (tests).
+    /// `indexAnswer(language:baseURL:)` drawn by `render` (tests count and replace the drawing).
     func indexAnswer(language: Language, baseURL: String, render: () -> String) -> IndexAnswer {
         let key = language.rawValue + " " + baseURL
         if let answer = indexPages.withLock({ $0[key] }) { return answer }
