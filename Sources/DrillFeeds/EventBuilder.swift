@@ -33,7 +33,10 @@ public struct EventBuilder: Sendable {
         self.supervisorsByID = Dictionary(plan.supervisors.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    func pick(_ zh: String, _ en: String) -> String { language.pick(zh, en) }
+    /// Only the text of the builder's language is made (every event's lines go through here).
+    func pick(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String {
+        language == .zh ? zh() : en()
+    }
 
     /// The organiser: the town emergency station.
     public var organizer: ICalOrganizer {

@@ -29,9 +29,35 @@ public struct Stamp: Hashable, Sendable, Comparable {
     public static func < (a: Stamp, b: Stamp) -> Bool { a.seconds < b.seconds }
 }
 
-/// Local wall-clock date-times as text (`20270510T090000`).
+/// Local wall-clock date-times as text (`20270510T090000`). Byte by byte: every event of a build
+/// goes through here two or three times (manifest start and end, the previous DTSTAMP).
 enum LocalStamp {
     static func text(_ t: ICalDateTime) -> String {
+        func fits(_ value: Int, below limit: Int) -> Bool { value >= 0 && value < limit }
+        guard fits(t.date.year, below: 10_000), fits(t.date.month, below: 100), fits(t.date.day, below: 100),
+            fits(t.hour, below: 100), fits(t.minute, below: 100), fits(t.second, below: 100)
+        else { return padded(t) }
+        return String(unsafeUninitializedCapacity: 15) { buffer in
+            func put(_ value: Int, at start: Int, digits: Int) {
+                var rest = value
+                for k in stride(from: digits - 1, through: 0, by: -1) {
+                    buffer[start + k] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+            }
+            put(t.date.year, at: 0, digits: 4)
+            put(t.date.month, at: 4, digits: 2)
+            put(t.date.day, at: 6, digits: 2)
+            buffer[8] = UInt8(ascii: "T")
+            put(t.hour, at: 9, digits: 2)
+            put(t.minute, at: 11, digits: 2)
+            put(t.second, at: 13, digits: 2)
+            return 15
+        }
+    }
+
+    /// The general form, for values a field's width cannot hold (never in a valid calendar).
+    private static func padded(_ t: ICalDateTime) -> String {
         func p(_ n: Int, _ w: Int) -> String {
             let s = String(n)
             return String(repeating: "0", count: max(0, w - s.count)) + s
@@ -39,18 +65,35 @@ enum LocalStamp {
         return "\(p(t.date.year, 4))\(p(t.date.month, 2))\(p(t.date.day, 2))T\(p(t.hour, 2))\(p(t.minute, 2))\(p(t.second, 2))"
     }
 
+    /// Reads `YYYYMMDDTHHMMSS` (with a final `Z` when `utc`): ASCII digits only, nil for anything else.
     static func split(_ text: String, utc: Bool) -> ICalDateTime? {
-        var s = Substring(text)
-        if utc {
-            guard s.last == "Z" else { return nil }
-            s = s.dropLast()
+        var values = (year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0)
+        var i = 0
+        for byte in text.utf8 {
+            switch i {
+            case 8:
+                guard byte == UInt8(ascii: "T") else { return nil }
+            case 15:
+                guard utc, byte == UInt8(ascii: "Z") else { return nil }
+            case 16...:
+                return nil
+            default:
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                let digit = Int(byte - UInt8(ascii: "0"))
+                switch i {
+                case 0..<4: values.year = values.year * 10 + digit
+                case 4..<6: values.month = values.month * 10 + digit
+                case 6..<8: values.day = values.day * 10 + digit
+                case 9..<11: values.hour = values.hour * 10 + digit
+                case 11..<13: values.minute = values.minute * 10 + digit
+                default: values.second = values.second * 10 + digit
+                }
+            }
+            i += 1
         }
-        let chars = Array(s)
-        guard chars.count == 15, chars[8] == "T" else { return nil }
-        func num(_ r: Range<Int>) -> Int? { Int(String(chars[r])) }
-        guard let y = num(0..<4), let mo = num(4..<6), let d = num(6..<8), let h = num(9..<11),
-            let mi = num(11..<13), let se = num(13..<15)
-        else { return nil }
-        return ICalDateTime(date: ICalDate(year: y, month: mo, day: d), hour: h, minute: mi, second: se)
+        guard i == (utc ? 16 : 15) else { return nil }
+        return ICalDateTime(
+            date: ICalDate(year: values.year, month: values.month, day: values.day), hour: values.hour,
+            minute: values.minute, second: values.second)
     }
 }
