@@ -93,11 +93,55 @@ import Testing
         #expect(try ContentLines.refold("X-A:abc\r\n \r\nX-B:d\r\n") == "X-A:abc\r\nX-B:d\r\n")
     }
 
+    @Test("random texts: the one-pass refold agrees with unfolding, splitting at CRLF and folding each line")
+    func agreesWithTheDefinition() throws {
+        var random = SplitMix(seed: 5545)
+        let pieces = ["a", "b", "青", "\r", "\n", " ", "\r\n", "\r\n ", "X-A:", String(repeating: "x", count: 80)]
+        var successes = 0
+        for _ in 0..<3000 {
+            var text = ""
+            for _ in 0..<Int(random.next() % 24) { text += pieces[Int(random.next() % UInt64(pieces.count))] }
+            if random.next() % 2 == 0 { text += "\r\n" }
+            let expected = Self.definition(text)
+            let actual = try? ContentLines.refold(text)
+            #expect(actual == expected, "\(text.debugDescription)")
+            if expected != nil { successes += 1 }
+        }
+        #expect(successes > 150, "enough valid texts among the random ones: \(successes)")
+    }
+
+    /// The refold by its definition: remove every `CR LF SPACE`; split at LF, each piece but the
+    /// last ending in CR (the last empty); each line non-empty, without controls, folded alone.
+    static func definition(_ text: String) -> String? {
+        let unfolded = Array(text.replacingOccurrences(of: "\r\n ", with: "").utf8)
+        var pieces = unfolded.split(separator: 0x0A, omittingEmptySubsequences: false)
+        guard pieces.removeLast().isEmpty else { return nil }
+        var output: [UInt8] = []
+        for piece in pieces {
+            guard piece.last == 0x0D else { return nil }
+            guard (try? ContentLines.fold(piece.dropLast(), into: &output)) != nil else { return nil }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
     @Test func faultsAreNamed() {
         #expect(throws: ICalError.self) { try ContentLines.refold("X-A:abc\nX-B:d\r\n") }  // bare LF
         #expect(throws: ICalError.self) { try ContentLines.refold("X-A:abc\r\nX-B:d") }  // no CRLF at the end
         #expect(throws: ICalError.self) { try ContentLines.refold("X-A:a\rb\r\n") }  // CR inside a line
         #expect(throws: ICalError.self) { try ContentLines.refold("\r\nX-B:d\r\n") }  // empty line
         #expect((try? ContentLines.refold("")) == "")
+    }
+}
+
+/// A small deterministic generator for the random texts (SplitMix64).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -42,6 +42,15 @@ enum ContentLines {
         while i < count {
             var run = i
             while run < count, base[run] != 0x0D, base[run] != 0x0A { run += 1 }
+            if line.isEmpty, run + 1 < count, base[run] == 0x0D, base[run + 1] == 0x0A,
+                run + 2 == count || base[run + 2] != 0x20
+            {
+                // A whole logical line in one physical line (most are): folded from libical's bytes
+                // in place, without the copy into `line`.
+                try fold(UnsafeBufferPointer(start: base + i, count: run - i), into: &output)
+                i = run + 2
+                continue
+            }
             if run > i { line.append(contentsOf: UnsafeBufferPointer(start: base + i, count: run - i)) }
             guard run < count else { break }
             if base[run] == 0x0D, run + 2 < count, base[run + 1] == 0x0A, base[run + 2] == 0x20 {
