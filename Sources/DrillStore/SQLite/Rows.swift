@@ -57,6 +57,28 @@ struct SessionRow: Codable, FetchableRecord, PersistableRecord {
         cancelled = session.cancelled
     }
 
+    /// Inserts a session or replaces every field of the stored one (what GRDB's `upsert` does, as one
+    /// cached statement); the change counter's triggers fire as for `upsert`.
+    static let upsertSQL = """
+        INSERT INTO session (uid, sequence, rule_id, kind, teams, date, start_minute, end_minute,
+            venue_id, supervisor_id, finalized, cancelled)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(uid) DO UPDATE SET sequence = excluded.sequence, rule_id = excluded.rule_id,
+            kind = excluded.kind, teams = excluded.teams, date = excluded.date,
+            start_minute = excluded.start_minute, end_minute = excluded.end_minute,
+            venue_id = excluded.venue_id, supervisor_id = excluded.supervisor_id,
+            finalized = excluded.finalized, cancelled = excluded.cancelled
+        """
+
+    /// The arguments of `upsertSQL` for a session whose team list is already encoded as `teams`.
+    static func arguments(_ session: SessionRecord, teams: String) -> StatementArguments {
+        [
+            session.uid, session.sequence, session.ruleID, session.kind.storageKey, teams,
+            session.slot.date.description, session.slot.startMinute, session.slot.endMinute,
+            session.venueID, session.supervisorID, session.finalized, session.cancelled,
+        ]
+    }
+
     /// Read by column name, without the Codable decoder (a check-in reads sessions on every request).
     init(row: Row) throws {
         uid = row["uid"]
@@ -123,6 +145,9 @@ struct RosterEntryRow: Codable, FetchableRecord, PersistableRecord {
 
     /// The columns in the order `init(columns:)` reads them.
     static let selection = "session_uid, member_id, name, team_id, roles, away"
+
+    /// One row, its values in the order of `selection`.
+    static let insertSQL = "INSERT INTO roster_entry (\(selection)) VALUES (?, ?, ?, ?, ?, ?)"
 
     /// Read by position from a statement selecting `selection` (the hot check-in reads).
     init(columns row: Row) {
@@ -360,6 +385,27 @@ enum JSONText {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Encoded lists by value, for one write: a town has few distinct team and role lists, and a
+    /// publish writes one per session and roster row.
+    struct EncodeMemo {
+        private var teams: [[String]: String] = [:]
+        private var roles: [[Role]: String] = [:]
+
+        mutating func text(_ value: [String]) throws -> String {
+            if let known = teams[value] { return known }
+            let text = try JSONText.encode(value)
+            teams[value] = text
+            return text
+        }
+
+        mutating func text(_ value: [Role]) throws -> String {
+            if let known = roles[value] { return known }
+            let text = try JSONText.encode(value)
+            roles[value] = text
+            return text
+        }
     }
 
     static func decode<T: Decodable>(_ text: String) throws -> T {

@@ -143,21 +143,41 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     public func publish(sessions: [SessionRecord], rosters: [String: [RosterEntry]]) async throws(StoreError)
     {
         try await write { db in
-            let stored = try SessionRow.fetchAll(db).map { try $0.record() }
+            // A town's first build writes every session and thousands of roster rows: cached
+            // statements with positional arguments and each distinct team or role list encoded once
+            // (GRDB's Codable records built an encoder, a container and the SQL per row: a quarter
+            // of a whole greedy build's CPU).
+            let stored = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM session"))
+                .map { try SessionRow(row: $0).record() }
             var storedRosters: [String: [RosterEntry]] = [:]
-            for row in try RosterEntryRow.fetchAll(db) { storedRosters[row.sessionUID, default: []].append(try row.entry()) }
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT \(RosterEntryRow.selection) FROM roster_entry"))
+            while let row = try rows.next() {
+                let entry = RosterEntryRow(columns: row)
+                storedRosters[entry.sessionUID, default: []].append(try entry.entry())
+            }
             for uid in storedRosters.keys { storedRosters[uid]!.sort(by: StoreOrder.roster) }
             // Only what changed is written: an unchanged session or roster keeps its rows as they are.
             let plan = try PublishPlan.make(sessions: sessions, rosters: rosters, stored: stored)
                 .changes(stored: stored, storedRosters: storedRosters)
-            for session in plan.sessions { try SessionRow(session).upsert(db) }
+            var texts = JSONText.EncodeMemo()
+            let upsert = try db.cachedStatement(sql: SessionRow.upsertSQL)
+            for session in plan.sessions {
+                try upsert.execute(arguments: SessionRow.arguments(session, teams: texts.text(session.teamIDs)))
+            }
             if !plan.cancellations.isEmpty {
                 try SessionRow.filter(keys: plan.cancellations).updateAll(
                     db, SessionRow.Columns.cancelled.set(to: true))
             }
+            let delete = try db.cachedStatement(sql: "DELETE FROM roster_entry WHERE session_uid = ?")
+            let insert = try db.cachedStatement(sql: RosterEntryRow.insertSQL)
             for (uid, roster) in plan.rosters {
-                try RosterEntryRow.filter(RosterEntryRow.Columns.sessionUID == uid).deleteAll(db)
-                for entry in roster { try RosterEntryRow(entry, session: uid).insert(db) }
+                try delete.execute(arguments: [uid])
+                for entry in roster {
+                    try insert.execute(arguments: [
+                        uid, entry.memberID, entry.name, entry.teamID, try texts.text(entry.roles), entry.away,
+                    ])
+                }
             }
         }
     }
