@@ -26,14 +26,16 @@ extension Scheduler {
         let w = countOnly ? 0 : plan.weights.spacingPerDay
         let unmet = countOnly ? 1 : plan.weights.unmetDemand
         let big = Int.max / 4
-        // Per demand: the cheapest points of each allowed day (0 when another team owns the demand).
+        // Per demand: the cheapest points of each allowed day (0 when another team owns the demand),
+        // days ascending.
         struct Item {
             var uid: String
             var gap: Int
             var owned: Bool
-            var cost: [Int: Int]
-            var first: Int
-            var last: Int
+            var days: [Int]
+            var costs: [Int]
+            var first: Int { days[0] }
+            var last: Int { days[days.count - 1] }
         }
         var items: [Item] = []
         var fixed = 0  // demands with no allowed day: always unmet
@@ -46,19 +48,17 @@ extension Scheduler {
                 if let have = cost[day], have <= u { continue }
                 cost[day] = u
             }
-            guard let first = cost.keys.min(), let last = cost.keys.max() else {
+            guard !cost.isEmpty else {
                 if mine { fixed += unmet }
                 continue
             }
+            let days = cost.keys.sorted()
             items.append(
                 Item(
-                    uid: d.uid, gap: ruleGap(rulesByID[d.ruleID], team), owned: mine, cost: cost,
-                    first: first, last: last))
+                    uid: d.uid, gap: ruleGap(rulesByID[d.ruleID], team), owned: mine, days: days,
+                    costs: days.map { cost[$0]! }))
         }
         guard !items.isEmpty else { return fixed }
-        let lo = items.map(\.first).min()!
-        let hi = items.map(\.last).max()!
-        let length = hi - lo + 1
         let teamGap = teamsByID[team]?.minGapDays ?? 0
 
         // Blocks of demands whose windows overlap (a later block starts after every earlier window ends).
@@ -75,29 +75,36 @@ extension Scheduler {
         }
         if blocks.contains(where: { $0.count > Self.maxBlock }) { return nil }
 
-        // g[y] = min over x ≤ y − gap of h[x] + w·|y − x − ideal|, in O(length).
-        func transfer(_ h: [Int], gap: Int) -> [Int] {
-            var out = Array(repeating: big, count: length)
+        // Costs are kept only on the days they can be finite: the allowed days of the last placed
+        // demand (a state of the programme), or a sorted union of such days (between blocks); `big`
+        // marks a day not reached. Windows are short beside the year, so this is far less work than
+        // a value per day of the team's whole span.
+        struct DayCosts {
+            var days: [Int]
+            var values: [Int]
+        }
+        // For each allowed day y of `item`: its cost plus min over x ≤ y − gap of h[x] + w·|y − x − ideal|,
+        // in O(|h| + |item|).
+        func transfer(_ h: DayCosts, gap: Int, into item: Item) -> [Int] {
+            var out = [Int](repeating: big, count: item.days.count)
             let far = max(gap, ideal)
-            // x ≤ y − far: h[x] − w·x + w·(y − ideal).
-            var prefix = big
-            for y in 0..<length {
-                let x = y - far
-                if x >= 0, h[x] < big { prefix = min(prefix, h[x] - w * x) }
-                if prefix < big / 2 { out[y] = min(out[y], prefix + w * (y - ideal)) }
-            }
-            // y − ideal < x ≤ y − gap (only when gap < ideal): h[x] + w·x + w·(ideal − y); sliding minimum.
-            if gap < ideal {
-                var deque: [Int] = []  // indices x with increasing h[x] + w·x
-                var head = 0
-                var next = 0  // next x to push
-                for y in 0..<length {
-                    let top = y - gap
-                    while next <= top && next < length {
-                        if h[next] < big {
-                            let v = h[next] + w * next
+            var prefix = big  // min over x ≤ y − far of h[x] − w·x
+            var p = 0
+            var deque: [Int] = []  // y − ideal < x ≤ y − gap, indices with increasing h[x] + w·x
+            var head = 0
+            var next = 0
+            for (k, y) in item.days.enumerated() {
+                while p < h.days.count, h.days[p] <= y - far {
+                    if h.values[p] < big { prefix = min(prefix, h.values[p] - w * h.days[p]) }
+                    p += 1
+                }
+                var best = prefix < big / 2 ? prefix + w * (y - ideal) : big
+                if gap < ideal {
+                    while next < h.days.count, h.days[next] <= y - gap {
+                        if h.values[next] < big {
+                            let v = h.values[next] + w * h.days[next]
                             while deque.count > head,
-                                h[deque[deque.count - 1]] + w * deque[deque.count - 1] >= v
+                                h.values[deque[deque.count - 1]] + w * h.days[deque[deque.count - 1]] >= v
                             {
                                 deque.removeLast()
                             }
@@ -105,52 +112,75 @@ extension Scheduler {
                         }
                         next += 1
                     }
-                    while deque.count > head, deque[head] <= y - ideal { head += 1 }
+                    while deque.count > head, h.days[deque[head]] <= y - ideal { head += 1 }
                     if deque.count > head {
                         let x = deque[head]
-                        out[y] = min(out[y], h[x] + w * x + w * (ideal - y))
+                        best = min(best, h.values[x] + w * h.days[x] + w * (ideal - y))
                     }
                 }
+                if best < big { out[k] = best + item.costs[k] }
             }
             return out
         }
-        func addCost(_ g: [Int], _ item: Item) -> [Int] {
-            var out = Array(repeating: big, count: length)
-            for (day, c) in item.cost where g[day - lo] < big { out[day - lo] = g[day - lo] + c }
-            return out
+        func minInto(_ a: inout [Int], _ b: [Int]) {
+            for i in a.indices where b[i] < a[i] { a[i] = b[i] }
         }
-        func minInto(_ a: inout [Int], _ b: [Int], plus: Int = 0) {
-            for i in a.indices where b[i] < big && b[i] + plus < a[i] { a[i] = b[i] + plus }
+        // The day-wise minimum of `a` and `b` + `plus` over the union of their days.
+        func merged(_ a: DayCosts?, _ b: DayCosts, plus: Int) -> DayCosts {
+            var out = DayCosts(days: [], values: [])
+            let a = a ?? DayCosts(days: [], values: [])
+            out.days.reserveCapacity(a.days.count + b.days.count)
+            out.values.reserveCapacity(a.days.count + b.days.count)
+            var i = 0
+            var j = 0
+            while i < a.days.count || j < b.days.count {
+                let day = min(i < a.days.count ? a.days[i] : Int.max, j < b.days.count ? b.days[j] : Int.max)
+                var value = big
+                if i < a.days.count, a.days[i] == day {
+                    value = a.values[i]
+                    i += 1
+                }
+                if j < b.days.count, b.days[j] == day {
+                    if b.values[j] < big { value = min(value, b.values[j] + plus) }
+                    j += 1
+                }
+                out.days.append(day)
+                out.values.append(value)
+            }
+            return out
         }
 
         // Between blocks: the cost with nothing placed yet, and per last session's rule gap the cost
         // by the last session's day.
         var none = fixed
-        var carry: [Int: [Int]] = [:]
+        var carry: [Int: DayCosts] = [:]
         for block in blocks {
             let m = block.count
             let ownedCount = (0..<m).map { block[$0].owned ? 1 : 0 }
+            let ownedTotal = ownedCount.reduce(0, +)
+            // f[s][i]: the least cost with the demands of set s placed, i last, by i's allowed day.
             var f = [[[Int]?]](repeating: [[Int]?](repeating: nil, count: m), count: 1 << m)
             for j in 0..<m {
-                var start = Array(repeating: big, count: length)
-                for (day, c) in block[j].cost { start[day - lo] = none + c }
+                var start = block[j].costs.map { none + $0 }
                 for (g, h) in carry {
-                    minInto(&start, addCost(transfer(h, gap: max(g, block[j].gap, teamGap)), block[j]))
+                    minInto(&start, transfer(h, gap: max(g, block[j].gap, teamGap), into: block[j]))
                 }
                 f[1 << j][j] = start
             }
-            var next = carry.mapValues { $0.map { $0 < big ? $0 + unmet * ownedCount.reduce(0, +) : big } }
-            let nextNone = none + unmet * ownedCount.reduce(0, +)
+            var next = carry.mapValues {
+                DayCosts(days: $0.days, values: $0.values.map { $0 < big ? $0 + unmet * ownedTotal : big })
+            }
+            let nextNone = none + unmet * ownedTotal
             for s in 1..<(1 << m) {
                 var left = 0
                 for k in 0..<m where s & (1 << k) == 0 { left += ownedCount[k] }
                 for i in 0..<m {
-                    guard let h = f[s][i] else { continue }
-                    var gathered = next[block[i].gap] ?? Array(repeating: big, count: length)
-                    minInto(&gathered, h, plus: unmet * left)
-                    next[block[i].gap] = gathered
+                    // A state no placement reaches (gaps too wide for the windows) leads nowhere.
+                    guard let values = f[s][i], values.contains(where: { $0 < big }) else { continue }
+                    let h = DayCosts(days: block[i].days, values: values)
+                    next[block[i].gap] = merged(next[block[i].gap], h, plus: unmet * left)
                     for j in 0..<m where s & (1 << j) == 0 {
-                        let g = addCost(transfer(h, gap: max(block[i].gap, block[j].gap, teamGap)), block[j])
+                        let g = transfer(h, gap: max(block[i].gap, block[j].gap, teamGap), into: block[j])
                         if f[s | 1 << j][j] == nil {
                             f[s | 1 << j][j] = g
                         } else {
@@ -163,7 +193,7 @@ extension Scheduler {
             none = nextNone
         }
         var best = none
-        for h in carry.values { best = min(best, h.min() ?? big) }
+        for h in carry.values { best = min(best, h.values.min() ?? big) }
         return best
     }
 }
