@@ -20,29 +20,37 @@ struct Drillcal: AsyncParsableCommand {
         version: "drillcal \(drillcalVersion)",
         subcommands: [
             Build.self, Check.self, Explain.self, Sessions.self, Move.self, Postpone.self, Cancel.self, Attend.self, Sheet.self, Summary.self, Done.self, Actions.self, Report.self, Serve.self, Token.self, Code.self,
+            RegionWorker.self,
         ]
     )
 
     /// Parses and runs, mapping command-line mistakes to exit 2 like any other bad input.
     static func main() async {
+        Foundation.exit(await execute(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    /// Runs one command line (without the executable's name) and gives its exit status: what
+    /// `main` does for the process, and what a region worker does for each town it builds.
+    static func execute(_ arguments: [String]) async -> Int32 {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             if var async = command as? AsyncParsableCommand {
                 try await async.run()
             } else {
                 try command.run()
             }
+            return 0
         } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
+            return exit.rawValue
         } catch {
             let code = exitCode(for: error)
             if code == .success {
                 print(fullMessage(for: error))
-                Foundation.exit(0)
+                return 0
             }
             // Our own ValidationErrors are already in the chosen language; the parser's own
             // messages are English and are put into Chinese where their form is known.
-            let language = CommandLineText.language(Array(CommandLine.arguments.dropFirst()))
+            let language = CommandLineText.language(arguments)
             let short = message(for: error)
             let text: String
             if error is ValidationError {
@@ -53,7 +61,7 @@ struct Drillcal: AsyncParsableCommand {
                 text = fullMessage(for: error)
             }
             Console.error(text)
-            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+            return code == .validationFailure ? 2 : code.rawValue
         }
     }
 }

@@ -94,12 +94,39 @@ import Testing
         }
         try? FileManager.default.removeItem(at: alone.appendingPathComponent("drillcal.sqlite"))
         let options = ["--now", "2026-11-29T08:00:00Z", "--moves", "0"]
-        #expect(try CLI.run(["build", region.path] + options).status == 0)
+        // One worker builds both towns, one after the other in the same process.
+        #expect(try CLI.run(["build", region.path, "--jobs", "1"] + options).status == 0)
         #expect(try CLI.run(["build", alone.path] + options).status == 0)
         let single = try CLI.snapshot(alone.appendingPathComponent("feeds"))
         #expect(single.count > 100)
         #expect(try CLI.snapshot(region.appendingPathComponent("qingshan/feeds")) == single)
         #expect(try CLI.snapshot(region.appendingPathComponent("north/hexi/feeds")) == single)
+    }
+
+    /// A worker that dies mid-town (here SIGKILL, as the out-of-memory killer would) costs that town
+    /// only: it is reported with the signal, a new worker builds the towns after it, and the next
+    /// region build retries it.
+    @Test func aTownThatKillsItsWorkerIsReportedAndTheNextTownsStillPublish() throws {
+        let region = try county()
+        defer { try? FileManager.default.removeItem(at: region.deletingLastPathComponent()) }
+        let args = ["build", region.path, "--now", "2026-11-29T08:00:00Z", "--moves", "0", "--json", "--jobs", "1"]
+        let first = try CLI.run(args, env: ["DRILLCAL_TEST_KILL_TOWN": "north/hexi"])
+        #expect(first.status == 3, "the worst town's status: could not be written")
+        let byKey = towns(try json(first))
+        #expect(byKey["broken"]?["status"] as? Int == 2)
+        #expect(byKey["north/hexi"]?["status"] as? Int == 3)
+        let error = byKey["north/hexi"]?["error"] as? String ?? ""
+        #expect(error.contains("signal 9"), "\(error)")
+        #expect(byKey["qingshan"]?["status"] as? Int == 0)
+        let fm = FileManager.default
+        #expect(fm.fileExists(atPath: region.appendingPathComponent("qingshan/feeds/town.ics").path))
+        #expect(!fm.fileExists(atPath: region.appendingPathComponent("north/hexi/feeds").path))
+
+        let second = towns(try json(try CLI.run(args)))
+        #expect(second["north/hexi"]?["status"] as? Int == 0)
+        #expect(second["north/hexi"]?["skipped"] as? Bool == false)
+        #expect(second["qingshan"]?["skipped"] as? Bool == true)
+        #expect(fm.fileExists(atPath: region.appendingPathComponent("north/hexi/feeds/town.ics").path))
     }
 
     @Test func aBadRegionFileIsBadInputNamingItsLine() throws {

@@ -57,6 +57,9 @@ extension Drillcal {
         @Flag(help: "区域构建：输入未变的城镇也重新构建 / region build: rebuild towns whose inputs did not change")
         var force = false
 
+        @Option(help: "区域构建：同时构建的城镇数，默认为 CPU 核数 / region build: towns built at once (default: the number of cores)")
+        var jobs: Int?
+
         func run() async throws {
             // A county or province folder: every town in parallel (RegionBuild.swift).
             if RegionLoader.isRegion(town.directory) { return try RegionBuild(build: self).run() }

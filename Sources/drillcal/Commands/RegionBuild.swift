@@ -5,8 +5,9 @@ import Foundation
 
 /// `drillcal build REGION`: every town of a county or province folder, in parallel on all cores.
 ///
-/// Each town is built by a child `drillcal build TOWN --json` with the same options and one build
-/// time for all, so a town's feeds are byte for byte those of a single-town build. A broken town
+/// Each town is built by the command line `drillcal build TOWN --json` with the same options and
+/// one build time for all, run in a worker process (`RegionRunner`, `RegionWorker`), so a town's
+/// feeds are byte for byte those of a single-town build. A broken town
 /// is reported with its file and line and the others still publish; the exit status is the worst
 /// town's. A town whose inputs (every file of its folder but the database, the shared holidays,
 /// this executable and the options) hash as at its last successful region build is skipped
@@ -68,6 +69,10 @@ struct RegionBuild {
                 ))
             throw ExitCode(2)
         }
+        if let jobs = build.jobs, !(1...256).contains(jobs) {
+            Console.error(lang.pick("--jobs 应在 1 到 256 之间，实际为 \(jobs)", "--jobs must be between 1 and 256, found \(jobs)"))
+            throw ExitCode(2)
+        }
         let region: Region
         do {
             region = try RegionLoader.load(build.town.directory)
@@ -116,7 +121,9 @@ struct RegionBuild {
         }
         let bar = ProgressBar(total: towns.count, enabled: !build.json)
         let box = ResultBox(count: towns.count)
-        try RegionRunner().run(
+        var runner = RegionRunner()
+        if let jobs = build.jobs { runner.width = jobs }
+        try runner.run(
             count: towns.count,
             arguments: { i in skip[i] ? nil : ["build", towns[i].directory] + shared },
             done: { i, outcome in

@@ -1,16 +1,18 @@
 import Foundation
 
-/// Runs one drillcal command per town of a region as child processes of this same executable, as
-/// many at a time as there are cores. A child process per town isolates failures completely (a
-/// town whose input crashes a parser, or that runs out of memory, takes only itself down), gives
-/// each town exactly the code path and bytes of a single-town run, and keeps peak memory at one
-/// town per core.
+/// Runs one drillcal command per town of a region in worker processes of this same executable
+/// (`drillcal region-worker`), as many at a time as there are cores, each worker building one town
+/// after another. A separate process isolates failures (a town whose input crashes a parser, or that
+/// runs out of memory, takes down only its worker: the town is reported and a new worker takes the
+/// rest), each town runs exactly the code path of a single-town run, and peak memory stays at one
+/// town per core. A worker is replaced after `jobsPerWorker` towns, so whatever one town leaves
+/// behind in memory cannot pile up over a province.
 struct RegionRunner: Sendable {
-    /// What one child did.
+    /// What one town's command did.
     struct Outcome: Sendable {
-        /// Exit status (a child killed by a signal counts as 3, "could not be written").
+        /// Exit status (a worker killed by a signal counts as 3, "could not be written").
         var status: Int32
-        /// Signal that ended it, if any.
+        /// Signal that ended the worker during this town, if any.
         var signal: Int32?
         /// Its standard output and error.
         var output: Data
@@ -31,11 +33,13 @@ struct RegionRunner: Sendable {
         return "\(info.st_size)-\(info.st_mtim.tv_sec)-\(info.st_mtim.tv_nsec)"
     }
 
-    /// Parallel children at most.
+    /// Parallel workers at most.
     var width = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Towns one worker builds before it is replaced.
+    var jobsPerWorker = 64
 
     /// Runs `arguments(i)` for each `i` in `0..<count`, `width` at a time, calling `done` (serialised,
-    /// from worker threads) as each finishes.
+    /// from worker threads) as each finishes; nil arguments skip `i` (done gets nil).
     func run(
         count: Int, arguments: @Sendable (Int) -> [String]?, done: @escaping @Sendable (Int, Outcome?) -> Void
     ) throws {
@@ -44,50 +48,155 @@ struct RegionRunner: Sendable {
         ).path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
+        // A worker that died leaves a closed pipe: writing to it must fail, not kill this process.
+        signal(SIGPIPE, SIG_IGN)
         let queue = WorkQueue()
         let exe = Self.executable
+        let limit = jobsPerWorker
         DispatchQueue.concurrentPerform(iterations: min(width, count)) { _ in
+            var worker: Worker?
+            defer { worker?.finish() }
             while true {
                 let i = queue.take()
                 guard i < count else { return }
-                let outcome = arguments(i).map { Self.spawn(exe, $0, scratch: scratch, index: i) }
+                guard let command = arguments(i) else {
+                    queue.serially { done(i, nil) }
+                    continue
+                }
+                if worker == nil || worker!.jobs >= limit {
+                    worker?.finish()
+                    worker = Worker(exe)
+                }
+                let outcome = Self.build(command, on: &worker, scratch: scratch, index: i)
                 queue.serially { done(i, outcome) }
             }
         }
     }
 
-    static func spawn(_ exe: String, _ arguments: [String], scratch: String, index: Int) -> Outcome {
+    /// Runs one command on `worker`; a worker that could not start or died is set to nil.
+    static func build(_ command: [String], on worker: inout Worker?, scratch: String, index: Int) -> Outcome {
         let started = Date()
         let outPath = scratch + "/\(index).out"
         let errPath = scratch + "/\(index).err"
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let argv = ([exe] + arguments).map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, exe, &actions, nil, argv, environ)
-        guard spawned == 0 else {
-            return Outcome(
-                status: 3, signal: nil, output: Data(),
-                errors: "\(exe): \(String(cString: strerror(spawned)))",
-                seconds: 0)
+        defer {
+            unlink(outPath)
+            unlink(errPath)
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let output = FileManager.default.contents(atPath: outPath) ?? Data()
-        let errors = String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self)
-        unlink(outPath)
-        unlink(errPath)
-        let seconds = Date().timeIntervalSince(started)
-        if status & 0x7F == 0 {
+        func outcome(_ status: Int32, signal: Int32?, extra: String = "") -> Outcome {
+            let output = FileManager.default.contents(atPath: outPath) ?? Data()
+            let errors = String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self)
             return Outcome(
-                status: (status >> 8) & 0xFF, signal: nil, output: output, errors: errors, seconds: seconds)
+                status: status, signal: signal, output: output, errors: errors + extra,
+                seconds: Date().timeIntervalSince(started))
         }
-        return Outcome(status: 3, signal: status & 0x7F, output: output, errors: errors, seconds: seconds)
+        guard let running = worker else {
+            return outcome(3, signal: nil, extra: "\(executable): region-worker could not be started")
+        }
+        if let status = running.run(RegionWorker.Job(arguments: command, out: outPath, err: errPath)) {
+            return outcome(status, signal: nil)
+        }
+        // No reply: the worker ended during this town.
+        worker = nil
+        let end = running.finish()
+        return outcome(3, signal: end.signal, extra: end.signal == nil ? "region-worker exited with \(end.status)" : "")
+    }
+
+    /// One `drillcal region-worker` child: jobs go to its standard input, statuses come back on its
+    /// standard output.
+    final class Worker {
+        let pid: pid_t
+        private let input: Int32
+        private let replies: Int32
+        private var buffer: [UInt8] = []
+        private(set) var jobs = 0
+        private var ended: (status: Int32, signal: Int32?)?
+
+        /// Pipes are made and the child spawned under one lock: a pipe end not yet marked
+        /// close-on-exec must not leak into another worker spawned meanwhile (its sibling's input
+        /// held open, a worker would never see the end of its jobs).
+        private static let spawning = NSLock()
+
+        init?(_ exe: String) {
+            Self.spawning.lock()
+            defer { Self.spawning.unlock() }
+            var toChild: [Int32] = [0, 0]
+            var fromChild: [Int32] = [0, 0]
+            guard pipe(&toChild) == 0 else { return nil }
+            guard pipe(&fromChild) == 0 else {
+                close(toChild[0])
+                close(toChild[1])
+                return nil
+            }
+            for fd in toChild + fromChild { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
+            posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
+            let words: [String] = [exe, "region-worker"]
+            let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+            defer { for p in argv { free(p) } }
+            var pid = pid_t()
+            let spawned = posix_spawn(&pid, exe, &actions, nil, argv, environ)
+            close(toChild[0])
+            close(fromChild[1])
+            guard spawned == 0 else {
+                close(toChild[1])
+                close(fromChild[0])
+                return nil
+            }
+            self.pid = pid
+            input = toChild[1]
+            replies = fromChild[0]
+        }
+
+        /// Sends one job and waits for its status; nil when the worker ended instead.
+        func run(_ job: RegionWorker.Job) -> Int32? {
+            jobs += 1
+            guard var line = try? JSONEncoder().encode(job) else { return nil }
+            line.append(UInt8(ascii: "\n"))
+            let sent = line.withUnsafeBytes { bytes -> Bool in
+                var offset = 0
+                while offset < bytes.count {
+                    let n = write(input, bytes.baseAddress! + offset, bytes.count - offset)
+                    if n < 0 && errno == EINTR { continue }
+                    guard n > 0 else { return false }
+                    offset += n
+                }
+                return true
+            }
+            guard sent, let reply = readLine() else { return nil }
+            return Int32(reply)
+        }
+
+        private func readLine() -> String? {
+            while true {
+                if let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = String(decoding: buffer[..<end], as: UTF8.self)
+                    buffer.removeSubrange(...end)
+                    return line
+                }
+                var chunk = [UInt8](repeating: 0, count: 256)
+                let n = chunk.withUnsafeMutableBytes { read(replies, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return nil }
+                buffer += chunk[..<n]
+            }
+        }
+
+        /// Closes its input and waits for it to end: its exit status, or the signal that ended it.
+        @discardableResult
+        func finish() -> (status: Int32, signal: Int32?) {
+            if let ended { return ended }
+            close(input)
+            close(replies)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            let end: (status: Int32, signal: Int32?) =
+                status & 0x7F == 0 ? ((status >> 8) & 0xFF, nil) : (3, status & 0x7F)
+            ended = end
+            return end
+        }
     }
 }
 
