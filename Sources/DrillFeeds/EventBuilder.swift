@@ -33,9 +33,9 @@ public struct EventBuilder: Sendable {
         self.supervisorsByID = Dictionary(plan.supervisors.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// Only the text of the builder's language is made (every event's lines go through here).
+    /// The text of the builder's language (only that one is made, see `Language.pick`).
     func pick(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String {
-        language == .zh ? zh() : en()
+        language.pick(zh(), en())
     }
 
     /// The organiser: the town emergency station.
