@@ -387,23 +387,15 @@ enum JSONText {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// Encoded lists by value, for one write: a town has few distinct team and role lists, and a
+    /// Encoded values by value, for one write: a town has few distinct team and role lists, and a
     /// publish writes one per session and roster row.
-    struct EncodeMemo {
-        private var teams: [[String]: String] = [:]
-        private var roles: [[Role]: String] = [:]
+    struct EncodeMemo<T: Encodable & Hashable> {
+        private var texts: [T: String] = [:]
 
-        mutating func text(_ value: [String]) throws -> String {
-            if let known = teams[value] { return known }
+        mutating func text(_ value: T) throws -> String {
+            if let known = texts[value] { return known }
             let text = try JSONText.encode(value)
-            teams[value] = text
-            return text
-        }
-
-        mutating func text(_ value: [Role]) throws -> String {
-            if let known = roles[value] { return known }
-            let text = try JSONText.encode(value)
-            roles[value] = text
+            texts[value] = text
             return text
         }
     }

@@ -160,10 +160,11 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
             // Only what changed is written: an unchanged session or roster keeps its rows as they are.
             let plan = try PublishPlan.make(sessions: sessions, rosters: rosters, stored: stored)
                 .changes(stored: stored, storedRosters: storedRosters)
-            var texts = JSONText.EncodeMemo()
+            var teamTexts = JSONText.EncodeMemo<[String]>()
+            var roleTexts = JSONText.EncodeMemo<[Role]>()
             let upsert = try db.cachedStatement(sql: SessionRow.upsertSQL)
             for session in plan.sessions {
-                try upsert.execute(arguments: SessionRow.arguments(session, teams: texts.text(session.teamIDs)))
+                try upsert.execute(arguments: SessionRow.arguments(session, teams: teamTexts.text(session.teamIDs)))
             }
             if !plan.cancellations.isEmpty {
                 try SessionRow.filter(keys: plan.cancellations).updateAll(
@@ -175,7 +176,7 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
                 try delete.execute(arguments: [uid])
                 for entry in roster {
                     try insert.execute(arguments: [
-                        uid, entry.memberID, entry.name, entry.teamID, try texts.text(entry.roles), entry.away,
+                        uid, entry.memberID, entry.name, entry.teamID, try roleTexts.text(entry.roles), entry.away,
                     ])
                 }
             }
