@@ -92,7 +92,7 @@ public struct PostgresStore: AttendanceStore {
                         if inOne {
                             paths.lockedInOne.add(1, ordering: .relaxed)
                         } else {
-                            try await c.exec("SELECT pg_advisory_xact_lock(\(writeLock))", logger)
+                            try await Self.lock(writeLock, c, logger)
                         }
                         return try await Self.record(
                             calls.map(\.marks), c, logger, paths, atOnce: true, lock: inOne ? writeLock : nil)
@@ -204,6 +204,11 @@ public struct PostgresStore: AttendanceStore {
 
     // MARK: - Plumbing
 
+    /// Takes the transaction-scoped advisory lock `key` (released by COMMIT or ROLLBACK).
+    static func lock(_ key: Int, _ c: PostgresConnection, _ logger: Logger) async throws {
+        try await c.exec("SELECT pg_advisory_xact_lock(\(key))", logger)
+    }
+
     /// Runs `body` in one transaction on a pooled connection: `BEGIN`, the write lock (if `lock`),
     /// `body`, `COMMIT`; `ROLLBACK` on any error.
     ///
@@ -218,7 +223,7 @@ public struct PostgresStore: AttendanceStore {
             if let prepare { try await prepare(c) }
             try await c.exec(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN", logger)
             do {
-                if let lock { try await c.exec("SELECT pg_advisory_xact_lock(\(lock))", logger) }
+                if let lock { try await Self.lock(lock, c, logger) }
                 let value = try await body(c)
                 if let notify { try await c.exec("NOTIFY \(unescaped: notify)", logger) }
                 try await c.exec("COMMIT", logger)
