@@ -129,6 +129,46 @@ import Testing
         #expect(fm.fileExists(atPath: region.appendingPathComponent("north/hexi/feeds/town.ics").path))
     }
 
+    /// A town that hangs (a stuck file system, a runaway step) is stopped at `--town-timeout`: its
+    /// worker is killed, the town is reported as timed out, and the towns after it still publish.
+    @Test func aTownThatHangsIsStoppedAtTheTownTimeoutAndTheOthersPublish() throws {
+        let region = try county()
+        defer { try? FileManager.default.removeItem(at: region.deletingLastPathComponent()) }
+        let args = [
+            "build", region.path, "--now", "2026-11-29T08:00:00Z", "--moves", "0", "--json", "--jobs", "1",
+            "--town-timeout", "3",
+        ]
+        let first = try CLI.run(args, env: ["DRILLCAL_TEST_HANG_TOWN": "north/hexi"])
+        #expect(first.status == 3, "the worst town's status: could not be written")
+        let byKey = towns(try json(first))
+        #expect(byKey["north/hexi"]?["status"] as? Int == 3)
+        let error = byKey["north/hexi"]?["error"] as? String ?? ""
+        #expect(error.contains("超过时限 3 秒"), "\(error)")
+        #expect(byKey["north/hexi"]?["timed_out"] as? Bool == true)
+        #expect(byKey["qingshan"]?["timed_out"] == nil)
+        #expect((byKey["north/hexi"]?["seconds"] as? Double ?? 0) >= 3)
+        #expect(byKey["qingshan"]?["status"] as? Int == 0)
+        #expect(byKey["broken"]?["status"] as? Int == 2)
+        let fm = FileManager.default
+        #expect(fm.fileExists(atPath: region.appendingPathComponent("qingshan/feeds/town.ics").path))
+        #expect(!fm.fileExists(atPath: region.appendingPathComponent("north/hexi/feeds").path))
+
+        // The English summary names the limit; a limit out of range is refused.
+        let text = try CLI.run(
+            ["build", region.path, "--now", "2026-11-29T08:00:00Z", "--moves", "0", "--lang", "en", "--town-timeout", "3"],
+            env: ["DRILLCAL_TEST_HANG_TOWN": "north/hexi"])
+        #expect(text.status == 3)
+        #expect(text.stdout.contains("north/hexi") && text.stdout.contains("time limit of 3 s"), "\(text.stdout)")
+        let bad = try CLI.run(["build", region.path, "--town-timeout", "0", "--lang", "en"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--town-timeout") && bad.stderr.contains("found 0"), "\(bad.stderr)")
+
+        // Without the hang the town builds and the next region build is whole.
+        let second = towns(try json(try CLI.run(args)))
+        #expect(second["north/hexi"]?["status"] as? Int == 0)
+        #expect(fm.fileExists(atPath: region.appendingPathComponent("north/hexi/feeds/town.ics").path))
+    }
+
     @Test func aBadRegionFileIsBadInputNamingItsLine() throws {
         let region = try county()
         defer { try? FileManager.default.removeItem(at: region.deletingLastPathComponent()) }

@@ -60,6 +60,9 @@ extension Drillcal {
         @Option(help: "区域构建：同时构建的城镇数，默认为 CPU 核数 / region build: towns built at once (default: the number of cores)")
         var jobs: Int?
 
+        @Option(help: "区域构建：单个城镇的时限（秒），超时即终止并报告，默认 600 秒加 --time-limit / region build: seconds one town may take before it is stopped and reported (default 600 plus --time-limit)")
+        var townTimeout: Int?
+
         func run() async throws {
             // A county or province folder: every town in parallel (RegionBuild.swift).
             if RegionLoader.isRegion(town.directory) { return try RegionBuild(build: self).run() }

@@ -28,9 +28,12 @@ struct RegionBuild {
         var feeds: Int?
         var seconds: Double
         var error: String?
+        /// Stopped at the per-town time limit (`--town-timeout`).
+        var timedOut: Bool?
 
         enum CodingKeys: String, CodingKey {
             case key, directory, town, status, skipped, sessions, unmet, shortfalls, feeds, seconds, error
+            case timedOut = "timed_out"
         }
     }
 
@@ -71,6 +74,13 @@ struct RegionBuild {
         }
         if let jobs = build.jobs, !(1...256).contains(jobs) {
             Console.error(lang.pick("--jobs 应在 1 到 256 之间，实际为 \(jobs)", "--jobs must be between 1 and 256, found \(jobs)"))
+            throw ExitCode(2)
+        }
+        if let limit = build.townTimeout, !(1...86_400).contains(limit) {
+            Console.error(
+                lang.pick(
+                    "--town-timeout 应在 1 到 86400 秒之间，实际为 \(limit)",
+                    "--town-timeout must be between 1 and 86400 seconds, found \(limit)"))
             throw ExitCode(2)
         }
         let region: Region
@@ -123,13 +133,16 @@ struct RegionBuild {
         let box = ResultBox(count: towns.count)
         var runner = RegionRunner()
         if let jobs = build.jobs { runner.width = jobs }
+        // A town normally takes about a second; the optimiser's own limit comes on top.
+        let townLimit = build.townTimeout ?? 600 + Int((build.timeLimit ?? 0).rounded(.up))
+        runner.townLimit = Double(townLimit)
         try runner.run(
             count: towns.count,
             arguments: { i in skip[i] ? nil : ["build", towns[i].directory] + shared },
             done: { i, outcome in
                 box.set(
                     i,
-                    outcome.map { Self.result(towns[i], $0) }
+                    outcome.map { Self.result(towns[i], $0, limit: townLimit, lang) }
                         ?? Self.skipped(previous.towns[towns[i].key]!.result))
                 bar.show(done: box.finished, failed: box.failed, label: towns[i].key)
             })
@@ -172,7 +185,9 @@ struct RegionBuild {
     }
 
     /// A town's result from its child's exit status and JSON report.
-    static func result(_ town: Region.Town, _ outcome: RegionRunner.Outcome) -> TownResult {
+    static func result(
+        _ town: Region.Town, _ outcome: RegionRunner.Outcome, limit: Int, _ lang: Language
+    ) -> TownResult {
         var result = TownResult(
             key: town.key, directory: town.directory, town: nil, status: outcome.status, skipped: false,
             seconds: (outcome.seconds * 100).rounded() / 100)
@@ -184,7 +199,12 @@ struct RegionBuild {
             result.feeds = (object["feeds"] as? [Any])?.count
         }
         let text = outcome.errors.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let signal = outcome.signal {
+        if outcome.timedOut {
+            result.timedOut = true
+            result.error =
+                lang.pick("超过时限 \(limit) 秒，已终止", "stopped after the time limit of \(limit) s")
+                + (text.isEmpty ? "" : ": " + text)
+        } else if let signal = outcome.signal {
             result.error = "signal \(signal)" + (text.isEmpty ? "" : ": " + text)
         } else if !text.isEmpty {
             result.error = text
@@ -221,7 +241,9 @@ struct RegionBuild {
             } else {
                 mark = "✘"
                 let label =
-                    r.status == 2 ? l.pick("输入有误", "bad input") : l.pick("无法写入", "could not write")
+                    r.timedOut == true
+                    ? l.pick("超时", "timed out")
+                    : r.status == 2 ? l.pick("输入有误", "bad input") : l.pick("无法写入", "could not write")
                 detail =
                     label + l.pick("（退出码 \(r.status)）：", " (exit \(r.status)): ")
                     + (r.error?.split(separator: "\n").first.map(String.init) ?? "")

@@ -1,20 +1,15 @@
 import ArgumentParser
 import Foundation
 
-/// `drillcal region-worker` (hidden): builds towns for a region build, one after another, in one
-/// process.
+/// `drillcal region-worker` (hidden): builds a region's towns one after another in one process,
+/// so a province pays the executable's start-up (about 0.1 CPU-s of a 0.5 CPU-s town) once per
+/// worker, not once per town. Each job is a whole `drillcal` command line run through the same
+/// `Drillcal.execute` as `main`, its standard output and error pointed at the job's own files.
 ///
-/// A process per town paid the executable's start-up again for every town (loading the binary,
-/// the runtime's first type and conformance look-ups, the argument parser's first parse: about
-/// 0.1 CPU-s of a 0.5 CPU-s town). A worker pays it once for many towns and still gives each town
-/// exactly a single-town run: each job is a whole `drillcal` command line run through the same
-/// `Drillcal.execute` as `main`, with standard output and error pointed at that job's own files.
-///
-/// Protocol (see `RegionRunner.Worker`): standard input carries one JSON `Job` per line; standard
-/// output, kept aside when the worker starts, carries one line per finished job, its exit status.
-/// A worker that dies mid-job (a crash, the out-of-memory killer) ends its reply stream: the parent
-/// reports that town with the signal and the job's standard error, and starts a new worker for the
-/// towns left.
+/// Protocol (see `RegionRunner.Worker`): one JSON `Job` per line on standard input; one exit status
+/// per finished job on the standard output kept aside at start. A worker that dies mid-job ends its
+/// reply stream, one that runs past the town time limit is killed; either way the parent reports
+/// that town and starts a new worker for the rest.
 struct RegionWorker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "region-worker",
@@ -31,12 +26,20 @@ struct RegionWorker: AsyncParsableCommand {
     /// folder (the path or its end, e.g. `north/hexi`) kills itself with SIGKILL before running it, the way the kernel's out-of-memory killer
     /// would, so the crash path is exercised with the real binary.
     static let killEnvironment = "DRILLCAL_TEST_KILL_TOWN"
+    /// Fault injection for the tests only: a job naming this town hangs (as on a stuck file system),
+    /// so the region build's per-town time limit is exercised with the real binary.
+    static let hangEnvironment = "DRILLCAL_TEST_HANG_TOWN"
+
+    static func names(_ job: Job, _ town: String) -> Bool {
+        job.arguments.contains { $0 == town || $0.hasSuffix("/" + town) }
+    }
 
     func run() async throws {
         let replies = dup(STDOUT_FILENO)
         guard replies >= 0 else { throw ExitCode(3) }
         _ = fcntl(replies, F_SETFD, FD_CLOEXEC)
         let kill = ProcessInfo.processInfo.environment[Self.killEnvironment]
+        let hang = ProcessInfo.processInfo.environment[Self.hangEnvironment]
         Self.point(at: "/dev/null")
         while let line = readLine(strippingNewline: true) {
             guard let job = try? JSONDecoder().decode(Job.self, from: Data(line.utf8)) else { throw ExitCode(2) }
@@ -44,8 +47,9 @@ struct RegionWorker: AsyncParsableCommand {
                 Self.reply(replies, 3)
                 continue
             }
-            if let kill, job.arguments.contains(where: { $0 == kill || $0.hasSuffix("/" + kill) }) {
-                raise(SIGKILL)
+            if let kill, Self.names(job, kill) { raise(SIGKILL) }
+            if let hang, Self.names(job, hang) {
+                while true { sleep(3600) }
             }
             let status = await Drillcal.execute(job.arguments)
             Self.point(at: "/dev/null")
@@ -71,7 +75,6 @@ struct RegionWorker: AsyncParsableCommand {
     static func point(at path: String) -> Bool { point(out: path, err: path) }
 
     static func reply(_ fd: Int32, _ status: Int32) {
-        let line = Array("\(status)\n".utf8)
-        _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        _ = RegionRunner.writeAll(fd, "\(status)\n".utf8)
     }
 }

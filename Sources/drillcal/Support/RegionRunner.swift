@@ -6,7 +6,9 @@ import Foundation
 /// runs out of memory, takes down only its worker: the town is reported and a new worker takes the
 /// rest), each town runs exactly the code path of a single-town run, and peak memory stays at one
 /// town per core. A worker is replaced after `jobsPerWorker` towns, so whatever one town leaves
-/// behind in memory cannot pile up over a province.
+/// behind in memory cannot pile up over a province. A town that runs past `townLimit` seconds (a
+/// hung file system, an input that makes some step run away) has its worker killed: it is reported
+/// as timed out and a new worker takes the rest, so one town cannot hold up a province.
 struct RegionRunner: Sendable {
     /// What one town's command did.
     struct Outcome: Sendable {
@@ -14,6 +16,8 @@ struct RegionRunner: Sendable {
         var status: Int32
         /// Signal that ended the worker during this town, if any.
         var signal: Int32?
+        /// The town ran past the runner's time limit and its worker was killed.
+        var timedOut = false
         /// Its standard output and error.
         var output: Data
         var errors: String
@@ -37,6 +41,8 @@ struct RegionRunner: Sendable {
     var width = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Towns one worker builds before it is replaced.
     var jobsPerWorker = 64
+    /// Seconds one town may take before its worker is killed (nil: no limit).
+    var townLimit: Double?
 
     /// Runs `arguments(i)` for each `i` in `0..<count`, `width` at a time, calling `done` (serialised,
     /// from worker threads) as each finishes; nil arguments skip `i` (done gets nil).
@@ -53,6 +59,7 @@ struct RegionRunner: Sendable {
         let queue = WorkQueue()
         let exe = Self.executable
         let limit = jobsPerWorker
+        let townLimit = townLimit
         DispatchQueue.concurrentPerform(iterations: min(width, count)) { _ in
             var worker: Worker?
             defer { worker?.finish() }
@@ -67,14 +74,16 @@ struct RegionRunner: Sendable {
                     worker?.finish()
                     worker = Worker(exe)
                 }
-                let outcome = Self.build(command, on: &worker, scratch: scratch, index: i)
+                let outcome = Self.build(command, on: &worker, scratch: scratch, index: i, limit: townLimit)
                 queue.serially { done(i, outcome) }
             }
         }
     }
 
     /// Runs one command on `worker`; a worker that could not start or died is set to nil.
-    static func build(_ command: [String], on worker: inout Worker?, scratch: String, index: Int) -> Outcome {
+    static func build(
+        _ command: [String], on worker: inout Worker?, scratch: String, index: Int, limit: Double? = nil
+    ) -> Outcome {
         let started = Date()
         let outPath = scratch + "/\(index).out"
         let errPath = scratch + "/\(index).err"
@@ -92,13 +101,23 @@ struct RegionRunner: Sendable {
         guard let running = worker else {
             return outcome(3, signal: nil, extra: "\(executable): region-worker could not be started")
         }
-        if let status = running.run(RegionWorker.Job(arguments: command, out: outPath, err: errPath)) {
+        let deadline = limit.map { started.addingTimeInterval($0) }
+        switch running.run(RegionWorker.Job(arguments: command, out: outPath, err: errPath), until: deadline) {
+        case .status(let status):
             return outcome(status, signal: nil)
+        case .timedOut:
+            worker = nil
+            running.terminate()
+            var late = outcome(3, signal: nil)
+            late.timedOut = true
+            return late
+        case .ended:
+            // No reply: the worker ended during this town.
+            worker = nil
+            let end = running.finish()
+            return outcome(
+                3, signal: end.signal, extra: end.signal == nil ? "region-worker exited with \(end.status)" : "")
         }
-        // No reply: the worker ended during this town.
-        worker = nil
-        let end = running.finish()
-        return outcome(3, signal: end.signal, extra: end.signal == nil ? "region-worker exited with \(end.status)" : "")
     }
 
     /// One `drillcal region-worker` child: jobs go to its standard input, statuses come back on its
@@ -150,38 +169,63 @@ struct RegionRunner: Sendable {
             replies = fromChild[0]
         }
 
-        /// Sends one job and waits for its status; nil when the worker ended instead.
-        func run(_ job: RegionWorker.Job) -> Int32? {
-            jobs += 1
-            guard var line = try? JSONEncoder().encode(job) else { return nil }
-            line.append(UInt8(ascii: "\n"))
-            let sent = line.withUnsafeBytes { bytes -> Bool in
-                var offset = 0
-                while offset < bytes.count {
-                    let n = write(input, bytes.baseAddress! + offset, bytes.count - offset)
-                    if n < 0 && errno == EINTR { continue }
-                    guard n > 0 else { return false }
-                    offset += n
-                }
-                return true
-            }
-            guard sent, let reply = readLine() else { return nil }
-            return Int32(reply)
+        enum Reply {
+            case status(Int32)
+            /// The worker ended without replying.
+            case ended
+            /// No reply by the deadline (the worker is still running).
+            case timedOut
         }
 
-        private func readLine() -> String? {
+        /// Sends one job and waits for its status until `deadline`.
+        func run(_ job: RegionWorker.Job, until deadline: Date? = nil) -> Reply {
+            jobs += 1
+            guard var line = try? JSONEncoder().encode(job) else { return .ended }
+            line.append(UInt8(ascii: "\n"))
+            let sent = RegionRunner.writeAll(input, line)
+            guard sent else { return .ended }
+            switch readLine(until: deadline) {
+            case .line(let reply): return Int32(reply).map { .status($0) } ?? .ended
+            case .timedOut: return .timedOut
+            case .ended: return .ended
+            }
+        }
+
+        private enum Read {
+            case line(String)
+            case ended
+            case timedOut
+        }
+
+        private func readLine(until deadline: Date?) -> Read {
             while true {
                 if let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                     let line = String(decoding: buffer[..<end], as: UTF8.self)
                     buffer.removeSubrange(...end)
-                    return line
+                    return .line(line)
+                }
+                if let deadline {
+                    let left = deadline.timeIntervalSinceNow
+                    guard left > 0 else { return .timedOut }
+                    var waiting = pollfd(fd: replies, events: Int16(POLLIN), revents: 0)
+                    let ready = poll(&waiting, 1, Int32(min(left * 1000, 60_000).rounded(.up)))
+                    if ready < 0 && errno == EINTR { continue }
+                    if ready == 0 { continue }  // the loop checks the deadline again
+                    guard ready > 0 else { return .ended }
                 }
                 var chunk = [UInt8](repeating: 0, count: 256)
                 let n = chunk.withUnsafeMutableBytes { read(replies, $0.baseAddress, $0.count) }
                 if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return nil }
+                guard n > 0 else { return .ended }
                 buffer += chunk[..<n]
             }
+        }
+
+        /// Kills a worker that ran past its time limit and reaps it.
+        func terminate() {
+            guard ended == nil else { return }
+            _ = kill(pid, SIGKILL)
+            finish()
         }
 
         /// Closes its input and waits for it to end: its exit status, or the signal that ended it.
@@ -196,6 +240,23 @@ struct RegionRunner: Sendable {
                 status & 0x7F == 0 ? ((status >> 8) & 0xFF, nil) : (3, status & 0x7F)
             ended = end
             return end
+        }
+    }
+}
+
+extension RegionRunner {
+    /// Writes all of `bytes` to `fd` (a pipe between a region build and its workers), through
+    /// partial writes and interruptions; false when the other end is gone.
+    static func writeAll(_ fd: Int32, _ bytes: some Collection<UInt8>) -> Bool {
+        Array(bytes).withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return false }
+                offset += n
+            }
+            return true
         }
     }
 }
