@@ -235,8 +235,12 @@ struct PostgresStoreTests {
         #expect(try await server.sessionsVersion() != version)
         #expect(try await Self.eventually { try await server.session(drill)?.finalized == true })
         // Its own write is seen at once.
+        let ownBefore = server.readCacheStatistics.invalidations
         try await server.reopen(drill, by: "镇应急站", reason: "补录", at: 1_800_000_200)
         #expect(try await server.session(drill)?.finalized == false)
+        // Its own commit empties its cache at once and comes back through LISTEN a moment later,
+        // emptying it again: wait for that echo, so it cannot land between the lookups below.
+        #expect(try await Self.eventually { server.readCacheStatistics.invalidations >= ownBefore + 2 })
 
         // A leader code issued elsewhere opens the session; revoked elsewhere, it stops doing so.
         let hash = String(repeating: "ab", count: 32)
@@ -249,8 +253,11 @@ struct PostgresStoreTests {
         let hits = server.readCacheStatistics.hits
         #expect(try await server.session(forLeaderCodeHash: hash) == drill)
         #expect(server.readCacheStatistics.hits == hits + 1)
+        let revokedBefore = server.readCacheStatistics.invalidations
         #expect(try await other.revokeLeaderCodes(session: drill, at: 1_800_000_400) == 1)
         #expect(try await Self.eventually { try await server.session(forLeaderCodeHash: hash) == nil })
+        // A miss is read from the database, so the revocation's notification may still be on its way.
+        #expect(try await Self.eventually { server.readCacheStatistics.invalidations > revokedBefore })
 
         // Marks and store keys do not empty it (they change no cached row).
         _ = try await server.session(drill)
