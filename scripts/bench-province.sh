@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: a region build of a generated province (release build). See scripts/bench_province.py.
 #   scripts/bench-province.sh [TOWNS] [SEED]     (default 20 towns; the issue's target is 1500)
-# Set BENCH_DIR to put the province on another disk than the system temp folder.
+# Set BENCH_DIR to put the province on another disk than the system temp folder, BUILD_OPTS to pass
+# options to every build, BENCH_VILLAGES=5-18 BENCH_TRAININGS=12 for the issue's province shape
+# (~300 sessions a town instead of the default ~160; see scripts/bench_province.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null

@@ -4,8 +4,9 @@ Usage: python3 scripts/bench_province.py BIN [TOWNS] [SEED]
 
 Each town has 5-25 villages (seeded), a village team of ~14 members per village and a town team
 of 32 drawn partly from the village teams (members on several teams), a few members away for
-months (absences), a monthly town training, village trainings and drills: about 12 sessions per
-village and 12 for the town, so ~15 villages give ~200-300 sessions. Reports, per run: wall and
+months (absences), a monthly town training, village trainings and drills: 10 sessions a village
+and 12 for the town by default, so ~15 villages give ~160 sessions (see BENCH_VILLAGES and
+BENCH_TRAININGS below for the issue's heavier shape). Reports, per run: wall and
 CPU seconds, the largest process's peak RSS, feed bytes and files, and the split by phase summed
 over towns (schedule / render / write / store, from DRILLCAL_TIMINGS). Runs:
   1. every town, --member-feeds=skip (public feeds only)
@@ -29,9 +30,18 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOW = "2026-11-29T00:00:00Z"
 
 
+# The shape of the province, from the environment: BENCH_VILLAGES="5-25" villages a town (uniform),
+# BENCH_TRAININGS=4 village trainings a half-year. The defaults give ~10 sessions a village a year
+# (what the domain's rules ask), ~15 villages and ~160 sessions a town; the province (about
+# 17,000 villages and 450,000 sessions in 1,500 towns, ~11 villages and ~300 sessions a town) is
+# BENCH_VILLAGES=5-18 BENCH_TRAININGS=12 (26 sessions a village a year).
+VILLAGES = tuple(int(n) for n in os.environ.get("BENCH_VILLAGES", "5-25").split("-"))
+TRAININGS = int(os.environ.get("BENCH_TRAININGS", "4"))
+
+
 def town(folder: pathlib.Path, tid: int, villages: int, rng: random.Random) -> None:
     folder.mkdir(parents=True)
-    write_plan(folder, f"town{tid}", f"第{tid}镇", villages, 4)
+    write_plan(folder, f"town{tid}", f"第{tid}镇", villages, TRAININGS)
     rows = ["id,name,phone,teams,roles,village,grid,unavailable"]
     town_slots = 32
     for v in range(villages):
@@ -55,7 +65,7 @@ def province(work: pathlib.Path, towns: int, seed: int) -> dict:
     (work / "region.yaml").write_text("name: 基准省\nlevel: province\n", encoding="utf-8")
     villages = 0
     for t in range(towns):
-        n = rng.randint(5, 25)
+        n = rng.randint(*VILLAGES)
         villages += n
         town(work / f"town{t:04d}", t, n, rng)
     return {"towns": towns, "villages": villages}
@@ -117,7 +127,8 @@ def main() -> None:
     timings = work.parent / (work.name + ".timings")
     try:
         shape = province(work, towns, seed)
-        print(f"province: {shape['towns']} towns, {shape['villages']} villages, in {work}")
+        print(f"province: {shape['towns']} towns, {shape['villages']} villages (BENCH_VILLAGES={VILLAGES[0]}-{VILLAGES[1]}, "
+              f"BENCH_TRAININGS={TRAININGS}), in {work}")
         run(bin_path, work, ["--member-feeds", "skip"], "1 public feeds only", timings)
         wall, size = run(bin_path, work, ["--force"], "2 with member feeds", timings)
         dd = subprocess.run(["dd", "if=/dev/zero", f"of={work}/dd.bin", "bs=1M", f"count={max(1, size // 1_000_000)}",
