@@ -182,27 +182,17 @@ struct RegionRunner: Sendable {
             jobs += 1
             guard var line = try? JSONEncoder().encode(job) else { return .ended }
             line.append(UInt8(ascii: "\n"))
-            let sent = RegionRunner.writeAll(input, line)
-            guard sent else { return .ended }
-            switch readLine(until: deadline) {
-            case .line(let reply): return Int32(reply).map { .status($0) } ?? .ended
-            case .timedOut: return .timedOut
-            case .ended: return .ended
-            }
+            guard RegionRunner.writeAll(input, line) else { return .ended }
+            return reply(until: deadline)
         }
 
-        private enum Read {
-            case line(String)
-            case ended
-            case timedOut
-        }
-
-        private func readLine(until deadline: Date?) -> Read {
+        /// The next status line, or how waiting for it ended.
+        private func reply(until deadline: Date?) -> Reply {
             while true {
                 if let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                     let line = String(decoding: buffer[..<end], as: UTF8.self)
                     buffer.removeSubrange(...end)
-                    return .line(line)
+                    return Int32(line).map { .status($0) } ?? .ended
                 }
                 if let deadline {
                     let left = deadline.timeIntervalSinceNow
