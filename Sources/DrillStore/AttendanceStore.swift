@@ -68,6 +68,9 @@ public protocol AttendanceStore: Sendable {
     /// A drill's summary record, or nil. `.unknownSession` for a UID never published.
     func summary(for uid: String) async throws(StoreError) -> DrillSummary?
 
+    /// The UIDs of the sessions that have a summary record, in one read (a rebuild pins them).
+    func summarizedSessions() async throws(StoreError) -> Set<String>
+
     // MARK: Private feed tokens (私人日历链接)
 
     /// Issues a member's private feed token, revoking the one they held before (as of `at`).

@@ -343,14 +343,17 @@ struct AttendanceStoreConformanceTests {
         let store = fixture.store
         let uid = Sample.drill.uid
         #expect(try await store.summary(for: uid) == nil)
+        #expect(try await store.summarizedSessions().isEmpty)
         try await store.saveSummary(Sample.summary, for: uid, by: "站长", at: 500)
         #expect(try await store.summary(for: uid) == Sample.summary)
+        #expect(try await store.summarizedSessions() == [uid])
 
         var revised = Sample.summary
         revised.improvements = "增设应急广播；每季度检查"
         try await store.saveSummary(revised, for: uid, by: "副站长", at: 600)
         #expect(try await store.summary(for: uid) == revised)
         #expect(try await store.summary(for: Sample.training.uid) == nil)
+        #expect(try await store.summarizedSessions() == [uid])
         #expect(
             try await store.audit(session: uid) == [
                 AuditEntry(

@@ -66,6 +66,9 @@ public final class CountingStore: AttendanceStore {
     public func summary(for uid: String) async throws(StoreError) -> DrillSummary? {
         try await inner.summary(for: uid)
     }
+    public func summarizedSessions() async throws(StoreError) -> Set<String> {
+        try await inner.summarizedSessions()
+    }
     public func issueToken(member: String, hash: String, at: Int) async throws(StoreError) {
         try await inner.issueToken(member: member, hash: hash, at: at)
     }

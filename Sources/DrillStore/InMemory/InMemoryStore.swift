@@ -118,6 +118,8 @@ public actor InMemoryStore: AttendanceStore {
         return summaries[uid]
     }
 
+    public func summarizedSessions() -> Set<String> { Set(summaries.keys) }
+
     public func issueToken(member: String, hash: String, at: Int) throws(StoreError) {
         try FeedTokenRules.check(member: member, hash: hash)
         if tokens.contains(where: { $0.hash == hash }) { throw FeedTokenRules.reused }

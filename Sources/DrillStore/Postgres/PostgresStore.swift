@@ -788,6 +788,13 @@ public struct PostgresStore: AttendanceStore {
         }
     }
 
+    public func summarizedSessions() async throws(StoreError) -> Set<String> {
+        let logger = logger
+        return try await read { c in
+            Set(try await c.rows("SELECT session_uid FROM summary", logger).map { try $0.value("session_uid", as: String.self) })
+        }
+    }
+
     // MARK: Tokens and codes
 
     public func issueToken(member: String, hash: String, at: Int) async throws(StoreError) {
@@ -1060,9 +1067,9 @@ public struct PostgresStore: AttendanceStore {
     public func assignCodes(_ uids: [String]) async throws(StoreError) -> [String: String] {
         let logger = logger
         return try await write { c in
-            for uid in uids where try await Self.session(uid, c, logger) == nil {
-                throw StoreError.unknownSession(uid)
-            }
+            // One read of the stored UIDs, not a round trip per session.
+            let stored = Set(try await c.rows("SELECT uid FROM session", logger).map { try $0.value("uid", as: String.self) })
+            if let unknown = uids.first(where: { !stored.contains($0) }) { throw StoreError.unknownSession(unknown) }
             var codes = try await Self.codes(c, logger)
             var n = try await c.rows("SELECT coalesce(max(number), 0) AS n FROM session_code", logger)[0]
                 .value("n", as: Int.self)

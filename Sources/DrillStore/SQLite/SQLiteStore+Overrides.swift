@@ -36,9 +36,8 @@ extension SQLiteStore {
                     .fetchAll(db)
                     .map { try $0.record() }
                 let marked = Set(try String.fetchAll(db, sql: "SELECT DISTINCT session_uid FROM attendance"))
-                let summarized = Set(try String.fetchAll(db, sql: "SELECT session_uid FROM summary"))
                 return Replan.make(
-                    sessions: sessions, marked: marked, summarized: summarized,
+                    sessions: sessions, marked: marked, summarized: try Self.summarized(db),
                     overrides: try Self.overrides(db),
                     now: now, freezeDays: freezeDays)
             }
@@ -69,9 +68,9 @@ extension SQLiteStore {
     @discardableResult
     public func assignCodes(_ uids: [String]) async throws(StoreError) -> [String: String] {
         try await write { db in
-            for uid in uids where try !SessionRow.exists(db, key: uid) {
-                throw StoreError.unknownSession(uid)
-            }
+            // One read of the stored UIDs: a query built and compiled per session was 3 % of a build.
+            let stored = Set(try String.fetchAll(db, sql: "SELECT uid FROM session"))
+            if let unknown = uids.first(where: { !stored.contains($0) }) { throw StoreError.unknownSession(unknown) }
             var codes = try Self.codes(db)
             var n = try Int.fetchOne(db, sql: "SELECT coalesce(max(number), 0) FROM session_code") ?? 0
             for uid in uids where codes[uid] == nil {

@@ -318,6 +318,14 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
         }
     }
 
+    public func summarizedSessions() async throws(StoreError) -> Set<String> {
+        try await read { db in try Self.summarized(db) }
+    }
+
+    static func summarized(_ db: Database) throws -> Set<String> {
+        Set(try String.fetchAll(db, sql: "SELECT session_uid FROM summary"))
+    }
+
     public func issueToken(member: String, hash: String, at: Int) async throws(StoreError) {
         try FeedTokenRules.check(member: member, hash: hash)
         try await write { db in

@@ -58,12 +58,9 @@ extension AttendanceStore {
     public func replan(now: Int, freezeDays: Int) async throws(StoreError) -> Replan {
         let sessions = try await sessions()
         let marked = Set(try await allMarks().map(\.sessionUID))
-        var summarized = Set<String>()
-        for s in sessions {
-            if try await summary(for: s.uid) != nil { summarized.insert(s.uid) }
-        }
+        // One read for the summaries, not one per session (a province rebuilds 1,500 towns of ~300).
         return Replan.make(
-            sessions: sessions, marked: marked, summarized: summarized, overrides: try await overrides(),
+            sessions: sessions, marked: marked, summarized: try await summarizedSessions(), overrides: try await overrides(),
             now: now,
             freezeDays: freezeDays)
     }
