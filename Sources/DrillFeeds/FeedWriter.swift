@@ -224,6 +224,7 @@ struct Generations {
         let staging = root + "/next.tmp-\(pid)"
         try? fm.removeItem(atPath: staging)
         try check(mkdir(staging, 0o755), staging)
+        var written: [String] = []
         for file in files {
             let path = staging + "/" + file.name
             if let previous, sameBytes(previous + "/" + file.name, file.bytes),
@@ -231,9 +232,11 @@ struct Generations {
             {
                 continue  // unchanged: the same inode, mtime and ETag as before
             }
-            try writeFile(path, file.bytes)
+            try writeFile(path, file.bytes, sync: false)
+            written.append(path)
         }
-        try syncDirectory(staging)
+        // Every new file and the folder's names on disk before the generation gets its final name.
+        try syncAll(written, folder: staging)
 
         // 2. Its final name: the next free number.
         var number = (generationNumbers().max() ?? 0) + 1
@@ -363,19 +366,38 @@ struct Generations {
         return files.allSatisfy { sameBytes(folder + "/" + $0.name, $0.bytes) }
     }
 
+    /// Whether the file at `path` holds exactly `bytes`: its size from `fstat` first (most changed
+    /// feeds differ in length), then one read and `memcmp` (Data's element-wise `elementsEqual`
+    /// was 3 % of a province build).
     func sameBytes(_ path: String, _ bytes: [UInt8]) -> Bool {
-        guard let data = FileManager.default.contents(atPath: path), data.count == bytes.count else {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count else {
             return false
         }
-        return data.elementsEqual(bytes)
+        if bytes.isEmpty { return true }
+        var buffer = [UInt8](repeating: 0, count: bytes.count + 1)
+        var filled = 0
+        while filled < buffer.count {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { break }
+            filled += n
+        }
+        // One byte more than expected is asked for, so a file that grew since fstat is not equal.
+        guard filled == bytes.count else { return false }
+        return buffer.withUnsafeBytes { a in bytes.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress!, b.count) == 0 } }
     }
 
     func check(_ result: Int32, _ path: String) throws {
         guard result == 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
     }
 
-    /// Writes and syncs a new file (in a folder no reader looks at yet).
-    func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+    /// Writes a new file (in a folder no reader looks at yet), synced unless `sync` is false (the
+    /// caller then syncs it with `syncAll`).
+    func writeFile(_ path: String, _ bytes: [UInt8], sync: Bool = true) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
@@ -388,8 +410,39 @@ struct Generations {
             }
             offset += n
         }
-        try check(fsync(fd), path)
+        if sync { try check(fsync(fd), path) }
     }
+
+    /// Makes `paths` (files just written in `folder`) and `folder`'s entries durable.
+    ///
+    /// One `syncfs` on the folder's file system instead of an `fsync` per file: on ext4 each fsync
+    /// of a new file is a journal commit and a wait for the disk, so a town with member feeds (over
+    /// 200 files) spent most of its write time waiting (measured in the README). syncfs writes the
+    /// whole file system's dirty data, other processes' too, which is what a province build wants
+    /// (its other workers' files are next). Where syncfs is missing (not Linux) or fails with a
+    /// reason other than a write error, each file is synced on its own, as before.
+    func syncAll(_ paths: [String], folder: String) throws {
+        typealias SyncFS = @convention(c) (Int32) -> Int32
+        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw WriteError(path: folder, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        if !paths.isEmpty, let symbol = Self.syncfsSymbol {
+            if unsafeBitCast(symbol, to: SyncFS.self)(fd) == 0 { return }
+            if errno == EIO || errno == ENOSPC || errno == EDQUOT {
+                throw WriteError(path: folder, reason: String(cString: strerror(errno)))
+            }
+        }
+        for path in paths {
+            let file = open(path, O_RDONLY | O_CLOEXEC)
+            guard file >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
+            defer { close(file) }
+            try check(fsync(file), path)
+        }
+        try check(fsync(fd), folder)
+    }
+
+    /// glibc's `syncfs` (Swift's Glibc module does not declare it), looked up once.
+    nonisolated(unsafe) static let syncfsSymbol: UnsafeMutableRawPointer? = dlsym(nil, "syncfs")
 
     /// fsync on a folder, so the names created in it survive a power cut.
     func syncDirectory(_ path: String) throws {
