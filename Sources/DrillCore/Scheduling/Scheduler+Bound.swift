@@ -83,44 +83,8 @@ extension Scheduler {
             var days: [Int]
             var values: [Int]
         }
-        // For each allowed day y of `item`: its cost plus min over x ≤ y − gap of h[x] + w·|y − x − ideal|,
-        // in O(|h| + |item|).
         func transfer(_ h: DayCosts, gap: Int, into item: Item) -> [Int] {
-            var out = [Int](repeating: big, count: item.days.count)
-            let far = max(gap, ideal)
-            var prefix = big  // min over x ≤ y − far of h[x] − w·x
-            var p = 0
-            var deque: [Int] = []  // y − ideal < x ≤ y − gap, indices with increasing h[x] + w·x
-            var head = 0
-            var next = 0
-            for (k, y) in item.days.enumerated() {
-                while p < h.days.count, h.days[p] <= y - far {
-                    if h.values[p] < big { prefix = min(prefix, h.values[p] - w * h.days[p]) }
-                    p += 1
-                }
-                var best = prefix < big / 2 ? prefix + w * (y - ideal) : big
-                if gap < ideal {
-                    while next < h.days.count, h.days[next] <= y - gap {
-                        if h.values[next] < big {
-                            let v = h.values[next] + w * h.days[next]
-                            while deque.count > head,
-                                h.values[deque[deque.count - 1]] + w * h.days[deque[deque.count - 1]] >= v
-                            {
-                                deque.removeLast()
-                            }
-                            deque.append(next)
-                        }
-                        next += 1
-                    }
-                    while deque.count > head, h.days[deque[head]] <= y - ideal { head += 1 }
-                    if deque.count > head {
-                        let x = deque[head]
-                        best = min(best, h.values[x] + w * h.days[x] + w * (ideal - y))
-                    }
-                }
-                if best < big { out[k] = best + item.costs[k] }
-            }
-            return out
+            Self.transfer(h.days, h.values, gap: gap, ideal: ideal, weight: w, big: big, into: item.days, costs: item.costs)
         }
         func minInto(_ a: inout [Int], _ b: [Int]) {
             for i in a.indices where b[i] < a[i] { a[i] = b[i] }
@@ -195,6 +159,50 @@ extension Scheduler {
         var best = none
         for h in carry.values { best = min(best, h.values.min() ?? big) }
         return best
+    }
+}
+
+extension Scheduler {
+    /// For each day y of `days` (ascending): `costs[k]` plus the least `hValues[x] + weight·|y − x − ideal|`
+    /// over the days x ≤ y − gap of `hDays` (ascending; `big` marks a day not reached), or `big` when
+    /// there is none. O(|h| + |days|): a running minimum for x ≤ y − max(gap, ideal), a monotone queue
+    /// for y − ideal < x ≤ y − gap.
+    static func transfer(
+        _ hDays: [Int], _ hValues: [Int], gap: Int, ideal: Int, weight w: Int, big: Int, into days: [Int], costs: [Int]
+    ) -> [Int] {
+        var out = [Int](repeating: big, count: days.count)
+        let far = max(gap, ideal)
+        var prefix = big  // min over x ≤ y − far of h[x] − w·x
+        var p = 0
+        var deque: [Int] = []  // y − ideal < x ≤ y − gap, indices with increasing h[x] + w·x
+        var head = 0
+        var next = 0
+        for (k, y) in days.enumerated() {
+            while p < hDays.count, hDays[p] <= y - far {
+                if hValues[p] < big { prefix = min(prefix, hValues[p] - w * hDays[p]) }
+                p += 1
+            }
+            var best = prefix < big / 2 ? prefix + w * (y - ideal) : big
+            if gap < ideal {
+                while next < hDays.count, hDays[next] <= y - gap {
+                    if hValues[next] < big {
+                        let v = hValues[next] + w * hDays[next]
+                        while deque.count > head, hValues[deque[deque.count - 1]] + w * hDays[deque[deque.count - 1]] >= v {
+                            deque.removeLast()
+                        }
+                        deque.append(next)
+                    }
+                    next += 1
+                }
+                while deque.count > head, hDays[deque[head]] <= y - ideal { head += 1 }
+                if deque.count > head {
+                    let x = deque[head]
+                    best = min(best, hValues[x] + w * hDays[x] + w * (ideal - y))
+                }
+            }
+            if best < big { out[k] = best + costs[k] }
+        }
+        return out
     }
 }
 

@@ -157,14 +157,20 @@ extension Scheduler {
 
     /// Each demand's static candidates, cheapest first (then date and time).
     func staticCandidates(_ demands: [Demand]) -> [String: [Candidate]] {
-        var expectedCache: [String: [Int: Int]] = [:]
-        func expected(_ team: String, _ day: CivilDate) -> Int {
-            if let e = expectedCache[team]?[day.dayNumber] { return e }
-            let members = membersByTeam[team] ?? []
-            let e = members.count - members.filter { $0.isAway(on: day) }.count
-            expectedCache[team, default: [:]][day.dayNumber] = e
-            return e
+        // What does not depend on the day is worked out once per demand and team, not once per day
+        // (a town has ~300 demands over weeks of days each: this table was a tenth of a build):
+        // each blackout's days this year, the members who have any absence at all.
+        let blackoutRanges = plan.blackouts.map { ($0, $0.period.ranges(in: plan.year)) }
+        var absentees: [String: [Member]] = [:]
+        for (team, members) in membersByTeam { absentees[team] = members.filter { !$0.absences.isEmpty } }
+        struct TeamFacts {
+            var size: Int
+            var floor: Int
+            var hard: Bool
+            var blackouts: [DateRange]
+            var absentees: [Member]
         }
+        let belowFloorWeight = plan.weights.turnoutBelowFloor
         var out: [String: [Candidate]] = [:]
         for demand in demands {
             guard let rule = rulesByID[demand.ruleID] else { continue }
@@ -174,7 +180,15 @@ extension Scheduler {
                 out[demand.uid] = [Candidate(slot: slot, unary: unaryCost(rule, slot, turnout).total)]
                 continue
             }
-            let teams = demand.teamIDs.compactMap { teamsByID[$0] }
+            let teams = demand.teamIDs.compactMap { teamsByID[$0] }.map { team in
+                let size = membersByTeam[team.id]?.count ?? 0
+                return TeamFacts(
+                    size: size, floor: turnoutFloor(rule, team, rosterSize: size),
+                    hard: rule.turnoutHard || team.turnoutHard,
+                    blackouts: blackoutRanges.filter { !rule.allowBlackouts.contains($0.0.id) && $0.0.affects(team) }
+                        .flatMap(\.1),
+                    absentees: absentees[team.id] ?? [])
+            }
             let times = rule.times.isEmpty ? [LocalTime(hour: 9, minute: 0)!] : rule.times
             var list: [Candidate] = []
             for range in demand.allowed {
@@ -184,27 +198,24 @@ extension Scheduler {
                     } else if !rule.allowHolidays, holidays.holiday(on: day) != nil {
                         continue
                     }
-                    var turnout: [TeamTurnout] = []
+                    var belowFloor = 0
                     for team in teams {
-                        for b in plan.blackouts where !rule.allowBlackouts.contains(b.id) && b.affects(team) {
-                            if b.period.ranges(in: plan.year).contains(where: { $0.contains(day) }) { continue day }
-                        }
-                        let size = membersByTeam[team.id]?.count ?? 0
-                        let e = expected(team.id, day)
-                        let floor = turnoutFloor(rule, team, rosterSize: size)
-                        if e < floor && (rule.turnoutHard || team.turnoutHard) { continue day }
-                        turnout.append(
-                            TeamTurnout(
-                                team: team.id, rosterSize: size, expected: e, minimum: team.minimumMembers, away: [],
-                                floor: floor))
+                        if team.blackouts.contains(where: { $0.contains(day) }) { continue day }
+                        var expected = team.size
+                        for m in team.absentees where m.isAway(on: day) { expected -= 1 }
+                        if expected < team.floor && team.hard { continue day }
+                        belowFloor += max(0, team.floor - expected)
                     }
                     for time in times {
                         let slot = TimeSlot(
                             date: day, startMinute: time.minutes, endMinute: time.minutes + rule.durationMinutes)
                         if !isOpen(slot) { continue }
+                        // unaryCost's turnout term is the weight times the teams' shortfalls below their floors.
                         list.append(
                             Candidate(
-                                slot: slot, unary: unaryCost(rule, slot, turnout).total + moveCost(demand.uid, slot)))
+                                slot: slot,
+                                unary: unaryCost(rule, slot, []).total + belowFloorWeight * belowFloor
+                                    + moveCost(demand.uid, slot)))
                     }
                 }
             }
@@ -294,20 +305,22 @@ extension Scheduler {
         let leastRuleGap = demands.map { ruleGap(rulesByID[$0.ruleID], team) }.min() ?? 0
         let gap = requiredGap(team, leastRuleGap, leastRuleGap)
         let big = Int.max / 4
-        var previous: [(day: Int, cost: Int)] = days.filter { $0 >= firsts[0] && $0 <= lasts[0] }.map { ($0, 0) }
+        // previous: the least spacing with the first k sessions placed, by the k-th one's day.
+        var previousDays = days.filter { $0 >= firsts[0] && $0 <= lasts[0] }
+        var previous = [Int](repeating: 0, count: previousDays.count)
         for k in 1..<n {
-            var next: [(day: Int, cost: Int)] = []
-            for d in days where d >= firsts[k] && d <= lasts[k] {
-                var best = big
-                for p in previous where d - p.day >= gap && p.cost < big {
-                    let c = p.cost + abs(d - p.day - ideal)
-                    if c < best { best = c }
-                }
-                if best < big { next.append((d, best)) }
+            let window = days.filter { $0 >= firsts[k] && $0 <= lasts[k] }
+            let reached = Self.transfer(
+                previousDays, previous, gap: gap, ideal: ideal, weight: 1, big: big, into: window,
+                costs: [Int](repeating: 0, count: window.count))
+            previousDays = []
+            previous = []
+            for (day, cost) in zip(window, reached) where cost < big {
+                previousDays.append(day)
+                previous.append(cost)
             }
-            if next.isEmpty { return 0 }
-            previous = next
+            if previous.isEmpty { return 0 }
         }
-        return (previous.map(\.cost).min() ?? 0) * plan.weights.spacingPerDay
+        return (previous.min() ?? 0) * plan.weights.spacingPerDay
     }
 }
