@@ -150,6 +150,7 @@ extension Drillcal {
                 // Publish the schedule (with each session's roster as of today) for attendance.
                 timings.restart()
                 let store = try await town.openStore(create: true)!
+                timings.end("open")
                 do {
                     let sequences = feeds!.manifest.events.mapValues(\.sequence)
                     try await store.publish(

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Phase times of one build for the benchmark scripts: with `DRILLCAL_TIMINGS=FILE` set, `build`
-/// appends one line `schedule=S render=S write=S store=S events=N` (seconds) to FILE. One short
+/// appends one line `schedule=S render=S write=S open=S store=S events=N` (seconds; `open` is opening
+/// or creating the town's database, `store` publishing into it) to FILE. One short
 /// `O_APPEND` write per build, so the parallel towns of a region build can share the file.
 struct PhaseTimings {
     private var marks: [(String, Double)] = []
