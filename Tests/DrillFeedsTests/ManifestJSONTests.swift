@@ -12,21 +12,9 @@ import Testing
         return Array(try encoder.encode(manifest))
     }
 
-    /// SplitMix64, so every case repeats exactly.
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Text from pieces a manifest can hold and the ones JSON must escape: quotes, backslashes,
     /// slashes, every C0 control, DEL, U+2028, accents composed and not, CJK and emoji.
-    func text(_ rng: inout Random) -> String {
+    func text(_ rng: inout SeededRandom) -> String {
         let pieces = [
             "a", "Z", "0", "-", "@", "town.ics", "member-v0m1.ics", "\"", "\\", "/", "\u{7F}", "\u{2028}",
             "é", "e\u{301}", "ä", "中", "青山镇", "防汛演练", "😀", " ", "\t", "\n", "\r", "\u{8}", "\u{C}",
@@ -43,7 +31,7 @@ import Testing
     }
 
     func manifest(seed: UInt64) -> FeedManifest {
-        var rng = Random(state: seed)
+        var rng = SeededRandom(seed: seed)
         var m = FeedManifest()
         m.version = Int.random(in: 0...3, using: &rng)
         for _ in 0..<Int.random(in: 0...8, using: &rng) {
