@@ -54,6 +54,7 @@ extension FeedManifest {
     public func jsonBytes() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(64 + events.count * 400)
+        let hex = Array("0123456789abcdef".utf8)
         func text(_ s: String) { out.append(contentsOf: s.utf8) }
         func newline(_ level: Int) {
             out.append(0x0A)
@@ -71,7 +72,6 @@ extension FeedManifest {
                 case 0x0C: text("\\f")
                 case 0x0D: text("\\r")
                 case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
                     text("\\u00")
                     out.append(hex[Int(byte >> 4)])
                     out.append(hex[Int(byte & 0x0F)])

@@ -133,15 +133,12 @@ public enum FeedWriter {
         }
     }
 
-    /// The bytes of the manifest file for `manifest`.
-    static func manifestBytes(_ manifest: FeedManifest) -> [UInt8] { manifest.jsonBytes() }
-
     /// Publishes `set` at `folder` (see the type's documentation).
     /// - Returns: the generation folder now published.
     @discardableResult
     public static func write(_ set: FeedSet, to folder: URL) throws -> URL {
         var files: [(name: String, bytes: [UInt8])] = set.files.map { ($0.name, Array($0.text.utf8)) }
-        files.append(("manifest.json", manifestBytes(set.manifest)))
+        files.append(("manifest.json", set.manifest.jsonBytes()))
         return try Generations(link: folder.standardizedFileURL).publish(files)
     }
 
