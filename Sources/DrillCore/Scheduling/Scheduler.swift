@@ -285,8 +285,14 @@ public struct Scheduler: Sendable {
 
     /// Candidate slots of a demand, cheapest first: distance from the target day, then preferred
     /// weekdays, then the order of the rule's times; ties by date and time so the order is total.
+    ///
+    /// Sorted as one integer per slot, `cost << 42 | start` (a slot is its start in minutes since
+    /// 1970: every candidate of a rule lasts as long): the greedy pass asks for every demand's list,
+    /// and a closure sort of (cost, slot) pairs was its largest single cost. Plan years 1970–9999
+    /// and costs of a few thousand fit with room to spare; anything else sorts the (cost, start)
+    /// pairs, which is the same order.
     func candidates(_ demand: Demand, _ rule: Rule) -> [TimeSlot] {
-        var list: [(cost: Int, slot: TimeSlot)] = []
+        var entries: [(cost: Int, start: Int)] = []
         let times = rule.times.isEmpty ? [LocalTime(hour: 9, minute: 0)!] : rule.times
         for range in demand.allowed {
             for day in range.days {
@@ -296,12 +302,24 @@ public struct Scheduler: Sendable {
                     let slot = TimeSlot(
                         date: day, startMinute: time.minutes, endMinute: time.minutes + rule.durationMinutes)
                     if !isOpen(slot) { continue }
-                    list.append((distance + weekdayCost + index * 4, slot))
+                    entries.append((distance + weekdayCost + index * 4, slot.absoluteStart))
                 }
             }
         }
-        list.sort { ($0.cost, $0.slot.absoluteStart) < ($1.cost, $1.slot.absoluteStart) }
-        return list.map(\.slot)
+        let duration = rule.durationMinutes
+        func slot(_ start: Int) -> TimeSlot {
+            let day = start >= 0 ? start / 1440 : -((-start + 1439) / 1440)
+            let minute = start - day * 1440
+            return TimeSlot(date: CivilDate(dayNumber: day), startMinute: minute, endMinute: minute + duration)
+        }
+        let startLimit = 1 << 42
+        if entries.allSatisfy({ (0..<startLimit).contains($0.start) && (0..<(1 << 20)).contains($0.cost) }) {
+            var keys = entries.map { $0.cost << 42 | $0.start }
+            keys.sort()
+            return keys.map { slot($0 & (startLimit - 1)) }
+        }
+        entries.sort { $0 < $1 }
+        return entries.map { slot($0.start) }
     }
 
     /// A preferred weekday that is not a swapped working day (a Saturday 调休上班 is no weekend).

@@ -1,0 +1,75 @@
+import Testing
+
+@testable import DrillCore
+
+/// `Scheduler.candidates` sorts packed integer keys; here its order is checked against the order it
+/// documents, computed the plain way: every allowed day × rule time, cost = 10 × days from the
+/// target + 30 off a preferred weekday + 4 × the time's position, ties by start.
+@Suite struct CandidateOrderTests {
+    func expected(_ s: Scheduler, _ demand: Demand, _ rule: Rule) -> [TimeSlot] {
+        var list: [(cost: Int, start: Int, slot: TimeSlot)] = []
+        for range in demand.allowed {
+            var day = range.from
+            while day <= range.to {
+                let preferred =
+                    rule.weekdays.isEmpty
+                    || (rule.weekdays.contains(day.weekday)
+                        && !(day.weekday.isWeekend && s.holidays.swappedWorkdays.contains(day)))
+                for (index, time) in rule.times.enumerated() {
+                    let slot = TimeSlot(
+                        date: day, startMinute: time.minutes, endMinute: time.minutes + rule.durationMinutes)
+                    let cost = abs(demand.target.dayNumber - day.dayNumber) * 10 + (preferred ? 0 : 30) + index * 4
+                    list.append((cost, slot.date.dayNumber * 1440 + slot.startMinute, slot))
+                }
+                day = day.adding(days: 1)
+            }
+        }
+        list.sort { ($0.cost, $0.start) < ($1.cost, $1.start) }
+        return list.map(\.slot)
+    }
+
+    func demand(_ ranges: [DateRange], target: CivilDate) -> Demand {
+        Demand(ruleID: "r", teamIDs: ["town"], ordinal: 1, uid: "u", allowed: ranges, target: target)
+    }
+
+    @Test(arguments: 1...30) func matchesTheDocumentedOrder(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let times = (0..<Int.random(in: 1...3, using: &rng)).map { _ in
+            LocalTime(minutes: Int.random(in: 0..<1440, using: &rng))!
+        }
+        let weekdays = Weekday.allCases.filter { _ in Bool.random(using: &rng) }
+        let rule = Rule(
+            id: "r", name: "r", kind: .training, teams: [.all], frequency: .count(1, per: .year),
+            weekdays: weekdays, times: times, durationMinutes: Int.random(in: 30...600, using: &rng))
+        let (plan, roster) = smallTown(rules: [rule])
+        let s = scheduler(plan, roster)
+        var ranges: [DateRange] = []
+        var day = date("2027-01-01").adding(days: Int.random(in: 0..<60, using: &rng))
+        for _ in 0..<Int.random(in: 1...3, using: &rng) {
+            let end = day.adding(days: Int.random(in: 0..<40, using: &rng))
+            ranges.append(DateRange(from: day, to: end))
+            day = end.adding(days: Int.random(in: 2..<30, using: &rng))
+        }
+        let target = ranges[0].from.adding(days: Int.random(in: 0..<100, using: &rng))
+        let d = demand(ranges, target: target)
+        let got = s.candidates(d, rule)
+        #expect(got == expected(s, d, rule))
+        #expect(got.count == d.allowedDayCount * times.count)
+    }
+
+    /// Costs too large for a packed key (a target ~300 years off) and days before 1970 (negative
+    /// starts) take the pair sort: the same documented order.
+    @Test(arguments: [-40_000, 110_000]) func valuesOutsideThePackedRange(targetOffset: Int) {
+        let rule = Rule(
+            id: "r", name: "r", kind: .training, teams: [.all], frequency: .count(1, per: .year),
+            weekdays: [.saturday], times: [time("09:00"), time("14:30")])
+        let (plan, roster) = smallTown(rules: [rule])
+        let s = scheduler(plan, roster)
+        for from in [CivilDate(dayNumber: -20), date("2027-03-01")] {
+            let d = demand([DateRange(from: from, to: from.adding(days: 30))], target: from.adding(days: targetOffset))
+            let got = s.candidates(d, rule)
+            #expect(got == expected(s, d, rule))
+            #expect(got.count == 62)
+        }
+    }
+}
