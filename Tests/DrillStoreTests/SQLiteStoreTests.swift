@@ -109,6 +109,34 @@ struct SQLiteStoreTests {
         #expect(try await store.roster(of: Sample.training.uid).count == 2)
     }
 
+    @Test("a roster row refused halfway through a publication rolls the whole publication back")
+    func publishRollsBackOnARefusedRosterRow() async throws {
+        let fixture = try await StoreKind.sqliteFile.make()
+        defer { fixture.cleanUp() }
+        let store = try #require(fixture.store as? SQLiteStore)
+        try await store.publish(sessions: [Sample.training], rosters: [Sample.training.uid: Sample.rosters[Sample.training.uid]!])
+        let before = (try await store.sessions(), try await store.roster(of: Sample.training.uid))
+        // The drill's roster goes in after its session row and, row by row, through SQLite's C API
+        // (`RawStatement`): the third row is refused.
+        try await store.execute(
+            sql: """
+                CREATE TRIGGER fail_boom BEFORE INSERT ON roster_entry WHEN NEW.member_id = 'm3'
+                BEGIN SELECT RAISE(ABORT, 'boom'); END
+                """)
+        await #expect {
+            try await store.publish(sessions: Sample.all, rosters: Sample.rosters)
+        } throws: { error in
+            guard case .database(let text) = error as? StoreError else { return false }
+            return text.contains("boom")
+        }
+        #expect(try await store.sessions() == before.0, "no session of the failed publication is kept")
+        #expect(try await store.roster(of: Sample.training.uid) == before.1)
+        try await store.execute(sql: "DROP TRIGGER fail_boom")
+        try await store.publish(sessions: Sample.all, rosters: Sample.rosters)
+        #expect(try await store.roster(of: Sample.drill.uid).map(\.memberID).sorted() == ["m1", "m2", "m3"])
+        #expect(try await store.roster(of: Sample.drill.uid).first { $0.memberID == "m2" }?.away == true)
+    }
+
     @Test("point lookups and async reads from many tasks at once never deadlock (lookups have their own connections)")
     func lookupsBesideAsyncReads() async throws {
         let fixture = try await Sample.published(.sqliteFile)

@@ -180,13 +180,13 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
                     db, SessionRow.Columns.cancelled.set(to: true))
             }
             let delete = try db.cachedStatement(sql: "DELETE FROM roster_entry WHERE session_uid = ?")
-            let insert = try db.cachedStatement(sql: RosterEntryRow.insertSQL)
+            let insert = try RawStatement(db, sql: RosterEntryRow.insertSQL)
             for (uid, roster) in plan.rosters {
                 try delete.execute(arguments: [uid])
                 for entry in roster {
-                    try insert.execute(arguments: [
-                        uid, entry.memberID, entry.name, entry.teamID, try roleTexts.text(entry.roles), entry.away,
-                    ])
+                    try insert.run(
+                        .text(uid), .text(entry.memberID), .text(entry.name), .text(entry.teamID),
+                        .text(try roleTexts.text(entry.roles)), .bool(entry.away))
                 }
             }
         }
