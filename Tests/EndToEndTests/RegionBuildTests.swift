@@ -95,12 +95,27 @@ import Testing
         try? FileManager.default.removeItem(at: alone.appendingPathComponent("drillcal.sqlite"))
         let options = ["--now", "2026-11-29T08:00:00Z", "--moves", "0"]
         // One worker builds both towns, one after the other in the same process.
-        #expect(try CLI.run(["build", region.path, "--jobs", "1"] + options).status == 0)
-        #expect(try CLI.run(["build", alone.path] + options).status == 0)
+        let regionRun = try CLI.run(["build", region.path, "--jobs", "1", "--json"] + options)
+        #expect(regionRun.status == 0)
+        let aloneRun = try CLI.run(["build", alone.path, "--json"] + options)
+        #expect(aloneRun.status == 0)
         let single = try CLI.snapshot(alone.appendingPathComponent("feeds"))
         #expect(single.count > 100)
         #expect(try CLI.snapshot(region.appendingPathComponent("qingshan/feeds")) == single)
         #expect(try CLI.snapshot(region.appendingPathComponent("north/hexi/feeds")) == single)
+
+        // The region's line for each town counts what the town's own report lists (the workers
+        // print only these counts, `--region-counts`).
+        let full = try json(aloneRun)
+        func count(_ key: String) -> Int? { (full[key] as? [Any])?.count }
+        #expect(count("sessions") ?? 0 > 50)
+        for key in ["qingshan", "north/hexi"] {
+            let line = try #require(towns(try json(regionRun))[key])
+            #expect(line["town"] as? String == full["town"] as? String)
+            for field in ["sessions", "unmet", "shortfalls", "feeds"] {
+                #expect(line[field] as? Int == count(field), "\(key) \(field)")
+            }
+        }
     }
 
     /// A worker that dies mid-town (here SIGKILL, as the out-of-memory killer would) costs that town

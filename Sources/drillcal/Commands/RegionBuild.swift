@@ -37,6 +37,13 @@ struct RegionBuild {
         }
     }
 
+    /// What a worker's town build prints with `--json --region-counts`: the numbers of its report
+    /// that the region's summary shows (the lengths of the full report's lists).
+    struct TownCounts: Codable {
+        var town: String
+        var sessions, unmet, shortfalls, feeds: Int
+    }
+
     /// `REGION/.drillcal-region.json`: the input hash and result of each town's last good build.
     struct Manifest: Codable {
         struct Entry: Codable {
@@ -108,7 +115,7 @@ struct RegionBuild {
             RegionInputs.hash(town: $0.directory, region: region.directory, options: optionsKey)
         }
 
-        var arguments: [String] = ["--json", "--now", nowText, "--lang", lang.rawValue]
+        var arguments: [String] = ["--json", "--region-counts", "--now", nowText, "--lang", lang.rawValue]
         arguments += [
             "--encoding", "\(build.town.encoding)", "--seed", "\(build.seed)", "--moves", "\(build.moves)",
         ]
@@ -191,12 +198,12 @@ struct RegionBuild {
         var result = TownResult(
             key: town.key, directory: town.directory, town: nil, status: outcome.status, skipped: false,
             seconds: (outcome.seconds * 100).rounded() / 100)
-        if let object = try? JSONSerialization.jsonObject(with: outcome.output) as? [String: Any] {
-            result.town = object["town"] as? String
-            result.sessions = (object["sessions"] as? [Any])?.count
-            result.unmet = (object["unmet"] as? [Any])?.count
-            result.shortfalls = (object["shortfalls"] as? [Any])?.count
-            result.feeds = (object["feeds"] as? [Any])?.count
+        if let counts = try? JSONDecoder().decode(TownCounts.self, from: outcome.output) {
+            result.town = counts.town
+            result.sessions = counts.sessions
+            result.unmet = counts.unmet
+            result.shortfalls = counts.shortfalls
+            result.feeds = counts.feeds
         }
         let text = outcome.errors.trimmingCharacters(in: .whitespacesAndNewlines)
         if outcome.timedOut {
