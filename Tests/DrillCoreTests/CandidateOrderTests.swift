@@ -72,4 +72,34 @@ import Testing
             #expect(got.count == 62)
         }
     }
+
+    /// The bound's and the optimiser's table: each demand's static candidates cheapest first, then
+    /// by start, each slot as long as its rule says, none twice.
+    @Test func staticCandidatesAreCheapestFirstThenByStart() throws {
+        let rules = [
+            Rule(
+                id: "drill", name: "演练", kind: .training, teams: [.all], frequency: .count(4, per: .year),
+                weekdays: [.saturday, .sunday], times: [time("09:00"), time("14:00")], durationMinutes: 150),
+            Rule(
+                id: "weekly", name: "周训", kind: .training, teams: [.all], frequency: .count(12, per: .year),
+                times: [time("19:30")], durationMinutes: 90),
+        ]
+        let (plan, roster) = smallTown(rules: rules)
+        let s = scheduler(plan, roster)
+        let demands = try s.demands()
+        let table = s.staticCandidates(demands)
+        #expect(table.count == demands.count)
+        var checked = 0
+        for d in demands {
+            let list = try #require(table[d.uid])
+            let rule = try #require(plan.rules.first { $0.id == d.ruleID })
+            #expect(list.count > 10)
+            for c in list { #expect(c.slot.endMinute - c.slot.startMinute == rule.durationMinutes) }
+            for (a, b) in zip(list, list.dropFirst()) {
+                #expect((a.unary, a.slot.absoluteStart) < (b.unary, b.slot.absoluteStart), "\(d.uid)")
+            }
+            checked += list.count
+        }
+        #expect(checked > 1000)
+    }
 }

@@ -190,7 +190,7 @@ extension Scheduler {
                     absentees: absentees[team.id] ?? [])
             }
             let times = rule.times.isEmpty ? [LocalTime(hour: 9, minute: 0)!] : rule.times
-            var list: [Candidate] = []
+            var list: [(cost: Int, start: Int)] = []
             for range in demand.allowed {
                 day: for day in range.days {
                     if rule.kind == .deadline {
@@ -212,15 +212,14 @@ extension Scheduler {
                         if !isOpen(slot) { continue }
                         // unaryCost's turnout term is the weight times the teams' shortfalls below their floors.
                         list.append(
-                            Candidate(
-                                slot: slot,
-                                unary: unaryCost(rule, slot, []).total + belowFloorWeight * belowFloor
-                                    + moveCost(demand.uid, slot)))
+                            (unaryCost(rule, slot, []).total + belowFloorWeight * belowFloor
+                                + moveCost(demand.uid, slot), slot.absoluteStart))
                     }
                 }
             }
-            list.sort { ($0.unary, $0.slot.absoluteStart) < ($1.unary, $1.slot.absoluteStart) }
-            out[demand.uid] = list
+            out[demand.uid] = Self.byCostThenStart(list, duration: rule.durationMinutes).map {
+                Candidate(slot: $0.slot, unary: $0.cost)
+            }
         }
         return out
     }
