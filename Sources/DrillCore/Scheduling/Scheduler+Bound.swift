@@ -41,22 +41,28 @@ extension Scheduler {
         var fixed = 0  // demands with no allowed day: always unmet
         for d in demands {
             let mine = owned.contains(d.uid)
-            var cost: [Int: Int] = [:]
-            for c in table[d.uid] ?? [] {
-                let day = c.slot.date.dayNumber
-                let u = mine && !countOnly ? c.unary : 0
-                if let have = cost[day], have <= u { continue }
-                cost[day] = u
-            }
-            guard !cost.isEmpty else {
+            let candidates = table[d.uid] ?? []
+            guard let firstDay = candidates.lazy.map(\.slot.date.dayNumber).min(),
+                let lastDay = candidates.lazy.map(\.slot.date.dayNumber).max()
+            else {
                 if mine { fixed += unmet }
                 continue
             }
-            let days = cost.keys.sorted()
+            // The cheapest candidate of each day, by offset from the first day (a window is at most
+            // the year: an array, no hashing); `Int.max` marks a day without a candidate.
+            var cheapest = [Int](repeating: .max, count: lastDay - firstDay + 1)
+            for c in candidates {
+                let k = c.slot.date.dayNumber - firstDay
+                cheapest[k] = min(cheapest[k], mine && !countOnly ? c.unary : 0)
+            }
+            var days: [Int] = []
+            var costs: [Int] = []
+            for (k, u) in cheapest.enumerated() where u != .max {
+                days.append(firstDay + k)
+                costs.append(u)
+            }
             items.append(
-                Item(
-                    uid: d.uid, gap: ruleGap(rulesByID[d.ruleID], team), owned: mine, days: days,
-                    costs: days.map { cost[$0]! }))
+                Item(uid: d.uid, gap: ruleGap(rulesByID[d.ruleID], team), owned: mine, days: days, costs: costs))
         }
         guard !items.isEmpty else { return fixed }
         let teamGap = teamsByID[team]?.minGapDays ?? 0
