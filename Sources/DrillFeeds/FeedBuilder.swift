@@ -52,6 +52,9 @@ public struct FeedBuilder: Sendable {
     /// publishes its public feeds only and the feed server composes member feeds on request. The
     /// manifest lists every event's member feeds either way.
     public var memberFeeds = true
+    /// Whether every event is also rendered through libical's serialiser and its text compared
+    /// with the direct writer's (`build --verify`): any difference is an error.
+    public var crossCheck = false
 
     /// PRODID of every feed.
     public static let productID = "-//drillcal//drillcal 1.0//ZH"
@@ -107,9 +110,9 @@ public struct FeedBuilder: Sendable {
                 // hash covers both forms, so one SEQUENCE serves every feed holding the UID.
                 let forms = events.forms(session, sequence: 0, stamp: epoch)
                 var event = forms.named
-                let neutral = try ICalWriter.renderEvent(event)
+                let neutral = try render(event)
                 let anonymous = anonymousForm(session)
-                let neutralPublic = try anonymous ? ICalWriter.renderEvent(forms.anonymous) : neutral
+                let neutralPublic = try anonymous ? render(forms.anonymous) : neutral
                 let hash = FNV1a.hex(anonymous ? neutral + neutralPublic : neutral)
                 let old = previous.events[session.uid]
                 var sequence = 0
@@ -153,7 +156,7 @@ public struct FeedBuilder: Sendable {
                     continue
                 }
                 index[uid] = texts.count
-                texts.append(try ICalWriter.renderEvent(event))
+                texts.append(try render(event))
                 publicTexts.append(nil)
                 for f in old.feeds { members[f, default: []].append(texts.count - 1) }
                 order.append((old.start, uid))
@@ -163,6 +166,8 @@ public struct FeedBuilder: Sendable {
                 entry.cancelledAt = cancelledAt.text
                 manifest.events[uid] = entry
             }
+        } catch let error as FeedError {
+            throw error
         } catch {
             throw FeedError(message: "libical: \(error)")
         }
@@ -205,6 +210,19 @@ public struct FeedBuilder: Sendable {
             }
         }
         return FeedSet(files: files, manifest: manifest, renderedEvents: texts.count)
+    }
+
+    /// One event's text, held to libical's own serialiser when ``crossCheck`` is set.
+    func render(_ event: ICalEvent) throws -> String {
+        let text = try ICalWriter.renderEvent(event)
+        if crossCheck {
+            let reference = try ICalWriter.renderEventThroughLibical(event)
+            guard text == reference else {
+                throw FeedError(
+                    message: "\(event.uid): the event text differs from libical's serialisation of the same event")
+            }
+        }
+        return text
     }
 
     /// The self-check behind `build --verify` and the tests: libical reads every feed back with

@@ -83,6 +83,27 @@ import Testing
         }
     }
 
+    /// `build --verify`'s cross-check: every event of a hostile town rendered through libical's
+    /// serialiser as well is byte-identical to the direct writer's text (a difference is an error).
+    @Test(arguments: [UInt64(1), 2, 3, 4, 5, 6, 7, 8])
+    func hostileTownsRenderAsLibicalDoes(seed: UInt64) throws {
+        let (plan, roster) = hostileTown(seed: seed)
+        let schedule = try Scheduler(
+            plan: plan, roster: roster, holidays: HolidayCalendar(), recurrence: LibicalRecurrence()
+        ).schedule()
+        for publicAttendees in [false, true] {
+            var plan = plan
+            plan.feeds.publicAttendees = publicAttendees
+            var builder = FeedBuilder(
+                plan: plan, roster: roster, schedule: schedule, language: .zh, now: Stamp(seconds: 1_795_939_200),
+                previous: FeedManifest())
+            builder.crossCheck = true
+            let checked = try builder.build()
+            #expect(checked.renderedEvents == schedule.sessions.count)
+            #expect(checked.files == (try feeds(plan, roster, schedule)).files)
+        }
+    }
+
     /// Control characters that input validation refuses never reach a feed: the writer refuses
     /// them too rather than emit them.
     @Test func otherControlCharactersAreRefusedNotWritten() throws {

@@ -1,6 +1,7 @@
 import CLibical
 
-/// Renders events and calendars to iCalendar text through libical.
+/// Renders events and calendars to iCalendar text: calendar shells and VTIMEZONEs through libical,
+/// events by a direct writer held byte for byte to libical's serialiser (``EventText``).
 ///
 /// Render each event once with ``renderEvent(_:)`` and splice its text into every feed that holds it
 /// with ``renderCalendar(_:timeZones:events:)``; re-rendering per feed costs far more.
@@ -19,6 +20,16 @@ public enum ICalWriter {
     ///   PARTSTAT, negative SEQUENCE or alarm minutes, commas in categories;
     ///   `.unknownTimeZone` for a zone libical does not know.
     public static func renderEvent(_ event: ICalEvent) throws(ICalError) -> String {
+        ICalLibrary.configure()
+        try EventCheck.validate(event)
+        _ = try TimeZoneRegistry.shared.vtimezone(event.timeZone)
+        return try EventText.render(event)
+    }
+
+    /// ``renderEvent(_:)`` with the event built as a libical tree and serialised by libical: the
+    /// reference the direct writer (``EventText``) is held to, byte for byte, by `build --verify`
+    /// and the tests. Same checks, same errors, same text.
+    public static func renderEventThroughLibical(_ event: ICalEvent) throws(ICalError) -> String {
         ICalLibrary.configure()
         try EventCheck.validate(event)
         _ = try TimeZoneRegistry.shared.vtimezone(event.timeZone)

@@ -48,7 +48,7 @@ extension Drillcal {
         @Option(help: "优化预算（评估的候选安排数），0 为只用贪心 / optimiser budget in evaluated moves, 0 for greedy only")
         var moves: Int = SearchOptions().moveBudget
 
-        @Flag(help: "导出前用 libical 读回每个日历核对（自检，较慢）/ read every feed back through libical before publishing (self-check, slow)")
+        @Flag(help: "导出前用 libical 重新生成每个事件并读回每个日历核对（自检，较慢）/ render every event through libical too and read every feed back before publishing (self-check, slow)")
         var verify = false
 
         @Option(help: "成员个人日历：write 写出（默认）或 skip 不写（全省构建时由服务按需生成）/ member feeds: write (default) or skip (the feed server composes them on request)")
@@ -132,6 +132,7 @@ extension Drillcal {
                         now: stamp,
                         previous: previous)
                     builder.memberFeeds = memberFeeds == .write
+                    builder.crossCheck = verify
                     set = try builder.build()
                     timings.end("render")
                     timings.events = set.renderedEvents

@@ -1,0 +1,290 @@
+/// Writes a VEVENT's text directly: the same bytes libical's serialiser gives for the tree
+/// ``EventBuilder`` builds, after ``ContentLines/refold(_:)-(String)``, without building the tree.
+///
+/// Why not libical here: every event of a province passes this step, and libical's serialiser alone
+/// (a property list, a parameter list and an allocation per value, then folding) renders ~12,000
+/// events a second on this machine; the render target (`scripts/bench-render.sh`) is twice that.
+/// libical stays the reference for every byte: ``EventBuilder`` is kept, `build --verify` renders
+/// every event through both and refuses any difference, the tests compare both on thousands of
+/// random events holding every character the escaping rules name, and feeds are still parsed
+/// back by libical in the tests and in `build --verify`. The rules below are libical 3.0.16's,
+/// probed here (README, "Writing events"):
+/// - TEXT values (UID, SUMMARY, DESCRIPTION, LOCATION): `\` `;` `,` escaped with a backslash, a line
+///   break written `\n`; the writer hands libical line breaks as LF and tabs as spaces.
+/// - CATEGORIES and X-properties: only `\` doubled (a category holds no `\`, checked before).
+/// - CN parameters: quoted when the value holds `;` `:` or `,`; a line break written `^n`, `"` as
+///   `^'` (RFC 6868), `^` doubled by the writer itself (libical leaves it).
+/// - CAL-ADDRESS and URI values: verbatim (control characters are refused before).
+/// - TRIGGER: `-P<w>W` when the minutes make whole weeks, else `-P<d>D` and `T<h>H<m>M` parts, zero
+///   as `PT0S`.
+enum EventText {
+    /// The text of an event that ``EventCheck`` accepted.
+    static func render(_ event: ICalEvent) throws(ICalError) -> String {
+        var w = Writer()
+        try w.line("BEGIN:VEVENT")
+        w.start("UID:")
+        w.text(event.uid)
+        try w.end()
+        w.start("SEQUENCE:")
+        w.number(Int(Int32(clamping: event.sequence)), width: 1)
+        try w.end()
+        w.start("DTSTAMP:")
+        w.dateTime(event.stamp)
+        w.byte(UInt8(ascii: "Z"))
+        try w.end()
+        w.start("DTSTART;TZID=")
+        w.raw(event.timeZone)
+        w.byte(UInt8(ascii: ":"))
+        w.dateTime(event.start)
+        try w.end()
+        w.start("DTEND;TZID=")
+        w.raw(event.timeZone)
+        w.byte(UInt8(ascii: ":"))
+        w.dateTime(event.end)
+        try w.end()
+        w.start("SUMMARY:")
+        w.text(event.summary)
+        try w.end()
+        if !event.description.isEmpty {
+            w.start("DESCRIPTION:")
+            w.text(event.description)
+            try w.end()
+        }
+        if let location = event.location {
+            w.start("LOCATION:")
+            w.text(location)
+            try w.end()
+        }
+        for category in event.categories {
+            w.start("CATEGORIES:")
+            w.doublingBackslashes(category)
+            try w.end()
+        }
+        if let organizer = event.organizer {
+            w.start("ORGANIZER")
+            if !organizer.name.isEmpty { w.commonName(organizer.name) }
+            w.byte(UInt8(ascii: ":"))
+            w.raw(organizer.address)
+            try w.end()
+        }
+        for attendee in event.attendees {
+            w.start("ATTENDEE")
+            if !attendee.name.isEmpty { w.commonName(attendee.name) }
+            w.raw(";ROLE=")
+            w.raw(attendee.role)
+            if let partstat = attendee.partstat {
+                w.raw(";PARTSTAT=")
+                w.raw(partstat)
+            }
+            w.byte(UInt8(ascii: ":"))
+            w.raw(attendee.address)
+            try w.end()
+        }
+        switch event.status {
+        case .confirmed: try w.line("STATUS:CONFIRMED")
+        case .tentative: try w.line("STATUS:TENTATIVE")
+        case .cancelled: try w.line("STATUS:CANCELLED")
+        }
+        if let url = event.url {
+            w.start("URL:")
+            w.raw(url)
+            try w.end()
+        }
+        for extra in event.extra {
+            w.raw(extra.name)
+            w.byte(UInt8(ascii: ":"))
+            w.doublingBackslashes(extra.value)
+            try w.end()
+        }
+        for alarm in event.alarms {
+            try w.line("BEGIN:VALARM")
+            try w.line("ACTION:DISPLAY")
+            w.start("DESCRIPTION:")
+            w.text(alarm.description)
+            try w.end()
+            w.start("TRIGGER:")
+            w.trigger(minutesBefore: alarm.minutesBefore)
+            try w.end()
+            try w.line("END:VALARM")
+        }
+        try w.line("END:VEVENT")
+        return String(decoding: w.output, as: UTF8.self)
+    }
+
+    /// Builds one logical line at a time and folds it into the output.
+    struct Writer {
+        var output: [UInt8] = []
+        var current: [UInt8] = []
+
+        init() {
+            output.reserveCapacity(2048)
+            current.reserveCapacity(256)
+        }
+
+        mutating func start(_ name: StaticString) {
+            current.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        }
+
+        mutating func line(_ whole: StaticString) throws(ICalError) {
+            start(whole)
+            try end()
+        }
+
+        /// Folds the line built so far into the output (ContentLines also refuses control bytes).
+        mutating func end() throws(ICalError) {
+            try current.withUnsafeBufferPointer { line throws(ICalError) in
+                try ContentLines.fold(line, into: &output)
+            }
+            current.removeAll(keepingCapacity: true)
+        }
+
+        mutating func byte(_ b: UInt8) { current.append(b) }
+
+        mutating func raw(_ value: String) {
+            var value = value
+            value.withUTF8 { current.append(contentsOf: $0) }
+        }
+
+        /// A TEXT value: line breaks (CRLF, CR, LF) as `\n`, tabs as spaces, `\` `;` `,` escaped.
+        mutating func text(_ value: String) {
+            var value = value
+            value.withUTF8 { bytes in
+                var previousCR = false
+                for b in bytes {
+                    switch b {
+                    case 0x0D:
+                        current.append(0x5C)
+                        current.append(UInt8(ascii: "n"))
+                    case 0x0A:
+                        if !previousCR {
+                            current.append(0x5C)
+                            current.append(UInt8(ascii: "n"))
+                        }
+                    case 0x09: current.append(0x20)
+                    case 0x5C, UInt8(ascii: ";"), UInt8(ascii: ","):
+                        current.append(0x5C)
+                        current.append(b)
+                    default: current.append(b)
+                    }
+                    previousCR = b == 0x0D
+                }
+            }
+        }
+
+        /// CATEGORIES and X-property values: verbatim but for `\` written `\\`.
+        mutating func doublingBackslashes(_ value: String) {
+            var value = value
+            value.withUTF8 { bytes in
+                for b in bytes {
+                    if b == 0x5C { current.append(0x5C) }
+                    current.append(b)
+                }
+            }
+        }
+
+        /// `;CN=value`, quoted when it holds `;` `:` `,`; line breaks `^n`, `"` `^'`, `^` `^^`, tabs spaces.
+        mutating func commonName(_ value: String) {
+            var value = value
+            value.withUTF8 { bytes in
+                let quoted = bytes.contains { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ",") }
+                current.append(contentsOf: ";CN=".utf8)
+                if quoted { current.append(UInt8(ascii: "\"")) }
+                var previousCR = false
+                for b in bytes {
+                    switch b {
+                    case 0x0D:
+                        current.append(UInt8(ascii: "^"))
+                        current.append(UInt8(ascii: "n"))
+                    case 0x0A:
+                        if !previousCR {
+                            current.append(UInt8(ascii: "^"))
+                            current.append(UInt8(ascii: "n"))
+                        }
+                    case 0x09: current.append(0x20)
+                    case UInt8(ascii: "^"):
+                        current.append(b)
+                        current.append(b)
+                    case UInt8(ascii: "\""):
+                        current.append(UInt8(ascii: "^"))
+                        current.append(UInt8(ascii: "'"))
+                    default: current.append(b)
+                    }
+                    previousCR = b == 0x0D
+                }
+                if quoted { current.append(UInt8(ascii: "\"")) }
+            }
+        }
+
+        /// `n` in decimal, zero-padded to `width` digits (`n` is 0 or more).
+        mutating func number(_ n: Int, width: Int) {
+            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var count = 0
+            var rest = n
+            withUnsafeMutableBytes(of: &digits) { buffer in
+                repeat {
+                    buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                    count += 1
+                } while rest > 0 && count < 12
+                for _ in count..<max(count, width) { current.append(UInt8(ascii: "0")) }
+                for i in stride(from: count - 1, through: 0, by: -1) { current.append(buffer[i]) }
+            }
+        }
+
+        /// `YYYYMMDDTHHMMSS`, as libical writes a DATE-TIME (without the `Z` of UTC).
+        mutating func dateTime(_ t: ICalDateTime) {
+            number(t.date.year, width: 4)
+            number(t.date.month, width: 2)
+            number(t.date.day, width: 2)
+            byte(UInt8(ascii: "T"))
+            number(t.hour, width: 2)
+            number(t.minute, width: 2)
+            number(t.second, width: 2)
+        }
+
+        /// libical's `icaldurationtype_from_int(-minutes * 60)` as text.
+        mutating func trigger(minutesBefore: Int) {
+            var seconds = minutesBefore * 60
+            guard seconds != 0 else {
+                raw("PT0S")
+                return
+            }
+            if seconds < 0 {
+                seconds = -seconds
+            } else {
+                byte(UInt8(ascii: "-"))
+            }
+            byte(UInt8(ascii: "P"))
+            let week = 7 * 86400
+            if seconds % week == 0 {
+                number(seconds / week, width: 1)
+                byte(UInt8(ascii: "W"))
+                return
+            }
+            let days = seconds / 86400
+            let hours = seconds % 86400 / 3600
+            let minutes = seconds % 3600 / 60
+            let rest = seconds % 60
+            if days != 0 {
+                number(days, width: 1)
+                byte(UInt8(ascii: "D"))
+            }
+            if hours != 0 || minutes != 0 || rest != 0 {
+                byte(UInt8(ascii: "T"))
+                if hours != 0 {
+                    number(hours, width: 1)
+                    byte(UInt8(ascii: "H"))
+                }
+                if minutes != 0 {
+                    number(minutes, width: 1)
+                    byte(UInt8(ascii: "M"))
+                }
+                if rest != 0 {
+                    number(rest, width: 1)
+                    byte(UInt8(ascii: "S"))
+                }
+            }
+        }
+    }
+}
