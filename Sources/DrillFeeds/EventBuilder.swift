@@ -20,6 +20,9 @@ public struct EventBuilder: Sendable {
     let rulesByID: [String: Rule]
     let venuesByID: [String: Venue]
     let supervisorsByID: [String: Supervisor]
+    /// Each member's ATTENDEE and the organiser, made once per town rather than once per event.
+    let memberAttendees: [String: ICalAttendee]
+    let townOrganizer: ICalOrganizer
 
     /// Makes a builder.
     public init(plan: Plan, roster: Roster, language: Language) {
@@ -31,6 +34,13 @@ public struct EventBuilder: Sendable {
         self.rulesByID = Dictionary(plan.rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.venuesByID = Dictionary(plan.venues.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.supervisorsByID = Dictionary(plan.supervisors.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let town = plan.town.id
+        self.memberAttendees = membersByID.mapValues {
+            ICalAttendee(name: $0.name, address: "urn:drillcal:\(town):member:\($0.id)", role: "REQ-PARTICIPANT")
+        }
+        self.townOrganizer = ICalOrganizer(
+            name: plan.town.station,
+            address: plan.town.stationEmail.map { "mailto:\($0)" } ?? "urn:drillcal:\(plan.town.id):station")
     }
 
     /// The text of the builder's language (only that one is made, see `Language.pick`).
@@ -39,11 +49,7 @@ public struct EventBuilder: Sendable {
     }
 
     /// The organiser: the town emergency station.
-    public var organizer: ICalOrganizer {
-        ICalOrganizer(
-            name: plan.town.station,
-            address: plan.town.stationEmail.map { "mailto:\($0)" } ?? "urn:drillcal:\(plan.town.id):station")
-    }
+    public var organizer: ICalOrganizer { townOrganizer }
 
     /// Team names of a session, joined.
     func teamNames(_ session: ScheduledSession) -> String {
@@ -129,10 +135,9 @@ public struct EventBuilder: Sendable {
                         role: "REQ-PARTICIPANT"))
             }
         }
+        attendees.reserveCapacity(attendees.count + session.memberIDs.count)
         for id in session.memberIDs {
-            guard let m = membersByID[id] else { continue }
-            attendees.append(
-                ICalAttendee(name: m.name, address: "urn:drillcal:\(plan.town.id):member:\(m.id)", role: "REQ-PARTICIPANT"))
+            if let attendee = memberAttendees[id] { attendees.append(attendee) }
         }
 
         var categories = [session.kind.key == "drill" ? pick("演练", "Drill") : session.kind.label(language)]

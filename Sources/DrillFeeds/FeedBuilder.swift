@@ -113,7 +113,7 @@ public struct FeedBuilder: Sendable {
                 let neutral = try render(event)
                 let anonymous = anonymousForm(session)
                 let neutralPublic = try anonymous ? render(forms.anonymous) : neutral
-                let hash = FNV1a.hex(anonymous ? neutral + neutralPublic : neutral)
+                let hash = anonymous ? FNV1a.hex(neutral, neutralPublic) : FNV1a.hex(neutral)
                 let old = previous.events[session.uid]
                 var sequence = 0
                 var stamp = now
@@ -286,17 +286,22 @@ public struct FeedBuilder: Sendable {
 
 /// FNV-1a, 64 bit: a stable content hash (Swift's Hasher is seeded per process, so unusable here).
 enum FNV1a {
-    static func hex(_ text: String) -> String {
-        func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    /// The hash of `first` then `second` (the same as of their concatenation, without making it).
+    static func hex(_ first: String, _ second: String = "") -> String {
+        func hash(_ bytes: some Sequence<UInt8>, from start: UInt64) -> UInt64 {
+            var h = start
             for b in bytes {
                 h ^= UInt64(b)
                 h &*= 0x100_0000_01b3
             }
             return h
         }
-        // Over the contiguous bytes when the string has them (every rendered event does).
-        let h = text.utf8.withContiguousStorageIfAvailable { hash($0) } ?? hash(text.utf8)
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for text in [first, second] where !text.isEmpty {
+            // Over the contiguous bytes when the string has them (every rendered event does).
+            let start = h
+            h = text.utf8.withContiguousStorageIfAvailable { hash($0, from: start) } ?? hash(text.utf8, from: start)
+        }
         let s = String(h, radix: 16)
         return String(repeating: "0", count: 16 - s.count) + s
     }

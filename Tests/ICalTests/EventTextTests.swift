@@ -152,6 +152,38 @@ import Testing
         #expect(reference.contains("\r\nDTSTART;TZID=Asia/Shanghai:00000000T000000\r\n"))
     }
 
+    /// Every control character (C0 but tab and line breaks in TEXT, DEL, C1) is refused, wherever
+    /// it sits in a value; the characters around them in UTF-8 (U+00A0-U+00FF share the 0xC2/0xC3
+    /// lead bytes) are written.
+    @Test func controlCharactersAreRefusedAndTheirNeighboursWritten() throws {
+        var controls = (0x00...0x1F).filter { ![0x09, 0x0A, 0x0D].contains($0) }
+        controls += [0x7F] + Array(0x80...0x9F)
+        for value in controls {
+            let c = String(Unicode.Scalar(UInt8(value)))
+            for summary in [c, "a" + c, "张" + c + "b", String(repeating: "x", count: 40) + c] {
+                var event = Fixtures.minimalEvent
+                event.summary = summary
+                #expect(throws: ICalError.self, "U+\(String(value, radix: 16)) in SUMMARY") {
+                    try ICalWriter.renderEvent(event)
+                }
+                var uid = Fixtures.minimalEvent
+                uid.uid = "u" + summary
+                #expect(throws: ICalError.self) { try ICalWriter.renderEvent(uid) }
+            }
+            #expect(ContentLines.firstControl(Array(("ab" + c).utf8)[...]) == 2)
+        }
+        for value in [0xA0, 0xA2, 0xBF, 0xC2, 0xC3, 0xFF] {
+            let c = String(Unicode.Scalar(UInt8(value)))
+            var event = Fixtures.minimalEvent
+            event.summary = "a" + c + "b" + c
+            event.uid = "u" + c
+            let text = try ICalWriter.renderEvent(event)
+            #expect(text.contains("\r\nSUMMARY:a\(c)b\(c)\r\n"))
+            #expect(text == (try ICalWriter.renderEventThroughLibical(event)))
+            #expect(ContentLines.firstControl(Array(("ab" + c).utf8)[...]) == nil)
+        }
+    }
+
     /// The writer refuses what libical's path refuses, with the same error.
     @Test func refusedEventsGiveTheSameErrorBothWays() {
         var bad = Fixtures.minimalEvent

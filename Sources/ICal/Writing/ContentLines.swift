@@ -119,9 +119,12 @@ enum ContentLines {
         let count = line.count
         var i = 0
         while i < count {
+            // Candidates first, in a loop with no state between bytes; only 0xC2 needs a second look.
+            while i < count, base[i] >= 0x20, base[i] != 0x7F, base[i] != 0xC2 { i += 1 }
+            guard i < count else { return nil }
             let byte = base[i]
-            if byte < 0x20 || byte == 0x7F { return i }
-            if byte == 0xC2, i + 1 < count, base[i + 1] >= 0x80, base[i + 1] <= 0x9F { return i }
+            if byte != 0xC2 { return i }
+            if i + 1 < count, base[i + 1] >= 0x80, base[i + 1] <= 0x9F { return i }
             i += 1
         }
         return nil

@@ -1,7 +1,9 @@
 /// Checks an ``ICalEvent`` before any of it reaches libical.
 enum EventCheck {
-    static let roles: Set<String> = ["REQ-PARTICIPANT", "OPT-PARTICIPANT", "CHAIR", "NON-PARTICIPANT"]
-    static let partstats: Set<String> = ["NEEDS-ACTION", "ACCEPTED", "DECLINED", "TENTATIVE", "DELEGATED"]
+    // Arrays, not sets: every attendee of every event is checked, and comparing a few short strings
+    // costs less than hashing one.
+    static let roles = ["REQ-PARTICIPANT", "OPT-PARTICIPANT", "CHAIR", "NON-PARTICIPANT"]
+    static let partstats = ["NEEDS-ACTION", "ACCEPTED", "DECLINED", "TENTATIVE", "DELEGATED"]
 
     static func validate(_ event: ICalEvent) throws(ICalError) {
         try ValueCheck.verbatim(event.uid, property: "UID")

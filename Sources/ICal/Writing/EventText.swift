@@ -111,18 +111,22 @@ enum EventText {
         return String(decoding: w.output, as: UTF8.self)
     }
 
-    /// Builds one logical line at a time and folds it into the output.
+    /// Writes each logical line straight into the output and folds it there when it is longer than
+    /// a physical line (most lines are not); values are copied in runs between the bytes an escaping
+    /// rule changes.
     struct Writer {
         var output: [UInt8] = []
-        var current: [UInt8] = []
+        /// Where the logical line being written starts in `output`.
+        var lineStart = 0
+        /// A long line's bytes while it is folded back into `output`.
+        var scratch: [UInt8] = []
 
         init() {
-            output.reserveCapacity(2048)
-            current.reserveCapacity(256)
+            output.reserveCapacity(4096)
         }
 
         mutating func start(_ name: StaticString) {
-            current.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            output.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
         }
 
         mutating func line(_ whole: StaticString) throws(ICalError) {
@@ -130,89 +134,116 @@ enum EventText {
             try end()
         }
 
-        /// Folds the line built so far into the output (ContentLines also refuses control bytes).
+        /// Ends the logical line: CRLF after it, folded at 75 octets (ContentLines also refuses
+        /// control bytes, which no checked value can hold).
         mutating func end() throws(ICalError) {
-            try current.withUnsafeBufferPointer { line throws(ICalError) in
-                try ContentLines.fold(line, into: &output)
+            let count = output.count - lineStart
+            let control = output.withUnsafeBufferPointer {
+                ContentLines.firstControl(UnsafeBufferPointer(rebasing: $0[lineStart...]))
             }
-            current.removeAll(keepingCapacity: true)
+            if count <= ContentLines.limit, control == nil, count > 0 {
+                output.append(0x0D)
+                output.append(0x0A)
+            } else {
+                scratch.removeAll(keepingCapacity: true)
+                scratch.append(contentsOf: output[lineStart...])
+                output.removeSubrange(lineStart...)
+                try scratch.withUnsafeBufferPointer { line throws(ICalError) in
+                    try ContentLines.fold(line, into: &output)
+                }
+            }
+            lineStart = output.count
         }
 
-        mutating func byte(_ b: UInt8) { current.append(b) }
+        mutating func byte(_ b: UInt8) { output.append(b) }
 
         mutating func raw(_ value: String) {
             var value = value
-            value.withUTF8 { current.append(contentsOf: $0) }
+            value.withUTF8 { output.append(contentsOf: $0) }
+        }
+
+        /// Copies `value`'s bytes, passing each byte `special` marks to `escape` (with the byte before
+        /// it) and the runs between as they are.
+        @inline(__always)
+        mutating func escaped(
+            _ value: String, special: (UInt8) -> Bool, escape: (inout [UInt8], UInt8, UInt8) -> Void
+        ) {
+            var value = value
+            value.withUTF8 { bytes in
+                guard let base = bytes.baseAddress else { return }
+                var run = 0
+                for i in 0..<bytes.count where special(base[i]) {
+                    if i > run { output.append(contentsOf: UnsafeBufferPointer(start: base + run, count: i - run)) }
+                    escape(&output, base[i], i > 0 ? base[i - 1] : 0)
+                    run = i + 1
+                }
+                if bytes.count > run {
+                    output.append(contentsOf: UnsafeBufferPointer(start: base + run, count: bytes.count - run))
+                }
+            }
         }
 
         /// A TEXT value: line breaks (CRLF, CR, LF) as `\n`, tabs as spaces, `\` `;` `,` escaped.
         mutating func text(_ value: String) {
-            var value = value
-            value.withUTF8 { bytes in
-                var previousCR = false
-                for b in bytes {
+            escaped(
+                value,
+                special: { $0 == 0x5C || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ",") || $0 < 0x20 },
+                escape: { out, b, previous in
                     switch b {
                     case 0x0D:
-                        current.append(0x5C)
-                        current.append(UInt8(ascii: "n"))
+                        out.append(0x5C)
+                        out.append(UInt8(ascii: "n"))
                     case 0x0A:
-                        if !previousCR {
-                            current.append(0x5C)
-                            current.append(UInt8(ascii: "n"))
+                        if previous != 0x0D {
+                            out.append(0x5C)
+                            out.append(UInt8(ascii: "n"))
                         }
-                    case 0x09: current.append(0x20)
+                    case 0x09: out.append(0x20)
                     case 0x5C, UInt8(ascii: ";"), UInt8(ascii: ","):
-                        current.append(0x5C)
-                        current.append(b)
-                    default: current.append(b)
+                        out.append(0x5C)
+                        out.append(b)
+                    default: out.append(b)  // refused before; ContentLines names it
                     }
-                    previousCR = b == 0x0D
-                }
-            }
+                })
         }
 
         /// CATEGORIES and X-property values: verbatim but for `\` written `\\`.
         mutating func doublingBackslashes(_ value: String) {
-            var value = value
-            value.withUTF8 { bytes in
-                for b in bytes {
-                    if b == 0x5C { current.append(0x5C) }
-                    current.append(b)
-                }
-            }
+            escaped(value, special: { $0 == 0x5C }, escape: { out, b, _ in out.append(b); out.append(b) })
         }
 
         /// `;CN=value`, quoted when it holds `;` `:` `,`; line breaks `^n`, `"` `^'`, `^` `^^`, tabs spaces.
         mutating func commonName(_ value: String) {
-            var value = value
-            value.withUTF8 { bytes in
-                let quoted = bytes.contains { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ",") }
-                current.append(contentsOf: ";CN=".utf8)
-                if quoted { current.append(UInt8(ascii: "\"")) }
-                var previousCR = false
-                for b in bytes {
+            var copy = value
+            let quoted = copy.withUTF8 { bytes in
+                bytes.contains { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ",") }
+            }
+            output.append(contentsOf: ";CN=".utf8)
+            if quoted { output.append(UInt8(ascii: "\"")) }
+            escaped(
+                copy,
+                special: { $0 == UInt8(ascii: "^") || $0 == UInt8(ascii: "\"") || $0 < 0x20 },
+                escape: { out, b, previous in
                     switch b {
                     case 0x0D:
-                        current.append(UInt8(ascii: "^"))
-                        current.append(UInt8(ascii: "n"))
+                        out.append(UInt8(ascii: "^"))
+                        out.append(UInt8(ascii: "n"))
                     case 0x0A:
-                        if !previousCR {
-                            current.append(UInt8(ascii: "^"))
-                            current.append(UInt8(ascii: "n"))
+                        if previous != 0x0D {
+                            out.append(UInt8(ascii: "^"))
+                            out.append(UInt8(ascii: "n"))
                         }
-                    case 0x09: current.append(0x20)
+                    case 0x09: out.append(0x20)
                     case UInt8(ascii: "^"):
-                        current.append(b)
-                        current.append(b)
+                        out.append(b)
+                        out.append(b)
                     case UInt8(ascii: "\""):
-                        current.append(UInt8(ascii: "^"))
-                        current.append(UInt8(ascii: "'"))
-                    default: current.append(b)
+                        out.append(UInt8(ascii: "^"))
+                        out.append(UInt8(ascii: "'"))
+                    default: out.append(b)
                     }
-                    previousCR = b == 0x0D
-                }
-                if quoted { current.append(UInt8(ascii: "\"")) }
-            }
+                })
+            if quoted { output.append(UInt8(ascii: "\"")) }
         }
 
         /// `n` in decimal, zero-padded to `width` digits (`n` is 0 or more).
@@ -227,8 +258,8 @@ enum EventText {
                     rest /= 10
                     count += 1
                 } while rest > 0 && count < 12
-                for _ in count..<max(count, width) { current.append(UInt8(ascii: "0")) }
-                for i in stride(from: count - 1, through: 0, by: -1) { current.append(buffer[i]) }
+                for _ in count..<max(count, width) { output.append(UInt8(ascii: "0")) }
+                for i in stride(from: count - 1, through: 0, by: -1) { output.append(buffer[i]) }
             }
         }
 

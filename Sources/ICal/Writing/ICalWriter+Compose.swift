@@ -27,6 +27,12 @@ extension ICalWriter {
         var text = text
         text.makeContiguousUTF8()
         let found = text.utf8.withContiguousStorageIfAvailable { bytes -> (Range<Int>, Range<Int>)? in
+            func starts(_ at: Int, _ prefix: StaticString) -> Bool {
+                let n = prefix.utf8CodeUnitCount
+                guard at + n <= bytes.count else { return false }
+                for i in 0..<n where bytes[at + i] != prefix.utf8Start[i] { return false }
+                return true
+            }
             var sequenceRange: Range<Int>?
             var stampRange: Range<Int>?
             var start = 0
@@ -34,10 +40,9 @@ extension ICalWriter {
                 var end = start
                 while end + 1 < bytes.count, !(bytes[end] == 0x0D && bytes[end + 1] == 0x0A) { end += 1 }
                 guard end + 1 < bytes.count else { break }
-                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                if sequenceRange == nil, line.starts(with: "SEQUENCE:".utf8) {
+                if sequenceRange == nil, starts(start, "SEQUENCE:") {
                     sequenceRange = start..<end
-                } else if stampRange == nil, line.starts(with: "DTSTAMP:".utf8) {
+                } else if stampRange == nil, starts(start, "DTSTAMP:") {
                     stampRange = start..<end
                 }
                 if let sequenceRange, let stampRange { return (sequenceRange, stampRange) }
@@ -54,29 +59,43 @@ extension ICalWriter {
         }
         let utf8 = text.utf8
         func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
-        let replacements = [
-            (sequenceRange, "SEQUENCE:\(sequence)"), (stampRange, "DTSTAMP:\(utcText(stamp))"),
-        ].sorted { $0.0.lowerBound < $1.0.lowerBound }
+        let sequenceLine = "SEQUENCE:\(sequence)"
+        let stampLine = "DTSTAMP:" + utcText(stamp)
+        let (first, second) =
+            sequenceRange.lowerBound < stampRange.lowerBound
+            ? ((sequenceRange, sequenceLine), (stampRange, stampLine))
+            : ((stampRange, stampLine), (sequenceRange, sequenceLine))
         var result = ""
         result.reserveCapacity(utf8.count + 8)
-        var copied = 0
-        for (range, line) in replacements {
-            result += text[index(copied)..<index(range.lowerBound)]
-            result += line
-            copied = range.upperBound
-        }
-        result += text[index(copied)...]
+        result += text[index(0)..<index(first.0.lowerBound)]
+        result += first.1
+        result += text[index(first.0.upperBound)..<index(second.0.lowerBound)]
+        result += second.1
+        result += text[index(second.0.upperBound)...]
         return result
     }
 
     /// `YYYYMMDDTHHMMSSZ`, as libical writes a UTC DATE-TIME.
     static func utcText(_ t: ICalDateTime) -> String {
-        func pad(_ n: Int, _ width: Int) -> String {
-            let s = String(n)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
+        // Fixed width: sixteen ASCII bytes written in place (every published event passes here).
+        String(unsafeUninitializedCapacity: 16) { out in
+            func put(_ n: Int, _ width: Int, at: Int) {
+                var n = n
+                for i in stride(from: at + width - 1, through: at, by: -1) {
+                    out[i] = UInt8(ascii: "0") + UInt8(n % 10)
+                    n /= 10
+                }
+            }
+            put(t.date.year, 4, at: 0)
+            put(t.date.month, 2, at: 4)
+            put(t.date.day, 2, at: 6)
+            out[8] = UInt8(ascii: "T")
+            put(t.hour, 2, at: 9)
+            put(t.minute, 2, at: 11)
+            put(t.second, 2, at: 13)
+            out[15] = UInt8(ascii: "Z")
+            return 16
         }
-        return pad(t.date.year, 4) + pad(t.date.month, 2) + pad(t.date.day, 2) + "T" + pad(t.hour, 2)
-            + pad(t.minute, 2) + pad(t.second, 2) + "Z"
     }
 }
 
