@@ -108,11 +108,12 @@ public struct FeedBuilder: Sendable {
             for session in schedule.sessions {
                 // Render once with neutral SEQUENCE/DTSTAMP to see whether the content changed; the
                 // hash covers both forms, so one SEQUENCE serves every feed holding the UID.
-                let forms = events.forms(session, sequence: 0, stamp: epoch)
-                var event = forms.named
-                let neutral = try render(event)
+                let (named, anonymousDescription) = events.namedEvent(session, sequence: 0, stamp: epoch)
+                var event = named
                 let anonymous = anonymousForm(session)
-                let neutralPublic = try anonymous ? render(forms.anonymous) : neutral
+                let (neutral, neutralPublic) =
+                    try anonymous
+                    ? renderForms(named, anonymousDescription: anonymousDescription) : (render(named), "")
                 let hash = anonymous ? FNV1a.hex(neutral, neutralPublic) : FNV1a.hex(neutral)
                 let old = previous.events[session.uid]
                 var sequence = 0
@@ -223,6 +224,24 @@ public struct FeedBuilder: Sendable {
             }
         }
         return text
+    }
+
+    /// Both forms of one event (``EventBuilder/forms(_:sequence:stamp:)``), each held to libical's
+    /// serialiser when ``crossCheck`` is set.
+    func renderForms(_ event: ICalEvent, anonymousDescription: String) throws -> (String, String) {
+        let (named, anonymous) = try ICalWriter.renderEventForms(event, anonymousDescription: anonymousDescription)
+        if crossCheck {
+            var anonymousEvent = event
+            anonymousEvent.attendees = []
+            anonymousEvent.description = anonymousDescription
+            guard named == (try ICalWriter.renderEventThroughLibical(event)),
+                anonymous == (try ICalWriter.renderEventThroughLibical(anonymousEvent))
+            else {
+                throw FeedError(
+                    message: "\(event.uid): the event text differs from libical's serialisation of the same event")
+            }
+        }
+        return (named, anonymous)
     }
 
     /// The self-check behind `build --verify` and the tests: libical reads every feed back with

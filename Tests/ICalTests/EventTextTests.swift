@@ -112,6 +112,32 @@ import Testing
         return "no line differs"
     }
 
+    /// Both forms in one pass are the two texts rendered apart, and libical's: random events, with
+    /// anonymous descriptions that are empty, shorter, longer or where the named one has none.
+    @Test func bothFormsAreTheFormsRenderedApart() throws {
+        for seed in UInt64(1)...1000 {
+            var event = Self.event(seed: seed)
+            var rng = Seeded(state: seed ^ 0xA5A5)
+            if seed % 7 == 0 { event.description = "" }
+            let anonymousDescription =
+                seed % 5 == 0 ? "" : Self.text(&rng, from: Self.textPieces, max: Int.random(in: 1...14, using: &rng))
+            var anonymousEvent = event
+            anonymousEvent.attendees = []
+            anonymousEvent.description = anonymousDescription
+            let (named, anonymous) = try ICalWriter.renderEventForms(event, anonymousDescription: anonymousDescription)
+            let apart = (try ICalWriter.renderEvent(event), try ICalWriter.renderEvent(anonymousEvent))
+            let reference = try ICalWriter.renderEventThroughLibical(anonymousEvent)
+            if named != apart.0 || anonymous != apart.1 || anonymous != reference {
+                Issue.record("seed \(seed): \(Self.firstDifference(anonymous, reference))")
+                break
+            }
+        }
+        var bad = Fixtures.fullEvent
+        #expect(throws: ICalError.self) { try ICalWriter.renderEventForms(bad, anonymousDescription: "a\u{1}b") }
+        bad.uid = "a\nb"
+        #expect(throws: ICalError.self) { try ICalWriter.renderEventForms(bad, anonymousDescription: "") }
+    }
+
     @Test func theFixturesAreByteIdenticalToLibical() throws {
         for event in [Fixtures.fullEvent, Fixtures.minimalEvent] {
             #expect(try ICalWriter.renderEvent(event) == ICalWriter.renderEventThroughLibical(event))

@@ -21,6 +21,36 @@ enum EventText {
     /// The text of an event that ``EventCheck`` accepted.
     static func render(_ event: ICalEvent) throws(ICalError) -> String {
         var w = Writer()
+        try write(event, into: &w)
+        return String(decoding: w.output, as: UTF8.self)
+    }
+
+    /// The text of `event` and of its anonymous form: the same event without ATTENDEEs and with
+    /// `anonymousDescription` as DESCRIPTION. Every other line is the same bytes in both, so the
+    /// anonymous text is copied from the named one around its one new line.
+    static func renderForms(_ event: ICalEvent, anonymousDescription: String) throws(ICalError)
+        -> (named: String, anonymous: String)
+    {
+        var w = Writer()
+        try write(event, into: &w)
+        var d = Writer()
+        if !anonymousDescription.isEmpty {
+            d.start("DESCRIPTION:")
+            d.text(anonymousDescription)
+            try d.end()
+        }
+        let named = w.output
+        var anonymous: [UInt8] = []
+        anonymous.reserveCapacity(named.count)
+        anonymous += named[..<w.description.lowerBound]
+        anonymous += d.output
+        anonymous += named[w.description.upperBound..<w.attendees.lowerBound]
+        anonymous += named[w.attendees.upperBound...]
+        return (String(decoding: named, as: UTF8.self), String(decoding: anonymous, as: UTF8.self))
+    }
+
+    /// Writes the event, noting where its DESCRIPTION and ATTENDEE lines are.
+    private static func write(_ event: ICalEvent, into w: inout Writer) throws(ICalError) {
         try w.line("BEGIN:VEVENT")
         w.start("UID:")
         w.text(event.uid)
@@ -45,11 +75,13 @@ enum EventText {
         w.start("SUMMARY:")
         w.text(event.summary)
         try w.end()
+        let descriptionStart = w.output.count
         if !event.description.isEmpty {
             w.start("DESCRIPTION:")
             w.text(event.description)
             try w.end()
         }
+        w.description = descriptionStart..<w.output.count
         if let location = event.location {
             w.start("LOCATION:")
             w.text(location)
@@ -67,6 +99,7 @@ enum EventText {
             w.raw(organizer.address)
             try w.end()
         }
+        let attendeesStart = w.output.count
         for attendee in event.attendees {
             w.start("ATTENDEE")
             if !attendee.name.isEmpty { w.commonName(attendee.name) }
@@ -80,6 +113,7 @@ enum EventText {
             w.raw(attendee.address)
             try w.end()
         }
+        w.attendees = attendeesStart..<w.output.count
         switch event.status {
         case .confirmed: try w.line("STATUS:CONFIRMED")
         case .tentative: try w.line("STATUS:TENTATIVE")
@@ -108,7 +142,6 @@ enum EventText {
             try w.line("END:VALARM")
         }
         try w.line("END:VEVENT")
-        return String(decoding: w.output, as: UTF8.self)
     }
 
     /// Writes each logical line straight into the output and folds it there when it is longer than
@@ -120,6 +153,9 @@ enum EventText {
         var lineStart = 0
         /// A long line's bytes while it is folded back into `output`.
         var scratch: [UInt8] = []
+        /// Where the DESCRIPTION line is (empty when there is none) and the ATTENDEE lines are.
+        var description = 0..<0
+        var attendees = 0..<0
 
         init() {
             output.reserveCapacity(4096)

@@ -26,6 +26,21 @@ public enum ICalWriter {
         return try EventText.render(event)
     }
 
+    /// The texts ``renderEvent(_:)`` gives for `event` and for its anonymous form, the same event
+    /// without ATTENDEEs and with `anonymousDescription` as DESCRIPTION (what public feeds show when
+    /// they name nobody), in one pass: the lines both share are written once.
+    /// - Throws: what ``renderEvent(_:)`` throws for `event`; `.unsafeValue` for a control character
+    ///   in `anonymousDescription` other than tab and line breaks.
+    public static func renderEventForms(_ event: ICalEvent, anonymousDescription: String) throws(ICalError)
+        -> (named: String, anonymous: String)
+    {
+        ICalLibrary.configure()
+        try EventCheck.validate(event)
+        try ValueCheck.text(anonymousDescription, property: "DESCRIPTION")
+        _ = try TimeZoneRegistry.shared.vtimezone(event.timeZone)
+        return try EventText.renderForms(event, anonymousDescription: anonymousDescription)
+    }
+
     /// ``renderEvent(_:)`` with the event built as a libical tree and serialised by libical: the
     /// reference the direct writer (``EventText``) is held to, byte for byte, by `build --verify`
     /// and the tests. Same checks, same errors, same text.
