@@ -23,6 +23,9 @@ public struct EventBuilder: Sendable {
     /// Each member's ATTENDEE and the organiser, made once per town rather than once per event.
     let memberAttendees: [String: ICalAttendee]
     let townOrganizer: ICalOrganizer
+    /// Feed file names by team and member id (`team-<id>.ics`, `member-<id>.ics`), made once per town.
+    let teamFeedNames: [String: String]
+    let memberFeedNames: [String: String]
 
     /// Makes a builder.
     public init(plan: Plan, roster: Roster, language: Language) {
@@ -38,6 +41,8 @@ public struct EventBuilder: Sendable {
         self.memberAttendees = membersByID.mapValues {
             ICalAttendee(name: $0.name, address: "urn:drillcal:\(town):member:\($0.id)", role: "REQ-PARTICIPANT")
         }
+        self.teamFeedNames = teamsByID.mapValues { "team-\($0.id).ics" }
+        self.memberFeedNames = membersByID.mapValues { "member-\($0.id).ics" }
         self.townOrganizer = ICalOrganizer(
             name: plan.town.station,
             address: plan.town.stationEmail.map { "mailto:\($0)" } ?? "urn:drillcal:\(plan.town.id):station")

@@ -74,16 +74,17 @@ public struct FeedBuilder: Sendable {
     /// Feed names a session belongs to.
     func feedNames(_ session: ScheduledSession, lookups events: EventBuilder) -> [String] {
         var names = ["town.ics"]
+        names.reserveCapacity(1 + 2 * session.teamIDs.count + 1 + session.memberIDs.count)
         var villages: [String] = []
         for t in session.teamIDs {
-            names.append("team-\(t).ics")
+            names.append(events.teamFeedNames[t] ?? "team-\(t).ics")
             if let v = events.teamsByID[t]?.village, !villages.contains(v) { villages.append(v) }
         }
         if let v = session.venueID.flatMap({ events.venuesByID[$0]?.village }), !villages.contains(v) {
             villages.append(v)
         }
-        names += villages.map { "village-\($0).ics" }
-        names += session.memberIDs.map { "member-\($0).ics" }
+        for v in villages { names.append("village-\(v).ics") }
+        for m in session.memberIDs { names.append(events.memberFeedNames[m] ?? "member-\(m).ics") }
         return names
     }
 

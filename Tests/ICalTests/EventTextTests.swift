@@ -186,7 +186,9 @@ import Testing
         controls += [0x7F] + Array(0x80...0x9F)
         for value in controls {
             let c = String(Unicode.Scalar(UInt8(value)))
-            for summary in [c, "a" + c, "张" + c + "b", String(repeating: "x", count: 40) + c] {
+            // Each side of the 16-byte blocks the scans test at once, and past the fold.
+            let around = [15, 16, 17, 31, 32, 40, 100].map { String(repeating: "x", count: $0) + c + "y" }
+            for summary in [c, "a" + c, "张" + c + "b"] + around {
                 var event = Fixtures.minimalEvent
                 event.summary = summary
                 #expect(throws: ICalError.self, "U+\(String(value, radix: 16)) in SUMMARY") {
@@ -197,6 +199,9 @@ import Testing
                 #expect(throws: ICalError.self) { try ICalWriter.renderEvent(uid) }
             }
             #expect(ContentLines.firstControl(Array(("ab" + c).utf8)[...]) == 2)
+            for n in [15, 16, 17, 31, 32, 33, 47, 48] {
+                #expect(ContentLines.firstControl(Array((String(repeating: "x", count: n) + c + "z").utf8)[...]) == n)
+            }
         }
         for value in [0xA0, 0xA2, 0xBF, 0xC2, 0xC3, 0xFF] {
             let c = String(Unicode.Scalar(UInt8(value)))
@@ -207,6 +212,7 @@ import Testing
             #expect(text.contains("\r\nSUMMARY:a\(c)b\(c)\r\n"))
             #expect(text == (try ICalWriter.renderEventThroughLibical(event)))
             #expect(ContentLines.firstControl(Array(("ab" + c).utf8)[...]) == nil)
+            #expect(ContentLines.firstControl(Array((String(repeating: c, count: 20) + "z").utf8)[...]) == nil)
         }
     }
 

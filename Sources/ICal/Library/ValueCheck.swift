@@ -108,7 +108,7 @@ enum ValueCheck {
         func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
             guard let base = bytes.baseAddress else { return false }
             let count = bytes.count
-            var i = 0
+            var i = ControlScan.firstCandidate(base, count)
             while i < count {
                 // Candidates first, in a loop with no state between bytes (most values have none).
                 while i < count, base[i] >= 0x20, base[i] != 0x7F, base[i] != 0xC2 { i += 1 }

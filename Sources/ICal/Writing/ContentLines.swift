@@ -117,7 +117,7 @@ enum ContentLines {
     static func firstControl(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let base = line.baseAddress else { return nil }
         let count = line.count
-        var i = 0
+        var i = ControlScan.firstCandidate(base, count)
         while i < count {
             // Candidates first, in a loop with no state between bytes; only 0xC2 needs a second look.
             while i < count, base[i] >= 0x20, base[i] != 0x7F, base[i] != 0xC2 { i += 1 }
@@ -162,5 +162,26 @@ enum ContentLines {
             i += 1
         }
         return lineStart == bytes.count ? nil : "line \(number): no CRLF at the end of the file"
+    }
+}
+
+/// The bytes a control-character check must look at twice: C0 controls, DEL, and 0xC2 (the lead
+/// byte of U+0080-U+00BF, C1 controls among them). Every line of every event is checked, and most
+/// hold none, so sixteen bytes are tested at a time.
+enum ControlScan {
+    /// The offset of the first candidate at or after the start, or a multiple-of-16 offset from
+    /// which the caller scans byte by byte (at most `count`).
+    @inline(__always)
+    static func firstCandidate(_ base: UnsafePointer<UInt8>, _ count: Int) -> Int {
+        let space = SIMD16<UInt8>(repeating: 0x20)
+        let delete = SIMD16<UInt8>(repeating: 0x7F)
+        let lead = SIMD16<UInt8>(repeating: 0xC2)
+        var i = 0
+        while i + 16 <= count {
+            let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+            if any((v .< space) .| (v .== delete) .| (v .== lead)) { return i }
+            i += 16
+        }
+        return i
     }
 }
