@@ -6,7 +6,7 @@
  * form afresh (a clone of the parsed tree, i.e. the same properties and parameters drillcal gives
  * libical) and serialises it with icalcomponent_as_ical_string_r, as drillcal's render step does
  * once per form. Rates are per event (UID), whatever the number of forms it has, as drillcal counts.
- * Prints: events rendered, seconds, events per second, forms per event.
+ * Prints: events rendered in the fastest round, its seconds, events per second, forms per event.
  *   cc -O2 bench/render_libical.c $(pkg-config --cflags --libs libical) -o render_libical
  *   ./render_libical 200 feeds/town.ics feeds/member-*.ics */
 #include <libical/ical.h>
@@ -63,10 +63,13 @@ int main(int argc, char **argv) {
             }
         }
     }
-    struct timespec t0, t1;
+    /* Each round timed on its own and the fastest kept, as drillcal's figure is its fastest build:
+     * the three rates are then measured the same way on a host whose speed varies. */
     size_t bytes = 0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double best = -1;
     for (int r = 0; r < rounds; r++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         for (int i = 0; i < count; i++) {
             icalcomponent *copy = icalcomponent_new_clone(forms[i]);
             char *out = icalcomponent_as_ical_string_r(copy);
@@ -74,10 +77,12 @@ int main(int argc, char **argv) {
             free(out);
             icalcomponent_free(copy);
         }
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double round = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+        if (best < 0 || round < best) best = round;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double seconds = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-    long total = (long)events * rounds;
+    double seconds = best;
+    long total = (long)events;
     printf("%ld %.6f %.0f %.2f\n", total, seconds, total / seconds, events ? (double)count / events : 0.0);
     return bytes == 0;
 }

@@ -2,12 +2,14 @@
 # Benchmark: drillcal's render step against raw libical called from C (bench/render_libical.c) and
 # Python icalendar (bench/render_icalendar.py) on the same events: those of a generated 25-village
 # town (scripts/bench_province.py's generator). drillcal's figure is its whole render phase
-# (DRILLCAL_TIMINGS: building each event, rendering it through libical once per form, hashing,
-# re-stamping, composing every public feed) divided by the events it rendered, best of 5 builds
-# with --member-feeds=skip. libical's and icalendar's figures serialise the same forms drillcal renders:
-# each event's public form (from town.ics) and, when it names anyone, its private form (from the first
-# member feed holding it, written by one more build with member feeds into another folder); all three
-# rates are per event, whatever its number of forms.
+# (DRILLCAL_TIMINGS: building each event, writing both its forms, hashing, re-stamping, composing
+# every public feed) divided by the events it rendered, best of 5 builds with --member-feeds=skip.
+# libical's and icalendar's figures serialise the same forms drillcal renders: each event's public
+# form (from town.ics) and, when it names anyone, its private form (from the first member feed
+# holding it, written by one more build with member feeds into another folder); libical builds each
+# form afresh (a clone of the parsed tree) and serialises it. All three rates are per event, whatever
+# its number of forms, and all three are their fastest run (build or round): this host's speed
+# varies by half from minute to minute, and a mean would measure the neighbours.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
@@ -42,7 +44,7 @@ read -r _ _ libical forms < <("$work/render_libical" 200 "$work/all/town.ics" "$
 venv="${DRILLCAL_VENV:-$HOME/.cache/drillcal-venv}"
 [ -x "$venv/bin/python" ] || /usr/bin/python3 -m venv "$venv"
 "$venv/bin/python" -c 'import icalendar' 2>/dev/null || "$venv/bin/pip" install -q icalendar
-read -r _ _ python _ < <("$venv/bin/python" bench/render_icalendar.py 5 "$work/all/town.ics" "$work/all"/member-*.ics)
+read -r _ _ python _ < <("$venv/bin/python" bench/render_icalendar.py 10 "$work/all/town.ics" "$work/all"/member-*.ics)
 echo "machine: $(nproc) cores, $(date -u +%Y-%m-%d); events in the town: $events ($forms forms rendered per event)"
 echo "drillcal render step: $drillcal events/s (render phase ${best}s)"
 echo "raw libical from C:   $libical events/s"
