@@ -100,35 +100,84 @@ public struct EventBuilder: Sendable {
         return (named, anonymous)
     }
 
-    /// The named form, and the DESCRIPTION of the anonymous one (without the supervisor line).
-    func namedEvent(_ session: ScheduledSession, sequence: Int, stamp: Stamp)
-        -> (event: ICalEvent, anonymousDescription: String)
-    {
+    /// What a session's event shares with every session of the same rule, teams, venue and kind:
+    /// a town's build makes it once for each such group instead of once per session.
+    struct Shape {
+        struct Key: Hashable {
+            var ruleID: String
+            var teamIDs: [String]
+            var venueID: String?
+            var kind: SessionKind
+        }
+        var summary: String
+        var location: String?
+        var categories: [String]
+        /// DESCRIPTION lines after the teams and supervisor (content, scenario, organiser).
+        var tail: String
+        var alarms: [ICalAlarm]
+        var extra: [ICalExtraProperty]
+    }
+
+    func shape(_ session: ScheduledSession) -> Shape {
         let rule = rulesByID[session.ruleID]
-        var lines: [String] = []
-        lines.append(pick("类型：", "Type: ") + session.kind.label(language))
-        for t in session.turnout {
-            let team = teamsByID[t.team]?.displayName(language) ?? t.team
-            let away = t.away.isEmpty ? "" : pick("，\(t.away.count) 人外出", ", \(t.away.count) away")
-            lines.append(
-                pick(
-                    "参加队伍：\(team)（在册 \(t.rosterSize) 人，预计到场 \(t.expected) 人\(away)，最少 \(t.minimum) 人）",
-                    "Team: \(team) (\(t.rosterSize) on roster, \(t.expected) expected\(away), minimum \(t.minimum))"))
-        }
-        var anonymousLines = lines
-        if let s = session.supervisorID, let sup = supervisorsByID[s] {
-            lines.append(pick("督导：", "Supervisor: ") + sup.name)
-        }
         var after: [String] = []
         if let rule, !rule.description.isEmpty { after.append(pick("内容：", "Content: ") + rule.description) }
         if let rule, !rule.scenario.isEmpty { after.append(pick("情景：", "Scenario: ") + rule.scenario) }
         after.append(pick("组织单位：", "Organiser: ") + plan.town.station)
 
-        lines += after
-        anonymousLines += after
+        var categories = [session.kind.key == "drill" ? pick("演练", "Drill") : session.kind.label(language)]
+        if case .drill(let form, let scope) = session.kind {
+            categories.append(form.label(language))
+            categories.append(scope.label(language))
+        }
+        for t in session.teamIDs { if let team = teamsByID[t] { categories.append(team.level.label(language)) } }
 
+        let title = summary(session)
+        return Shape(
+            summary: title, location: location(session), categories: uniqued(categories),
+            tail: after.joined(separator: "\n"),
+            alarms: plan.defaults.alarmMinutes.map {
+                ICalAlarm(minutesBefore: $0, description: pick("提醒：", "Reminder: ") + title)
+            },
+            extra: [ICalExtraProperty(name: "X-DRILLCAL-RULE", value: session.ruleID)])
+    }
+
+    /// The named form, and the DESCRIPTION of the anonymous one (without the supervisor line).
+    func namedEvent(_ session: ScheduledSession, sequence: Int, stamp: Stamp)
+        -> (event: ICalEvent, anonymousDescription: String)
+    {
+        var shapes: [Shape.Key: Shape] = [:]
+        return namedEvent(session, sequence: sequence, stamp: stamp, shapes: &shapes)
+    }
+
+    /// ``namedEvent(_:sequence:stamp:)`` with the shapes made so far (and this one added).
+    func namedEvent(
+        _ session: ScheduledSession, sequence: Int, stamp: Stamp, shapes: inout [Shape.Key: Shape]
+    ) -> (event: ICalEvent, anonymousDescription: String) {
+        let key = Shape.Key(
+            ruleID: session.ruleID, teamIDs: session.teamIDs, venueID: session.venueID, kind: session.kind)
+        let shape: Shape
+        if let known = shapes[key] {
+            shape = known
+        } else {
+            shape = self.shape(session)
+            shapes[key] = shape
+        }
+
+        var head = pick("类型：", "Type: ") + session.kind.label(language)
+        for t in session.turnout {
+            let team = teamsByID[t.team]?.displayName(language) ?? t.team
+            let away = t.away.isEmpty ? "" : pick("，\(t.away.count) 人外出", ", \(t.away.count) away")
+            head += "\n"
+            head += pick(
+                "参加队伍：\(team)（在册 \(t.rosterSize) 人，预计到场 \(t.expected) 人\(away)，最少 \(t.minimum) 人）",
+                "Team: \(team) (\(t.rosterSize) on roster, \(t.expected) expected\(away), minimum \(t.minimum))")
+        }
+        let anonymousDescription = head + "\n" + shape.tail
+        var description = anonymousDescription
         var attendees: [ICalAttendee] = []
         if let s = session.supervisorID, let sup = supervisorsByID[s] {
+            description = head + "\n" + pick("督导：", "Supervisor: ") + sup.name + "\n" + shape.tail
             attendees.append(
                 ICalAttendee(name: sup.name, address: "urn:drillcal:\(plan.town.id):supervisor:\(sup.id)", role: "CHAIR"))
         }
@@ -145,26 +194,14 @@ public struct EventBuilder: Sendable {
             if let attendee = memberAttendees[id] { attendees.append(attendee) }
         }
 
-        var categories = [session.kind.key == "drill" ? pick("演练", "Drill") : session.kind.label(language)]
-        if case .drill(let form, let scope) = session.kind {
-            categories.append(form.label(language))
-            categories.append(scope.label(language))
-        }
-        for t in session.teamIDs { if let team = teamsByID[t] { categories.append(team.level.label(language)) } }
-
-        let title = summary(session)
         let event = ICalEvent(
             uid: session.uid, sequence: sequence, stamp: stamp.ical,
             start: CivilDateBridge.dateTime(session.slot.date, minutes: session.slot.startMinute),
             end: CivilDateBridge.dateTime(session.slot.date, minutes: session.slot.endMinute),
-            timeZone: plan.timeZone, summary: title, description: lines.joined(separator: "\n"),
-            location: location(session), categories: uniqued(categories), organizer: organizer,
-            attendees: attendees, status: .confirmed,
-            alarms: plan.defaults.alarmMinutes.map {
-                ICalAlarm(minutesBefore: $0, description: pick("提醒：", "Reminder: ") + title)
-            },
-            extra: [ICalExtraProperty(name: "X-DRILLCAL-RULE", value: session.ruleID)])
-        return (event, anonymousLines.joined(separator: "\n"))
+            timeZone: plan.timeZone, summary: shape.summary, description: description,
+            location: shape.location, categories: shape.categories, organizer: organizer,
+            attendees: attendees, status: .confirmed, alarms: shape.alarms, extra: shape.extra)
+        return (event, anonymousDescription)
     }
 
     /// A session that was published before and is gone now, as a cancelled event.

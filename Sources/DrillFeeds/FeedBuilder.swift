@@ -104,12 +104,14 @@ public struct FeedBuilder: Sendable {
         var order: [(start: String, uid: String)] = []
         var members: [String: [Int]] = [:]  // feed name -> render orders
         let epoch = Stamp(seconds: 0)
+        var shapes: [EventBuilder.Shape.Key: EventBuilder.Shape] = [:]  // what sessions of one rule share
 
         do {
             for session in schedule.sessions {
                 // Render once with neutral SEQUENCE/DTSTAMP to see whether the content changed; the
                 // hash covers both forms, so one SEQUENCE serves every feed holding the UID.
-                let (named, anonymousDescription) = events.namedEvent(session, sequence: 0, stamp: epoch)
+                let (named, anonymousDescription) = events.namedEvent(
+                    session, sequence: 0, stamp: epoch, shapes: &shapes)
                 var event = named
                 let anonymous = anonymousForm(session)
                 let (neutral, neutralPublic) =
