@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(name: "StoreDoublesTests", dependencies: ["StoreDoubles", "DrillStore", "DrillCore"]),
         // A deterministic random-mutation fuzzer for the input parsers (scripts/fuzz.sh).
         .executableTarget(name: "drillcal-fuzz", dependencies: ["DrillCore", "DrillIO"]),
-        .testTarget(name: "ICalTests", dependencies: ["ICal", "FeedLint"]),
+        .testTarget(name: "ICalTests", dependencies: ["ICal", "FeedLint", "DrillCore"]),
         .testTarget(name: "DrillCoreTests", dependencies: ["DrillCore"]),
         // Fuzz/ holds the fuzzer's regression inputs, replayed by FuzzRegressionTests.
         .testTarget(name: "DrillIOTests", dependencies: ["DrillIO", "DrillCore"], exclude: ["Fuzz"]),

@@ -26,11 +26,14 @@ public struct SearchOptions: Sendable {
     public static let greedyOnly = SearchOptions(moveBudget: 0)
 }
 
-/// SplitMix64: small, fast and the same on every platform.
-struct SeededGenerator: RandomNumberGenerator {
+/// SplitMix64: small, fast and the same on every platform (also the tests' seeded generator, so that
+/// a failing random case can be rebuilt from its seed).
+public struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
+    /// A generator whose sequence depends only on `seed`.
+    public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
