@@ -107,23 +107,7 @@ enum ValueCheck {
     static func mayHoldControl(_ value: String, allowingLineBreaks: Bool) -> Bool {
         func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
             guard let base = bytes.baseAddress else { return false }
-            let count = bytes.count
-            var i = ControlScan.firstCandidate(base, count)
-            while i < count {
-                // Candidates first, in a loop with no state between bytes (most values have none).
-                while i < count, base[i] >= 0x20, base[i] != 0x7F, base[i] != 0xC2 { i += 1 }
-                guard i < count else { return false }
-                let byte = base[i]
-                if byte < 0x20 {
-                    if !(allowingLineBreaks && (byte == 0x09 || byte == 0x0A || byte == 0x0D)) { return true }
-                } else if byte == 0x7F {
-                    return true
-                } else if i + 1 < count, base[i + 1] >= 0x80, base[i + 1] <= 0x9F {
-                    return true  // 0xC2 then 0x80-0x9F: a C1 control
-                }
-                i += 1
-            }
-            return false
+            return ControlScan.firstControl(base, bytes.count, allowingLineBreaks: allowingLineBreaks) != nil
         }
         if let result = value.utf8.withContiguousStorageIfAvailable(scan) { return result }
         var copy = value

@@ -116,18 +116,7 @@ enum ContentLines {
     /// ``firstControl(_:)-(ArraySlice<UInt8>)`` over bytes in place.
     static func firstControl(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let base = line.baseAddress else { return nil }
-        let count = line.count
-        var i = ControlScan.firstCandidate(base, count)
-        while i < count {
-            // Candidates first, in a loop with no state between bytes; only 0xC2 needs a second look.
-            while i < count, base[i] >= 0x20, base[i] != 0x7F, base[i] != 0xC2 { i += 1 }
-            guard i < count else { return nil }
-            let byte = base[i]
-            if byte != 0xC2 { return i }
-            if i + 1 < count, base[i + 1] >= 0x80, base[i + 1] <= 0x9F { return i }
-            i += 1
-        }
-        return nil
+        return ControlScan.firstControl(base, line.count, allowingLineBreaks: false)
     }
 
     /// The first lexical fault of a whole file, or nil: every physical line ends in CRLF, holds at
@@ -183,5 +172,26 @@ enum ControlScan {
             i += 16
         }
         return i
+    }
+
+    /// The offset of the first control character (C0, DEL, C1 as 0xC2 0x80-0x9F), or nil; tab, CR
+    /// and LF do not count when `allowingLineBreaks`.
+    static func firstControl(_ base: UnsafePointer<UInt8>, _ count: Int, allowingLineBreaks: Bool) -> Int? {
+        var i = firstCandidate(base, count)
+        while i < count {
+            // Candidates first, in a loop with no state between bytes; only they get a second look.
+            while i < count, base[i] >= 0x20, base[i] != 0x7F, base[i] != 0xC2 { i += 1 }
+            guard i < count else { return nil }
+            let byte = base[i]
+            if byte < 0x20 {
+                if !(allowingLineBreaks && (byte == 0x09 || byte == 0x0A || byte == 0x0D)) { return i }
+            } else if byte == 0x7F {
+                return i
+            } else if i + 1 < count, base[i + 1] >= 0x80, base[i + 1] <= 0x9F {
+                return i  // 0xC2 then 0x80-0x9F: a C1 control
+            }
+            i += 1
+        }
+        return nil
     }
 }
