@@ -107,6 +107,35 @@ import Testing
         #expect(Set(s.sessions.map(\.slot.startMinute)) == [540, 840])
     }
 
+    /// A roster built by hand may list a team twice for one member: the member still comes once,
+    /// whether the session has one team (a path without a set) or two; an absence on the day is
+    /// taken off every listing, as the roster size counts every listing.
+    @Test func memberListedTwiceOnATeamAttendsOnce() throws {
+        var (plan, roster) = smallTown(rules: [
+            training("a", teams: [.team("v-shangcun")], window: ("2027-03-10", "2027-03-10")),
+            training("b", teams: [.team("town"), .team("v-shangcun")], window: ("2027-03-12", "2027-03-12"), joint: true, venue: .venue("square")),
+        ])
+        var members = roster.members
+        let twice = try #require(members.firstIndex { $0.teams == ["v-shangcun"] })
+        members[twice].teams = ["v-shangcun", "v-shangcun"]
+        let away = try #require(members.lastIndex { $0.teams == ["v-shangcun"] })
+        members[away].absences = [Absence(range: DateRange(from: date("2027-03-10"), to: date("2027-03-12")), reason: "外出务工")]
+        roster = Roster(members: members)
+        plan.defaults.minGapDays = 0
+        let s = try scheduler(plan, roster).schedule()
+        #expect(s.sessions.count == 2)
+        let shangcun = roster.members.filter { $0.teams.contains("v-shangcun") }
+        for session in s.sessions {
+            #expect(session.memberIDs.count == Set(session.memberIDs).count, "\(session.uid) lists a member twice")
+            #expect(session.memberIDs.filter { $0 == members[twice].id }.count == 1)
+            #expect(!session.memberIDs.contains(members[away].id))
+            let turnout = try #require(session.turnout.first { $0.team == "v-shangcun" })
+            #expect(turnout.rosterSize == shangcun.count + 1)
+            #expect(turnout.away == [members[away].id])
+            #expect(turnout.expected == shangcun.count)
+        }
+    }
+
     @Test func turnoutCountsAbsencesAndShortTeamsUseTheWholeRoster() throws {
         var (plan, roster) = smallTown(villageSize: 11, rules: [
             training("a", teams: [.team("v-shangcun")], window: ("2027-03-01", "2027-03-31"))

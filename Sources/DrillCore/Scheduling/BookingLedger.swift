@@ -8,6 +8,8 @@ struct BookingLedger {
     }
 
     private(set) var members: [String: [Int: [Booking]]] = [:]
+    /// Every booked session by day: when none of a day's overlaps a slot, no member can be busy then.
+    private(set) var days: [Int: [Booking]] = [:]
     private(set) var venues: [String: [Int: [Booking]]] = [:]
     private(set) var supervisors: [String: [Int: [Booking]]] = [:]
     private(set) var supervisorWeeks: [String: [Int: Int]] = [:]
@@ -20,6 +22,11 @@ struct BookingLedger {
 
     func memberConflict(_ member: String, _ slot: TimeSlot) -> String? {
         members[member]?[slot.date.dayNumber]?.first { $0.slot.collides(with: slot) }?.uid
+    }
+
+    /// Whether any booked session overlaps `slot` (a necessary condition for any member conflict).
+    func anyOverlap(_ slot: TimeSlot) -> Bool {
+        days[slot.date.dayNumber]?.contains { $0.slot.collides(with: slot) } ?? false
     }
 
     func venueConflict(_ venue: String, _ slot: TimeSlot) -> String? {
@@ -51,6 +58,7 @@ struct BookingLedger {
         let day = session.slot.date.dayNumber
         let booking = Booking(slot: session.slot, uid: session.uid, village: village)
         for m in session.memberIDs { members[m, default: [:]][day, default: []].append(booking) }
+        days[day, default: []].append(booking)
         if let v = session.venueID { venues[v, default: [:]][day, default: []].append(booking) }
         if let s = session.supervisorID {
             supervisors[s, default: [:]][day, default: []].append(booking)
@@ -67,6 +75,7 @@ struct BookingLedger {
         let day = session.slot.date.dayNumber
         let uid = session.uid
         for m in session.memberIDs { members[m]?[day]?.removeAll { $0.uid == uid } }
+        days[day]?.removeAll { $0.uid == uid }
         if let v = session.venueID { venues[v]?[day]?.removeAll { $0.uid == uid } }
         if let s = session.supervisorID {
             supervisors[s]?[day]?.removeAll { $0.uid == uid }

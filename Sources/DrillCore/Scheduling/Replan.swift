@@ -151,7 +151,12 @@ public struct PinnedConflict: Hashable, Sendable, Codable {
 extension Scheduler {
     /// Points for placing published session `uid` anywhere but its published slot (`move_published`).
     func moveCost(_ uid: String, _ slot: TimeSlot) -> Int {
-        guard let p = replan.published[uid], p.slot != slot else { return 0 }
+        moveCost(replan.published[uid], slot)
+    }
+
+    /// `moveCost` for a session whose published record (if any) was looked up already.
+    func moveCost(_ published: Replan.Published?, _ slot: TimeSlot) -> Int {
+        guard let p = published, p.slot != slot else { return 0 }
         return plan.weights.movePublished
     }
 

@@ -190,6 +190,8 @@ extension Scheduler {
                     absentees: absentees[team.id] ?? [])
             }
             let times = rule.times.isEmpty ? [LocalTime(hour: 9, minute: 0)!] : rule.times
+            // `moveCost` looked up once per demand, not once per slot (hashing the UID each time).
+            let published = replan.published[demand.uid]
             var list: [(cost: Int, start: Int)] = []
             for range in demand.allowed {
                 day: for day in range.days {
@@ -213,7 +215,7 @@ extension Scheduler {
                         // unaryCost's turnout term is the weight times the teams' shortfalls below their floors.
                         list.append(
                             (unaryCost(rule, slot, []).total + belowFloorWeight * belowFloor
-                                + moveCost(demand.uid, slot), slot.absoluteStart))
+                                + moveCost(published, slot), slot.absoluteStart))
                     }
                 }
             }

@@ -61,10 +61,10 @@ extension Scheduler {
     /// two sessions of a team. Only strictly improving changes are kept, every placement goes
     /// through `evaluate`, so no hard constraint is ever broken. Stops at the bound, when the budget
     /// is spent, when a round finds nothing, or when `shouldStop` says so.
-    func optimise(_ state: inout State, bound: Int, options: SearchOptions) {
+    func optimise(_ state: inout State, bound: Int, options: SearchOptions, table: [String: [Candidate]]) {
         let all = state.order
         var search = Search(
-            table: staticCandidates(all), ideal: idealGaps(all), budget: options.moveBudget,
+            table: table, ideal: idealGaps(all), budget: options.moveBudget,
             rng: SeededGenerator(seed: options.seed), options: options)
         var current = descend(&state, &search, bound: bound)
         // Large neighbourhoods: ruin a week, a team or a few teams' sessions, re-insert them in a random or

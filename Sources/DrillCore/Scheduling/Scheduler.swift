@@ -28,6 +28,13 @@ public struct Scheduler: Sendable {
     let teamsByID: [String: Team]
     let rulesByID: [String: Rule]
     let membersByTeam: [String: [Member]]
+    /// Per team, its members' IDs in roster order (what `evaluate` needs of every member), and the
+    /// members with any absence at all (the only ones it must look at for the day): `evaluate` runs
+    /// for every candidate slot tried, and copying each `Member` there was a tenth of scheduling.
+    let memberIDsByTeam: [String: [String]]
+    let absenteesByTeam: [String: [Member]]
+    /// Teams that list a member twice (only a roster built by hand can): `evaluate` deduplicates them.
+    let teamsRepeatingMembers: Set<String>
     let venuesByID: [String: Venue]
 
     /// Makes a scheduler.
@@ -46,6 +53,9 @@ public struct Scheduler: Sendable {
         var byTeam: [String: [Member]] = [:]
         for m in roster.members { for t in m.teams { byTeam[t, default: []].append(m) } }
         self.membersByTeam = byTeam
+        self.memberIDsByTeam = byTeam.mapValues { $0.map(\.id) }
+        self.absenteesByTeam = byTeam.mapValues { $0.filter { !$0.absences.isEmpty } }
+        self.teamsRepeatingMembers = Set(memberIDsByTeam.filter { Set($0.value).count != $0.value.count }.keys)
     }
 
     /// Places every demand: the greedy constructor, then the optimiser (`SearchOptions`).
@@ -68,10 +78,13 @@ public struct Scheduler: Sendable {
     private func run(_ all: [Demand], _ start: State, recordRejections: Bool, search: SearchOptions) -> Schedule {
         var state = greedy(all, from: start)
         var greedyScore: ScoreBreakdown?
-        let bound = lowerBound(all)
+        // One candidate table for the bound and the optimiser (it depends on each demand's UID, rule,
+        // teams and window, which neither changes; prebook only moves targets).
+        let table = staticCandidates(all)
+        let bound = lowerBound(all, table)
         if search.moveBudget > 0 {
             greedyScore = score(state)
-            optimise(&state, bound: bound.total, options: search)
+            optimise(&state, bound: bound.total, options: search, table: table)
         }
         return finish(state, demands: all, bound: bound, greedyScore: greedyScore, recordRejections: recordRejections)
     }
@@ -372,25 +385,35 @@ extension Scheduler {
         var turnout: [TeamTurnout] = []
         var attendees: [String] = []
         var seen = Set<String>()
+        // One team without repeats (nearly every session) needs no set to keep attendees unique.
+        let distinct = teams.count == 1 && !teamsRepeatingMembers.contains(teams[0].id)
         for team in teams {
-            let members = membersByTeam[team.id] ?? []
-            let away = members.filter { $0.isAway(on: day) }.map(\.id)
-            let expected = members.count - away.count
-            let floor = turnoutFloor(rule, team, rosterSize: members.count)
+            let ids = memberIDsByTeam[team.id] ?? []
+            var away: [String] = []
+            for m in absenteesByTeam[team.id] ?? [] where m.isAway(on: day) { away.append(m.id) }
+            let expected = ids.count - away.count
+            let floor = turnoutFloor(rule, team, rosterSize: ids.count)
             if expected < floor && (rule.turnoutHard || team.turnoutHard) {
                 return .failure(.turnout(team: team.id, available: expected, needed: floor))
             }
             turnout.append(
                 TeamTurnout(
-                    team: team.id, rosterSize: members.count, expected: expected, minimum: team.minimumMembers,
+                    team: team.id, rosterSize: ids.count, expected: expected, minimum: team.minimumMembers,
                     away: away, floor: floor))
-            for m in members where !away.contains(m.id) && seen.insert(m.id).inserted { attendees.append(m.id) }
+            if distinct {
+                attendees = away.isEmpty ? ids : ids.filter { !away.contains($0) }
+            } else {
+                for id in ids where !away.contains(id) && seen.insert(id).inserted { attendees.append(id) }
+            }
         }
 
-        // People: nobody in two sessions at once.
-        for member in attendees {
-            if let other = ledger.memberConflict(member, slot) {
-                return .failure(.memberBusy(member: member, session: other))
+        // People: nobody in two sessions at once (when no session that day overlaps the slot at
+        // all, nobody can be busy, and no member's bookings need looking up).
+        if ledger.anyOverlap(slot) {
+            for member in attendees {
+                if let other = ledger.memberConflict(member, slot) {
+                    return .failure(.memberBusy(member: member, session: other))
+                }
             }
         }
 
