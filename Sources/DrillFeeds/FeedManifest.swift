@@ -62,6 +62,12 @@ extension FeedManifest {
         }
         func string(_ s: String) {
             out.append(0x22)
+            // Nearly every string (UIDs, hashes, dates, names) needs no escape: copied whole.
+            if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+                out.append(contentsOf: s.utf8)
+                out.append(0x22)
+                return
+            }
             for byte in s.utf8 {
                 switch byte {
                 case 0x22: text("\\\"")

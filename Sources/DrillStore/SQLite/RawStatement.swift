@@ -1,9 +1,9 @@
 import GRDB
 import GRDBSQLite
 
-/// A statement prepared on a GRDB connection and run through SQLite's C API, for the one bulk write
-/// that is hot: a town's first publish inserts every session's roster (thousands of rows; a
-/// province's first build, millions).
+/// A statement prepared on a GRDB connection and run through SQLite's C API, for the bulk writes
+/// that are hot: a town's first publish inserts every session's roster (thousands of rows; a
+/// province's first build, millions), every session and every session's short code.
 ///
 /// Why not GRDB's cached statement there: each `execute(arguments:)` built a `StatementArguments`
 /// from an array of existentials, boxed every value as a `DatabaseValue` and bound it through a
@@ -12,8 +12,8 @@ import GRDBSQLite
 ///
 /// It runs inside a GRDB write (`db` is the writer's connection, in its transaction), so it commits
 /// or rolls back with everything else there. Values are bound as GRDB binds them (text through
-/// `withCString`, the length to the first NUL; `Bool` as the integer 0 or 1), so the rows are the
-/// same bytes GRDB would have written. Nothing observes the store through GRDB's transaction
+/// `withCString`, the length to the first NUL; `Bool` as the integer 0 or 1; `Int` as a 64-bit
+/// integer; nil as NULL), so the rows are the same bytes GRDB would have written. Nothing observes the store through GRDB's transaction
 /// observers, which would not see these rows.
 struct RawStatement: ~Copyable {
     private let handle: OpaquePointer
@@ -40,6 +40,11 @@ struct RawStatement: ~Copyable {
     enum Value {
         case text(String)
         case bool(Bool)
+        case int(Int)
+        case null
+
+        /// Text, or NULL for nil.
+        static func text(_ text: String?) -> Value { text.map(Value.text) ?? .null }
     }
 
     /// Binds `values` to the statement's parameters in order, runs it to completion and resets it.
@@ -56,6 +61,10 @@ struct RawStatement: ~Copyable {
                 code = text.withCString { sqlite3_bind_text(handle, index, $0, -1, Self.transient) }
             case .bool(let flag):
                 code = sqlite3_bind_int64(handle, index, flag ? 1 : 0)
+            case .int(let number):
+                code = sqlite3_bind_int64(handle, index, Int64(number))
+            case .null:
+                code = sqlite3_bind_null(handle, index)
             }
             guard code == SQLITE_OK else { throw failure(code) }
         }

@@ -70,13 +70,14 @@ struct SessionRow: Codable, FetchableRecord, PersistableRecord {
             finalized = excluded.finalized, cancelled = excluded.cancelled
         """
 
-    /// The arguments of `upsertSQL` for a session whose team list is already encoded as `teams`.
-    static func arguments(_ session: SessionRecord, teams: String) -> StatementArguments {
-        [
-            session.uid, session.sequence, session.ruleID, session.kind.storageKey, teams,
-            session.slot.date.description, session.slot.startMinute, session.slot.endMinute,
-            session.venueID, session.supervisorID, session.finalized, session.cancelled,
-        ]
+    /// Runs `upsert` (prepared from `upsertSQL`) for a session whose team list is already encoded
+    /// as `teams`.
+    static func upsert(_ session: SessionRecord, teams: String, with upsert: borrowing RawStatement) throws {
+        try upsert.run(
+            .text(session.uid), .int(session.sequence), .text(session.ruleID), .text(session.kind.storageKey),
+            .text(teams), .text(session.slot.date.description), .int(session.slot.startMinute),
+            .int(session.slot.endMinute), .text(session.venueID), .text(session.supervisorID),
+            .bool(session.finalized), .bool(session.cancelled))
     }
 
     /// Read by column name, without the Codable decoder (a check-in reads sessions on every request).

@@ -73,12 +73,12 @@ extension SQLiteStore {
             if let unknown = uids.first(where: { !stored.contains($0) }) { throw StoreError.unknownSession(unknown) }
             var codes = try Self.codes(db)
             var n = try Int.fetchOne(db, sql: "SELECT coalesce(max(number), 0) FROM session_code") ?? 0
+            // Prepared once, not compiled per session (a town's first build gives ~300 codes).
+            let insert = try RawStatement(db, sql: "INSERT INTO session_code (session_uid, number, code) VALUES (?, ?, ?)")
             for uid in uids where codes[uid] == nil {
                 n += 1
                 let code = OverrideRules.code(n)
-                try db.execute(
-                    sql: "INSERT INTO session_code (session_uid, number, code) VALUES (?, ?, ?)",
-                    arguments: [uid, n, code])
+                try insert.run(.text(uid), .int(n), .text(code))
                 codes[uid] = code
             }
             return codes

@@ -171,9 +171,9 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
                 .changes(stored: stored, storedRosters: storedRosters)
             var teamTexts = JSONText.EncodeMemo<[String]>()
             var roleTexts = JSONText.EncodeMemo<[Role]>()
-            let upsert = try db.cachedStatement(sql: SessionRow.upsertSQL)
+            let upsert = try RawStatement(db, sql: SessionRow.upsertSQL)
             for session in plan.sessions {
-                try upsert.execute(arguments: SessionRow.arguments(session, teams: teamTexts.text(session.teamIDs)))
+                try SessionRow.upsert(session, teams: teamTexts.text(session.teamIDs), with: upsert)
             }
             if !plan.cancellations.isEmpty {
                 try SessionRow.filter(keys: plan.cancellations).updateAll(

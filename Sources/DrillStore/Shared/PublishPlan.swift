@@ -77,7 +77,12 @@ public struct PublishPlan: Sendable, Hashable {
 
     /// The roster sorted by team then member id, or `.invalid` naming a member listed twice in one team.
     static func checkedRoster(_ roster: [RosterEntry], of uid: String) throws(StoreError) -> [RosterEntry] {
-        let sorted = roster.sorted(by: StoreOrder.roster)
+        // Sorted as a permutation of indices (the same stable order): sorting the entries themselves
+        // moved every entry's strings and role list at each step (~2 % of a province build's CPU).
+        let order = roster.withUnsafeBufferPointer { entries in
+            Array(entries.indices).sorted { StoreOrder.roster(entries[$0], entries[$1]) }
+        }
+        let sorted = order.map { roster[$0] }
         for (a, b) in zip(sorted, sorted.dropFirst()) where a.teamID == b.teamID && a.memberID == b.memberID {
             throw .invalid("活动 \(uid) 的名册中队员 “\(a.memberID)”（队伍 \(a.teamID)）出现了两次")
         }
