@@ -292,17 +292,22 @@ extension Scheduler {
         guard n > 1 else { return 0 }
         var firsts: [Int] = []
         var lasts: [Int] = []
-        var allDays = Set<Int>()
+        var lists: [[Int]] = []
         for d in demands {
             let days = (table[d.uid] ?? []).map(\.slot.date.dayNumber)
             guard let lo = days.min(), let hi = days.max() else { return 0 }
             firsts.append(lo)
             lasts.append(hi)
-            allDays.formUnion(days)
+            lists.append(days)
         }
+        // Every candidate day of the team, sorted: marked in an array over the days spanned (a set
+        // of day numbers hashed every candidate of every demand).
+        let origin = firsts.min()!
+        var marked = [Bool](repeating: false, count: lasts.max()! - origin + 1)
+        for list in lists { for day in list { marked[day - origin] = true } }
+        let days = marked.indices.filter { marked[$0] }.map { $0 + origin }
         firsts.sort()
         lasts.sort()
-        let days = allDays.sorted()
         let leastRuleGap = demands.map { ruleGap(rulesByID[$0.ruleID], team) }.min() ?? 0
         let gap = requiredGap(team, leastRuleGap, leastRuleGap)
         let big = Int.max / 4

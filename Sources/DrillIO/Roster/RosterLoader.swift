@@ -100,7 +100,7 @@ public enum RosterLoader {
         }
 
         var absences: [Absence] = []
-        for part in ValueSyntax.splitList(cells.value(.unavailable), separators: [";", "；"]) {
+        for part in ValueSyntax.splitList(cells.value(.unavailable), separators: ValueSyntax.periodSeparators) {
             guard let absence = ValueSyntax.absence(part) else {
                 // The dates may be shown; the reason after them is personal.
                 let dates = String(part.prefix { !$0.isWhitespace })

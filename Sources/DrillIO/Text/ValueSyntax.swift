@@ -9,11 +9,18 @@ enum ValueSyntax {
             && text.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x5F }
     }
 
+    /// What separates list items (teams, roles) in a cell (made once, not at every call).
+    static let listSeparators: Set<Character> = [";", "；", "、", ",", "，"]
+    /// What separates the periods of an `unavailable` cell.
+    static let periodSeparators: Set<Character> = [";", "；"]
+
     /// Splits a multi-value cell or string on `;` `；` `、` `,` `，` (a quoted cell in a CSV file, or a
     /// full-width comma typed with a Chinese input method), trimming spaces (full-width ones too)
     /// and dropping empty parts.
-    static func splitList(_ text: String, separators: Set<Character> = [";", "；", "、", ",", "，"]) -> [String] {
-        text.split(whereSeparator: { separators.contains($0) }).map { $0.trimmedSpace }.filter { !$0.isEmpty }
+    static func splitList(_ text: String, separators: Set<Character> = listSeparators) -> [String] {
+        // An empty cell (most members' `unavailable`) has no items.
+        if text.isEmpty { return [] }
+        return text.split(whereSeparator: { separators.contains($0) }).map { $0.trimmedSpace }.filter { !$0.isEmpty }
     }
 
     /// `HH:MM` with digits only (LocalTime alone would take `+9:00`).
