@@ -64,6 +64,7 @@ let package = Package(
                 "DrillCore", .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the one lookup GRDB's pool made too slow (see PointLookup).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "CSQLiteConfig",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
@@ -95,6 +96,9 @@ let package = Package(
         .systemLibrary(name: "CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // glibc's <malloc.h> (part of libc6-dev, which the Swift toolchain needs anyway).
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        // sqlite3_config from Swift (a variadic C function): the system SQLite GRDB links
+        // (libsqlite3-dev, which GRDB needs anyway).
+        .systemLibrary(name: "CSQLiteConfig", path: "Sources/CSQLiteConfig"),
         // The feed server: public and token-protected feeds from memory, index page, health.
         .target(
             name: "DrillServer",
@@ -134,7 +138,7 @@ let package = Package(
         // Fuzz/ holds the fuzzer's regression inputs, replayed by FuzzRegressionTests.
         .testTarget(name: "DrillIOTests", dependencies: ["DrillIO", "DrillCore"], exclude: ["Fuzz"]),
         .testTarget(name: "DrillFeedsTests", dependencies: ["DrillFeeds", "DrillCore", "DrillIO", "ICal", "FeedLint"]),
-        .testTarget(name: "DrillStoreTests", dependencies: ["DrillStore", "DrillCore"]),
+        .testTarget(name: "DrillStoreTests", dependencies: ["DrillStore", "DrillCore", "CSQLiteConfig"]),
         .testTarget(name: "DrillWebTests", dependencies: ["DrillWeb"]),
         // CSV.swift reads the exported CSV back: an independent parser checks the quoting.
         .testTarget(

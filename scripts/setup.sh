@@ -11,6 +11,8 @@ dpkg -s libical-dev >/dev/null 2>&1 || need+=(libical-dev)
 dpkg -s libxlsxwriter-dev >/dev/null 2>&1 || need+=(libxlsxwriter-dev)
 dpkg -s libqrencode-dev >/dev/null 2>&1 || need+=(libqrencode-dev)
 dpkg -s pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+# SQLite's header: GRDB's C module and CSQLiteConfig include it (the toolchain's machines have it; said here).
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
 # The feed server: zlib for gzip bodies, libqrencode for the QR codes on its index page.
 dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
 dpkg -s libqrencode-dev >/dev/null 2>&1 || need+=(libqrencode-dev)

@@ -58,6 +58,7 @@ extension SQLiteStore {
     /// old database.
     init(path: String, migrateUpTo migration: String) throws(StoreError) {
         do {
+            Self.configureSQLite()
             let pool = try DatabasePool(path: path, configuration: Self.configuration)
             try StoreSchema.migrator.migrate(pool, upTo: migration)
             try self.init(writer: pool, migrate: false)
