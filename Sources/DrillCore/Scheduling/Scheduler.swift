@@ -330,8 +330,8 @@ public struct Scheduler: Sendable {
 
         init(_ entries: [(cost: Int, start: Int)], duration: Int) {
             self.duration = duration
-            if entries.allSatisfy({ (0..<Scheduler.startLimit).contains($0.start) && (0..<(1 << 20)).contains($0.cost) }) {
-                heap = entries.map { $0.cost << 42 | $0.start }
+            if let keys = Scheduler.packedKeys(entries) {
+                heap = keys
                 var i = heap.count / 2
                 while i > 0 {
                     i -= 1
@@ -374,6 +374,15 @@ public struct Scheduler: Sendable {
     /// Packed starts (minutes since 1970) must be below this.
     static let startLimit = 1 << 42
 
+    /// Each entry as one integer `cost << 42 | start`, whose order is (cost, start)'s; nil when some
+    /// start or cost does not fit (before 1970, after year ~8,300,000, a cost of 2^20 or more).
+    static func packedKeys(_ entries: [(cost: Int, start: Int)]) -> [Int]? {
+        guard entries.allSatisfy({ (0..<startLimit).contains($0.start) && (0..<(1 << 20)).contains($0.cost) }) else {
+            return nil
+        }
+        return entries.map { $0.cost << 42 | $0.start }
+    }
+
     /// The slot of `duration` minutes starting `start` minutes after 1970-01-01 00:00.
     static func slot(start: Int, duration: Int) -> TimeSlot {
         let day = start >= 0 ? start / 1440 : -((-start + 1439) / 1440)
@@ -390,8 +399,7 @@ public struct Scheduler: Sendable {
     /// 2^20 fit with room to spare; anything else sorts the pairs themselves, the same order.
     static func byCostThenStart(_ entries: [(cost: Int, start: Int)], duration: Int) -> [(cost: Int, slot: TimeSlot)] {
         func slot(_ start: Int) -> TimeSlot { Self.slot(start: start, duration: duration) }
-        if entries.allSatisfy({ (0..<startLimit).contains($0.start) && (0..<(1 << 20)).contains($0.cost) }) {
-            var keys = entries.map { $0.cost << 42 | $0.start }
+        if var keys = packedKeys(entries) {
             keys.sort()
             return keys.map { ($0 >> 42, slot($0 & (startLimit - 1))) }
         }
