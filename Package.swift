@@ -126,10 +126,10 @@ let package = Package(
             ]
         ),
         // The strict lexical reader (RFC 5545 §3.1) every feed test applies; shares no code with ICal.
-        .target(name: "FeedLint", path: "Tests/FeedLint"),
+        .target(name: "FeedLint", path: "TestSupport/FeedLint"),
         .testTarget(name: "FeedLintTests", dependencies: ["FeedLint"]),
         // A forwarding store that counts secret lookups, for the check-in and feed-server tests.
-        .target(name: "StoreDoubles", dependencies: ["DrillStore", "DrillCore"], path: "Tests/StoreDoubles"),
+        .target(name: "StoreDoubles", dependencies: ["DrillStore", "DrillCore"], path: "TestSupport/StoreDoubles"),
         .testTarget(name: "StoreDoublesTests", dependencies: ["StoreDoubles", "DrillStore", "DrillCore"]),
         // A deterministic random-mutation fuzzer for the input parsers (scripts/fuzz.sh).
         .executableTarget(name: "drillcal-fuzz", dependencies: ["DrillCore", "DrillIO"]),
