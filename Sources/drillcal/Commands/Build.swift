@@ -74,6 +74,15 @@ extension Drillcal {
             // A county or province folder: every town in parallel (RegionBuild.swift).
             if RegionLoader.isRegion(town.directory) { return try RegionBuild(build: self).run() }
             let lang = town.lang
+            // Phase times for the benchmarks (DRILLCAL_TIMINGS); `load` is reading the town's files and
+            // its replanning state, `finish` what follows the store (carried actions, the report).
+            var timings = PhaseTimings()
+            defer {
+                if timings.complete {
+                    timings.end("finish")
+                    timings.save()
+                }
+            }
             let input = try await town.loadWithNotices()
             guard (timeLimit ?? 1) > 0, (timeLimit ?? 1) <= 3600, moves >= 0 else {
                 Console.error(lang.pick(
@@ -96,8 +105,8 @@ extension Drillcal {
             let stamp = try buildTime()
             // The published year stays put: pinned, frozen and hand-made changes (Replanning.swift).
             let replan = try await town.replan(input, now: stamp)
+            timings.end("load")
             let started = Date()
-            var timings = PhaseTimings()
             var schedule = try town.schedule(input, replan: replan, search: searchOptions())
             timings.end("schedule")
             schedule.score?.seconds = Date().timeIntervalSince(started)
@@ -110,6 +119,7 @@ extension Drillcal {
             let failing = !schedule.unmet.isEmpty && !allowPartial
 
             var feeds: FeedSet?
+            var published: (any AttendanceStore)?
             if !failing {
                 // A folder that cannot be written is found before anything is built or written.
                 if let problem = FileProblem.checkWritableFolder(folder.path) {
@@ -158,6 +168,7 @@ extension Drillcal {
                 // Publish the schedule (with each session's roster as of today) for attendance.
                 timings.restart()
                 let store = try await town.openStore(create: true)!
+                published = store
                 timings.end("open")
                 do {
                     let sequences = feeds!.manifest.events.mapValues(\.sequence)
@@ -171,12 +182,17 @@ extension Drillcal {
                     throw ExitCode(3)
                 }
                 timings.end("store")
-                timings.save()
+                timings.complete = true
             }
 
-            // Corrective actions carried over from last year's folder (actions carry) join this store.
-            if let store = try await town.openStore(create: false) {
-                _ = try await CarriedActionsFile.load(into: store, directory: town.directory, lang: lang)
+            // Corrective actions carried over from last year's folder (actions carry) join this store:
+            // the one just published into (opening the database a second time cost a province build
+            // more than writing its feeds), or the one an earlier build made.
+            if CarriedActionsFile.present(in: town.directory) {
+                let store = if let published { published } else { try await town.openStore(create: false) }
+                if let store {
+                    _ = try await CarriedActionsFile.load(into: store, directory: town.directory, lang: lang)
+                }
             }
             if json && regionCounts {
                 try Console.json(

@@ -50,6 +50,11 @@ struct CarriedActionsFile: Codable, Equatable {
         return try encoder.encode(self) + Data("\n".utf8)
     }
 
+    /// Whether `directory` holds a carried-over actions file (``load(into:directory:lang:)`` has work).
+    static func present(in directory: String) -> Bool {
+        FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(fileName))
+    }
+
     /// Loads `DIR/carried-actions.json` into `store` if the file exists; returns how many actions were
     /// new. A file that is not what `carry` writes exits 2 naming the file and field; nothing is added.
     static func load(into store: any AttendanceStore, directory: String, lang: Language) async throws -> Int {

@@ -1,13 +1,17 @@
 import Foundation
 
 /// Phase times of one build for the benchmark scripts: with `DRILLCAL_TIMINGS=FILE` set, `build`
-/// appends one line `schedule=S render=S write=S open=S store=S events=N` (seconds; `open` is opening
-/// or creating the town's database, `store` publishing into it) to FILE. One short
+/// appends one line `load=S schedule=S render=S write=S open=S store=S finish=S events=N` (seconds;
+/// `load` is reading the town's files and replanning state, `open` opening or creating the town's
+/// database, `store` publishing into it, `finish` what follows: carried actions and the report) to
+/// FILE, for builds that reach the store. One short
 /// `O_APPEND` write per build, so the parallel towns of a region build can share the file.
 struct PhaseTimings {
     private var marks: [(String, Double)] = []
     private var last = Date()
     var events = 0
+    /// The build reached the store: its line is worth writing.
+    var complete = false
 
     /// Ends the phase `name` now.
     mutating func end(_ name: String) {
