@@ -113,6 +113,16 @@ import Testing
         #expect(e.line == lineOf("duration: 180", in: yaml))
     }
 
+    /// Keys are read as text, so keys equal as text are duplicates whatever YAML would type them as
+    /// (`1` an integer, `"1"` a string): the composer resolves every plain scalar as a string.
+    @Test func keysEqualAsTextAreDuplicatesWhateverTheirImplicitType() throws {
+        for yaml in ["1: a\n\"1\": b\n", "true: a\n'true': b\n", "~: a\n\"~\": b\n"] {
+            #expect(throws: InputError.self, "\(yaml)") { try YAMLDocument.root(yaml, file: "x.yaml") }
+        }
+        // Distinct texts stay distinct keys.
+        #expect(throws: Never.self) { try YAMLDocument.root("1: a\n\"01\": b\n", file: "x.yaml") }
+    }
+
     @Test func emptyPlanIsAnError() throws {
         let e = try #require(failure(""))
         #expect(e.line == 1)

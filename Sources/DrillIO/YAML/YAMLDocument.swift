@@ -14,7 +14,11 @@ enum YAMLDocument {
         try YAMLBounds.check(yaml, file: file)
         let node: Node?
         do {
-            node = try Yams.compose(yaml: yaml)
+            // The basic resolver: every plain scalar is a string, as YAMLValue reads it (it never asks a
+            // node's tag). The default one runs up to seven regular expressions on each mapping key when
+            // Yams checks keys for duplicates, which was a third of loading a plan. Keys equal as text are
+            // now duplicates whatever their implicit type (`1:` and `"1":`), as YAMLValue would read them.
+            node = try Yams.compose(yaml: yaml, .basic)
         } catch let error as YamlError {
             throw inputError(error, yaml: yaml, file: file)
         } catch {
