@@ -101,7 +101,15 @@ public enum Role: String, CaseIterable, Sendable, Codable, Hashable, Comparable 
 extension StringProtocol {
     /// Drops leading and trailing white space (ASCII and the ideographic space U+3000).
     public var trimmedSpace: String {
+        // Nearly every value begins and ends with a printable ASCII byte: then neither its first nor its
+        // last Character is white space (a Character whose first, or last, byte is such a byte is that
+        // character alone or a cluster of several scalars, never white space), so there is nothing to
+        // trim and no Character needs to be formed.
         var s = Substring(self)
+        if let first = s.utf8.first, let last = s.utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last)
+        {
+            return String(s)
+        }
         while let c = s.first, c.isWhitespace { s.removeFirst() }
         while let c = s.last, c.isWhitespace { s.removeLast() }
         return String(s)

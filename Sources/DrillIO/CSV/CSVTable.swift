@@ -155,8 +155,19 @@ struct CSVTable<Column: CSVColumn> {
         self.rows = rows
     }
 
-    /// Physical line breaks inside a row's quoted fields (`\r\n` counts once).
+    /// Physical line breaks inside a row's quoted fields (CRLF, CR or LF each count once). Counted on bytes: a CR
+    /// or LF is always a Character of its own or the CRLF pair, so each LF and each CR not before
+    /// an LF is one line break.
     static func lineBreaks(in row: [String]) -> Int {
-        row.reduce(0) { $0 + $1.reduce(0) { $1 == "\n" || $1 == "\r" || $1 == "\r\n" ? $0 + 1 : $0 } }
+        var count = 0
+        for cell in row {
+            var previous: UInt8 = 0
+            for b in cell.utf8 {
+                if b == 0x0A || previous == 0x0D { count += 1 }
+                previous = b
+            }
+            if previous == 0x0D { count += 1 }
+        }
+        return count
     }
 }

@@ -9,18 +9,37 @@ enum ValueSyntax {
             && text.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x5F }
     }
 
+    /// Characters that separate the items of a list, and those of them that are ASCII bytes.
+    struct Separators: Sendable {
+        let characters: Set<Character>
+        let ascii: [UInt8]
+
+        init(_ characters: Set<Character>) {
+            self.characters = characters
+            ascii = characters.filter { $0.unicodeScalars.count == 1 }.compactMap(\.asciiValue)
+        }
+    }
+
     /// What separates list items (teams, roles) in a cell (made once, not at every call).
-    static let listSeparators: Set<Character> = [";", "；", "、", ",", "，"]
+    static let listSeparators = Separators([";", "；", "、", ",", "，"])
     /// What separates the periods of an `unavailable` cell.
-    static let periodSeparators: Set<Character> = [";", "；"]
+    static let periodSeparators = Separators([";", "；"])
 
     /// Splits a multi-value cell or string on `;` `；` `、` `,` `，` (a quoted cell in a CSV file, or a
     /// full-width comma typed with a Chinese input method), trimming spaces (full-width ones too)
     /// and dropping empty parts.
-    static func splitList(_ text: String, separators: Set<Character> = listSeparators) -> [String] {
+    static func splitList(_ text: String, separators: Separators = listSeparators) -> [String] {
         // An empty cell (most members' `unavailable`) has no items.
         if text.isEmpty { return [] }
-        return text.split(whereSeparator: { separators.contains($0) }).map { $0.trimmedSpace }.filter { !$0.isEmpty }
+        // ASCII text (nearly every cell) split on its bytes: there each byte is a Character (CRLF aside,
+        // which separates nothing) and only the ASCII separators can occur.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return text.utf8.split(whereSeparator: { separators.ascii.contains($0) }).compactMap { part in
+                let item = Substring(part).trimmedSpace
+                return item.isEmpty ? nil : item
+            }
+        }
+        return text.split(whereSeparator: { separators.characters.contains($0) }).map { $0.trimmedSpace }.filter { !$0.isEmpty }
     }
 
     /// `HH:MM` with digits only (LocalTime alone would take `+9:00`).
@@ -44,6 +63,8 @@ enum ValueSyntax {
     /// Whether `text` is a number as Excel shows a long one it took for a number: `1.39707E+10`
     /// (the digits after the fifth are lost for good).
     static func isScientificNumber(_ text: String) -> Bool {
+        // Without an `e` or `E` byte in ASCII text there is no exponent (the common case: a phone number).
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 | 0x20 != UInt8(ascii: "e") }) { return false }
         let parts = text.uppercased().split(separator: "E", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return false }
         let mantissa = parts[0].split(separator: ".", omittingEmptySubsequences: false)
