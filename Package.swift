@@ -138,7 +138,11 @@ let package = Package(
         // Fuzz/ holds the fuzzer's regression inputs, replayed by FuzzRegressionTests.
         .testTarget(name: "DrillIOTests", dependencies: ["DrillIO", "DrillCore"], exclude: ["Fuzz"]),
         .testTarget(name: "DrillFeedsTests", dependencies: ["DrillFeeds", "DrillCore", "DrillIO", "ICal", "FeedLint"]),
-        .testTarget(name: "DrillStoreTests", dependencies: ["DrillStore", "DrillCore", "CSQLiteConfig"]),
+        // GRDB: the template test reads a new file as it lies on disk, before any store opens it.
+        .testTarget(
+            name: "DrillStoreTests",
+            dependencies: ["DrillStore", "DrillCore", "CSQLiteConfig", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "DrillWebTests", dependencies: ["DrillWeb"]),
         // CSV.swift reads the exported CSV back: an independent parser checks the quoting.
         .testTarget(

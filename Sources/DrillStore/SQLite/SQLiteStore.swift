@@ -44,6 +44,8 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     /// - Throws: `.database` when the file cannot be opened or migrated.
     public init(path: String, markDelayMicroseconds: UInt32 = 0) throws(StoreError) {
         Self.configureSQLite()
+        // A new file starts as a copy of the migrated template (SQLiteStore+Template.swift).
+        Self.createFromTemplate(path)
         do {
             // The writer first: it puts a new file in WAL mode, which read-only connections need.
             let writer = try DatabasePool(path: path, configuration: Self.configuration)
