@@ -42,7 +42,7 @@ struct SQLiteStoreTests {
             try await second.appliedMigrations() == [
                 "v1-sessions", "v1-rosters", "v1-attendance", "v1-audit", "v1-summaries", "v2-feed-tokens",
                 "v2-leader-codes", "v3-leader-code-hmac", "v4-follow-up", "v5-carried-actions", "v6-session-overrides", "v7-absence-notices",
-                "v8-shared-server-state", "v9-change-counter",
+                "v8-shared-server-state", "v9-change-counter", "v10-roster-without-rowid",
             ])
         try second.close()
     }
@@ -291,6 +291,50 @@ struct SQLiteStoreTests {
         try await upgraded.issueLeaderCode(
             session: Sample.drill.uid, hash: fresh, by: "站长", at: 1_800_000_000)
         #expect(try await upgraded.session(forLeaderCodeHash: fresh) == Sample.drill.uid)
+    }
+
+    @Test("opening an older database moves every roster row into the table without rowids")
+    func rosterWithoutRowidMigration() async throws {
+        let folder = try StoreFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("attendance.sqlite").path
+        let old = try SQLiteStore(path: path, migrateUpTo: "v9-change-counter")
+        try await old.publish(sessions: Sample.all, rosters: Sample.rosters)
+        var before: [String: [RosterEntry]] = [:]
+        for session in Sample.all { before[session.uid] = try await old.roster(of: session.uid) }
+        #expect(before.values.map(\.count).reduce(0, +) > 0)
+        try old.close()
+
+        let upgraded = try SQLiteStore(path: path)
+        func tableSQL() async throws -> String? {
+            try await upgraded.dbWriter.read { db in
+                try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'roster_entry'")
+            }
+        }
+        #expect(try await tableSQL()?.hasSuffix("WITHOUT ROWID") == true)
+        for session in Sample.all { #expect(try await upgraded.roster(of: session.uid) == before[session.uid]) }
+        // Still keyed and still checked: a duplicate row and a roles value that is not a list are refused.
+        await #expect(throws: (any Error).self) {
+            try await upgraded.dbWriter.write { db in
+                try db.execute(
+                    sql: "INSERT INTO roster_entry SELECT * FROM roster_entry LIMIT 1")
+            }
+        }
+        await #expect(throws: (any Error).self) {
+            try await upgraded.dbWriter.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO roster_entry (session_uid, member_id, name, team_id, roles, away)
+                        SELECT session_uid, 'new', 'n', team_id, '{}', 0 FROM roster_entry LIMIT 1
+                        """)
+            }
+        }
+        // A later publish that changes a roster rewrites it.
+        var rosters = Sample.rosters
+        rosters[Sample.drill.uid]?.removeLast()
+        try await upgraded.publish(sessions: Sample.all, rosters: rosters)
+        #expect(try await upgraded.roster(of: Sample.drill.uid).count == (before[Sample.drill.uid]?.count ?? 0) - 1)
+        try upgraded.close()
     }
 
     @Test("the in-memory SQLite store has foreign keys on")

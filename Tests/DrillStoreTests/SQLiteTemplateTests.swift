@@ -37,7 +37,7 @@ struct SQLiteTemplateTests {
         #expect(copied == expected)
         #expect(copied.contains { $0.hasPrefix("table|roster_entry|") })
         #expect(copied.contains { $0.hasPrefix("trigger|session_counted_insert|") })
-        #expect(copied.contains("v9-change-counter"))
+        #expect(copied.contains("v10-roster-without-rowid"))
         // Nothing left beside it.
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["attendance.sqlite"])
 

@@ -288,6 +288,10 @@ enum PostgresSchema {
                 """,
             ]
         ),
+        // SQLite's v10 dropped the hidden rowid of its roster table. PostgreSQL tables have no
+        // rowid, so nothing changes here; the name is recorded so both stores list the same
+        // migrations.
+        ("v10-roster-without-rowid", []),
     ]
 
     /// Key of the advisory lock that migrations hold, so two servers starting at once migrate once.

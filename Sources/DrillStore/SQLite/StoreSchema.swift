@@ -260,6 +260,30 @@ enum StoreSchema {
                     """)
         }
 
+        // The roster table without SQLite's hidden rowid: its rows are only ever found by their
+        // primary key (session, team, member), so the rowid table beside the key's index was a
+        // second B-tree every inserted row went into. A town's first build inserts ~6,000 roster
+        // rows (a province's, millions); without the rowid each costs about a fifth less
+        // (scripts/bench-province.sh, README). Same columns, constraints and rows.
+        migrator.registerMigration("v10-roster-without-rowid") { db in
+            try db.create(table: "roster_entry_keyed", options: [.withoutRowID]) { t in
+                t.column("session_uid", .text).notNull().references("session", onDelete: .cascade)
+                t.column("member_id", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("team_id", .text).notNull()
+                t.column("roles", .jsonText).notNull().check(sql: jsonArray("roles"))
+                t.column("away", .boolean).notNull()
+                t.primaryKey(["session_uid", "team_id", "member_id"])
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO roster_entry_keyed (session_uid, member_id, name, team_id, roles, away)
+                    SELECT session_uid, member_id, name, team_id, roles, away FROM roster_entry
+                    """)
+            try db.drop(table: "roster_entry")
+            try db.rename(table: "roster_entry_keyed", to: "roster_entry")
+        }
+
         return migrator
     }
 
