@@ -29,6 +29,10 @@ struct SQLiteTemplateTests {
         let path = folder.appendingPathComponent("attendance.sqlite").path
 
         #expect(SQLiteStore.createFromTemplate(path))
+        // In WAL mode as it lies on disk (file format versions 2): no switch, through a rollback
+        // journal, when a store opens it.
+        let header = try Data(contentsOf: URL(fileURLWithPath: path)).prefix(100)
+        #expect(header.prefix(16) == Data("SQLite format 3\0".utf8) && header[18] == 2 && header[19] == 2)
         // Read as it lies on disk, before any store (and its migrator) opens it.
         let copied = try Self.schema(DatabaseQueue(path: path))
         let migrated = try DatabaseQueue()
