@@ -8,17 +8,6 @@ import Testing
 /// random text mixing ASCII with the characters that make those forms differ: CRLF, the ideographic
 /// space, no-break space, a combining mark, a prepended Arabic sign, full-width separators.
 struct TextFastPathTests {
-    private struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private static let pieces = [
         "a", "Z", "7", "-", " ", " ", "\t", "\r\n", "\n", "\r", ";", ",", "e", "E", "+", ".", "\u{3000}", "\u{A0}",
         "\u{301}", "\u{0600}", "村", "；", "、", "，", "ｅ",
@@ -27,7 +16,7 @@ struct TextFastPathTests {
 
     /// 4,000 random texts, half of them ASCII only (the fast paths' case).
     private static func texts() -> [String] {
-        var rng = SplitMix(state: 20_261_203)
+        var rng = SeededGenerator(seed: 20_261_203)
         return (0..<4000).map { i in
             let from = i.isMultiple(of: 2) ? asciiPieces : pieces
             return (0..<Int.random(in: 0...9, using: &rng)).map { _ in from.randomElement(using: &rng)! }.joined()
@@ -90,7 +79,7 @@ struct TextFastPathTests {
             func digits(_ s: Substring) -> Bool { !s.isEmpty && s.allSatisfy { $0.isASCII && $0.isNumber } }
             return (1...2).contains(mantissa.count) && mantissa.allSatisfy(digits) && digits(exponent)
         }
-        var rng = SplitMix(state: 7)
+        var rng = SeededGenerator(seed: 7)
         let alphabet = ["1", "3", "9", "0", ".", "e", "E", "+", "-", "ｅ", " ", "x"]
         var numbers = 0
         for _ in 0..<20_000 {

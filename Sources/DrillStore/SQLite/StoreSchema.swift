@@ -33,15 +33,7 @@ enum StoreSchema {
 
         // The roster as of each session: who was expected when it was published.
         migrator.registerMigration("v1-rosters") { db in
-            try db.create(table: "roster_entry") { t in
-                t.column("session_uid", .text).notNull().references("session", onDelete: .cascade)
-                t.column("member_id", .text).notNull()
-                t.column("name", .text).notNull()
-                t.column("team_id", .text).notNull()
-                t.column("roles", .jsonText).notNull().check(sql: jsonArray("roles"))
-                t.column("away", .boolean).notNull()
-                t.primaryKey(["session_uid", "team_id", "member_id"])
-            }
+            try db.create(table: "roster_entry", body: rosterColumns)
         }
 
         // Current marks, one per member and session, and the client ids already recorded.
@@ -266,15 +258,7 @@ enum StoreSchema {
         // rows (a province's, millions); without the rowid each costs about a fifth less
         // (scripts/bench-province.sh, README). Same columns, constraints and rows.
         migrator.registerMigration("v10-roster-without-rowid") { db in
-            try db.create(table: "roster_entry_keyed", options: [.withoutRowID]) { t in
-                t.column("session_uid", .text).notNull().references("session", onDelete: .cascade)
-                t.column("member_id", .text).notNull()
-                t.column("name", .text).notNull()
-                t.column("team_id", .text).notNull()
-                t.column("roles", .jsonText).notNull().check(sql: jsonArray("roles"))
-                t.column("away", .boolean).notNull()
-                t.primaryKey(["session_uid", "team_id", "member_id"])
-            }
+            try db.create(table: "roster_entry_keyed", options: [.withoutRowID], body: rosterColumns)
             try db.execute(
                 sql: """
                     INSERT INTO roster_entry_keyed (session_uid, member_id, name, team_id, roles, away)
@@ -285,6 +269,19 @@ enum StoreSchema {
         }
 
         return migrator
+    }
+
+    /// The roster table's columns and key, as v1-rosters made them and v10-roster-without-rowid
+    /// made them again without the rowid. Both migrations have shipped: never change this; a new
+    /// column or constraint is a new migration.
+    private static func rosterColumns(_ t: TableDefinition) {
+        t.column("session_uid", .text).notNull().references("session", onDelete: .cascade)
+        t.column("member_id", .text).notNull()
+        t.column("name", .text).notNull()
+        t.column("team_id", .text).notNull()
+        t.column("roles", .jsonText).notNull().check(sql: jsonArray("roles"))
+        t.column("away", .boolean).notNull()
+        t.primaryKey(["session_uid", "team_id", "member_id"])
     }
 
     /// A check that `column` holds a JSON array; CASE, because `json_type` raises on malformed text
