@@ -46,8 +46,10 @@ extension SQLiteStore {
     /// behind and the caller's open creates and migrates the file as before.
     @discardableResult
     static func createFromTemplate(_ path: String) -> Bool {
-        guard let image = templateImage,
-            !FileManager.default.fileExists(atPath: path), !FileManager.default.fileExists(atPath: path + "-wal")
+        // The file first: a process opening an existing database (every command but a first build)
+        // never makes the template.
+        guard !FileManager.default.fileExists(atPath: path), !FileManager.default.fileExists(atPath: path + "-wal"),
+            let image = templateImage
         else { return false }
         let temporary = path + ".template-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
