@@ -189,7 +189,7 @@ extension Drillcal {
             let titles = Describe(plan: input.plan, roster: input.roster, language: .zh).sessionTitles(sessions)
             let file = CarriedActionsFile(town: input.plan.town.id, year: input.plan.year, open: all, title: titles)
             let closed = all.count - file.actions.count
-            let path = (to as NSString).appendingPathComponent(CarriedActionsFile.fileName)
+            let path = CarriedActionsFile.path(in: to)
             let bytes = try file.encoded()
             if let existing = FileManager.default.contents(atPath: path) {
                 if existing == bytes {

@@ -50,15 +50,20 @@ struct CarriedActionsFile: Codable, Equatable {
         return try encoder.encode(self) + Data("\n".utf8)
     }
 
+    /// `DIR/carried-actions.json`.
+    static func path(in directory: String) -> String {
+        (directory as NSString).appendingPathComponent(fileName)
+    }
+
     /// Whether `directory` holds a carried-over actions file (``load(into:directory:lang:)`` has work).
     static func present(in directory: String) -> Bool {
-        FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(fileName))
+        FileManager.default.fileExists(atPath: path(in: directory))
     }
 
     /// Loads `DIR/carried-actions.json` into `store` if the file exists; returns how many actions were
     /// new. A file that is not what `carry` writes exits 2 naming the file and field; nothing is added.
     static func load(into store: any AttendanceStore, directory: String, lang: Language) async throws -> Int {
-        let path = (directory as NSString).appendingPathComponent(fileName)
+        let path = Self.path(in: directory)
         guard let data = FileManager.default.contents(atPath: path) else { return 0 }
         let file: CarriedActionsFile
         do {
