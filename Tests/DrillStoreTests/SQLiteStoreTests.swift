@@ -1,5 +1,6 @@
 import DrillCore
 import Foundation
+import GRDB
 import Synchronization
 import Testing
 
@@ -43,6 +44,7 @@ struct SQLiteStoreTests {
                 "v1-sessions", "v1-rosters", "v1-attendance", "v1-audit", "v1-summaries", "v2-feed-tokens",
                 "v2-leader-codes", "v3-leader-code-hmac", "v4-follow-up", "v5-carried-actions", "v6-session-overrides", "v7-absence-notices",
                 "v8-shared-server-state", "v9-change-counter", "v10-roster-without-rowid",
+                "v11-packed-rosters",
             ])
         try second.close()
     }
@@ -85,9 +87,9 @@ struct SQLiteStoreTests {
         try await store.publish(sessions: Sample.all, rosters: Sample.rosters)
         // From here on any write to a session or to the training's roster fails the publication.
         for (table, event) in [("session", "INSERT"), ("session", "UPDATE"), ("session", "DELETE"),
-            ("roster_entry", "INSERT"), ("roster_entry", "DELETE"), ("roster_entry", "UPDATE")]
+            ("session_roster", "INSERT"), ("session_roster", "DELETE"), ("session_roster", "UPDATE")]
         {
-            let when = table == "roster_entry" ? "WHEN \(event == "INSERT" ? "NEW" : "OLD").session_uid = '\(Sample.training.uid)'" : ""
+            let when = table == "session_roster" ? "WHEN \(event == "INSERT" ? "NEW" : "OLD").session_uid = '\(Sample.training.uid)'" : ""
             try await store.execute(
                 sql: "CREATE TRIGGER no_\(table)_\(event.lowercased()) BEFORE \(event) ON \(table) \(when) BEGIN SELECT RAISE(ABORT, 'written'); END")
         }
@@ -95,7 +97,7 @@ struct SQLiteStoreTests {
         var shuffled = Sample.rosters
         shuffled[Sample.training.uid]?.reverse()
         try await store.publish(sessions: Sample.all, rosters: shuffled)
-        // Only the drill's roster changed: its rows are replaced, nothing else is touched.
+        // Only the drill's roster changed: its text is replaced, nothing else is touched.
         var changed = Sample.rosters
         changed[Sample.drill.uid]?.removeLast()
         try await store.publish(sessions: Sample.all, rosters: changed)
@@ -109,18 +111,19 @@ struct SQLiteStoreTests {
         #expect(try await store.roster(of: Sample.training.uid).count == 2)
     }
 
-    @Test("a roster row refused halfway through a publication rolls the whole publication back")
+    @Test("a roster refused halfway through a publication rolls the whole publication back")
     func publishRollsBackOnARefusedRosterRow() async throws {
         let fixture = try await StoreKind.sqliteFile.make()
         defer { fixture.cleanUp() }
         let store = try #require(fixture.store as? SQLiteStore)
         try await store.publish(sessions: [Sample.training], rosters: [Sample.training.uid: Sample.rosters[Sample.training.uid]!])
         let before = (try await store.sessions(), try await store.roster(of: Sample.training.uid))
-        // The drill's roster goes in after its session row and, row by row, through SQLite's C API
-        // (`RawStatement`): the third row is refused.
+        // The drill's roster goes in after the session rows, through SQLite's C API (`RawStatement`),
+        // and is refused.
         try await store.execute(
             sql: """
-                CREATE TRIGGER fail_boom BEFORE INSERT ON roster_entry WHEN NEW.member_id = 'm3'
+                CREATE TRIGGER fail_boom BEFORE INSERT ON session_roster
+                WHEN NEW.session_uid = '\(Sample.drill.uid)' AND NEW.entries LIKE '%"m3"%'
                 BEGIN SELECT RAISE(ABORT, 'boom'); END
                 """)
         await #expect {
@@ -277,7 +280,7 @@ struct SQLiteStoreTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("attendance.sqlite").path
         let old = try SQLiteStore(path: path, migrateUpTo: "v2-leader-codes")
-        try await old.publish(sessions: Sample.all, rosters: Sample.rosters)
+        try await Self.publishAsRows(Sample.all, rosters: Sample.rosters, into: old)
         let hash = String(repeating: "ab", count: 32)
         try await old.issueLeaderCode(session: Sample.drill.uid, hash: hash, by: "站长", at: 1_700_000_000)
         #expect(try await old.session(forLeaderCodeHash: hash) == Sample.drill.uid)
@@ -299,19 +302,18 @@ struct SQLiteStoreTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("attendance.sqlite").path
         let old = try SQLiteStore(path: path, migrateUpTo: "v9-change-counter")
-        try await old.publish(sessions: Sample.all, rosters: Sample.rosters)
+        try await Self.publishAsRows(Sample.all, rosters: Sample.rosters, into: old)
         var before: [String: [RosterEntry]] = [:]
         for session in Sample.all { before[session.uid] = try await old.roster(of: session.uid) }
         #expect(before.values.map(\.count).reduce(0, +) > 0)
         try old.close()
 
-        let upgraded = try SQLiteStore(path: path)
-        func tableSQL() async throws -> String? {
-            try await upgraded.dbWriter.read { db in
-                try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'roster_entry'")
-            }
+        let upgraded = try SQLiteStore(path: path, migrateUpTo: "v10-roster-without-rowid")
+        defer { try? upgraded.close() }
+        let tableSQL = try await upgraded.dbWriter.read { db in
+            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'roster_entry'")
         }
-        #expect(try await tableSQL()?.hasSuffix("WITHOUT ROWID") == true)
+        #expect(tableSQL?.hasSuffix("WITHOUT ROWID") == true)
         for session in Sample.all { #expect(try await upgraded.roster(of: session.uid) == before[session.uid]) }
         // Still keyed and still checked: a duplicate row and a roles value that is not a list are refused.
         await #expect(throws: (any Error).self) {
@@ -329,12 +331,83 @@ struct SQLiteStoreTests {
                         """)
             }
         }
-        // A later publish that changes a roster rewrites it.
+    }
+
+    @Test("opening a database of roster rows packs each session's roster into one text, listed by the view as before")
+    func packedRosterMigration() async throws {
+        let folder = try StoreFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("attendance.sqlite").path
+        // A roster written in another order than the store's, with text JSON must escape.
         var rosters = Sample.rosters
-        rosters[Sample.drill.uid]?.removeLast()
+        rosters[Sample.drill.uid]?.reverse()
+        rosters[Sample.drill.uid]?[0].name = "王\"五\\ \u{1}\n"
+        let old = try SQLiteStore(path: path, migrateUpTo: "v10-roster-without-rowid")
+        try await Self.publishAsRows(Sample.all, rosters: rosters, into: old)
+        let rowsSQL = "SELECT session_uid, member_id, name, team_id, roles, away FROM roster_entry ORDER BY 1, 2, 4"
+        // Values as stored, storage class included (`away` an integer, `roles` text).
+        func rows(_ store: SQLiteStore) async throws -> [[DatabaseValue]] {
+            try await store.dbWriter.read { db in
+                try Row.fetchAll(db, sql: rowsSQL).map { row in (0..<6).map { row[$0] as DatabaseValue } }
+            }
+        }
+        let rowsBefore = try await rows(old)
+        #expect(rowsBefore.count == rosters.values.map(\.count).reduce(0, +))
+        var before: [String: [RosterEntry]] = [:]
+        for session in Sample.all { before[session.uid] = try await old.roster(of: session.uid) }
+        try old.close()
+
+        let upgraded = try SQLiteStore(path: path)
+        defer { try? upgraded.close() }
+        #expect(try await upgraded.appliedMigrations().last == "v11-packed-rosters")
+        let kind = try await upgraded.dbWriter.read { db in
+            try String.fetchOne(db, sql: "SELECT type FROM sqlite_master WHERE name = 'roster_entry'")
+        }
+        #expect(kind == "view")
+        // The view lists the same rows, value for value; each roster reads back as it was.
+        #expect(try await rows(upgraded) == rowsBefore)
+        for session in Sample.all { #expect(try await upgraded.roster(of: session.uid) == before[session.uid]) }
+        // Each text is the one a publication would write, so publishing the same rosters writes nothing.
+        let texts = try await upgraded.dbWriter.read { db in
+            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT session_uid, entries FROM session_roster")
+                .map { ($0[0] as String, $0[1] as String) })
+        }
+        #expect(texts.count == rosters.values.filter { !$0.isEmpty }.count)
+        for (uid, text) in texts {
+            #expect(text == PackedRoster.text(rosters[uid]!.sorted(by: StoreOrder.roster)))
+        }
+        try await upgraded.execute(
+            sql: "CREATE TRIGGER no_write BEFORE UPDATE ON session_roster BEGIN SELECT RAISE(ABORT, 'written'); END")
         try await upgraded.publish(sessions: Sample.all, rosters: rosters)
-        #expect(try await upgraded.roster(of: Sample.drill.uid).count == (before[Sample.drill.uid]?.count ?? 0) - 1)
-        try upgraded.close()
+        try await upgraded.execute(sql: "DROP TRIGGER no_write")
+        // A changed roster is rewritten; an emptied one leaves no row and no view rows.
+        var changed = rosters
+        changed[Sample.drill.uid]?.removeLast()
+        changed[Sample.training.uid] = []
+        try await upgraded.publish(sessions: Sample.all, rosters: changed)
+        #expect(try await upgraded.roster(of: Sample.drill.uid).count == (rosters[Sample.drill.uid]?.count ?? 0) - 1)
+        #expect(try await upgraded.roster(of: Sample.training.uid).isEmpty)
+        #expect(try await upgraded.turnout(session: Sample.training.uid).isEmpty)
+        // The packed column is checked: not a list, or a session that does not exist, is refused.
+        for sql in [
+            "UPDATE session_roster SET entries = '{\"m1\": 1}'",
+            "INSERT INTO session_roster (session_uid, entries) VALUES ('ghost', '[]')",
+        ] {
+            await #expect(throws: (any Error).self) { try await upgraded.execute(sql: sql) }
+        }
+    }
+
+    /// Writes sessions and rosters as stores before v11-packed-rosters did (one row per member and
+    /// team), into a database migrated only that far.
+    static func publishAsRows(
+        _ sessions: [SessionRecord], rosters: [String: [RosterEntry]], into store: SQLiteStore
+    ) async throws {
+        try await store.dbWriter.write { db in
+            for session in sessions { try SessionRow(session).insert(db) }
+            for (uid, roster) in rosters {
+                for entry in roster { try RosterEntryRow(entry, session: uid).insert(db) }
+            }
+        }
     }
 
     @Test("the in-memory SQLite store has foreign keys on")
@@ -371,10 +444,12 @@ struct SQLiteStoreTests {
         (session(uid: "NULL"), "NOT NULL constraint failed: session.uid"),
         (session(uid: "'s1-training'"), "UNIQUE constraint failed: session.uid"),
         (
-            "INSERT INTO roster_entry (session_uid, member_id, name, team_id, roles, away) "
-                + "VALUES ('s1-training', 'm1', '张三', 't1', '[]', 0)",
-            "UNIQUE constraint failed: roster_entry.session_uid, roster_entry.team_id, roster_entry.member_id"
+            "INSERT INTO session_roster (session_uid, entries) VALUES ('s1-training', '[]')",
+            "UNIQUE constraint failed: session_roster.session_uid"
         ),
+        ("INSERT INTO session_roster (session_uid, entries) VALUES ('ghost', '[]')", "FOREIGN KEY constraint failed"),
+        ("UPDATE session_roster SET entries = '[1,' WHERE session_uid = 's1-training'", "CHECK constraint failed"),
+        ("INSERT INTO roster_entry (session_uid) VALUES ('s1-training')", "cannot modify roster_entry because it is a view"),
         (
             "INSERT INTO seen_client_id (client_id) VALUES ('c'), ('c')",
             "UNIQUE constraint failed: seen_client_id.client_id"
@@ -421,8 +496,13 @@ struct SQLiteStoreTests {
         try await store.publish(sessions: Sample.all, rosters: Sample.rosters)
         try await store.execute(sql: Self.attendance())
         try await store.execute(sql: Self.session(uid: "'s9'"))
+        try await store.execute(
+            sql: #"INSERT INTO session_roster (session_uid, entries) VALUES ('s9', '[["m7","赵七","t1",["medical"],1]]')"#)
         #expect(try await store.marks(session: Sample.training.uid).map(\.memberID) == ["m1"])
         #expect(try await store.session("s9")?.kind == .drill(.tabletop, .single))
+        #expect(
+            try await store.roster(of: "s9")
+                == [RosterEntry(memberID: "m7", name: "赵七", teamID: "t1", roles: [.medical], away: true)])
     }
 
     static func attendance(

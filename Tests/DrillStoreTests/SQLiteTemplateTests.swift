@@ -39,9 +39,10 @@ struct SQLiteTemplateTests {
         try StoreSchema.migrator.migrate(migrated)
         let expected = try Self.schema(migrated)
         #expect(copied == expected)
-        #expect(copied.contains { $0.hasPrefix("table|roster_entry|") })
+        #expect(copied.contains { $0.hasPrefix("table|session_roster|") })
+        #expect(copied.contains { $0.hasPrefix("view|roster_entry|") })
         #expect(copied.contains { $0.hasPrefix("trigger|session_counted_insert|") })
-        #expect(copied.contains("v10-roster-without-rowid"))
+        #expect(copied.contains("v11-packed-rosters"))
         // Nothing left beside it.
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["attendance.sqlite"])
 

@@ -292,6 +292,11 @@ enum PostgresSchema {
         // rowid, so nothing changes here; the name is recorded so both stores list the same
         // migrations.
         ("v10-roster-without-rowid", []),
+        // SQLite's v11 keeps each session's roster as one JSON text (a province's first build
+        // wrote millions of roster rows into files of its own). PostgreSQL keeps rows: its
+        // check-in queries join them, and a county's database is one server's, not a file a town;
+        // the name is recorded so both stores list the same migrations.
+        ("v11-packed-rosters", []),
     ]
 
     /// Key of the advisory lock that migrations hold, so two servers starting at once migrate once.

@@ -170,25 +170,21 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     public func publish(sessions: [SessionRecord], rosters: [String: [RosterEntry]]) async throws(StoreError)
     {
         try await write { db in
-            // A town's first build writes every session and thousands of roster rows: cached
-            // statements with positional arguments and each distinct team or role list encoded once
-            // (GRDB's Codable records built an encoder, a container and the SQL per row: a quarter
-            // of a whole greedy build's CPU).
+            // A town's first build writes every session and every session's roster (one text each,
+            // `PackedRoster`): statements with positional arguments and each distinct team list
+            // encoded once (GRDB's Codable records built an encoder, a container and the SQL per
+            // row: a quarter of a whole greedy build's CPU).
             let stored = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM session"))
                 .map { try SessionRow(row: $0).record() }
-            var storedRosters: [String: [RosterEntry]] = [:]
-            let rows = try Row.fetchCursor(
-                db.cachedStatement(sql: "SELECT \(RosterEntryRow.selection) FROM roster_entry"))
-            while let row = try rows.next() {
-                let entry = RosterEntryRow(columns: row)
-                storedRosters[entry.sessionUID, default: []].append(try entry.entry())
-            }
-            for uid in storedRosters.keys { storedRosters[uid]!.sort(by: StoreOrder.roster) }
-            // Only what changed is written: an unchanged session or roster keeps its rows as they are.
-            let plan = try PublishPlan.make(sessions: sessions, rosters: rosters, stored: stored)
-                .changes(stored: stored, storedRosters: storedRosters)
+            var storedTexts: [String: String] = [:]
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT session_uid, entries FROM session_roster"))
+            while let row = try rows.next() { storedTexts[row[0]] = row[1] as String }
+            // Only what changed is written: an unchanged session or roster keeps its row as it is.
+            // Rosters are compared as the texts they are stored as (one encoder writes them all).
+            let made = try PublishPlan.make(sessions: sessions, rosters: rosters, stored: stored)
+            let texts = made.rosters.mapValues(PackedRoster.text)
+            let plan = made.changes(stored: stored) { uid, _ in texts[uid] ?? nil != storedTexts[uid] }
             var teamTexts = JSONText.EncodeMemo<[String]>()
-            var roleTexts = JSONText.EncodeMemo<[Role]>()
             let upsert = try RawStatement(db, sql: SessionRow.upsertSQL)
             for session in plan.sessions {
                 try SessionRow.upsert(session, teams: teamTexts.text(session.teamIDs), with: upsert)
@@ -197,14 +193,18 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
                 try SessionRow.filter(keys: plan.cancellations).updateAll(
                     db, SessionRow.Columns.cancelled.set(to: true))
             }
-            let delete = try db.cachedStatement(sql: "DELETE FROM roster_entry WHERE session_uid = ?")
-            let insert = try RawStatement(db, sql: RosterEntryRow.insertSQL)
-            for (uid, roster) in plan.rosters {
-                try delete.execute(arguments: [uid])
-                for entry in roster {
-                    try insert.run(
-                        .text(uid), .text(entry.memberID), .text(entry.name), .text(entry.teamID),
-                        .text(try roleTexts.text(entry.roles)), .bool(entry.away))
+            let delete = try RawStatement(db, sql: "DELETE FROM session_roster WHERE session_uid = ?")
+            let store = try RawStatement(
+                db,
+                sql: """
+                    INSERT INTO session_roster (session_uid, entries) VALUES (?, ?)
+                    ON CONFLICT (session_uid) DO UPDATE SET entries = excluded.entries
+                    """)
+            for uid in plan.rosters.keys {
+                if let text = texts[uid] ?? nil {
+                    try store.run(.text(uid), .text(text))
+                } else {
+                    try delete.run(.text(uid))
                 }
             }
         }

@@ -269,6 +269,31 @@ enum StoreSchema {
             try db.rename(table: "roster_entry_keyed", to: "roster_entry")
         }
 
+        // Each session's roster as one JSON text (`PackedRoster`), and `roster_entry` a view listing
+        // it as the rows above: a first build inserted ~6,200 roster rows a town, most of a
+        // province build's store phase. The rows move as the store reads them (sorted, as every
+        // store returns a roster) and are written by the one encoder publications use, so a later
+        // publication of the same roster finds the same text and writes nothing.
+        migrator.registerMigration("v11-packed-rosters") { db in
+            try db.create(table: "session_roster", options: [.withoutRowID]) { t in
+                t.primaryKey("session_uid", .text).references("session", onDelete: .cascade)
+                t.column("entries", .jsonText).notNull().check(sql: jsonArray("entries"))
+            }
+            var rosters: [String: [RosterEntry]] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(RosterEntryRow.selection) FROM roster_entry")
+            while let row = try rows.next() {
+                let entry = RosterEntryRow(columns: row)
+                rosters[entry.sessionUID, default: []].append(try entry.entry())
+            }
+            let insert = try db.makeStatement(sql: "INSERT INTO session_roster (session_uid, entries) VALUES (?, ?)")
+            for uid in rosters.keys.sorted() {
+                guard let text = PackedRoster.text(rosters[uid]!.sorted(by: StoreOrder.roster)) else { continue }
+                try insert.execute(arguments: [uid, text])
+            }
+            try db.drop(table: "roster_entry")
+            try db.execute(sql: PackedRoster.viewSQL)
+        }
+
         return migrator
     }
 

@@ -66,11 +66,20 @@ public struct PublishPlan: Sendable, Hashable {
     ///   - stored: every session the store holds now (as given to ``make(sessions:rosters:stored:)``).
     ///   - storedRosters: the stored rosters by UID, each by team then member id.
     public func changes(stored: [SessionRecord], storedRosters: [String: [RosterEntry]]) -> PublishPlan {
+        changes(stored: stored) { uid, roster in storedRosters[uid] ?? [] != roster }
+    }
+
+    /// The same, with the store telling whether a roster differs from the one it holds (the SQLite
+    /// store compares the stored text with the text this roster would be stored as).
+    /// - Parameter rosterDiffers: whether the roster given for a UID differs from the stored one.
+    public func changes(
+        stored: [SessionRecord], rosterDiffers: (_ uid: String, _ roster: [RosterEntry]) -> Bool
+    ) -> PublishPlan {
         let storedByUID = Dictionary(stored.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
         var result = self
         result.sessions = sessions.filter { storedByUID[$0.uid] != $0 }
         result.rosters = rosters.filter { uid, roster in
-            storedByUID[uid] == nil || storedRosters[uid] ?? [] != roster
+            storedByUID[uid] == nil || rosterDiffers(uid, roster)
         }
         return result
     }

@@ -1,0 +1,74 @@
+import DrillCore
+
+/// A session's roster as the SQLite store keeps it since v11-packed-rosters: one JSON text per
+/// session, `[[member id, name, team id, [role keys], away 0|1], ...]`, entries by team then member
+/// id, no whitespace. The view `roster_entry` lists it as rows again (the old table's columns), so
+/// every read and any hand query with `sqlite3` still sees one row per member and team.
+///
+/// Why one text per session and not one row per member: a province's first build inserted ~6,200
+/// roster rows a town, each with its key's B-tree work, its foreign-key lookup and its JSON check,
+/// and that was most of the build's store phase (README, "Benchmarks for a province"). Python's
+/// sqlite3 on one town's rows: 17–18 ms as rows, 2.7 ms packed.
+///
+/// Written only here, so a text is a function of the sorted roster: a publication compares texts to
+/// find the rosters that changed, without decoding the stored ones. What the schema cannot check
+/// per entry (shape, one entry per member and team) is held by this writer and by
+/// `PublishPlan.checkedRoster`; the schema checks that the text is a JSON array.
+enum PackedRoster {
+    /// The stored text of `roster`, which must already be in store order (team, then member id);
+    /// nil for an empty roster, which is stored as no row.
+    static func text(_ roster: [RosterEntry]) -> String? {
+        guard !roster.isEmpty else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(roster.count * 96)
+        out.append(UInt8(ascii: "["))
+        for (index, entry) in roster.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "["))
+            appendString(entry.memberID, to: &out)
+            out.append(UInt8(ascii: ","))
+            appendString(entry.name, to: &out)
+            out.append(UInt8(ascii: ","))
+            appendString(entry.teamID, to: &out)
+            out.append(contentsOf: ",[".utf8)
+            for (roleIndex, role) in entry.roles.enumerated() {
+                if roleIndex > 0 { out.append(UInt8(ascii: ",")) }
+                appendString(role.rawValue, to: &out)
+            }
+            out.append(contentsOf: (entry.away ? "],1]" : "],0]").utf8)
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A JSON string (RFC 8259): quote, backslash and the C0 controls escaped, all else as UTF-8.
+    private static func appendString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
+                case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
+                case 0..<0x20:
+                    out.append(contentsOf: #"\u00"#.utf8)
+                    out.append(hexDigits[Int(byte >> 4)])
+                    out.append(hexDigits[Int(byte & 0x0F)])
+                default: out.append(byte)
+                }
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// The view that lists packed rosters as the rows v1-rosters stored, under the old table's name
+    /// and columns (`roles` is the JSON text of the list, `away` 0 or 1).
+    static let viewSQL = """
+        CREATE VIEW roster_entry AS
+        SELECT r.session_uid AS session_uid, e.value ->> 0 AS member_id, e.value ->> 1 AS name,
+          e.value ->> 2 AS team_id, e.value ->> 3 AS roles, e.value ->> 4 AS away
+        FROM session_roster r, json_each(r.entries) e
+        """
+}
