@@ -83,7 +83,8 @@ extension Drillcal {
                     timings.save()
                 }
             }
-            let input = try await town.loadWithNotices()
+            // One store for the notices, the replan and the publication (nil before the first build).
+            let (input, readStore) = try await town.loadWithNoticesKeepingStore()
             guard (timeLimit ?? 1) > 0, (timeLimit ?? 1) <= 3600, moves >= 0 else {
                 Console.error(lang.pick(
                     "--time-limit 应在 0 到 3600 秒之间，--moves 不小于 0",
@@ -104,7 +105,7 @@ extension Drillcal {
             }
             let stamp = try buildTime()
             // The published year stays put: pinned, frozen and hand-made changes (Replanning.swift).
-            let replan = try await town.replan(input, now: stamp)
+            let replan = try await town.replan(input, now: stamp, in: readStore)
             timings.end("load")
             let started = Date()
             var schedule = try town.schedule(input, replan: replan, search: searchOptions())
@@ -167,7 +168,8 @@ extension Drillcal {
                 }
                 // Publish the schedule (with each session's roster as of today) for attendance.
                 timings.restart()
-                let store = try await town.openStore(create: true)!
+                // The store the notices and the replan were read from, or a new one for a town's first build.
+                let store = if let readStore { readStore } else { try await town.openStore(create: true)! }
                 published = store
                 timings.end("open")
                 do {
@@ -186,10 +188,10 @@ extension Drillcal {
             }
 
             // Corrective actions carried over from last year's folder (actions carry) join this store:
-            // the one just published into (opening the database a second time cost a province build
-            // more than writing its feeds), or the one an earlier build made.
+            // the one just published into or read for the replan (opening the database a second time
+            // cost a province build more than writing its feeds), or the one an earlier build made.
             if CarriedActionsFile.present(in: town.directory) {
-                let store = if let published { published } else { try await town.openStore(create: false) }
+                let store = if let store = published ?? readStore { store } else { try await town.openStore(create: false) }
                 if let store {
                     _ = try await CarriedActionsFile.load(into: store, directory: town.directory, lang: lang)
                 }

@@ -11,14 +11,21 @@ extension TownOptions {
     /// session): the scheduler, the rosters published per session and the forecast then expect
     /// them away. DrillCore stays pure: the store is read here.
     func loadWithNotices() async throws -> TownInput {
+        try await loadWithNoticesKeepingStore().input
+    }
+
+    /// The same, with the store it read (nil when `build` has not made one yet), for `build` to
+    /// replan from and publish into: each opening of a town's database was a few milliseconds of
+    /// GRDB and SQLite set-up and, at its close, a checkpoint with two syncs.
+    func loadWithNoticesKeepingStore() async throws -> (input: TownInput, store: (any AttendanceStore)?) {
         var input = try load()
-        guard let store = try await openStore(create: false) else { return input }
+        guard let store = try await openStore(create: false) else { return (input, nil) }
         do {
             input.roster = input.roster.addingNotices(try await store.noticeDays())
         } catch {
             Console.error("\(databasePath): " + error.message(lang))
             throw ExitCode(3)
         }
-        return input
+        return (input, store)
     }
 }

@@ -17,7 +17,13 @@ extension TownOptions {
     /// What the store says was published before (issue 8): pinned, frozen, moved or cancelled by
     /// hand. Empty when the town has no database yet (the first build of the year).
     func replan(_ input: TownInput, now: Stamp) async throws -> Replan {
-        guard let store = try await openStore(create: false) else { return Replan() }
+        try await replan(input, now: now, in: try await openStore(create: false))
+    }
+
+    /// The same from a store already open (`build` reads the notices, the replan and publishes
+    /// through one); nil when there is none yet.
+    func replan(_ input: TownInput, now: Stamp, in store: (any AttendanceStore)?) async throws -> Replan {
+        guard let store else { return Replan() }
         do {
             return try await store.replan(
                 now: localMinutes(now, timeZone: input.plan.timeZone),
