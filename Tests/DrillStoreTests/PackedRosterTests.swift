@@ -80,6 +80,44 @@ struct PackedRosterTests {
         }
     }
 
+    @Test("check-in reads follow a roster another connection republished, and refuse a malformed text")
+    func checkInReadsFollowTheStoredText() async throws {
+        let folder = try StoreFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("attendance.sqlite").path
+        let server = try SQLiteStore(path: path)
+        defer { try? server.close() }
+        try await server.publish(sessions: Sample.all, rosters: Sample.rosters)
+        #expect(try await server.record([Sample.mark("m1", .present, session: Sample.drill.uid)]) == 1)
+        #expect(
+            try await server.turnout(session: Sample.drill.uid)
+                == ["t1": LiveTeamCount(rosterSize: 2, counted: 1), "t2": LiveTeamCount(rosterSize: 1, counted: 0)])
+
+        // Another process (a rebuild) moves m1 to t2 and drops m2: the server's next reads see it.
+        let builder = try SQLiteStore(path: path)
+        defer { try? builder.close() }
+        var rosters = Sample.rosters
+        rosters[Sample.drill.uid] = [Sample.entry("m3", "王五", team: "t2"), Sample.entry("m1", "张三", team: "t2")]
+        try await builder.publish(sessions: Sample.all, rosters: rosters)
+        #expect(try await server.turnout(session: Sample.drill.uid) == ["t2": LiveTeamCount(rosterSize: 2, counted: 1)])
+        await #expect(throws: StoreError.self) {
+            try await server.record([Sample.mark("m2", .present, session: Sample.drill.uid)])
+        }
+        #expect(try await server.record([Sample.mark("m3", .late, session: Sample.drill.uid)]) == 1)
+        #expect(try await server.turnout(session: Sample.drill.uid) == ["t2": LiveTeamCount(rosterSize: 2, counted: 2)])
+
+        // A hand edit that leaves a list, but not of entries, is an error, not a wrong count.
+        try await builder.execute(
+            sql: "UPDATE session_roster SET entries = '[[1, 2]]' WHERE session_uid = '\(Sample.drill.uid)'")
+        await #expect {
+            try await server.turnout(session: Sample.drill.uid)
+        } throws: { error in
+            guard case .database(let text) = error as? StoreError else { return false }
+            return text.contains(Sample.drill.uid)
+        }
+        await #expect(throws: StoreError.unknownSession("ghost")) { try await server.turnout(session: "ghost") }
+    }
+
     @Test("an empty roster is no text (stored as no row)")
     func emptyRosterIsNoText() {
         #expect(PackedRoster.text([]) == nil)

@@ -2,34 +2,41 @@ import DrillCore
 import GRDB
 
 extension SQLiteStore {
-    /// One aggregate statement: no roster or mark row is decoded (every check-in answer asks it), and
-    /// no read transaction around it. It reads the packed roster itself (`PackedRoster`), not the
-    /// `roster_entry` view: SQLite does not flatten a join view on the right of a LEFT JOIN, and would
-    /// list every roster of the town first. The session is its first table, so an unknown session gives
-    /// no row, and a session without a roster one row without a team.
+    /// One statement, no read transaction around it: the session's packed roster (parsed once while
+    /// its text is unchanged, `PackedRoster.Cache`) and the members marked present or late, not as
+    /// guests; counted per team here. The session is its first table, so an unknown session gives no
+    /// row, and a session without a roster one row without a text.
     public func turnout(session uid: String) async throws(StoreError) -> [String: LiveTeamCount] {
-        let rows: [(team: String?, size: Int, counted: Int)]
+        let found: (text: String?, counted: Set<String>)?
         do {
-            rows = try Self.readOneStatement(lookupReader) { db in
-                try Row.fetchAll(
+            found = try Self.readOneStatement(lookupReader) { db in
+                let rows = try Row.fetchCursor(
                     db.cachedStatement(
                         sql: """
-                            SELECT e.value ->> 2, count(e.value),
-                              coalesce(sum(a.status IN ('present', 'late') AND NOT a.guest), 0)
+                            SELECT r.entries, a.member_id
                             FROM session s
                             LEFT JOIN session_roster r ON r.session_uid = s.uid
-                            LEFT JOIN json_each(r.entries) e
-                            LEFT JOIN attendance a ON a.session_uid = s.uid AND a.member_id = e.value ->> 0
-                            WHERE s.uid = ? GROUP BY 1
+                            LEFT JOIN attendance a ON a.session_uid = s.uid
+                              AND a.status IN ('present', 'late') AND NOT a.guest
+                            WHERE s.uid = ?
                             """),
-                    arguments: [uid]
-                ).map { (team: $0[0], size: $0[1], counted: $0[2]) }
+                    arguments: [uid])
+                guard let first = try rows.next() else { return nil }
+                let text: String? = first[0]
+                var counted = Set<String>()
+                if let member: String = first[1] { counted.insert(member) }
+                while let row = try rows.next() {
+                    if let member: String = row[1] { counted.insert(member) }
+                }
+                return (text, counted)
             }
         } catch { throw StoreError(error) }
-        guard !rows.isEmpty else { throw StoreError.unknownSession(uid) }
+        guard let found else { throw StoreError.unknownSession(uid) }
+        guard let text = found.text else { return [:] }
         var out: [String: LiveTeamCount] = [:]
-        for row in rows {
-            if let team = row.team { out[team] = LiveTeamCount(rosterSize: row.size, counted: row.counted) }
+        for entry in try rosterCache.members(of: uid, text: text).entries {
+            out[entry.team, default: LiveTeamCount(rosterSize: 0, counted: 0)].rosterSize += 1
+            if found.counted.contains(entry.member) { out[entry.team]!.counted += 1 }
         }
         return out
     }

@@ -36,6 +36,8 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     /// Where `record` calls wait to share a transaction (see `GroupCommit`): concurrent check-ins
     /// cost one commit and one fsync between them, and each is answered after its commit.
     let recorder: GroupCommit<[AttendanceMark], Int>
+    /// Packed rosters parsed for the check-in reads (`isOnRoster`, `turnout`), see `PackedRoster.Cache`.
+    let rosterCache = PackedRoster.Cache()
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     /// - Parameters:
@@ -95,6 +97,7 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
         // A queue (in memory) holds its one connection only while a block runs: lookups can share it.
         self.lookupReader = lookupReader ?? writer
         self.markDelayMicroseconds = markDelayMicroseconds
+        let rosterCache = rosterCache
         recorder = GroupCommit { calls in
             do {
                 return .success(
@@ -105,7 +108,7 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
                             do {
                                 var changed = 0
                                 try db.inSavepoint {
-                                    changed = try Self.record(marks, db, delay: markDelayMicroseconds)
+                                    changed = try Self.record(marks, db, rosters: rosterCache, delay: markDelayMicroseconds)
                                     return .commit
                                 }
                                 return .success(changed)
@@ -263,8 +266,10 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     }
 
     /// One `record` call inside the batch's transaction.
-    private static func record(_ marks: [AttendanceMark], _ db: Database, delay: UInt32) throws -> Int {
-        let plan = try RecordingPlan.make(for: marks, in: Context(db: db))
+    private static func record(
+        _ marks: [AttendanceMark], _ db: Database, rosters: PackedRoster.Cache, delay: UInt32
+    ) throws -> Int {
+        let plan = try RecordingPlan.make(for: marks, in: Context(db: db, rosters: rosters))
         for change in plan.changes {
             try AttendanceRow(change.mark).save(db)
             var audit = AuditRow(change.auditEntry)
@@ -636,6 +641,7 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
     /// What `RecordingPlan` asks, answered inside the write transaction.
     private struct Context: RecordingContext {
         let db: Database
+        let rosters: PackedRoster.Cache
 
         // Cached prepared statements: a group commit asks these once per mark.
         func session(_ uid: String) throws -> SessionRecord? {
@@ -644,9 +650,11 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
         }
 
         func isOnRoster(session uid: String, member: String) throws -> Bool {
-            try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT 1 FROM roster_entry WHERE session_uid = ? AND member_id = ? LIMIT 1"),
-                arguments: [uid, member]) != nil
+            guard
+                let text = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT entries FROM session_roster WHERE session_uid = ?"), arguments: [uid])
+            else { return false }
+            return try rosters.members(of: uid, text: text).memberIDs.contains(member)
         }
 
         func currentMark(session uid: String, member: String) throws -> AttendanceMark? {
