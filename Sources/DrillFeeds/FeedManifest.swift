@@ -42,20 +42,6 @@ public struct FeedManifest: Codable, Sendable, Hashable {
 }
 
 extension FeedManifest {
-    /// Whether `a`'s UTF-8 bytes sort before `b`'s (`JSONEncoder`'s `.sortedKeys` order), with
-    /// a loop over the contiguous bytes: the generic `lexicographicallyPrecedes` over two UTF-8
-    /// views was a third of writing a town's manifest.
-    static func utf8Precedes(_ a: String, _ b: String) -> Bool {
-        var a = a
-        var b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                for i in 0..<min(x.count, y.count) where x[i] != y[i] { return x[i] < y[i] }
-                return x.count < y.count
-            }
-        }
-    }
-
     /// `manifest.json`'s bytes: exactly what `JSONEncoder` with `[.prettyPrinted, .sortedKeys,
     /// .withoutEscapingSlashes]` writes for this manifest (keys in UTF-8 byte order, `" : "`, two
     /// spaces a level, an empty list as `[`, a blank line, `]`, absent optionals left out).
@@ -68,38 +54,12 @@ extension FeedManifest {
     public func jsonBytes() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(64 + events.count * 400)
-        let hex = Array("0123456789abcdef".utf8)
         func text(_ s: String) { out.append(contentsOf: s.utf8) }
         func newline(_ level: Int) {
             out.append(0x0A)
             for _ in 0..<(level * 2) { out.append(0x20) }
         }
-        func string(_ s: String) {
-            out.append(0x22)
-            // Nearly every string (UIDs, hashes, dates, names) needs no escape: copied whole.
-            if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-                out.append(contentsOf: s.utf8)
-                out.append(0x22)
-                return
-            }
-            for byte in s.utf8 {
-                switch byte {
-                case 0x22: text("\\\"")
-                case 0x5C: text("\\\\")
-                case 0x08: text("\\b")
-                case 0x09: text("\\t")
-                case 0x0A: text("\\n")
-                case 0x0C: text("\\f")
-                case 0x0D: text("\\r")
-                case 0..<0x20:
-                    text("\\u00")
-                    out.append(hex[Int(byte >> 4)])
-                    out.append(hex[Int(byte & 0x0F)])
-                default: out.append(byte)
-                }
-            }
-            out.append(0x22)
-        }
+        func string(_ s: String) { JSONBytes.appendString(s, to: &out) }
         func key(_ k: String, _ level: Int, first: Bool) {
             if !first { out.append(0x2C) }
             newline(level)
@@ -107,7 +67,7 @@ extension FeedManifest {
             text(" : ")
         }
         func sortedKeys<T>(_ d: [String: T]) -> [String] {
-            d.keys.sorted(by: Self.utf8Precedes)
+            d.keys.sorted(by: JSONBytes.bytesPrecede)
         }
         out.append(0x7B)  // {
         key("events", 1, first: true)

@@ -27,43 +27,21 @@ enum PackedRoster {
         for (index, entry) in roster.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "["))
-            appendString(entry.memberID, to: &out)
+            JSONBytes.appendString(entry.memberID, to: &out)
             out.append(UInt8(ascii: ","))
-            appendString(entry.name, to: &out)
+            JSONBytes.appendString(entry.name, to: &out)
             out.append(UInt8(ascii: ","))
-            appendString(entry.teamID, to: &out)
+            JSONBytes.appendString(entry.teamID, to: &out)
             out.append(contentsOf: ",[".utf8)
             for (roleIndex, role) in entry.roles.enumerated() {
                 if roleIndex > 0 { out.append(UInt8(ascii: ",")) }
-                appendString(role.rawValue, to: &out)
+                JSONBytes.appendString(role.rawValue, to: &out)
             }
             out.append(contentsOf: (entry.away ? "],1]" : "],0]").utf8)
         }
         out.append(UInt8(ascii: "]"))
         return String(decoding: out, as: UTF8.self)
     }
-
-    /// A JSON string (RFC 8259): quote, backslash and the C0 controls escaped, all else as UTF-8.
-    private static func appendString(_ text: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { bytes in
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
-                case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
-                case 0..<0x20:
-                    out.append(contentsOf: #"\u00"#.utf8)
-                    out.append(hexDigits[Int(byte >> 4)])
-                    out.append(hexDigits[Int(byte & 0x0F)])
-                default: out.append(byte)
-                }
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// The view that lists packed rosters as the rows v1-rosters stored, under the old table's name
     /// and columns (`roles` is the JSON text of the list, `away` 0 or 1).
@@ -107,22 +85,10 @@ enum PackedRoster {
         /// Sessions kept at most (then started afresh): a server checks in a few sessions at a time.
         private static let limit = 256
 
-        /// Byte equality: `==` on Strings compares canonical equivalence, which for a roster of
-        /// Chinese names walked every scalar (slower than parsing the text again).
-        private static func sameBytes(_ a: String, _ b: String) -> Bool {
-            var a = a
-            var b = b
-            return a.withUTF8 { x in
-                b.withUTF8 { y in
-                    x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
-                }
-            }
-        }
-
         /// The members of `uid`'s roster stored as `text`.
         /// - Throws: `.database` when the text is not a packed roster.
         func members(of uid: String, text: String) throws(StoreError) -> Members {
-            if let known = parsed.withLock({ $0[uid] }), Self.sameBytes(known.text, text) { return known.members }
+            if let known = parsed.withLock({ $0[uid] }), JSONBytes.sameBytes(known.text, text) { return known.members }
             guard let members = Members(text: text) else {
                 throw StoreError.database("session \(uid): the stored roster is not a list of entries")
             }

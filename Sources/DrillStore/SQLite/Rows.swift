@@ -147,9 +147,6 @@ struct RosterEntryRow: Codable, FetchableRecord, PersistableRecord {
     /// The columns in the order `init(columns:)` reads them.
     static let selection = "session_uid, member_id, name, team_id, roles, away"
 
-    /// One row, its values in the order of `selection`.
-    static let insertSQL = "INSERT INTO roster_entry (\(selection)) VALUES (?, ?, ?, ?, ?, ?)"
-
     /// Read by position from a statement selecting `selection` (the hot check-in reads).
     init(columns row: Row) {
         sessionUID = row[0]

@@ -21,14 +21,12 @@ extension SQLiteStore {
                             WHERE s.uid = ?
                             """),
                     arguments: [uid])
-                guard let first = try rows.next() else { return nil }
-                let text: String? = first[0]
-                var counted = Set<String>()
-                if let member: String = first[1] { counted.insert(member) }
+                var found: (text: String?, counted: Set<String>)?
                 while let row = try rows.next() {
-                    if let member: String = row[1] { counted.insert(member) }
+                    if found == nil { found = (row[0], []) }
+                    if let member: String = row[1] { found!.counted.insert(member) }
                 }
-                return (text, counted)
+                return found
             }
         } catch { throw StoreError(error) }
         guard let found else { throw StoreError.unknownSession(uid) }

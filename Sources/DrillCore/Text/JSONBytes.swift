@@ -1,0 +1,60 @@
+/// JSON written by hand where `JSONEncoder`'s boxed value tree was measured too slow (the feed
+/// manifest, the SQLite store's packed rosters): the pieces both need, one definition.
+public enum JSONBytes {
+    /// Appends `text` as a JSON string, escaped exactly as `JSONEncoder` escapes it (quote,
+    /// backslash, `\b \t \n \f \r`, other C0 controls as `\u00xx`; a slash and everything else
+    /// as UTF-8), so hand-written and encoded JSON agree byte for byte.
+    public static func appendString(_ text: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        // Nearly every string (UIDs, hashes, dates, names) needs no escape: copied whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(contentsOf: text.utf8)
+            out.append(0x22)
+            return
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: out.append(contentsOf: #"\""#.utf8)
+            case 0x5C: out.append(contentsOf: #"\\"#.utf8)
+            case 0x08: out.append(contentsOf: #"\b"#.utf8)
+            case 0x09: out.append(contentsOf: #"\t"#.utf8)
+            case 0x0A: out.append(contentsOf: #"\n"#.utf8)
+            case 0x0C: out.append(contentsOf: #"\f"#.utf8)
+            case 0x0D: out.append(contentsOf: #"\r"#.utf8)
+            case 0..<0x20:
+                out.append(contentsOf: #"\u00"#.utf8)
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
+            default: out.append(byte)
+            }
+        }
+        out.append(0x22)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Whether two texts are the same bytes (`==` on Strings compares canonical equivalence, which
+    /// walks every scalar of a non-ASCII text).
+    public static func sameBytes(_ a: String, _ b: String) -> Bool {
+        compareBytes(a, b) == 0
+    }
+
+    /// Whether `a`'s UTF-8 bytes sort before `b`'s (`JSONEncoder`'s `.sortedKeys` order).
+    public static func bytesPrecede(_ a: String, _ b: String) -> Bool {
+        compareBytes(a, b) < 0
+    }
+
+    /// Negative, zero or positive as `a`'s UTF-8 bytes sort before, equal or after `b`'s, over the
+    /// contiguous bytes (the generic comparisons over two UTF-8 views were a third of writing a
+    /// town's manifest).
+    private static func compareBytes(_ a: String, _ b: String) -> Int {
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                for i in 0..<min(x.count, y.count) where x[i] != y[i] { return x[i] < y[i] ? -1 : 1 }
+                return x.count - y.count
+            }
+        }
+    }
+}
