@@ -106,11 +106,23 @@ import Testing
         #expect(e.line! >= lineOf("duration: [180", in: yaml))
     }
 
-    @Test func duplicateKeyIsMalformed() throws {
+    /// A repeated key is named where it is repeated, with its path and the line it first appeared on.
+    @Test func duplicateKeyNamesTheRepeatedLine() throws {
         let yaml = plan(replacing: "    duration: 180", with: "    duration: 180\n    duration: 90")
         let e = try #require(failure(yaml))
-        #expect(e.field == "duration")
-        #expect(e.line == lineOf("duration: 180", in: yaml))
+        let first = lineOf("duration: 180", in: yaml)
+        #expect(e.field == "rules[0].duration")
+        #expect(e.line == first + 1)
+        #expect(e.column == 5)
+        #expect(e.found == "duration")
+        #expect(e.message(.zh).contains("已在第 \(first) 行"))
+        // At the top level the field is the key itself.
+        let top = plan(replacing: "year: 2027\n", with: "year: 2027\nyear: 2028\n")
+        let t = try #require(failure(top))
+        #expect(t.field == "year")
+        #expect(t.line == lineOf("year: 2028", in: top))
+        // The same key in two mappings is no repeat.
+        #expect(throws: Never.self) { try YAMLDocument.root("a: {k: 1}\nb: {k: 2}\n", file: "x.yaml") }
     }
 
     /// Keys are read as text, so keys equal as text are duplicates whatever YAML would type them as

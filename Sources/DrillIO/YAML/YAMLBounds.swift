@@ -6,7 +6,7 @@ import DrillCore
 /// (Yams hashes every
 /// key to find duplicates, so nested aliased keys cost ×10–20 per level: a 520-byte file ran past
 /// 60 s), more than `InputLimits.yamlNodes` nodes once aliases are expanded, or nesting deeper
-/// than `InputLimits.yamlDepth`.
+/// than `InputLimits.yamlDepth`. It also names a repeated mapping key at its second occurrence.
 ///
 /// It reads libyaml's events (the parser Yams wraps, through Yams's own `CYaml` module): linear in
 /// the text, no tree kept. Syntax errors are left to Yams, which reports them with their line.
@@ -20,6 +20,8 @@ enum YAMLBounds {
         var children = 0
         var size = 1
         var anchor: String?
+        /// A mapping's keys read so far, each with the line it is on.
+        var keyLines: [String: Int] = [:]
     }
 
     /// Throws an `InputError` (file, line, field) when `yaml` goes past a bound.
@@ -81,6 +83,22 @@ enum YAMLBounds {
             case YAML_SCALAR_EVENT:
                 total += 1
                 let text = string(event.data.scalar.value)
+                if atKey, let text, let top = stack.indices.last {
+                    // A repeated key is named here, on its own line with its path: Yams names only
+                    // the key, at the line of its first occurrence.
+                    let line = Int(event.start_mark.line) + 1
+                    if let first = stack[top].keyLines[text] {
+                        let mapping = stack[top].path
+                        return InputError(
+                            file: file, line: line, column: Int(event.start_mark.column) + 1,
+                            field: mapping.isEmpty ? text : "\(mapping).\(text)",
+                            expected: LocalizedText(
+                                zh: "映射中不重复的键（“\(text)”已在第 \(first) 行）",
+                                en: "unique keys in a mapping (“\(text)” is already on line \(first))"),
+                            found: text)
+                    }
+                    stack[top].keyLines[text] = line
+                }
                 finish(1, anchor: string(event.data.scalar.anchor), keyText: text)
             case YAML_ALIAS_EVENT:
                 let name = string(event.data.alias.anchor) ?? ""
