@@ -102,4 +102,41 @@ import Testing
         }
         #expect(checked > 1000)
     }
+
+    /// Demands of one rule with the same teams and allowed days share one list in the table; each
+    /// must still be exactly the list the demand gets alone (made for it, nothing shared), and a
+    /// published demand, whose slots off its published one cost move points, gets its own.
+    @Test func sharedListsEqualEachDemandsOwn() throws {
+        let rule = Rule(
+            id: "often", name: "村训", kind: .training, teams: [.all], frequency: .count(6, per: .halfYear),
+            weekdays: [.saturday], times: [time("09:00"), time("19:30")])
+        let (plan, roster) = smallTown(rules: [rule])
+        let plain = scheduler(plan, roster)
+        let demands = try plain.demands()
+        let groups = Dictionary(grouping: demands) { "\($0.teamIDs) \($0.allowed)" }
+        #expect(groups.values.contains { $0.count >= 6 }, "the rule's demands share their allowed days")
+        var published = plain
+        let moved = demands[1]
+        let slot = try #require(plain.staticCandidates([moved])[moved.uid]?.last?.slot)
+        published.replan.published[moved.uid] = .init(slot: slot, venueID: nil, supervisorID: nil)
+        for s in [plain, published] {
+            let table = s.staticCandidates(demands)
+            for d in demands {
+                let alone = try #require(s.staticCandidates([d])[d.uid])
+                let shared = try #require(table[d.uid])
+                #expect(shared.map(\.slot) == alone.map(\.slot), "\(d.uid)")
+                #expect(shared.map(\.unary) == alone.map(\.unary), "\(d.uid)")
+            }
+        }
+        // The published demand pays the move weight on every slot but its published one; a sibling
+        // with the same allowed days pays none.
+        let table = published.staticCandidates(demands)
+        let own = Dictionary(uniqueKeysWithValues: try #require(table[moved.uid]).map { ($0.slot, $0.unary) })
+        let sibling = try #require(demands.first { $0.uid != moved.uid && $0.allowed == moved.allowed })
+        let theirs = try #require(table[sibling.uid])
+        #expect(theirs.count == own.count)
+        for c in theirs {
+            #expect(own[c.slot] == c.unary + (c.slot == slot ? 0 : plan.weights.movePublished), "\(c.slot)")
+        }
+    }
 }

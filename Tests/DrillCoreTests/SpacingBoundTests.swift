@@ -98,3 +98,33 @@ import Testing
         if let best = exhaustive(x) { #expect(bound <= best, "windows \(windows), gap \(x.gap), ideal \(x.ideal)") }
     }
 }
+
+/// `Scheduler.largestBlock` (which lets `teamBound` give up before working out any day's cost)
+/// against the blocks found another way: demands whose windows share a day, joined transitively.
+@Suite struct LargestBlockTests {
+    func components(_ spans: [(uid: String, first: Int, last: Int)]) -> Int {
+        var parent = Array(spans.indices)
+        func root(_ i: Int) -> Int { parent[i] == i ? i : root(parent[i]) }
+        for i in spans.indices {
+            for j in spans.indices where j > i && spans[i].first <= spans[j].last && spans[j].first <= spans[i].last {
+                parent[root(i)] = root(j)
+            }
+        }
+        return Dictionary(grouping: spans.indices, by: root).values.map(\.count).max() ?? 0
+    }
+
+    @Test(arguments: 1...60) func equalsTheLargestGroupOfOverlappingWindows(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let spans = (0..<Int.random(in: 0...25, using: &rng)).map { k -> (uid: String, first: Int, last: Int) in
+            let first = Int.random(in: 0..<365, using: &rng)
+            return ("d\(k)", first, first + Int.random(in: 0..<40, using: &rng))
+        }
+        #expect(Scheduler.largestBlock(spans) == components(spans), "\(spans)")
+    }
+
+    @Test func windowsTouchingOnOneDayAreOneBlock() {
+        #expect(Scheduler.largestBlock([("a", 0, 10), ("b", 10, 20), ("c", 21, 30)]) == 2)
+        #expect(Scheduler.largestBlock([("c", 21, 30), ("a", 0, 10), ("b", 5, 25)]) == 3)
+        #expect(Scheduler.largestBlock([]) == 0)
+    }
+}

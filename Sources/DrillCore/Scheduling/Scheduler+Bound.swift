@@ -37,14 +37,26 @@ extension Scheduler {
             var first: Int { days[0] }
             var last: Int { days[days.count - 1] }
         }
+        // Each demand's first and last candidate day, and whether some block of overlapping windows is
+        // too large for the programme, before any per-day cost is worked out (a village's trainings
+        // `every: 12 per half-year` make a block of 12: the answer is nil, and was found only after).
+        var spans: [(uid: String, first: Int, last: Int)?] = []
+        for d in demands {
+            let days = (table[d.uid] ?? []).lazy.map(\.slot.date.dayNumber)
+            if let first = days.min(), let last = days.max() {
+                spans.append((d.uid, first, last))
+            } else {
+                spans.append(nil)
+            }
+        }
+        if Self.largestBlock(spans.compactMap { $0 }) > Self.maxBlock { return nil }
+
         var items: [Item] = []
         var fixed = 0  // demands with no allowed day: always unmet
-        for d in demands {
+        for (d, span) in zip(demands, spans) {
             let mine = owned.contains(d.uid)
             let candidates = table[d.uid] ?? []
-            guard let firstDay = candidates.lazy.map(\.slot.date.dayNumber).min(),
-                let lastDay = candidates.lazy.map(\.slot.date.dayNumber).max()
-            else {
+            guard let (_, firstDay, lastDay) = span else {
                 if mine { fixed += unmet }
                 continue
             }
@@ -79,7 +91,7 @@ extension Scheduler {
             }
             reach = max(reach, item.last)
         }
-        if blocks.contains(where: { $0.count > Self.maxBlock }) { return nil }
+        assert(!blocks.contains(where: { $0.count > Self.maxBlock }), "largestBlock counts these blocks")
 
         // Costs are kept only on the days they can be finite: the allowed days of the last placed
         // demand (a state of the programme), or a sorted union of such days (between blocks); `big`
@@ -169,6 +181,21 @@ extension Scheduler {
 }
 
 extension Scheduler {
+    /// The most demands in one block of `teamBound`: demands in (first, last, uid) order, a block
+    /// ending where a demand starts after every earlier window has ended.
+    static func largestBlock(_ spans: [(uid: String, first: Int, last: Int)]) -> Int {
+        let sorted = spans.sorted { ($0.first, $0.last, $0.uid) < ($1.first, $1.last, $1.uid) }
+        var largest = 0
+        var size = 0
+        var reach = Int.min
+        for span in sorted {
+            size = span.first > reach || size == 0 ? 1 : size + 1
+            largest = max(largest, size)
+            reach = max(reach, span.last)
+        }
+        return largest
+    }
+
     /// For each day y of `days` (ascending): `costs[k]` plus the least `hValues[x] + weight·|y − x − ideal|`
     /// over the days x ≤ y − gap of `hDays` (ascending; `big` marks a day not reached), or `big` when
     /// there is none. O(|h| + |days|): a running minimum for x ≤ y − max(gap, ideal), a monotone queue

@@ -159,10 +159,7 @@ extension Scheduler {
     func staticCandidates(_ demands: [Demand]) -> [String: [Candidate]] {
         // What does not depend on the day is worked out once per demand and team, not once per day
         // (a town has ~300 demands over weeks of days each: this table was a tenth of a build):
-        // each blackout's days this year, the members who have any absence at all.
-        let blackoutRanges = plan.blackouts.map { ($0, $0.period.ranges(in: plan.year)) }
-        var absentees: [String: [Member]] = [:]
-        for (team, members) in membersByTeam { absentees[team] = members.filter { !$0.absences.isEmpty } }
+        // each blackout's days this year (`blackoutRanges`), the members who have any absence at all.
         struct TeamFacts {
             var size: Int
             var floor: Int
@@ -171,6 +168,16 @@ extension Scheduler {
             var absentees: [Member]
         }
         let belowFloorWeight = plan.weights.turnoutBelowFloor
+        // A list depends on the demand's rule, teams and allowed days, and on its published slot (the
+        // move points); not on its target. The demands of `every: N per period` share all three (a
+        // village's twelve trainings a half-year: one list of ~360 slots, not twelve), so an
+        // unpublished demand takes the list made for an earlier one with the same key.
+        struct Shared: Hashable {
+            var rule: String
+            var teams: [String]
+            var allowed: [DateRange]
+        }
+        var shared: [Shared: [Candidate]] = [:]
         var out: [String: [Candidate]] = [:]
         for demand in demands {
             guard let rule = rulesByID[demand.ruleID] else { continue }
@@ -180,6 +187,13 @@ extension Scheduler {
                 out[demand.uid] = [Candidate(slot: slot, unary: unaryCost(rule, slot, turnout).total)]
                 continue
             }
+            // `moveCost` looked up once per demand, not once per slot (hashing the UID each time).
+            let published = replan.published[demand.uid]
+            let key = published == nil ? Shared(rule: rule.id, teams: demand.teamIDs, allowed: demand.allowed) : nil
+            if let key, let list = shared[key] {
+                out[demand.uid] = list
+                continue
+            }
             let teams = demand.teamIDs.compactMap { teamsByID[$0] }.map { team in
                 let size = membersByTeam[team.id]?.count ?? 0
                 return TeamFacts(
@@ -187,11 +201,9 @@ extension Scheduler {
                     hard: rule.turnoutHard || team.turnoutHard,
                     blackouts: blackoutRanges.filter { !rule.allowBlackouts.contains($0.0.id) && $0.0.affects(team) }
                         .flatMap(\.1),
-                    absentees: absentees[team.id] ?? [])
+                    absentees: absenteesByTeam[team.id] ?? [])
             }
             let times = rule.times.isEmpty ? [LocalTime(hour: 9, minute: 0)!] : rule.times
-            // `moveCost` looked up once per demand, not once per slot (hashing the UID each time).
-            let published = replan.published[demand.uid]
             var list: [(cost: Int, start: Int)] = []
             for range in demand.allowed {
                 day: for day in range.days {
@@ -219,9 +231,11 @@ extension Scheduler {
                     }
                 }
             }
-            out[demand.uid] = Self.byCostThenStart(list, duration: rule.durationMinutes).map {
+            let made = Self.byCostThenStart(list, duration: rule.durationMinutes).map {
                 Candidate(slot: $0.slot, unary: $0.cost)
             }
+            out[demand.uid] = made
+            if let key { shared[key] = made }
         }
         return out
     }
@@ -292,19 +306,17 @@ extension Scheduler {
         guard n > 1 else { return 0 }
         var firsts: [Int] = []
         var lasts: [Int] = []
-        var lists: [[Int]] = []
         for d in demands {
-            let days = (table[d.uid] ?? []).map(\.slot.date.dayNumber)
+            let days = (table[d.uid] ?? []).lazy.map(\.slot.date.dayNumber)
             guard let lo = days.min(), let hi = days.max() else { return 0 }
             firsts.append(lo)
             lasts.append(hi)
-            lists.append(days)
         }
         // Every candidate day of the team, sorted: marked in an array over the days spanned (a set
         // of day numbers hashed every candidate of every demand).
         let origin = firsts.min()!
         var marked = [Bool](repeating: false, count: lasts.max()! - origin + 1)
-        for list in lists { for day in list { marked[day - origin] = true } }
+        for d in demands { for c in table[d.uid] ?? [] { marked[c.slot.date.dayNumber - origin] = true } }
         let days = marked.indices.filter { marked[$0] }.map { $0 + origin }
         firsts.sort()
         lasts.sort()

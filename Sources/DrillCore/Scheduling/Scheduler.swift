@@ -36,6 +36,10 @@ public struct Scheduler: Sendable {
     /// Teams that list a member twice (only a roster built by hand can): `evaluate` deduplicates them.
     let teamsRepeatingMembers: Set<String>
     let venuesByID: [String: Venue]
+    /// Each blackout of the plan with its days this year (`evaluate` asked for them per candidate).
+    let blackoutRanges: [(blackout: Blackout, ranges: [DateRange])]
+    /// Each village's first venue in plan order (what `venue: own-village` takes).
+    let venueByVillage: [String: Venue]
 
     /// Makes a scheduler.
     public init(
@@ -50,6 +54,9 @@ public struct Scheduler: Sendable {
         self.teamsByID = Dictionary(plan.teams.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.rulesByID = Dictionary(plan.rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.venuesByID = Dictionary(plan.venues.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.blackoutRanges = plan.blackouts.map { ($0, $0.period.ranges(in: plan.year)) }
+        self.venueByVillage = Dictionary(
+            plan.venues.compactMap { v in v.village.map { ($0, v) } }, uniquingKeysWith: { a, _ in a })
         var byTeam: [String: [Member]] = [:]
         for m in roster.members { for t in m.teams { byTeam[t, default: []].append(m) } }
         self.membersByTeam = byTeam
@@ -434,8 +441,9 @@ extension Scheduler {
             return .failure(.holiday(name: holiday.name))
         }
         for team in teams {
-            for blackout in plan.blackouts where !rule.allowBlackouts.contains(blackout.id) && blackout.affects(team) {
-                if blackout.period.ranges(in: plan.year).contains(where: { $0.contains(day) }) {
+            for (blackout, ranges) in blackoutRanges
+            where !rule.allowBlackouts.contains(blackout.id) && blackout.affects(team) {
+                if ranges.contains(where: { $0.contains(day) }) {
                     return .failure(.blackout(id: blackout.id, team: team.id))
                 }
             }
@@ -491,8 +499,7 @@ extension Scheduler {
         case .none: venue = nil
         case .venue(let id)?: venue = venuesByID[id]
         case .ownVillage?:
-            let village = teams.first?.village
-            venue = plan.venues.first { $0.village != nil && $0.village == village }
+            venue = teams.first?.village.flatMap { venueByVillage[$0] }
             if venue == nil { return .failure(.noVenue(team: teams.first?.id ?? "")) }
         }
         let needsSupervisor = rule.supervisor != .none
