@@ -230,8 +230,9 @@ public struct Scheduler: Sendable {
     func attempt(_ demand: Demand, _ rule: Rule, _ ledger: BookingLedger, record: Bool) -> Attempt {
         var result = Attempt()
         var fallback: (ScheduledSession, String?, Int)?
+        let facts = demandFacts(demand, rule)
         for candidate in candidates(demand, rule) {
-            switch evaluate(demand, rule, candidate, ledger) {
+            switch evaluate(demand, rule, candidate, ledger, facts: facts) {
             case .success(let placed):
                 let missing = placed.0.turnout.reduce(0) { $0 + $1.belowFloor }
                 if missing == 0 {
@@ -425,14 +426,66 @@ extension Scheduler {
         case failure(Constraint)
     }
 
+    /// What `evaluate` needs of a demand that does not depend on the slot or the bookings: its teams
+    /// with their gaps, members, absentees, turnout floors and blackout days, and its venue. Made once
+    /// per demand by the greedy pass (`attempt` tries many slots of one demand); `evaluate` makes it
+    /// when not given one. Looking these up per slot (team, member and venue tables keyed by text,
+    /// each blackout's days worked out again) was most of `evaluate`'s own time.
+    struct DemandFacts {
+        struct TeamFacts {
+            var team: Team
+            /// The least gap the demand's rule asks for this team (`ruleGap`), and the team's own.
+            var gap: Int
+            var teamGap: Int
+            var ids: [String]
+            var absentees: [Member]
+            var floor: Int
+            var hard: Bool
+            /// Days of the blackouts that stop this team's sessions of this rule.
+            var blackouts: [(id: String, ranges: [DateRange])]
+        }
+        var teams: [TeamFacts]
+        /// One team without repeats (nearly every session): attendees need no set to stay unique.
+        var distinct: Bool
+        var venue: Venue?
+        /// `venue: own-village` with no venue in the team's village.
+        var noVenue: Constraint?
+    }
+
+    func demandFacts(_ demand: Demand, _ rule: Rule) -> DemandFacts {
+        let teams = demand.teamIDs.compactMap { teamsByID[$0] }
+        let facts = teams.map { team in
+            let ids = memberIDsByTeam[team.id] ?? []
+            return DemandFacts.TeamFacts(
+                team: team, gap: ruleGap(rule, team.id), teamGap: team.minGapDays ?? 0, ids: ids,
+                absentees: absenteesByTeam[team.id] ?? [], floor: turnoutFloor(rule, team, rosterSize: ids.count),
+                hard: rule.turnoutHard || team.turnoutHard,
+                blackouts: blackoutRanges.filter { !rule.allowBlackouts.contains($0.blackout.id) && $0.blackout.affects(team) }
+                    .map { ($0.blackout.id, $0.ranges) })
+        }
+        var venue: Venue?
+        var noVenue: Constraint?
+        switch rule.venue {
+        case .none: venue = nil
+        case .venue(let id)?: venue = venuesByID[id]
+        case .ownVillage?:
+            venue = teams.first?.village.flatMap { venueByVillage[$0] }
+            if venue == nil { noVenue = .noVenue(team: teams.first?.id ?? "") }
+        }
+        return DemandFacts(
+            teams: facts, distinct: teams.count == 1 && !teamsRepeatingMembers.contains(teams[0].id), venue: venue,
+            noVenue: noVenue)
+    }
+
     /// Checks every hard constraint for one candidate; on success returns the session and the
-    /// venue's village (for supervisor travel).
+    /// venue's village (for supervisor travel). `facts` are the demand's (`demandFacts`), made here
+    /// when not given.
     func evaluate(
         _ demand: Demand, _ rule: Rule, _ slot: TimeSlot, _ ledger: BookingLedger, avoiding: String? = nil,
-        ignoringSupervisors: Bool = false
+        ignoringSupervisors: Bool = false, facts given: DemandFacts? = nil
     ) -> Outcome {
+        let facts = given ?? demandFacts(demand, rule)
         let day = slot.date
-        let teams = demand.teamIDs.compactMap { teamsByID[$0] }
 
         // Calendar: holidays, working days, blackouts.
         if rule.kind == .deadline {
@@ -440,43 +493,40 @@ extension Scheduler {
         } else if !rule.allowHolidays, let holiday = holidays.holiday(on: day) {
             return .failure(.holiday(name: holiday.name))
         }
-        for team in teams {
-            for (blackout, ranges) in blackoutRanges
-            where !rule.allowBlackouts.contains(blackout.id) && blackout.affects(team) {
-                if ranges.contains(where: { $0.contains(day) }) {
-                    return .failure(.blackout(id: blackout.id, team: team.id))
-                }
+        for team in facts.teams {
+            for (id, ranges) in team.blackouts where ranges.contains(where: { $0.contains(day) }) {
+                return .failure(.blackout(id: id, team: team.team.id))
             }
         }
 
         // Team: minimum gap, then expected turnout.
-        for team in teams {
-            let mine = ruleGap(rule, team.id)
-            for other in ledger.sessions(of: team.id) where other.uid != demand.uid {
+        for team in facts.teams {
+            for other in ledger.sessions(of: team.team.id) where other.uid != demand.uid {
                 let apart = abs(other.day.days(to: day))
-                let gap = requiredGap(team.id, mine, other.gap)
-                if apart < gap { return .failure(.gap(team: team.id, session: other.uid, days: apart, needed: gap)) }
+                // `requiredGap`: the larger of the two rules' gaps and the team's own.
+                let gap = max(team.gap, other.gap, team.teamGap)
+                if apart < gap {
+                    return .failure(.gap(team: team.team.id, session: other.uid, days: apart, needed: gap))
+                }
             }
         }
         var turnout: [TeamTurnout] = []
+        turnout.reserveCapacity(facts.teams.count)
         var attendees: [String] = []
         var seen = Set<String>()
-        // One team without repeats (nearly every session) needs no set to keep attendees unique.
-        let distinct = teams.count == 1 && !teamsRepeatingMembers.contains(teams[0].id)
-        for team in teams {
-            let ids = memberIDsByTeam[team.id] ?? []
+        for team in facts.teams {
+            let ids = team.ids
             var away: [String] = []
-            for m in absenteesByTeam[team.id] ?? [] where m.isAway(on: day) { away.append(m.id) }
+            for m in team.absentees where m.isAway(on: day) { away.append(m.id) }
             let expected = ids.count - away.count
-            let floor = turnoutFloor(rule, team, rosterSize: ids.count)
-            if expected < floor && (rule.turnoutHard || team.turnoutHard) {
-                return .failure(.turnout(team: team.id, available: expected, needed: floor))
+            if expected < team.floor && team.hard {
+                return .failure(.turnout(team: team.team.id, available: expected, needed: team.floor))
             }
             turnout.append(
                 TeamTurnout(
-                    team: team.id, rosterSize: ids.count, expected: expected, minimum: team.minimumMembers,
-                    away: away, floor: floor))
-            if distinct {
+                    team: team.team.id, rosterSize: ids.count, expected: expected, minimum: team.team.minimumMembers,
+                    away: away, floor: team.floor))
+            if facts.distinct {
                 attendees = away.isEmpty ? ids : ids.filter { !away.contains($0) }
             } else {
                 for id in ids where !away.contains(id) && seen.insert(id).inserted { attendees.append(id) }
@@ -494,14 +544,8 @@ extension Scheduler {
         }
 
         // Place: the venue fits everyone and is free.
-        var venue: Venue?
-        switch rule.venue {
-        case .none: venue = nil
-        case .venue(let id)?: venue = venuesByID[id]
-        case .ownVillage?:
-            venue = teams.first?.village.flatMap { venueByVillage[$0] }
-            if venue == nil { return .failure(.noVenue(team: teams.first?.id ?? "")) }
-        }
+        if let noVenue = facts.noVenue { return .failure(noVenue) }
+        let venue = facts.venue
         let needsSupervisor = rule.supervisor != .none
         if let venue {
             let headcount = attendees.count + (needsSupervisor ? 1 : 0)
