@@ -324,13 +324,23 @@ extension Scheduler {
         let gap = requiredGap(team, leastRuleGap, leastRuleGap)
         let big = Int.max / 4
         // previous: the least spacing with the first k sessions placed, by the k-th one's day.
-        var previousDays = days.filter { $0 >= firsts[0] && $0 <= lasts[0] }
+        // The team's days from `first` to `last` (days is sorted: two binary searches, not a filter).
+        func start(_ day: Int) -> Int {  // the index of the first day ≥ `day`
+            var (lo, hi) = (0, days.count)
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if days[mid] < day { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        func window(_ first: Int, _ last: Int) -> [Int] { Array(days[start(first)..<max(start(first), start(last + 1))]) }
+        var previousDays = window(firsts[0], lasts[0])
         var previous = [Int](repeating: 0, count: previousDays.count)
+        let zeros = [Int](repeating: 0, count: days.count)
         for k in 1..<n {
-            let window = days.filter { $0 >= firsts[k] && $0 <= lasts[k] }
+            let window = window(firsts[k], lasts[k])
             let reached = Self.transfer(
-                previousDays, previous, gap: gap, ideal: ideal, weight: 1, big: big, into: window,
-                costs: [Int](repeating: 0, count: window.count))
+                previousDays, previous, gap: gap, ideal: ideal, weight: 1, big: big, into: window, costs: zeros)
             previousDays = []
             previous = []
             for (day, cost) in zip(window, reached) where cost < big {

@@ -307,17 +307,22 @@ public struct Scheduler: Sendable {
     /// Candidate slots of a demand, cheapest first: distance from the target day, then preferred
     /// weekdays, then the order of the rule's times; ties by date and time so the order is total.
     func candidates(_ demand: Demand, _ rule: Rule) -> SlotOrder {
+        // Day numbers and start minutes as integers, the array sized once, `isOpen` as one comparison:
+        // the greedy pass makes every demand's candidates (a half-year of days × the rule's times).
+        let times = rule.times.isEmpty ? [9 * 60] : rule.times.map(\.minutes)
+        let target = demand.target.dayNumber
+        let earliest = replan.earliestStart ?? .min
         var entries: [(cost: Int, start: Int)] = []
-        let times = rule.times.isEmpty ? [LocalTime(hour: 9, minute: 0)!] : rule.times
+        entries.reserveCapacity(demand.allowedDayCount * times.count)
         for range in demand.allowed {
-            for day in range.days {
-                let distance = abs(day.days(to: demand.target)) * 10
-                let weekdayCost = rule.weekdays.isEmpty || isPreferred(day, rule.weekdays) ? 0 : 30
-                for (index, time) in times.enumerated() {
-                    let slot = TimeSlot(
-                        date: day, startMinute: time.minutes, endMinute: time.minutes + rule.durationMinutes)
-                    if !isOpen(slot) { continue }
-                    entries.append((distance + weekdayCost + index * 4, slot.absoluteStart))
+            for dayNumber in range.from.dayNumber...range.to.dayNumber {
+                let distance = abs(target - dayNumber) * 10
+                let weekdayCost =
+                    rule.weekdays.isEmpty || isPreferred(CivilDate(dayNumber: dayNumber), rule.weekdays) ? 0 : 30
+                for (index, minute) in times.enumerated() {
+                    let start = dayNumber * 1440 + minute  // TimeSlot.absoluteStart
+                    if start < earliest { continue }  // isOpen
+                    entries.append((distance + weekdayCost + index * 4, start))
                 }
             }
         }
@@ -428,8 +433,8 @@ extension Scheduler {
 
     /// What `evaluate` needs of a demand that does not depend on the slot or the bookings: its teams
     /// with their gaps, members, absentees, turnout floors and blackout days, and its venue. Made once
-    /// per demand by the greedy pass (`attempt` tries many slots of one demand); `evaluate` makes it
-    /// when not given one. Looking these up per slot (team, member and venue tables keyed by text,
+    /// per demand by the greedy pass (`attempt` tries many slots of one demand); `evaluate` without
+    /// it makes it for the one slot. Looking these up per slot (team, member and venue tables keyed by text,
     /// each blackout's days worked out again) was most of `evaluate`'s own time.
     struct DemandFacts {
         struct TeamFacts {
@@ -478,13 +483,21 @@ extension Scheduler {
     }
 
     /// Checks every hard constraint for one candidate; on success returns the session and the
-    /// venue's village (for supervisor travel). `facts` are the demand's (`demandFacts`), made here
-    /// when not given.
+    /// venue's village (for supervisor travel).
     func evaluate(
         _ demand: Demand, _ rule: Rule, _ slot: TimeSlot, _ ledger: BookingLedger, avoiding: String? = nil,
-        ignoringSupervisors: Bool = false, facts given: DemandFacts? = nil
+        ignoringSupervisors: Bool = false
     ) -> Outcome {
-        let facts = given ?? demandFacts(demand, rule)
+        evaluate(
+            demand, rule, slot, ledger, facts: demandFacts(demand, rule), avoiding: avoiding,
+            ignoringSupervisors: ignoringSupervisors)
+    }
+
+    /// `evaluate` with the demand's `demandFacts` made by the caller (once for many slots).
+    func evaluate(
+        _ demand: Demand, _ rule: Rule, _ slot: TimeSlot, _ ledger: BookingLedger, facts: DemandFacts,
+        avoiding: String? = nil, ignoringSupervisors: Bool = false
+    ) -> Outcome {
         let day = slot.date
 
         // Calendar: holidays, working days, blackouts.
