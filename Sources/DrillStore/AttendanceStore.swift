@@ -154,6 +154,12 @@ public protocol AttendanceStore: Sendable {
     @discardableResult
     func assignCodes(_ uids: [String]) async throws(StoreError) -> [String: String]
 
+    /// `publish(sessions:rosters:)` then `assignCodes` for the published sessions in their order,
+    /// in one transaction where the store can (a build's one commit); the same result either way.
+    @discardableResult
+    func publishAssigningCodes(sessions: [SessionRecord], rosters: [String: [RosterEntry]])
+        async throws(StoreError) -> [String: String]
+
     /// Every short code, by UID.
     func codes() async throws(StoreError) -> [String: String]
 
@@ -294,4 +300,15 @@ public protocol ImmediateTokenLookup: Sendable {
     /// The member whose active (unrevoked) token has this digest, or nil; the same answer as
     /// `AttendanceStore.member(forTokenHash:)`.
     func memberNow(forTokenHash hash: String) throws(StoreError) -> String?
+}
+
+extension AttendanceStore {
+    /// The two calls one after the other (a store without a cheaper way).
+    @discardableResult
+    public func publishAssigningCodes(sessions: [SessionRecord], rosters: [String: [RosterEntry]])
+        async throws(StoreError) -> [String: String]
+    {
+        try await publish(sessions: sessions, rosters: rosters)
+        return try await assignCodes(sessions.map(\.uid))
+    }
 }

@@ -63,4 +63,35 @@ struct OverrideConformanceTests {
         #expect(try await store.codes() == all)
         await #expect(throws: StoreError.unknownSession("nope")) { try await store.assignCodes(["nope"]) }
     }
+
+    /// What a build calls: the publication and its codes in one step, with the result of the two
+    /// calls; a publication refused leaves sessions, rosters and codes as they were.
+    @Test("a publication with its codes matches the two calls, and a refused one changes nothing", arguments: StoreKind.allCases)
+    func publishAssigningCodes(kind: StoreKind) async throws {
+        let one = try await kind.make()
+        defer { one.cleanUp() }
+        let two = try await kind.make()
+        defer { two.cleanUp() }
+        let order = [Sample.drill, Sample.training, Sample.deadline]
+        let codes = try await one.store.publishAssigningCodes(sessions: order, rosters: Sample.rosters)
+        try await two.store.publish(sessions: order, rosters: Sample.rosters)
+        #expect(try await two.store.assignCodes(order.map(\.uid)) == codes)
+        #expect(codes == [Sample.drill.uid: "S001", Sample.training.uid: "S002", Sample.deadline.uid: "S003"])
+        #expect(try await one.store.codes() == codes)
+        #expect(try await one.store.sessions() == two.store.sessions())
+        for uid in order.map(\.uid) {
+            #expect(try await one.store.roster(of: uid) == two.store.roster(of: uid))
+        }
+        // A later build keeps the codes and numbers only what is new.
+        let extra = Sample.session("s4-new", day: 21)
+        let again = try await one.store.publishAssigningCodes(sessions: order + [extra], rosters: Sample.rosters)
+        #expect(again == codes.merging([extra.uid: "S004"]) { a, _ in a })
+        // Refused (a UID twice): nothing changes.
+        let before = try await one.store.sessions()
+        await #expect(throws: StoreError.self) {
+            try await one.store.publishAssigningCodes(sessions: [Sample.training, Sample.training], rosters: [:])
+        }
+        #expect(try await one.store.sessions() == before)
+        #expect(try await one.store.codes() == again)
+    }
 }

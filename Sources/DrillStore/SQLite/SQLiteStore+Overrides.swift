@@ -67,22 +67,24 @@ extension SQLiteStore {
 
     @discardableResult
     public func assignCodes(_ uids: [String]) async throws(StoreError) -> [String: String] {
-        try await write { db in
-            // One read of the stored UIDs: a query built and compiled per session was 3 % of a build.
-            let stored = Set(try String.fetchAll(db, sql: "SELECT uid FROM session"))
-            if let unknown = uids.first(where: { !stored.contains($0) }) { throw StoreError.unknownSession(unknown) }
-            var codes = try Self.codes(db)
-            var n = try Int.fetchOne(db, sql: "SELECT coalesce(max(number), 0) FROM session_code") ?? 0
-            // Prepared once, not compiled per session (a town's first build gives ~300 codes).
-            let insert = try RawStatement(db, sql: "INSERT INTO session_code (session_uid, number, code) VALUES (?, ?, ?)")
-            for uid in uids where codes[uid] == nil {
-                n += 1
-                let code = OverrideRules.code(n)
-                try insert.run(.text(uid), .int(n), .text(code))
-                codes[uid] = code
-            }
-            return codes
+        try await write { db in try Self.assignCodes(db, uids) }
+    }
+
+    static func assignCodes(_ db: Database, _ uids: [String]) throws -> [String: String] {
+        // One read of the stored UIDs: a query built and compiled per session was 3 % of a build.
+        let stored = Set(try String.fetchAll(db, sql: "SELECT uid FROM session"))
+        if let unknown = uids.first(where: { !stored.contains($0) }) { throw StoreError.unknownSession(unknown) }
+        var codes = try Self.codes(db)
+        var n = try Int.fetchOne(db, sql: "SELECT coalesce(max(number), 0) FROM session_code") ?? 0
+        // Prepared once, not compiled per session (a town's first build gives ~300 codes).
+        let insert = try RawStatement(db, sql: "INSERT INTO session_code (session_uid, number, code) VALUES (?, ?, ?)")
+        for uid in uids where codes[uid] == nil {
+            n += 1
+            let code = OverrideRules.code(n)
+            try insert.run(.text(uid), .int(n), .text(code))
+            codes[uid] = code
         }
+        return codes
     }
 
     public func codes() async throws(StoreError) -> [String: String] {

@@ -172,43 +172,56 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
 
     public func publish(sessions: [SessionRecord], rosters: [String: [RosterEntry]]) async throws(StoreError)
     {
+        try await write { db in try Self.publish(db, sessions: sessions, rosters: rosters) }
+    }
+
+    /// A build's publication and its sessions' codes in one transaction: one commit (one WAL sync),
+    /// where the two calls made two.
+    public func publishAssigningCodes(sessions: [SessionRecord], rosters: [String: [RosterEntry]])
+        async throws(StoreError) -> [String: String]
+    {
         try await write { db in
-            // A town's first build writes every session and every session's roster (one text each,
-            // `PackedRoster`): statements with positional arguments and each distinct team list
-            // encoded once (GRDB's Codable records built an encoder, a container and the SQL per
-            // row: a quarter of a whole greedy build's CPU).
-            let stored = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM session"))
-                .map { try SessionRow(row: $0).record() }
-            var storedTexts: [String: String] = [:]
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT session_uid, entries FROM session_roster"))
-            while let row = try rows.next() { storedTexts[row[0]] = row[1] as String }
-            // Only what changed is written: an unchanged session or roster keeps its row as it is.
-            // Rosters are compared as the texts they are stored as (one encoder writes them all).
-            let made = try PublishPlan.make(sessions: sessions, rosters: rosters, stored: stored)
-            let texts = made.rosters.mapValues(PackedRoster.text)
-            let plan = made.changes(stored: stored) { uid, _ in texts[uid] ?? nil != storedTexts[uid] }
-            var teamTexts = JSONText.EncodeMemo<[String]>()
-            let upsert = try RawStatement(db, sql: SessionRow.upsertSQL)
-            for session in plan.sessions {
-                try SessionRow.upsert(session, teams: teamTexts.text(session.teamIDs), with: upsert)
-            }
-            if !plan.cancellations.isEmpty {
-                try SessionRow.filter(keys: plan.cancellations).updateAll(
-                    db, SessionRow.Columns.cancelled.set(to: true))
-            }
-            let delete = try RawStatement(db, sql: "DELETE FROM session_roster WHERE session_uid = ?")
-            let store = try RawStatement(
-                db,
-                sql: """
-                    INSERT INTO session_roster (session_uid, entries) VALUES (?, ?)
-                    ON CONFLICT (session_uid) DO UPDATE SET entries = excluded.entries
-                    """)
-            for uid in plan.rosters.keys {
-                if let text = texts[uid] ?? nil {
-                    try store.run(.text(uid), .text(text))
-                } else {
-                    try delete.run(.text(uid))
-                }
+            try Self.publish(db, sessions: sessions, rosters: rosters)
+            return try Self.assignCodes(db, sessions.map(\.uid))
+        }
+    }
+
+    static func publish(_ db: Database, sessions: [SessionRecord], rosters: [String: [RosterEntry]]) throws {
+        // A town's first build writes every session and every session's roster (one text each,
+        // `PackedRoster`): statements with positional arguments and each distinct team list
+        // encoded once (GRDB's Codable records built an encoder, a container and the SQL per
+        // row: a quarter of a whole greedy build's CPU).
+        let stored = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM session"))
+            .map { try SessionRow(row: $0).record() }
+        var storedTexts: [String: String] = [:]
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT session_uid, entries FROM session_roster"))
+        while let row = try rows.next() { storedTexts[row[0]] = row[1] as String }
+        // Only what changed is written: an unchanged session or roster keeps its row as it is.
+        // Rosters are compared as the texts they are stored as (one encoder writes them all).
+        let made = try PublishPlan.make(sessions: sessions, rosters: rosters, stored: stored)
+        let texts = made.rosters.mapValues(PackedRoster.text)
+        let plan = made.changes(stored: stored) { uid, _ in texts[uid] ?? nil != storedTexts[uid] }
+        var teamTexts = JSONText.EncodeMemo<[String]>()
+        let upsert = try RawStatement(db, sql: SessionRow.upsertSQL)
+        for session in plan.sessions {
+            try SessionRow.upsert(session, teams: teamTexts.text(session.teamIDs), with: upsert)
+        }
+        if !plan.cancellations.isEmpty {
+            try SessionRow.filter(keys: plan.cancellations).updateAll(
+                db, SessionRow.Columns.cancelled.set(to: true))
+        }
+        let delete = try RawStatement(db, sql: "DELETE FROM session_roster WHERE session_uid = ?")
+        let store = try RawStatement(
+            db,
+            sql: """
+                INSERT INTO session_roster (session_uid, entries) VALUES (?, ?)
+                ON CONFLICT (session_uid) DO UPDATE SET entries = excluded.entries
+                """)
+        for uid in plan.rosters.keys {
+            if let text = texts[uid] ?? nil {
+                try store.run(.text(uid), .text(text))
+            } else {
+                try delete.run(.text(uid))
             }
         }
     }

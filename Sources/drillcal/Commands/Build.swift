@@ -174,11 +174,10 @@ extension Drillcal {
                 timings.end("open")
                 do {
                     let sequences = feeds!.manifest.events.mapValues(\.sequence)
-                    try await store.publish(
+                    try await store.publishAssigningCodes(
                         sessions: schedule.sessions.map { $0.record(sequence: sequences[$0.uid] ?? 0) },
                         rosters: Dictionary(
                             uniqueKeysWithValues: schedule.sessions.map { ($0.uid, $0.rosterEntries(input.roster)) }))
-                    try await store.assignCodes(schedule.sessions.map(\.uid))
                 } catch {
                     Console.error("\(town.databasePath): " + error.message(lang))
                     throw ExitCode(3)
