@@ -158,15 +158,8 @@ extension Scheduler {
     /// Each demand's static candidates, cheapest first (then date and time).
     func staticCandidates(_ demands: [Demand]) -> [String: [Candidate]] {
         // What does not depend on the day is worked out once per demand and team, not once per day
-        // (a town has ~300 demands over weeks of days each: this table was a tenth of a build):
-        // each blackout's days this year (`blackoutRanges`), the members who have any absence at all.
-        struct TeamFacts {
-            var size: Int
-            var floor: Int
-            var hard: Bool
-            var blackouts: [DateRange]
-            var absentees: [Member]
-        }
+        // (a town has ~300 demands over weeks of days each: this table was a tenth of a build): the
+        // demand's `demandFacts`, as `evaluate` reads them (blackout days, absentees, floors).
         let belowFloorWeight = plan.weights.turnoutBelowFloor
         // A list depends on the demand's rule, teams and allowed days, and on its published slot (the
         // move points); not on its target. The demands of `every: N per period` share all three (a
@@ -194,15 +187,7 @@ extension Scheduler {
                 out[demand.uid] = list
                 continue
             }
-            let teams = demand.teamIDs.compactMap { teamsByID[$0] }.map { team in
-                let size = membersByTeam[team.id]?.count ?? 0
-                return TeamFacts(
-                    size: size, floor: turnoutFloor(rule, team, rosterSize: size),
-                    hard: rule.turnoutHard || team.turnoutHard,
-                    blackouts: blackoutRanges.filter { !rule.allowBlackouts.contains($0.0.id) && $0.0.affects(team) }
-                        .flatMap(\.1),
-                    absentees: absenteesByTeam[team.id] ?? [])
-            }
+            let teams = demandFacts(demand, rule).teams
             let times = rule.times.isEmpty ? [LocalTime(hour: 9, minute: 0)!] : rule.times
             var list: [(cost: Int, start: Int)] = []
             for range in demand.allowed {
@@ -214,8 +199,8 @@ extension Scheduler {
                     }
                     var belowFloor = 0
                     for team in teams {
-                        if team.blackouts.contains(where: { $0.contains(day) }) { continue day }
-                        var expected = team.size
+                        if team.blackouts.contains(where: { $0.ranges.contains { $0.contains(day) } }) { continue day }
+                        var expected = team.ids.count
                         for m in team.absentees where m.isAway(on: day) { expected -= 1 }
                         if expected < team.floor && team.hard { continue day }
                         belowFloor += max(0, team.floor - expected)
