@@ -107,17 +107,26 @@ public struct FeedBuilder: Sendable {
         var shapes: [EventBuilder.Shape.Key: EventBuilder.Shape] = [:]  // what sessions of one rule share
 
         do {
+            // Render each session once with neutral SEQUENCE/DTSTAMP to see whether the content
+            // changed; the hash covers both forms, so one SEQUENCE serves every feed holding the UID.
+            // All sessions are rendered first and hashed together: FNV-1a is one multiply per byte,
+            // each waiting for the last, and `FNV1a.hexes` runs four events' chains side by side.
+            var rendered: [(event: ICalEvent, anonymous: Bool, neutral: String, neutralPublic: String)] = []
+            rendered.reserveCapacity(schedule.sessions.count)
             for session in schedule.sessions {
-                // Render once with neutral SEQUENCE/DTSTAMP to see whether the content changed; the
-                // hash covers both forms, so one SEQUENCE serves every feed holding the UID.
                 let (named, anonymousDescription) = events.namedEvent(
                     session, sequence: 0, stamp: epoch, shapes: &shapes)
-                var event = named
                 let anonymous = anonymousForm(session)
                 let (neutral, neutralPublic) =
                     try anonymous
                     ? renderForms(named, anonymousDescription: anonymousDescription) : (render(named), "")
-                let hash = anonymous ? FNV1a.hex(neutral, neutralPublic) : FNV1a.hex(neutral)
+                rendered.append((named, anonymous, neutral, neutralPublic))
+            }
+            let hashes = FNV1a.hexes(rendered.map { ($0.neutral, $0.neutralPublic) })
+            for (k, session) in schedule.sessions.enumerated() {
+                var event = rendered[k].event
+                let (anonymous, neutral, neutralPublic) = (rendered[k].anonymous, rendered[k].neutral, rendered[k].neutralPublic)
+                let hash = hashes[k]
                 let old = previous.events[session.uid]
                 var sequence = 0
                 var stamp = now
@@ -314,16 +323,60 @@ enum FNV1a {
             var h = start
             for b in bytes {
                 h ^= UInt64(b)
-                h &*= 0x100_0000_01b3
+                h &*= prime
             }
             return h
         }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var h = offset
         for text in [first, second] where !text.isEmpty {
             // Over the contiguous bytes when the string has them (every rendered event does).
             let start = h
             h = text.utf8.withContiguousStorageIfAvailable { hash($0, from: start) } ?? hash(text.utf8, from: start)
         }
+        return text(h)
+    }
+
+    /// `hex(first, second)` of each pair, the same values: four inputs at a time, their bytes
+    /// interleaved so four multiply chains run at once (one chain waits on each multiply's latency),
+    /// then each one's remaining bytes alone.
+    static func hexes(_ pairs: [(String, String)]) -> [String] {
+        var out: [String] = []
+        out.reserveCapacity(pairs.count)
+        var i = 0
+        while i + 4 <= pairs.count {
+            let inputs = (0..<4).map { k in Array(pairs[i + k].0.utf8) + Array(pairs[i + k].1.utf8) }
+            var h: (UInt64, UInt64, UInt64, UInt64) = (offset, offset, offset, offset)
+            inputs[0].withUnsafeBufferPointer { a in
+                inputs[1].withUnsafeBufferPointer { b in
+                    inputs[2].withUnsafeBufferPointer { c in
+                        inputs[3].withUnsafeBufferPointer { d in
+                            let n = min(a.count, b.count, c.count, d.count)
+                            for k in 0..<n {
+                                h.0 = (h.0 ^ UInt64(a[k])) &* prime
+                                h.1 = (h.1 ^ UInt64(b[k])) &* prime
+                                h.2 = (h.2 ^ UInt64(c[k])) &* prime
+                                h.3 = (h.3 ^ UInt64(d[k])) &* prime
+                            }
+                            for k in n..<a.count { h.0 = (h.0 ^ UInt64(a[k])) &* prime }
+                            for k in n..<b.count { h.1 = (h.1 ^ UInt64(b[k])) &* prime }
+                            for k in n..<c.count { h.2 = (h.2 ^ UInt64(c[k])) &* prime }
+                            for k in n..<d.count { h.3 = (h.3 ^ UInt64(d[k])) &* prime }
+                        }
+                    }
+                }
+            }
+            out += [text(h.0), text(h.1), text(h.2), text(h.3)]
+            i += 4
+        }
+        for pair in pairs[i...] { out.append(hex(pair.0, pair.1)) }
+        return out
+    }
+
+    static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let prime: UInt64 = 0x100_0000_01b3
+
+    /// Sixteen lower-case hex digits.
+    static func text(_ h: UInt64) -> String {
         let s = String(h, radix: 16)
         return String(repeating: "0", count: 16 - s.count) + s
     }
