@@ -6,13 +6,25 @@ public enum JSONBytes {
     /// as UTF-8), so hand-written and encoded JSON agree byte for byte.
     public static func appendString(_ text: String, to out: inout [UInt8]) {
         out.append(0x22)
+        // Over the contiguous bytes (a packed roster appends five short strings an entry, and the
+        // generic UTF-8 view's scan and append were 3.7 % of a province build's CPU).
+        var text = text
+        text.withUTF8 { bytes in appendEscaped(bytes, to: &out) }
+        out.append(0x22)
+    }
+
+    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         // Nearly every string (UIDs, hashes, dates, names) needs no escape: copied whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out.append(contentsOf: text.utf8)
-            out.append(0x22)
+        var clean = true
+        for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+            clean = false
+            break
+        }
+        if clean {
+            out.append(contentsOf: bytes)
             return
         }
-        for byte in text.utf8 {
+        for byte in bytes {
             switch byte {
             case 0x22: out.append(contentsOf: #"\""#.utf8)
             case 0x5C: out.append(contentsOf: #"\\"#.utf8)
@@ -28,7 +40,6 @@ public enum JSONBytes {
             default: out.append(byte)
             }
         }
-        out.append(0x22)
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
