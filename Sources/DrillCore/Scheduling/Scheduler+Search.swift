@@ -203,7 +203,17 @@ extension Scheduler {
     /// Tries `demand` on `slot` against the current bookings; counts one evaluated move.
     func tryPlace(_ demand: Demand, _ slot: TimeSlot, _ state: inout State, avoiding: String? = nil) -> Outcome {
         state.evaluated += 1
-        return evaluate(demand, rulesByID[demand.ruleID]!, slot, state.ledger, avoiding: avoiding)
+        let rule = rulesByID[demand.ruleID]!
+        // The optimiser tries ~100,000 moves a town over a few hundred demands: each demand's facts
+        // are made once and kept in the state, not made again for every move.
+        let facts: DemandFacts
+        if let kept = state.facts[demand.uid] {
+            facts = kept
+        } else {
+            facts = demandFacts(demand, rule)
+            state.facts[demand.uid] = facts
+        }
+        return evaluate(demand, rule, slot, state.ledger, facts: facts, avoiding: avoiding)
     }
 
     /// The best feasible slot of an unplaced demand by its own points plus its teams' spacing.

@@ -113,6 +113,8 @@ public struct Scheduler: Sendable {
         var moveReasons: [String: Constraint] = [:]
         /// Published sessions whose day is outside their rule's window now.
         var outsideWindow = Set<String>()
+        /// Each demand's `demandFacts`, made when the optimiser first tries it (`tryPlace`).
+        var facts: [String: DemandFacts] = [:]
     }
 
     /// Places demands most-constrained first, each on its cheapest feasible candidate, with one level of repair.
@@ -433,9 +435,10 @@ extension Scheduler {
 
     /// What `evaluate` needs of a demand that does not depend on the slot or the bookings: its teams
     /// with their gaps, members, absentees, turnout floors and blackout days, and its venue. Made once
-    /// per demand by the greedy pass (`attempt` tries many slots of one demand); `evaluate` without
-    /// it makes it for the one slot. Looking these up per slot (team, member and venue tables keyed by text,
-    /// each blackout's days worked out again) was most of `evaluate`'s own time.
+    /// per demand by the greedy pass (`attempt` tries many slots of one demand) and kept in the state
+    /// by the optimiser (`tryPlace`); `evaluate` without it makes it for the one slot. Looking these
+    /// up per slot (team, member and venue tables keyed by text, each blackout's days worked out
+    /// again) was most of `evaluate`'s own time.
     struct DemandFacts {
         struct TeamFacts {
             var team: Team
