@@ -32,7 +32,7 @@ for i in $(seq "${BUILDS:-5}"); do
     DRILLCAL_TIMINGS="$work/timings" "$bin" build "$work/town" --allow-partial --member-feeds skip \
         --now 2026-11-29T00:00:00Z >/dev/null || true
     line=$(cat "$work/timings")
-    render=$(sed 's/.*render=\([0-9.]*\).*/\1/' <<<"$line")
+    render=$(sed 's/.* render=\([0-9.]*\).*/\1/' <<<"$line")
     events=$(sed 's/.*events=\([0-9]*\).*/\1/' <<<"$line")
     if [ -z "$best" ] || awk "BEGIN{exit !($render < $best)}"; then best=$render; fi
 done

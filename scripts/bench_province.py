@@ -99,7 +99,7 @@ def run(bin_path: str, work: pathlib.Path, extra: list, label: str, timings: pat
         sys.exit(f"{label}: drillcal exited {proc.returncode}\n{proc.stderr}\n{proc.stdout[:2000]}")
     report = json.loads(proc.stdout)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    phases = {}
+    phases, cpus = {}, {}
     events = 0
     if timings.exists():
         for line in timings.read_text().splitlines():
@@ -107,15 +107,17 @@ def run(bin_path: str, work: pathlib.Path, extra: list, label: str, timings: pat
                 k, v = part.split("=")
                 if k == "events":
                     events += int(v)
+                elif k.startswith("cpu."):
+                    cpus[k[4:]] = cpus.get(k[4:], 0.0) + float(v)
                 else:
                     phases[k] = phases.get(k, 0.0) + float(v)
     files, size = tree(work)
     built = sum(1 for t in report["towns"] if not t["skipped"])
     sessions = sum(t.get("sessions") or 0 for t in report["towns"])
-    split = " ".join(f"{k} {v:.1f}s" for k, v in phases.items())
+    split = " ".join(f"{k} {v:.1f}s" + (f" (CPU {cpus[k]:.1f}s)" if k in cpus else "") for k, v in phases.items())
     print(f"{label}: wall {wall:.1f}s, CPU {cpu:.1f}s, peak RSS {after.ru_maxrss / 1024:.0f} MiB (largest process), "
           f"{built} towns built, {sessions} sessions, {events} events rendered, {files} files, {size / 1e6:.1f} MB; "
-          f"phase wall seconds summed over towns: {split}")
+          f"phase wall seconds summed over towns (with the CPU seconds they used): {split}")
     return wall, size
 
 
