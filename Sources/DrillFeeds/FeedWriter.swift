@@ -134,12 +134,23 @@ public enum FeedWriter {
     }
 
     /// Publishes `set` at `folder` (see the type's documentation).
+    /// - Parameters:
+    ///   - companions: files the caller wrote (unsynced) to be made durable with the new generation:
+    ///     by the same `syncfs` where they are on its file system, else one `fsync` each. A build
+    ///     uses it for a town's new database, so its first publication costs no syncs of its own.
+    ///   - beforeSwitch: runs once the generation and `companions` are durable and before readers
+    ///     are switched to it (also when the feeds are unchanged); what it does to names in the
+    ///     link's folder is made durable by the switch's folder sync. If it throws, nothing is
+    ///     switched and the new generation is removed.
     /// - Returns: the generation folder now published.
     @discardableResult
-    public static func write(_ set: FeedSet, to folder: URL) throws -> URL {
+    public static func write(
+        _ set: FeedSet, to folder: URL, companions: [String] = [], beforeSwitch: () throws -> Void = {}
+    ) throws -> URL {
         var files: [(name: String, bytes: [UInt8])] = set.files.map { ($0.name, Array($0.text.utf8)) }
         files.append(("manifest.json", set.manifest.jsonBytes()))
-        return try Generations(link: folder.standardizedFileURL).publish(files)
+        return try Generations(link: folder.standardizedFileURL).publish(
+            files, companions: companions, beforeSwitch: beforeSwitch)
     }
 
     /// Writes `bytes` to a temporary file beside `path` and renames it over `path`: readers see the
@@ -189,7 +200,9 @@ struct Generations {
         case legacyFolder
     }
 
-    func publish(_ files: [(name: String, bytes: [UInt8])]) throws -> URL {
+    func publish(
+        _ files: [(name: String, bytes: [UInt8])], companions: [String] = [], beforeSwitch: () throws -> Void = {}
+    ) throws -> URL {
         let fm = FileManager.default
         try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
         let current = try inspect()
@@ -202,6 +215,11 @@ struct Generations {
             case .missing: nil
             }
         if case .ours(let generation) = current, unchanged(files, in: root + "/" + generation) {
+            if !companions.isEmpty {
+                for path in companions { try syncFile(path) }
+                try beforeSwitch()
+                try syncDirectory(parent)
+            }
             // Nothing to publish, but a build killed after its switch and before its step 4 left
             // older generations behind: keep the current one and the newest before it (readers
             // may still be inside that one), as step 4 would have.
@@ -228,8 +246,18 @@ struct Generations {
             try writeFile(path, file.bytes, sync: false)
             written.append(path)
         }
-        // Every new file and the folder's names on disk before the generation gets its final name.
-        try syncAll(written, folder: staging)
+        // Every new file and the folder's names on disk before the generation gets its final name;
+        // the caller's companions with them (each synced on its own if on another file system).
+        do {
+            let device = deviceID(staging)
+            let shared = companions.filter { device != nil && deviceID($0) == device }
+            for path in companions where !shared.contains(path) { try syncFile(path) }
+            try syncAll(written + shared, folder: staging)
+            try beforeSwitch()
+        } catch {
+            try? fm.removeItem(atPath: staging)
+            throw error
+        }
 
         // 2. Its final name: the next free number.
         var number = (generationNumbers().max() ?? 0) + 1
@@ -432,6 +460,20 @@ struct Generations {
             try check(fsync(file), path)
         }
         try check(fsync(fd), folder)
+    }
+
+    /// fsync on one file.
+    func syncFile(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        try check(fsync(fd), path)
+    }
+
+    /// The file system a path is on (nil when it cannot be read: then it is synced on its own).
+    func deviceID(_ path: String) -> UInt? {
+        var info = stat()
+        return stat(path, &info) == 0 ? UInt(info.st_dev) : nil
     }
 
     /// glibc's `syncfs` (Swift's Glibc module does not declare it), looked up once.

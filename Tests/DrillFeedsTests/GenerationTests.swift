@@ -153,4 +153,46 @@ import Testing
         #expect(throws: WriteError.self) { try FeedWriter.write(set(["town.ics": "A"]), to: folder) }
         #expect(entries(base.appendingPathComponent("feeds.d").path).isEmpty)
     }
+
+    /// A build's new database rides along with the feeds: made durable by the same sync, placed by
+    /// `beforeSwitch` while readers still see the old set, and nothing is switched if placing fails.
+    @Test func companionsArePlacedBeforeTheSwitch() throws {
+        defer { try? FileManager.default.removeItem(at: base) }
+        try FeedWriter.write(set(["town.ics": "A"]), to: folder)
+        let companion = base.appendingPathComponent("town.sqlite.new-1").path
+        try Data("db".utf8).write(to: URL(fileURLWithPath: companion))
+        var sawOld = false
+        let second = try FeedWriter.write(set(["town.ics": "B"], sequence: 1), to: folder, companions: [companion]) {
+            sawOld = (try? String(contentsOf: folder.appendingPathComponent("town.ics"), encoding: .utf8)) == "A"
+            #expect(link(companion, base.appendingPathComponent("town.sqlite").path) == 0)
+        }
+        #expect(sawOld)
+        #expect(try String(contentsOf: folder.appendingPathComponent("town.ics"), encoding: .utf8) == "B")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.path) == "feeds.d/\(second.lastPathComponent)")
+
+        // Unchanged feeds: the companion is still made durable and placed.
+        var placed = false
+        let same = try FeedWriter.write(set(["town.ics": "B"], sequence: 1), to: folder, companions: [companion]) {
+            placed = true
+        }
+        #expect(placed && same == second)
+
+        // Placing fails: the old set stays published and the new generation is gone.
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try FeedWriter.write(set(["town.ics": "C"], sequence: 2), to: folder, companions: [companion]) {
+                throw Refused()
+            }
+        }
+        #expect(try String(contentsOf: folder.appendingPathComponent("town.ics"), encoding: .utf8) == "B")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.path) == "feeds.d/\(second.lastPathComponent)")
+        let root = base.appendingPathComponent("feeds.d").path
+        #expect(!entries(root).contains { $0.contains(".tmp-") }, "\(entries(root))")
+        #expect(entries(root).filter { Int($0) != nil }.count == 2)
+        // A companion that cannot be synced fails the write before anything is switched.
+        #expect(throws: WriteError.self) {
+            try FeedWriter.write(set(["town.ics": "D"], sequence: 3), to: folder, companions: [base.appendingPathComponent("missing").path])
+        }
+        #expect(try String(contentsOf: folder.appendingPathComponent("town.ics"), encoding: .utf8) == "B")
+    }
 }

@@ -55,17 +55,7 @@ extension SQLiteStore {
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return false }
         defer { unlink(temporary) }
-        let written = image.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                offset += n
-            }
-            return true
-        }
-        let synced = written && fsync(fd) == 0
+        let synced = writeAll(fd, image) && fsync(fd) == 0
         Glibc.close(fd)
         guard synced, link(temporary, path) == 0 else { return false }
         let parent = (path as NSString).deletingLastPathComponent

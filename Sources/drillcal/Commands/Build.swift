@@ -152,11 +152,57 @@ extension Drillcal {
                     Console.error(lang.pick("无法生成日历：\(error)", "cannot build the feeds: \(error)"))
                     throw ExitCode(3)
                 }
+                // A town's first build with an SQLite file: its database is made in memory and
+                // written beside it, made durable with the feeds and linked into place just before
+                // they are switched (SQLiteStore+FirstPublication.swift), where opening a new file
+                // and publishing into it cost seven syncs more.
+                let sequences = set.manifest.events.mapValues(\.sequence)
+                let records = { schedule.sessions.map { $0.record(sequence: sequences[$0.uid] ?? 0) } }
+                let rosters = {
+                    Dictionary(uniqueKeysWithValues: schedule.sessions.map { ($0.uid, $0.rosterEntries(input.roster)) })
+                }
+                var staged: String?
+                defer { if let staged { unlink(staged) } }
+                if readStore == nil && town.newSQLiteFile {
+                    timings.restart()
+                    do {
+                        let image = try SQLiteStore.firstPublicationImage(sessions: records(), rosters: rosters())
+                        staged = try SQLiteStore.stageNewFile(image, for: town.databasePath)
+                    } catch {
+                        Console.error("\(town.databasePath): " + error.message(lang))
+                        throw ExitCode(3)
+                    }
+                    timings.end("store")
+                }
                 do {
                     timings.restart()
-                    try FeedWriter.write(set, to: folder)
+                    let databasePath = town.databasePath
+                    try FeedWriter.write(set, to: folder, companions: staged.map { [$0] } ?? []) {
+                        guard let staged else { return }
+                        do {
+                            // The feed link's folder is synced by the switch right after.
+                            let placed = try SQLiteStore.placeStagedFile(
+                                staged, at: databasePath,
+                                syncFolder: !FileProblem.sameFolder(
+                                    (databasePath as NSString).deletingLastPathComponent,
+                                    folder.deletingLastPathComponent().path))
+                            if !placed { throw DatabasePlacement(error: nil) }
+                        } catch let error as StoreError {
+                            throw DatabasePlacement(error: error)
+                        }
+                    }
                     timings.end("write")
                     feeds = set
+                } catch let placement as DatabasePlacement {
+                    if let error = placement.error {
+                        Console.error("\(town.databasePath): " + error.message(lang))
+                        throw ExitCode(3)
+                    }
+                    Console.error(lang.pick(
+                        "\(town.databasePath)：应为尚不存在的数据库（首次构建新建它），实际为构建期间出现的另一个数据库；未做任何改动，请重新运行 build",
+                        "\(town.databasePath): expected no database yet (a first build makes it), found one that appeared during the build; nothing was changed, run build again"
+                    ))
+                    throw ExitCode(3)
                 } catch let error as WriteError where error.refusal != nil {
                     Console.error(lang.pick(
                         "\(error.path)：应为新的或空的文件夹，或 drillcal 发布过的日历文件夹，实际为\(error.found(lang))；未做任何改动",
@@ -166,23 +212,22 @@ extension Drillcal {
                     Console.error(FileProblem.writeError(error, path: folder.path, folder: true).message(lang))
                     throw ExitCode(3)
                 }
-                // Publish the schedule (with each session's roster as of today) for attendance.
-                timings.restart()
-                // The store the notices and the replan were read from, or a new one for a town's first build.
-                let store = if let readStore { readStore } else { try await town.openStore(create: true)! }
-                published = store
-                timings.end("open")
-                do {
-                    let sequences = feeds!.manifest.events.mapValues(\.sequence)
-                    try await store.publishAssigningCodes(
-                        sessions: schedule.sessions.map { $0.record(sequence: sequences[$0.uid] ?? 0) },
-                        rosters: Dictionary(
-                            uniqueKeysWithValues: schedule.sessions.map { ($0.uid, $0.rosterEntries(input.roster)) }))
-                } catch {
-                    Console.error("\(town.databasePath): " + error.message(lang))
-                    throw ExitCode(3)
+                // Publish the schedule (with each session's roster as of today) for attendance,
+                // unless the new file above already holds it.
+                if staged == nil {
+                    timings.restart()
+                    // The store the notices and the replan were read from, or a new one (PostgreSQL).
+                    let store = if let readStore { readStore } else { try await town.openStore(create: true)! }
+                    published = store
+                    timings.end("open")
+                    do {
+                        try await store.publishAssigningCodes(sessions: records(), rosters: rosters())
+                    } catch {
+                        Console.error("\(town.databasePath): " + error.message(lang))
+                        throw ExitCode(3)
+                    }
+                    timings.end("store")
                 }
-                timings.end("store")
                 timings.complete = true
             }
 
@@ -252,6 +297,12 @@ extension Drillcal {
 /// What `build` reports, as text or JSON (docs/schema/build.schema.json). JSON keys are camelCase
 /// and name the same things as `check --json` does: a session object's own UID is `uid`, a
 /// reference to one elsewhere is `session`; `team` is one team id, `teams` several.
+/// A town's new database could not be linked into place (see `SQLiteStore.placeStagedFile`):
+/// `error` nil when another database appeared there during the build.
+struct DatabasePlacement: Error {
+    var error: StoreError?
+}
+
 struct BuildReport: Encodable {
     /// A session as docs/schema/session.schema.json describes it.
     struct Session: Encodable {

@@ -63,6 +63,14 @@ enum FileProblem {
 
     /// Checks, before anything is built, that `path` is (or can be made) a writable folder: the
     /// nearest existing part of the path must be a folder this process may write into.
+    /// Whether two paths name the same folder (same device and inode; false if either is unreadable).
+    static func sameFolder(_ a: String, _ b: String) -> Bool {
+        var x = stat()
+        var y = stat()
+        guard stat(a.isEmpty ? "." : a, &x) == 0, stat(b.isEmpty ? "." : b, &y) == 0 else { return false }
+        return x.st_dev == y.st_dev && x.st_ino == y.st_ino
+    }
+
     static func checkWritableFolder(_ path: String) -> InputError? {
         let fm = FileManager.default
         var probe = URL(fileURLWithPath: path).standardizedFileURL

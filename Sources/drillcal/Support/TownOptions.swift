@@ -32,6 +32,12 @@ struct TownOptions: ParsableArguments {
         return database ?? (directory as NSString).appendingPathComponent("drillcal.sqlite")
     }
 
+    /// Whether the store is an SQLite file not made yet (nor a write-ahead log of an earlier one).
+    var newSQLiteFile: Bool {
+        !usesPostgres && !FileManager.default.fileExists(atPath: databasePath)
+            && !FileManager.default.fileExists(atPath: databasePath + "-wal")
+    }
+
     /// The database as given (with a PostgreSQL password, if any): for passing on to a child process.
     var databaseArgument: String { database ?? databasePath }
 
