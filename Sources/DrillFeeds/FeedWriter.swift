@@ -269,7 +269,9 @@ struct Generations {
             number += 1
             generation = Self.generationName(number)
         }
-        try syncDirectory(root)
+        // The new name on disk before the link names it: on ext4 and XFS the switch's folder sync
+        // below commits this rename with it (see `metadataInOrder`); elsewhere, a sync of its own.
+        if !Self.metadataInOrder(root) { try syncDirectory(root) }
 
         // 3. The switch: a new link renamed over the old one (or exchanged with a legacy folder).
         let tempLink = root + "/link.tmp-\(pid)"
@@ -353,11 +355,66 @@ struct Generations {
             }
             return
         }
-        try check(mkdir(root, 0o755), root)
-        try writeFile(
-            root + "/" + Self.marker,
-            Array("Feed generations of \(name); managed by drillcal build, which removes old ones.\n".utf8))
+        let text = Array("Feed generations of \(name); managed by drillcal build, which removes old ones.\n".utf8)
+        guard Self.metadataInOrder(parent) else {
+            try check(mkdir(root, 0o755), root)
+            try writeFile(root + "/" + Self.marker, text)
+            return
+        }
+        // Made whole under a temporary name and renamed into place, so that no crash leaves
+        // `<name>.d` without its marker (which the next build would refuse). Nothing is synced
+        // here: the metadata is committed in order (`metadataInOrder`), so the folder and its
+        // marker are durable once anything after them is, and the generation's sync makes them so.
+        removeDeadTemporaries(in: parent, prefix: name + ".d.tmp-")
+        let temporary = root + ".tmp-\(getpid())"
+        try? fm.removeItem(atPath: temporary)
+        try check(mkdir(temporary, 0o755), temporary)
+        do {
+            try writeFile(temporary + "/" + Self.marker, text, sync: false)
+            try check(rename(temporary, root), root)
+        } catch {
+            try? fm.removeItem(atPath: temporary)
+            // Another build made it meanwhile: use it if it is drillcal's.
+            guard fm.fileExists(atPath: root + "/" + Self.marker) else { throw error }
+        }
     }
+
+    /// Removes `<prefix><pid>` entries of `folder` whose process is gone (a build killed while
+    /// making its generations folder).
+    func removeDeadTemporaries(in folder: String, prefix: String) {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasPrefix(prefix) {
+            guard let pid = Int32(entry.dropFirst(prefix.count)) else { continue }
+            if pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM) { continue }
+            try? FileManager.default.removeItem(atPath: folder + "/" + entry)
+        }
+    }
+
+    /// Whether the file system holding `path` commits metadata changes (creations, renames) in the
+    /// order they were made, a sync of one folder committing every change made before it: ext4
+    /// (jbd2 commits whole transactions in sequence; ext2 shares its magic number but is not used
+    /// for data on these servers) and XFS (its log is written in order). On those, a folder's
+    /// names need no sync of their own when a later sync follows before anyone relies on them;
+    /// elsewhere (btrfs logs each fsynced inode on its own) every folder is synced as before.
+    static func metadataInOrder(_ path: String) -> Bool {
+        // Linux `statfs` (Swift's Glibc module does not declare it): `f_type`, a C long, is the
+        // struct's first field on every Linux architecture; the struct is 120 bytes on 64-bit ones.
+        typealias StatFS = @convention(c) (UnsafePointer<CChar>, UnsafeMutableRawPointer) -> Int32
+        guard let symbol = statfsSymbol else { return false }
+        var buffer = [UInt64](repeating: 0, count: 64)
+        let type = buffer.withUnsafeMutableBytes { raw -> Int? in
+            unsafeBitCast(symbol, to: StatFS.self)(path, raw.baseAddress!) == 0 ? raw.load(as: Int.self) : nil
+        }
+        return type == 0xEF53 || type == 0x5846_5342
+    }
+
+    /// glibc's `statfs`, looked up once (nil off Linux: every folder is then synced).
+    nonisolated(unsafe) static let statfsSymbol: UnsafeMutableRawPointer? = {
+        #if os(Linux)
+            dlsym(nil, "statfs")
+        #else
+            nil
+        #endif
+    }()
 
     /// Numbers of the finished generations.
     func generationNumbers() -> [Int] {

@@ -195,4 +195,40 @@ import Testing
         }
         #expect(try String(contentsOf: folder.appendingPathComponent("town.ics"), encoding: .utf8) == "B")
     }
+
+    /// ext4 and XFS commit metadata in order, so a new generations folder and a generation's name
+    /// ride on the switch's sync: the file system type read must be the one `stat -f` reports.
+    @Test func fileSystemTypeIsReadAsStatReportsIt() throws {
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: base) }
+        let stat = Process()
+        stat.executableURL = URL(fileURLWithPath: "/usr/bin/stat")
+        stat.arguments = ["-f", "-c", "%t", base.path]
+        let pipe = Pipe()
+        stat.standardOutput = pipe
+        try stat.run()
+        stat.waitUntilExit()
+        let hex = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let type = try #require(Int(hex, radix: 16))
+        #expect(Generations.metadataInOrder(base.path) == (type == 0xEF53 || type == 0x5846_5342), "type \(hex)")
+        #expect(!Generations.metadataInOrder(base.path + "/missing"))
+    }
+
+    /// The generations folder is made whole under a temporary name; one a killed build left behind
+    /// is removed, and no temporary stays beside the feeds.
+    @Test func generationsFolderIsMadeWhole() throws {
+        defer { try? FileManager.default.removeItem(at: base) }
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        let dead = 4_194_305  // above the kernel's largest pid (2^22): no process has it
+        try FileManager.default.createDirectory(
+            at: base.appendingPathComponent("feeds.d.tmp-\(dead)"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: base.appendingPathComponent("feeds.d.tmp-\(getppid())"), withIntermediateDirectories: true)
+        try FeedWriter.write(set(["town.ics": "A"]), to: folder)
+        // The running process's temporary is not touched; the dead one's is gone.
+        #expect(entries(base.path) == ["feeds", "feeds.d", "feeds.d.tmp-\(getppid())"])
+        #expect(entries(base.appendingPathComponent("feeds.d").path).contains(".drillcal-generations"))
+        #expect(try String(contentsOf: folder.appendingPathComponent("town.ics"), encoding: .utf8) == "A")
+    }
 }
