@@ -1,3 +1,4 @@
+import DrillCore
 import ICal
 
 /// A UTC instant as iCalendar writes it (`20261129T023146Z`), from seconds since 1970.
@@ -13,6 +14,33 @@ public struct Stamp: Hashable, Sendable, Comparable {
         guard let parts = LocalStamp.split(text, utc: true) else { return nil }
         let days = CivilDateBridge.dayNumber(parts.date)
         seconds = days * 86400 + parts.hour * 3600 + parts.minute * 60 + parts.second
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SSZ` (years 1970–9999), the form `--now` is given in and a region
+    /// build passes to every town; nil for anything else, which callers hand to
+    /// `ISO8601DateFormatter` (offsets, other forms). Making that formatter cost ~0.5 ms a town.
+    public init?(utcISO text: String) {
+        var text = text
+        let parsed = text.withUTF8 { b -> Int? in
+            guard b.count == 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A
+            else { return nil }
+            func number(_ start: Int, _ digits: Int) -> Int? {
+                var n = 0
+                for i in start..<(start + digits) {
+                    guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                    n = n * 10 + Int(b[i] - 0x30)
+                }
+                return n
+            }
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+                let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+                year >= 1970, hour < 24, minute < 60, second < 60,
+                let date = CivilDate(year: year, month: month, day: day)
+            else { return nil }
+            return date.dayNumber * 86400 + hour * 3600 + minute * 60 + second
+        }
+        guard let parsed else { return nil }
+        seconds = parsed
     }
 
     /// As libical's value type.

@@ -225,3 +225,41 @@ extension ComplianceTests {
         #expect(below(short) == [Self.drill: 9])
     }
 }
+
+/// Every session's roster made at once (teams' entries shared, absences looked at per session)
+/// must be each session's `rosterEntries`, entry for entry and in order.
+@Suite struct SharedRosterEntriesTests {
+    @Test(arguments: 1...4) func equalsEachSessionsOwn(seed: UInt64) throws {
+        let (plan, roster) = randomTown(seed: seed)
+        let sessions = try scheduler(plan, roster).schedule().sessions
+        #expect(!sessions.isEmpty)
+        let shared = ScheduledSession.rosterEntries(of: sessions, roster: roster)
+        #expect(shared.count == sessions.count)
+        var sawAway = false
+        for session in sessions {
+            let own = session.rosterEntries(roster)
+            #expect(shared[session.uid] == own, "\(session.uid)")
+            sawAway = sawAway || own.contains(where: \.away)
+        }
+        // The random towns have absences that fall on sessions: the per-session path is exercised.
+        if seed == 1 { #expect(sawAway) }
+    }
+
+    @Test func aMemberListingATeamTwiceIsOneEntry() throws {
+        let roster = Roster(members: [
+            Member(id: "a", name: "甲", teams: ["t", "t", "u"], roles: []),
+            Member(id: "b", name: "乙", teams: ["u"], roles: [], absences: [
+                Absence(range: DateRange(from: date("2027-03-01"), to: date("2027-03-31")))
+            ]),
+        ])
+        let (plan, town) = randomTown(seed: 1)
+        var session = try #require(try scheduler(plan, town).schedule().sessions.first)
+        session.uid = "s"
+        session.teamIDs = ["t", "u"]
+        session.slot.date = date("2027-03-10")
+        let shared = ScheduledSession.rosterEntries(of: [session], roster: roster)
+        #expect(shared["s"] == session.rosterEntries(roster))
+        #expect(shared["s"]?.map(\.memberID) == ["a", "a", "b"])
+        #expect(shared["s"]?.map(\.away) == [false, false, true])
+    }
+}

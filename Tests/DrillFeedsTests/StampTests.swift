@@ -1,3 +1,4 @@
+import Foundation
 import ICal
 import Testing
 
@@ -37,5 +38,27 @@ struct StampTests {
     func wideValues() {
         let far = ICalDateTime(date: ICalDate(year: 12_027, month: 5, day: 9), hour: 8, minute: 0, second: 0)
         #expect(LocalStamp.text(far) == "120270509T080000")
+    }
+
+    /// `--now`'s fast path must give what `ISO8601DateFormatter` gives, and leave every other form
+    /// (offsets, impossible dates, leap seconds) to it.
+    @Test("YYYY-MM-DDTHH:MM:SSZ is read as ISO8601DateFormatter reads it")
+    func utcISO() {
+        let formatter = ISO8601DateFormatter()
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let seconds = Int.random(in: 0..<253_402_300_800, using: &generator)
+            let text = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+            #expect(Stamp(utcISO: text)?.seconds == seconds, "\(text)")
+        }
+        #expect(Stamp(utcISO: "2026-11-29T00:00:00Z")?.text == "20261129T000000Z")
+        #expect(Stamp(utcISO: "2028-02-29T23:59:59Z")?.text == "20280229T235959Z")
+        for text in [
+            "2027-02-29T00:00:00Z", "2027-13-01T00:00:00Z", "2027-01-01T24:00:00Z", "2027-01-01T00:60:00Z",
+            "2027-01-01T00:00:60Z", "2027-01-01T08:00:00+08:00", "2027-01-01 00:00:00Z", "2027-01-01T00:00:00",
+            "1969-12-31T23:59:59Z", "２027-01-01T00:00:00Z", "",
+        ] {
+            #expect(Stamp(utcISO: text) == nil, "\(text)")
+        }
     }
 }

@@ -31,7 +31,7 @@ public struct AttendanceData: Sendable, Hashable {
     public static func unpublished(_ schedule: Schedule, plan: Plan, roster: Roster) -> AttendanceData {
         AttendanceData(
             sessions: schedule.sessions.map { $0.record() },
-            rosters: Dictionary(uniqueKeysWithValues: schedule.sessions.map { ($0.uid, $0.rosterEntries(roster)) }),
+            rosters: ScheduledSession.rosterEntries(of: schedule.sessions, roster: roster),
             marks: [])
     }
 }
@@ -51,6 +51,42 @@ extension ScheduledSession {
                 RosterEntry(memberID: $0.id, name: $0.name, teamID: team, roles: $0.roles, away: $0.isAway(on: slot.date))
             }
         }
+    }
+
+    /// `rosterEntries` of every session, by UID: each team's entries are made once and shared by
+    /// its sessions (only a member with absences is looked at again per session). A town's ~300
+    /// sessions filtered the whole roster per team and session and made every entry anew.
+    public static func rosterEntries(of sessions: [ScheduledSession], roster: Roster) -> [String: [RosterEntry]] {
+        struct Team {
+            var entries: [RosterEntry] = []
+            /// Positions in `entries` of members with absences, and the member.
+            var absent: [(index: Int, member: Member)] = []
+        }
+        var teams: [String: Team] = [:]
+        for member in roster.members {
+            for team in member.teams where teams[team]?.entries.last?.memberID != member.id {
+                var entry = teams[team] ?? Team()
+                if !member.absences.isEmpty { entry.absent.append((entry.entries.count, member)) }
+                entry.entries.append(
+                    RosterEntry(memberID: member.id, name: member.name, teamID: team, roles: member.roles, away: false))
+                teams[team] = entry
+            }
+        }
+        var out: [String: [RosterEntry]] = [:]
+        out.reserveCapacity(sessions.count)
+        for session in sessions {
+            var entries: [RosterEntry] = []
+            for id in session.teamIDs {
+                guard let team = teams[id] else { continue }
+                var list = team.entries
+                for (index, member) in team.absent where member.isAway(on: session.slot.date) {
+                    list[index].away = true
+                }
+                if entries.isEmpty { entries = list } else { entries += list }
+            }
+            out[session.uid] = entries
+        }
+        return out
     }
 }
 

@@ -22,10 +22,7 @@ extension SQLiteStore {
         configureSQLite()
         do {
             let queue = try DatabaseQueue(configuration: configuration)
-            if var image = templateImage {
-                // Rollback-journal header bytes: an in-memory database cannot be in WAL mode.
-                image[18] = 1
-                image[19] = 1
+            if let image = memoryTemplateImage {
                 try queue.inDatabase { db in try deserialize(image, into: db) }
             } else {
                 try StoreSchema.migrator.migrate(queue)
@@ -53,15 +50,27 @@ extension SQLiteStore {
         }
     }
 
-    /// Replaces the content of `db`'s main database with `image` (SQLite owns the copy).
+    /// ``templateImage`` with the rollback-journal header bytes an in-memory database needs (it
+    /// cannot be in WAL mode), made once.
+    static let memoryTemplateImage: [UInt8]? = templateImage.map {
+        var image = $0
+        image[18] = 1
+        image[19] = 1
+        return image
+    }
+
+    /// Replaces the content of `db`'s main database with `image` (SQLite owns the copy), in a
+    /// buffer with room for a town's publication (~0.5 MB), so that it is not grown page by page.
     private static func deserialize(_ image: [UInt8], into db: Database) throws {
-        guard let buffer = sqlite3_malloc64(sqlite3_uint64(image.count)) else {
+        let room = image.count + 2 << 20
+        guard let buffer = sqlite3_malloc64(sqlite3_uint64(room)) else {
             throw DatabaseError(resultCode: .SQLITE_NOMEM)
         }
         image.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: image.count) }
         let flags = UInt32(SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE)
-        let size = sqlite3_int64(image.count)
-        let rc = sqlite3_deserialize(db.sqliteConnection, "main", buffer.assumingMemoryBound(to: UInt8.self), size, size, flags)
+        let rc = sqlite3_deserialize(
+            db.sqliteConnection, "main", buffer.assumingMemoryBound(to: UInt8.self), sqlite3_int64(image.count),
+            sqlite3_int64(room), flags)
         guard rc == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: rc)) }
         db.clearSchemaCache()
     }

@@ -158,9 +158,7 @@ extension Drillcal {
                 // and publishing into it cost seven syncs more.
                 let sequences = set.manifest.events.mapValues(\.sequence)
                 let records = { schedule.sessions.map { $0.record(sequence: sequences[$0.uid] ?? 0) } }
-                let rosters = {
-                    Dictionary(uniqueKeysWithValues: schedule.sessions.map { ($0.uid, $0.rosterEntries(input.roster)) })
-                }
+                let rosters = { ScheduledSession.rosterEntries(of: schedule.sessions, roster: input.roster) }
                 var staged: String?
                 defer { if let staged { unlink(staged) } }
                 if readStore == nil && town.newSQLiteFile {
@@ -277,6 +275,7 @@ extension Drillcal {
         /// The build time: --now, else SOURCE_DATE_EPOCH (reproducible builds), else the clock.
         func buildTime() throws -> Stamp {
             if let now {
+                if let stamp = Stamp(utcISO: now) { return stamp }
                 let f = ISO8601DateFormatter()
                 guard let d = f.date(from: now) else {
                     Console.error(town.lang.pick(
