@@ -31,9 +31,11 @@ struct Drillcal: AsyncParsableCommand {
 
     /// Runs one command line (without the executable's name) and gives its exit status: what
     /// `main` does for the process, and what a region worker does for each town it builds.
-    static func execute(_ arguments: [String]) async -> Int32 {
+    /// `parsed`: the command `arguments` parse into, when the caller has it already (a region worker
+    /// reusing one parse for its towns).
+    static func execute(_ arguments: [String], parsed: (any ParsableCommand)? = nil) async -> Int32 {
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parsed ?? parseAsRoot(arguments)
             if var async = command as? AsyncParsableCommand {
                 try await async.run()
             } else {
