@@ -60,7 +60,7 @@ struct RegionRunner: Sendable {
         let exe = Self.executable
         let limit = jobsPerWorker
         let townLimit = townLimit
-        DispatchQueue.concurrentPerform(iterations: min(width, count)) { _ in
+        DispatchQueue.concurrentPerform(iterations: min(width, count)) { slot in
             var worker: Worker?
             defer { worker?.finish() }
             while true {
@@ -74,23 +74,24 @@ struct RegionRunner: Sendable {
                     worker?.finish()
                     worker = Worker(exe)
                 }
-                let outcome = Self.build(command, on: &worker, scratch: scratch, index: i, limit: townLimit)
+                let outcome = Self.build(command, on: &worker, scratch: scratch, slot: slot, limit: townLimit)
                 queue.serially { done(i, outcome) }
             }
         }
     }
 
-    /// Runs one command on `worker`; a worker that could not start or died is set to nil.
+    /// Runs one command on `worker`; a worker that could not start or died is set to nil. Its
+    /// output goes to the files of its `slot` (one per parallel worker), emptied before each town:
+    /// a file made and removed per town left thousands of just-freed inodes that ext4's allocator
+    /// steps over (`recently_deleted`) when the next files are made.
     static func build(
-        _ command: [String], on worker: inout Worker?, scratch: String, index: Int, limit: Double? = nil
+        _ command: [String], on worker: inout Worker?, scratch: String, slot: Int, limit: Double? = nil
     ) -> Outcome {
         let started = Date()
-        let outPath = scratch + "/\(index).out"
-        let errPath = scratch + "/\(index).err"
-        defer {
-            unlink(outPath)
-            unlink(errPath)
-        }
+        let outPath = scratch + "/\(slot).out"
+        let errPath = scratch + "/\(slot).err"
+        truncate(outPath, 0)
+        truncate(errPath, 0)
         func outcome(_ status: Int32, signal: Int32?, extra: String = "") -> Outcome {
             let output = FileManager.default.contents(atPath: outPath) ?? Data()
             let errors = String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self)
