@@ -199,7 +199,8 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
         // Only what changed is written: an unchanged session or roster keeps its row as it is.
         // Rosters are compared as the texts they are stored as (one encoder writes them all).
         let made = try PublishPlan.make(sessions: sessions, rosters: rosters, stored: stored)
-        let texts = made.rosters.mapValues(PackedRoster.text)
+        var packed = RecentMemo<[RosterEntry], String?>()
+        let texts = made.rosters.mapValues { roster in packed.value(for: roster, PackedRoster.text) }
         let plan = made.changes(stored: stored) { uid, _ in texts[uid] ?? nil != storedTexts[uid] }
         var teamTexts = JSONText.EncodeMemo<[String]>()
         let upsert = try RawStatement(db, sql: SessionRow.upsertSQL)
