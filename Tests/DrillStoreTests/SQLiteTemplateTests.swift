@@ -177,6 +177,15 @@ struct SQLiteFirstPublicationTests {
         #expect(try !SQLiteStore.placeStagedFile(staged, at: orphan, syncFolder: false))
         #expect(!FileManager.default.fileExists(atPath: orphan))
         unlink(staged)
+        // What a killed build left is removed by the next staging; a running build's is kept.
+        let dead = path + ".new-4194305-7"
+        let running = path + ".new-\(getppid())-7"
+        for file in [dead, running] { try Data("x".utf8).write(to: URL(fileURLWithPath: file)) }
+        let next = try SQLiteStore.stageNewFile(image, for: path)
+        #expect(!FileManager.default.fileExists(atPath: dead))
+        #expect(FileManager.default.fileExists(atPath: running))
+        unlink(next)
+        unlink(running)
         // A folder that is not there: an error naming why, nothing made.
         #expect(throws: StoreError.self) {
             try SQLiteStore.stageNewFile(image, for: folder.appendingPathComponent("no/such/a.sqlite").path)

@@ -84,6 +84,63 @@ import Testing
         print("kill outcomes: \(outcomes)")
     }
 
+    /// A town's first build makes its database in memory and links it into place with the feeds:
+    /// killed at any instant, it leaves no database or a whole one, no feeds or a whole set, and
+    /// the next build completes and removes what the killed one left.
+    @Test func aFirstBuildKilledAtRandomInstantsLeavesNoDatabaseOrAWholeOne() throws {
+        let town = try CLI.scratchTown()
+        defer {
+            try? FileManager.default.removeItem(
+                at: town.deletingLastPathComponent().deletingLastPathComponent())
+        }
+        let pristine = try copy(town)
+        defer { try? FileManager.default.removeItem(at: pristine) }
+        let now = "2026-11-29T00:00:00Z"
+        let started = Date()
+        var r = try CLI.run(["build", town.path, "--now", now])
+        let duration = Date().timeIntervalSince(started)
+        #expect(r.status == 0, "\(r.stderr)")
+        let complete = try published(town)
+        let sessions = try CLI.run(["sessions", town.path, "--json"])
+        #expect(sessions.status == 0, "\(sessions.stderr)")
+
+        var rng = SystemRandomNumberGenerator()
+        var outcomes: [String] = []
+        for round in 1...6 {
+            try FileManager.default.removeItem(at: town)
+            try FileManager.default.copyItem(at: pristine, to: town)
+            let p = Process()
+            p.executableURL = CLI.binary
+            p.arguments = ["build", town.path, "--now", now]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(UInt32(Double.random(in: 0.3...2.5, using: &rng) * duration * 1_000_000))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+
+            let database = town.appendingPathComponent("drillcal.sqlite").path
+            let feeds = town.appendingPathComponent("feeds").path
+            let hasDatabase = FileManager.default.fileExists(atPath: database)
+            let hasFeeds = FileManager.default.fileExists(atPath: feeds)
+            outcomes.append("\(hasDatabase ? "db" : "-")/\(hasFeeds ? "feeds" : "-")")
+            if hasDatabase {
+                // A whole database: it opens and lists the sessions the complete build published.
+                let listed = try CLI.run(["sessions", town.path, "--json"])
+                #expect(listed.status == 0 && listed.stdout == sessions.stdout, "round \(round): \(listed.stderr)")
+            }
+            if hasFeeds { #expect(try published(town) == complete, "round \(round): a partial set") }
+            // Feeds are switched after the database is in place, never before.
+            #expect(!hasFeeds || hasDatabase, "round \(round): feeds without their database")
+            r = try CLI.run(["build", town.path, "--now", now])
+            #expect(r.status == 0, "round \(round): \(r.stderr)")
+            #expect(try published(town) == complete)
+            let entries = try FileManager.default.contentsOfDirectory(atPath: town.path)
+            #expect(entries.allSatisfy { !$0.contains(".tmp-") && !$0.contains(".new-") }, "round \(round): \(entries)")
+        }
+        print("first-build kill outcomes: \(outcomes)")
+    }
+
     @Test func outIntoAFolderWithAForeignCalendarKeepsIt() throws {
         let town = try CLI.scratchTown()
         defer {

@@ -79,6 +79,7 @@ extension SQLiteStore {
     /// synced: the caller makes it durable (the build does, together with the feeds) before
     /// ``placeStagedFile(_:at:syncFolder:)``, and removes the temporary name afterwards.
     public static func stageNewFile(_ image: [UInt8], for path: String) throws(StoreError) -> String {
+        removeDeadStagedFiles(for: path)
         let temporary = path + ".new-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StoreError.database(String(cString: strerror(errno))) }
@@ -113,6 +114,18 @@ extension SQLiteStore {
         }
         Glibc.close(folder)
         return true
+    }
+
+    /// Removes `<path>.new-<pid>-<n>` files a killed build left (its process gone).
+    static func removeDeadStagedFiles(for path: String) {
+        let parent = (path as NSString).deletingLastPathComponent
+        let folder = parent.isEmpty ? "." : parent
+        let prefix = (path as NSString).lastPathComponent + ".new-"
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasPrefix(prefix) {
+            guard let pid = entry.dropFirst(prefix.count).split(separator: "-").first.flatMap({ Int32($0) }) else { continue }
+            if pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM) { continue }
+            unlink(folder + "/" + entry)
+        }
     }
 
     /// Writes all of `bytes` to `fd`, retrying short writes and interruptions.

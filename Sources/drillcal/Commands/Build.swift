@@ -152,6 +152,39 @@ extension Drillcal {
                     Console.error(lang.pick("无法生成日历：\(error)", "cannot build the feeds: \(error)"))
                     throw ExitCode(3)
                 }
+                // Reports a feed write that failed (refused path, or the disk) and gives the exit status.
+                func writeFailure(_ error: any Error) -> ExitCode {
+                    switch error {
+                    case let placement as DatabasePlacement:
+                        if let error = placement.error {
+                            Console.error("\(town.databasePath): " + error.message(lang))
+                        } else {
+                            Console.error(lang.pick(
+                                "\(town.databasePath)：应为尚不存在的数据库（首次构建新建它），实际为构建期间出现的另一个数据库；未做任何改动，请重新运行 build",
+                                "\(town.databasePath): expected no database yet (a first build makes it), found one that appeared during the build; nothing was changed, run build again"
+                            ))
+                        }
+                        return ExitCode(3)
+                    case let error as WriteError where error.refusal != nil:
+                        Console.error(lang.pick(
+                            "\(error.path)：应为新的或空的文件夹，或 drillcal 发布过的日历文件夹，实际为\(error.found(lang))；未做任何改动",
+                            "\(error.path): expected a new or empty folder, or one drillcal published, found \(error.found(lang)); nothing was changed"))
+                        return ExitCode(2)
+                    default:
+                        Console.error(FileProblem.writeError(error, path: folder.path, folder: true).message(lang))
+                        return ExitCode(3)
+                    }
+                }
+                // The new generation is written first and its writeback started; the disk writes
+                // it while the database is made (below), then one sync covers both.
+                let stagedFeeds: StagedFeeds
+                do {
+                    timings.restart()
+                    stagedFeeds = try FeedWriter.stage(set, to: folder)
+                    timings.end("write")
+                } catch {
+                    throw writeFailure(error)
+                }
                 // A town's first build with an SQLite file: its database is made in memory and
                 // written beside it, made durable with the feeds and linked into place just before
                 // they are switched (SQLiteStore+FirstPublication.swift), where opening a new file
@@ -167,6 +200,7 @@ extension Drillcal {
                         let image = try SQLiteStore.firstPublicationImage(sessions: records(), rosters: rosters())
                         staged = try SQLiteStore.stageNewFile(image, for: town.databasePath)
                     } catch {
+                        stagedFeeds.discard()
                         Console.error("\(town.databasePath): " + error.message(lang))
                         throw ExitCode(3)
                     }
@@ -175,7 +209,7 @@ extension Drillcal {
                 do {
                     timings.restart()
                     let databasePath = town.databasePath
-                    try FeedWriter.write(set, to: folder, companions: staged.map { [$0] } ?? []) {
+                    try stagedFeeds.publish(companions: staged.map { [$0] } ?? []) {
                         guard let staged else { return }
                         do {
                             // The feed link's folder is synced by the switch right after.
@@ -191,24 +225,8 @@ extension Drillcal {
                     }
                     timings.end("write")
                     feeds = set
-                } catch let placement as DatabasePlacement {
-                    if let error = placement.error {
-                        Console.error("\(town.databasePath): " + error.message(lang))
-                        throw ExitCode(3)
-                    }
-                    Console.error(lang.pick(
-                        "\(town.databasePath)：应为尚不存在的数据库（首次构建新建它），实际为构建期间出现的另一个数据库；未做任何改动，请重新运行 build",
-                        "\(town.databasePath): expected no database yet (a first build makes it), found one that appeared during the build; nothing was changed, run build again"
-                    ))
-                    throw ExitCode(3)
-                } catch let error as WriteError where error.refusal != nil {
-                    Console.error(lang.pick(
-                        "\(error.path)：应为新的或空的文件夹，或 drillcal 发布过的日历文件夹，实际为\(error.found(lang))；未做任何改动",
-                        "\(error.path): expected a new or empty folder, or one drillcal published, found \(error.found(lang)); nothing was changed"))
-                    throw ExitCode(2)
                 } catch {
-                    Console.error(FileProblem.writeError(error, path: folder.path, folder: true).message(lang))
-                    throw ExitCode(3)
+                    throw writeFailure(error)
                 }
                 // Publish the schedule (with each session's roster as of today) for attendance,
                 // unless the new file above already holds it.
