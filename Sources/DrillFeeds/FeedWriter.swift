@@ -231,12 +231,6 @@ struct Generations {
         case legacyFolder
     }
 
-    func publish(
-        _ files: [(name: String, bytes: [UInt8])], companions: [String] = [], beforeSwitch: () throws -> Void = {}
-    ) throws -> URL {
-        try stage(files).publish(companions: companions, beforeSwitch: beforeSwitch)
-    }
-
     /// Writes the new generation under a temporary name (step 1), or finds the feeds unchanged.
     func stage(_ files: [(name: String, bytes: [UInt8])]) throws -> StagedFeeds {
         let fm = FileManager.default

@@ -231,4 +231,27 @@ import Testing
         #expect(entries(base.appendingPathComponent("feeds.d").path).contains(".drillcal-generations"))
         #expect(try String(contentsOf: folder.appendingPathComponent("town.ics"), encoding: .utf8) == "A")
     }
+
+    /// Staging writes the next generation where no reader looks; discarding it leaves the published
+    /// set and nothing else, and publishing it is what `write` does.
+    @Test func stagedFeedsAreUnseenUntilPublishedAndDiscardLeavesNothing() throws {
+        defer { try? FileManager.default.removeItem(at: base) }
+        let first = try FeedWriter.write(set(["town.ics": "A"]), to: folder)
+        let root = base.appendingPathComponent("feeds.d").path
+
+        let dropped = try FeedWriter.stage(set(["town.ics": "B"], sequence: 1), to: folder)
+        #expect(entries(root).contains { $0.hasPrefix("next.tmp-") })
+        #expect(try String(contentsOf: folder.appendingPathComponent("town.ics"), encoding: .utf8) == "A")
+        dropped.discard()
+        #expect(!entries(root).contains { $0.contains(".tmp-") }, "\(entries(root))")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.path) == "feeds.d/\(first.lastPathComponent)")
+
+        let staged = try FeedWriter.stage(set(["town.ics": "B"], sequence: 1), to: folder)
+        #expect(try String(contentsOf: folder.appendingPathComponent("town.ics"), encoding: .utf8) == "A")
+        let second = try staged.publish()
+        #expect(second != first)
+        #expect(try String(contentsOf: folder.appendingPathComponent("town.ics"), encoding: .utf8) == "B")
+        #expect(entries(folder.path) == ["manifest.json", "town.ics"])
+        #expect(!entries(root).contains { $0.contains(".tmp-") })
+    }
 }
