@@ -24,6 +24,19 @@ import Testing
         return twin
     }
 
+    /// Runs `build town --now now` and kills it with SIGKILL `seconds` after it started.
+    func killedBuild(_ town: URL, now: String, after seconds: Double) throws {
+        let p = Process()
+        p.executableURL = CLI.binary
+        p.arguments = ["build", town.path, "--now", now]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        usleep(UInt32(seconds * 1_000_000))
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+    }
+
     @Test func aBuildKilledAtRandomInstantsLeavesTheOldSetOrTheNewOne() throws {
         let town = try CLI.scratchTown()
         defer {
@@ -56,15 +69,7 @@ import Testing
             #expect(new != old)
 
             // The same build here, killed with SIGKILL at a random instant of its run.
-            let p = Process()
-            p.executableURL = CLI.binary
-            p.arguments = ["build", town.path, "--now", now]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            usleep(UInt32(Double.random(in: 0...1, using: &rng) * duration * 1_000_000))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            try killedBuild(town, now: now, after: Double.random(in: 0...1, using: &rng) * duration)
 
             let seen = try published(town)
             #expect(seen == old || seen == new, "round \(round): a mixed set")
@@ -109,15 +114,7 @@ import Testing
         for round in 1...6 {
             try FileManager.default.removeItem(at: town)
             try FileManager.default.copyItem(at: pristine, to: town)
-            let p = Process()
-            p.executableURL = CLI.binary
-            p.arguments = ["build", town.path, "--now", now]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            usleep(UInt32(Double.random(in: 0.3...2.5, using: &rng) * duration * 1_000_000))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            try killedBuild(town, now: now, after: Double.random(in: 0.3...2.5, using: &rng) * duration)
 
             let database = town.appendingPathComponent("drillcal.sqlite").path
             let feeds = town.appendingPathComponent("feeds").path
