@@ -103,7 +103,8 @@ public struct ManifestReadError: Error, Sendable, CustomStringConvertible {
 /// change are hard links to the previous generation's, so they keep their inode and mtime and
 /// static servers keep their ETags), then swaps the link with one `rename`, then removes what
 /// older builds left behind. Killed at any instant, a build leaves the link on the old set or the
-/// new one; its half-written generation (`*.tmp-<pid>`) is removed by the next build.
+/// new one; its half-written generation (`*.tmp-<pid>`, or a number the link never named) is
+/// removed by a later build.
 ///
 /// Nothing outside `feeds.d` is ever deleted, and a path that holds anything drillcal did not
 /// write is refused, not cleared. A feed folder from before generations (a plain folder with
@@ -192,7 +193,7 @@ public struct StagedFeeds {
     let current: Generations.Current
     /// The temporary folder; nil when the feeds are unchanged (nothing to switch).
     let staging: String?
-    /// Files written (not hard-linked) into it.
+    /// Names of the files written (not hard-linked) into it.
     let written: [String]
 
     /// Makes the generation durable with `companions`, runs `beforeSwitch`, and switches readers to
@@ -262,7 +263,7 @@ struct Generations {
                     continue  // unchanged: the same inode, mtime and ETag as before
                 }
                 try writeFile(path, file.bytes, sync: false, startWriteback: true)
-                written.append(path)
+                written.append(file.name)
             }
         } catch {
             try? fm.removeItem(atPath: staging)
@@ -291,39 +292,48 @@ struct Generations {
             }
             return URL(fileURLWithPath: root + "/" + generation)
         }
-        let written = staged.written
         let pid = getpid()
-        // Every new file and the folder's names on disk before the generation gets its final name;
-        // the caller's companions with them (each synced on its own if on another file system).
-        do {
-            let device = deviceID(staging)
-            let shared = companions.filter { device != nil && deviceID($0) == device }
-            for path in companions where !shared.contains(path) { try syncFile(path) }
-            try syncAll(written + shared, folder: staging)
-            try beforeSwitch()
-        } catch {
-            try? fm.removeItem(atPath: staging)
-            throw error
-        }
 
-        // 2. Its final name: the next free number.
+        // 2. Its final name, the next free number, given before the sync so that the sync makes the
+        // name durable with the files: a folder rename needs no ordering from the file system then
+        // (ext4 without a journal, as on this project's build machines, writes metadata in any
+        // order). A numbered generation is not published until the link names it; one a killed
+        // build left unlinked is removed by a later build (`removeLeftovers`).
         var number = (generationNumbers().max() ?? 0) + 1
         var generation = Self.generationName(number)
         while rename(staging, root + "/" + generation) != 0 {
             guard errno == EEXIST || errno == ENOTEMPTY, number < Int(Int32.max) else {
-                throw WriteError(path: root + "/" + generation, reason: String(cString: strerror(errno)))
+                let reason = String(cString: strerror(errno))
+                try? fm.removeItem(atPath: staging)
+                throw WriteError(path: root + "/" + generation, reason: reason)
             }
             number += 1
             generation = Self.generationName(number)
         }
-        // The new name on disk before the link names it: on ext4 and XFS the switch's folder sync
-        // below commits this rename with it (see `metadataInOrder`); elsewhere, a sync of its own.
-        if !Self.metadataInOrder(root) { try syncDirectory(root) }
-
-        // 3. The switch: a new link renamed over the old one (or exchanged with a legacy folder).
+        let folder = root + "/" + generation
+        let written = staged.written.map { folder + "/" + $0 }
+        // The new link is made now too, so that the same sync writes it (its inode as well as its
+        // name); the switch below is then a rename in the link's folder and that folder's sync.
         let tempLink = root + "/link.tmp-\(pid)"
         unlink(tempLink)
-        try check(symlink(name + ".d/" + generation, tempLink), tempLink)
+
+        // Every new file, the generation's and the link's names on disk before readers are
+        // switched; the caller's companions with them (each synced on its own if on another file
+        // system).
+        do {
+            try check(symlink(name + ".d/" + generation, tempLink), tempLink)
+            let device = deviceID(folder)
+            let shared = companions.filter { device != nil && deviceID($0) == device }
+            for path in companions where !shared.contains(path) { try syncFile(path) }
+            try syncAll(written + shared, folders: [folder, root])
+            try beforeSwitch()
+        } catch {
+            unlink(tempLink)
+            try? fm.removeItem(atPath: folder)
+            throw error
+        }
+
+        // 3. The switch: the new link renamed over the old one (or exchanged with a legacy folder).
         switch current {
         case .legacyFolder:
             try exchange(tempLink, link)
@@ -342,7 +352,7 @@ struct Generations {
         var keep: Set<String> = [generation]
         if case .ours(let old) = current { keep.insert(old) }
         removeLeftovers(keeping: keep)
-        return URL(fileURLWithPath: root + "/" + generation)
+        return URL(fileURLWithPath: folder)
     }
 
     static func generationName(_ n: Int) -> String {
@@ -403,21 +413,20 @@ struct Generations {
             return
         }
         let text = Array("Feed generations of \(name); managed by drillcal build, which removes old ones.\n".utf8)
-        guard Self.metadataInOrder(parent) else {
-            try check(mkdir(root, 0o755), root)
-            try writeFile(root + "/" + Self.marker, text)
-            return
-        }
         // Made whole under a temporary name and renamed into place, so that no crash leaves
-        // `<name>.d` without its marker (which the next build would refuse). Nothing is synced
-        // here: the metadata is committed in order (`metadataInOrder`), so the folder and its
+        // `<name>.d` without its marker (which the next build would refuse). Where the file system
+        // commits metadata in order (`metadataInOrder`) nothing is synced here: the folder and its
         // marker are durable once anything after them is, and the generation's sync makes them so.
+        // Elsewhere the marker and the folder are synced before the rename, which the generation's
+        // sync then makes durable.
+        let ordered = Self.metadataInOrder(parent)
         removeDeadTemporaries(in: parent, prefix: name + ".d.tmp-")
         let temporary = root + ".tmp-\(getpid())"
         try? fm.removeItem(atPath: temporary)
         try check(mkdir(temporary, 0o755), temporary)
         do {
-            try writeFile(temporary + "/" + Self.marker, text, sync: false)
+            try writeFile(temporary + "/" + Self.marker, text, sync: !ordered)
+            if !ordered { try syncDirectory(temporary) }
             try check(rename(temporary, root), root)
         } catch {
             try? fm.removeItem(atPath: temporary)
@@ -437,11 +446,12 @@ struct Generations {
     }
 
     /// Whether the file system holding `path` commits metadata changes (creations, renames) in the
-    /// order they were made, a sync of one folder committing every change made before it: ext4
-    /// (jbd2 commits whole transactions in sequence; ext2 shares its magic number but is not used
-    /// for data on these servers) and XFS (its log is written in order). On those, a folder's
-    /// names need no sync of their own when a later sync follows before anyone relies on them;
-    /// elsewhere (btrfs logs each fsynced inode on its own) every folder is synced as before.
+    /// order they were made, a sync of one folder committing every change made before it: ext4 with
+    /// its journal (jbd2 commits whole transactions in sequence) and XFS (its log is written in
+    /// order). On those, a folder's names need no sync of their own when a later sync follows
+    /// before anyone relies on them. ext4 without a journal (as on this project's build machines:
+    /// `/proc/fs/jbd2` is empty) writes metadata blocks in any order, and btrfs logs each
+    /// fsynced inode on its own: there every folder is synced.
     static func metadataInOrder(_ path: String) -> Bool {
         // Linux `statfs` (Swift's Glibc module does not declare it): `f_type`, a C long, is the
         // struct's first field on every Linux architecture; the struct is 120 bytes on 64-bit ones.
@@ -451,7 +461,26 @@ struct Generations {
         let type = buffer.withUnsafeMutableBytes { raw -> Int? in
             unsafeBitCast(symbol, to: StatFS.self)(path, raw.baseAddress!) == 0 ? raw.load(as: Int.self) : nil
         }
-        return type == 0xEF53 || type == 0x5846_5342
+        if type == 0x5846_5342 { return true }
+        return type == 0xEF53 && ext4Journal(path) == true
+    }
+
+    /// Whether the ext4 file system holding `path` has a journal: its block device's name from
+    /// `/sys/dev/block/<major>:<minor>`, then `/sys/fs/ext4/<name>/journal_task` ("<none>" without
+    /// a journal, the journal thread's pid with one). Nil when either cannot be read.
+    static func ext4Journal(_ path: String) -> Bool? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        // glibc's encoding of dev_t (gnu_dev_major / gnu_dev_minor).
+        let dev = UInt64(info.st_dev)
+        let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~UInt64(0xfff))
+        let minor = (dev & 0xff) | ((dev >> 12) & ~UInt64(0xff))
+        guard let device = try? FileManager.default.destinationOfSymbolicLink(atPath: "/sys/dev/block/\(major):\(minor)"),
+            let name = device.split(separator: "/").last,
+            let task = try? String(contentsOfFile: "/sys/fs/ext4/\(name)/journal_task", encoding: .utf8)
+        else { return nil }
+        let text = task.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text != "<none>"
     }
 
     /// glibc's `statfs`, looked up once (nil off Linux: every folder is then synced).
@@ -468,9 +497,13 @@ struct Generations {
         ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap { Int($0) }
     }
 
-    /// Removes finished generations not in `keep` and temporaries of builds no longer running.
+    /// Removes temporaries of builds no longer running and, when `keep` is given, the numbered
+    /// generations below the newest kept one that are not kept. A number above it belongs to a
+    /// build named after this one's number was taken (running, or killed before its switch): it
+    /// stays until a later build publishes above it.
     func removeLeftovers(keeping keep: Set<String>) {
         let fm = FileManager.default
+        let newestKept = keep.compactMap { Int($0) }.max() ?? 0
         for entry in (try? fm.contentsOfDirectory(atPath: root)) ?? [] {
             if let range = entry.range(of: ".tmp-", options: .backwards),
                 let pid = Int32(entry[range.upperBound...])
@@ -478,7 +511,7 @@ struct Generations {
                 // Another build still running owns its temporaries.
                 if pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM) { continue }
                 try? fm.removeItem(atPath: root + "/" + entry)
-            } else if Int(entry) != nil, !keep.isEmpty, !keep.contains(entry) {
+            } else if let number = Int(entry), number < newestKept, !keep.contains(entry) {
                 try? fm.removeItem(atPath: root + "/" + entry)
             }
         }
@@ -554,32 +587,28 @@ struct Generations {
         #endif
     }()
 
-    /// Makes `paths` (files just written in `folder`) and `folder`'s entries durable.
+    /// Makes `paths` (files just written) and the entries of `folders` durable; `folders[0]` names
+    /// the file system.
     ///
-    /// One `syncfs` on the folder's file system instead of an `fsync` per file: on ext4 each fsync
+    /// One `syncfs` on that file system instead of an `fsync` per file: on ext4 each fsync
     /// of a new file is a journal commit and a wait for the disk, so a town with member feeds (over
     /// 200 files) spent most of its write time waiting (measured in the README). syncfs writes the
     /// whole file system's dirty data, other processes' too, which is what a province build wants
     /// (its other workers' files are next). Where syncfs is missing (not Linux) or fails with a
-    /// reason other than a write error, each file is synced on its own, as before.
-    func syncAll(_ paths: [String], folder: String) throws {
+    /// reason other than a write error, each file and folder is synced on its own, as before.
+    func syncAll(_ paths: [String], folders: [String]) throws {
         typealias SyncFS = @convention(c) (Int32) -> Int32
-        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw WriteError(path: folder, reason: String(cString: strerror(errno))) }
+        let fd = open(folders[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw WriteError(path: folders[0], reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        if !paths.isEmpty, let symbol = Self.syncfsSymbol {
+        if let symbol = Self.syncfsSymbol {
             if unsafeBitCast(symbol, to: SyncFS.self)(fd) == 0 { return }
             if errno == EIO || errno == ENOSPC || errno == EDQUOT {
-                throw WriteError(path: folder, reason: String(cString: strerror(errno)))
+                throw WriteError(path: folders[0], reason: String(cString: strerror(errno)))
             }
         }
-        for path in paths {
-            let file = open(path, O_RDONLY | O_CLOEXEC)
-            guard file >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
-            defer { close(file) }
-            try check(fsync(file), path)
-        }
-        try check(fsync(fd), folder)
+        for path in paths { try syncFile(path) }
+        for folder in folders { try syncDirectory(folder) }
     }
 
     /// fsync on one file.

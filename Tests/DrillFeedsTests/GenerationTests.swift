@@ -196,23 +196,62 @@ import Testing
         #expect(try String(contentsOf: folder.appendingPathComponent("town.ics"), encoding: .utf8) == "B")
     }
 
-    /// ext4 and XFS commit metadata in order, so a new generations folder and a generation's name
-    /// ride on the switch's sync: the file system type read must be the one `stat -f` reports.
-    @Test func fileSystemTypeIsReadAsStatReportsIt() throws {
+    /// Output of a command (trimmed).
+    func output(_ tool: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        process.waitUntilExit()
+        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Journaled ext4 and XFS commit metadata in order, so a new generations folder rides on the
+    /// generation's sync; anywhere else (ext4 without a journal, as on these build machines) it is
+    /// synced. The file system type must be the one `stat -f` reports, and an ext4 file system's
+    /// journal the one the kernel lists in /proc/fs/jbd2 (`<device>-<inode>`) for the device
+    /// `findmnt` names.
+    @Test func fileSystemTypeAndJournalAreReadAsTheSystemReportsThem() throws {
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: base) }
-        let stat = Process()
-        stat.executableURL = URL(fileURLWithPath: "/usr/bin/stat")
-        stat.arguments = ["-f", "-c", "%t", base.path]
-        let pipe = Pipe()
-        stat.standardOutput = pipe
-        try stat.run()
-        stat.waitUntilExit()
-        let hex = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let hex = try output("/usr/bin/stat", ["-f", "-c", "%t", base.path])
         let type = try #require(Int(hex, radix: 16))
-        #expect(Generations.metadataInOrder(base.path) == (type == 0xEF53 || type == 0x5846_5342), "type \(hex)")
+        var journaled = false
+        if type == 0xEF53 {
+            let source = try output("/usr/bin/findmnt", ["-n", "-o", "SOURCE", "--target", base.path])
+            let device = URL(fileURLWithPath: source).resolvingSymlinksInPath().lastPathComponent
+            journaled = entries("/proc/fs/jbd2").contains { $0.hasPrefix(device + "-") }
+            #expect(Generations.ext4Journal(base.path) == journaled, "device \(device)")
+        }
+        #expect(
+            Generations.metadataInOrder(base.path) == (type == 0x5846_5342 || (type == 0xEF53 && journaled)),
+            "type \(hex)")
         #expect(!Generations.metadataInOrder(base.path + "/missing"))
+        #expect(Generations.ext4Journal(base.path + "/missing") == nil)
+    }
+
+    /// A generation is named before its sync; one a killed build named but never linked stays
+    /// while a build publishes nothing (it could be a running build's), and goes once a build
+    /// publishes above it.
+    @Test func aNumberedGenerationNeverLinkedIsRemovedOnceABuildPublishesAboveIt() throws {
+        defer { try? FileManager.default.removeItem(at: base) }
+        let root = base.appendingPathComponent("feeds.d").path
+        let first = try FeedWriter.write(set(["town.ics": "A"]), to: folder)
+        let stray = Generations.generationName(Int(first.lastPathComponent)! + 1)
+        try FileManager.default.createDirectory(atPath: root + "/" + stray, withIntermediateDirectories: true)
+        try Data("half".utf8).write(to: URL(fileURLWithPath: root + "/" + stray + "/town.ics"))
+
+        #expect(try FeedWriter.write(set(["town.ics": "A"]), to: folder) == first)
+        #expect(entries(root).contains(stray))
+
+        let next = try FeedWriter.write(set(["town.ics": "B"], sequence: 1), to: folder)
+        #expect(Int(next.lastPathComponent)! > Int(stray)!)
+        #expect(try String(contentsOf: folder.appendingPathComponent("town.ics"), encoding: .utf8) == "B")
+        #expect(entries(root).filter { Int($0) != nil } == [first.lastPathComponent, next.lastPathComponent])
+        #expect(!entries(root).contains { $0.contains(".tmp-") })
     }
 
     /// The generations folder is made whole under a temporary name; one a killed build left behind
