@@ -156,8 +156,8 @@ public enum FeedWriter {
     /// can go on computing (a build makes its database meanwhile) while the disk writes, then
     /// calls `publish` on the result, or `discard`.
     public static func stage(_ set: FeedSet, to folder: URL) throws -> StagedFeeds {
-        var files: [(name: String, bytes: [UInt8])] = set.files.map { ($0.name, Array($0.text.utf8)) }
-        files.append(("manifest.json", set.manifest.jsonBytes()))
+        var files = set.files.map { GenerationFile(name: $0.name, content: .text($0.text)) }
+        files.append(GenerationFile(name: "manifest.json", content: .bytes(set.manifest.jsonBytes())))
         return try Generations(link: folder.standardizedFileURL).stage(files)
     }
 
@@ -210,6 +210,31 @@ public struct StagedFeeds {
     }
 }
 
+/// One file of a generation: calendar text, written and compared straight from its UTF-8 storage
+/// (a province's member feeds are 15 GB: copying each into an array first cost a copy and, for
+/// memory the allocator had just handed back to the kernel, a page fault per page), or bytes.
+struct GenerationFile {
+    enum Content {
+        case text(String)
+        case bytes([UInt8])
+    }
+    let name: String
+    let content: Content
+
+    /// Runs `body` on the file's bytes.
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        switch content {
+        case .bytes(let bytes):
+            return try bytes.withUnsafeBytes(body)
+        case .text(let text):
+            if let result = try text.utf8.withContiguousStorageIfAvailable({ try body(UnsafeRawBufferPointer($0)) }) {
+                return result
+            }
+            return try Array(text.utf8).withUnsafeBytes(body)
+        }
+    }
+}
+
 /// The generations behind one feed link: `<parent>/<name>` → `<name>.d/<number>`.
 struct Generations {
     let link: String
@@ -233,7 +258,7 @@ struct Generations {
     }
 
     /// Writes the new generation under a temporary name (step 1), or finds the feeds unchanged.
-    func stage(_ files: [(name: String, bytes: [UInt8])]) throws -> StagedFeeds {
+    func stage(_ files: [GenerationFile]) throws -> StagedFeeds {
         let fm = FileManager.default
         try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
         let current = try inspect()
@@ -257,12 +282,12 @@ struct Generations {
         do {
             for file in files {
                 let path = staging + "/" + file.name
-                if let previous, sameBytes(previous + "/" + file.name, file.bytes),
+                if let previous, file.withBytes({ sameBytes(previous + "/" + file.name, $0) }),
                     Glibc.link(previous + "/" + file.name, path) == 0
                 {
                     continue  // unchanged: the same inode, mtime and ETag as before
                 }
-                try writeFile(path, file.bytes, sync: false, startWriteback: true)
+                try file.withBytes { try writeFile(path, $0, sync: false, startWriteback: true) }
                 written.append(file.name)
             }
         } catch {
@@ -425,7 +450,7 @@ struct Generations {
         try? fm.removeItem(atPath: temporary)
         try check(mkdir(temporary, 0o755), temporary)
         do {
-            try writeFile(temporary + "/" + Self.marker, text, sync: !ordered)
+            try text.withUnsafeBytes { try writeFile(temporary + "/" + Self.marker, $0, sync: !ordered) }
             if !ordered { try syncDirectory(temporary) }
             try check(rename(temporary, root), root)
         } catch {
@@ -518,16 +543,16 @@ struct Generations {
     }
 
     /// True when the generation holds exactly `files`, byte for byte.
-    func unchanged(_ files: [(name: String, bytes: [UInt8])], in folder: String) -> Bool {
+    func unchanged(_ files: [GenerationFile], in folder: String) -> Bool {
         let present = Set((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
         guard present == Set(files.map(\.name)) else { return false }
-        return files.allSatisfy { sameBytes(folder + "/" + $0.name, $0.bytes) }
+        return files.allSatisfy { file in file.withBytes { sameBytes(folder + "/" + file.name, $0) } }
     }
 
     /// Whether the file at `path` holds exactly `bytes`: its size from `fstat` first (most changed
     /// feeds differ in length), then one read and `memcmp` (Data's element-wise `elementsEqual`
     /// was 3 % of a province build).
-    func sameBytes(_ path: String, _ bytes: [UInt8]) -> Bool {
+    func sameBytes(_ path: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
@@ -546,7 +571,7 @@ struct Generations {
         }
         // One byte more than expected is asked for, so a file that grew since fstat is not equal.
         guard filled == bytes.count else { return false }
-        return buffer.withUnsafeBytes { a in bytes.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress!, b.count) == 0 } }
+        return buffer.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
     }
 
     func check(_ result: Int32, _ path: String) throws {
@@ -556,13 +581,13 @@ struct Generations {
     /// Writes a new file (in a folder no reader looks at yet), synced unless `sync` is false (the
     /// caller then syncs it with `syncAll`); `startWriteback` starts writing it to the disk without
     /// waiting (`sync_file_range(SYNC_FILE_RANGE_WRITE)`), so that the later sync finds less to do.
-    func writeFile(_ path: String, _ bytes: [UInt8], sync: Bool = true, startWriteback: Bool = false) throws {
+    func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer, sync: Bool = true, startWriteback: Bool = false) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw WriteError(path: path, reason: String(cString: strerror(errno)))

@@ -59,6 +59,26 @@ import Testing
         #expect(entries(base.path) == ["feeds", "feeds.d"])
     }
 
+    /// Feed text is written from its own UTF-8 storage: the bytes on disk are the text's UTF-8,
+    /// Chinese, line breaks and an empty feed alike, and the same texts are found unchanged.
+    @Test func textIsWrittenAsItsUTF8AndComparedAsIs() throws {
+        defer { try? FileManager.default.removeItem(at: base) }
+        let texts = [
+            "town.ics": "BEGIN:VCALENDAR\r\nX-WR-CALNAME:青山镇 综合应急救援队\r\nEND:VCALENDAR\r\n",
+            "team-x.ics": "", "member-m1.ics": String(repeating: "村民兵 drill ", count: 9_000),
+        ]
+        let first = try FeedWriter.write(set(texts), to: folder)
+        for (name, text) in texts {
+            let bytes = try Data(contentsOf: folder.appendingPathComponent(name))
+            #expect(bytes == Data(text.utf8), "\(name)")
+        }
+        #expect(try FeedWriter.write(set(texts), to: folder) == first)
+        var changed = texts
+        changed["town.ics"] = texts["town.ics"]!.replacingOccurrences(of: "青山镇", with: "青山乡")
+        #expect(try FeedWriter.write(set(changed, sequence: 1), to: folder) != first)
+        #expect(try Data(contentsOf: folder.appendingPathComponent("town.ics")) == Data(changed["town.ics"]!.utf8))
+    }
+
     @Test func leftoversOfKilledBuildsAreRemoved() throws {
         defer { try? FileManager.default.removeItem(at: base) }
         try FeedWriter.write(set(["town.ics": "A"]), to: folder)
