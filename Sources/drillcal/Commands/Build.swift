@@ -57,7 +57,7 @@ extension Drillcal {
         @Flag(help: "区域构建：输入未变的城镇也重新构建 / region build: rebuild towns whose inputs did not change")
         var force = false
 
-        @Option(help: "区域构建：同时构建的城镇数，默认为 CPU 核数 / region build: towns built at once (default: the number of cores)")
+        @Option(help: "区域构建：同时构建的城镇数，默认为 CPU 核数加一 / region build: towns built at once (default: one more than the number of cores)")
         var jobs: Int?
 
         @Option(help: "区域构建：单个城镇的时限（秒），超时即终止并报告，默认 600 秒加 --time-limit / region build: seconds one town may take before it is stopped and reported (default 600 plus --time-limit)")

@@ -1,11 +1,12 @@
+import DrillIO
 import Foundation
 
 /// Runs one drillcal command per town of a region in worker processes of this same executable
-/// (`drillcal region-worker`), as many at a time as there are cores, each worker building one town
+/// (`drillcal region-worker`), one more at a time than there are cores, each worker building one town
 /// after another. A separate process isolates failures (a town whose input crashes a parser, or that
 /// runs out of memory, takes down only its worker: the town is reported and a new worker takes the
 /// rest), each town runs exactly the code path of a single-town run, and peak memory stays at one
-/// town per core. A worker is replaced after `jobsPerWorker` towns, so whatever one town leaves
+/// town per worker. A worker is replaced after `jobsPerWorker` towns, so whatever one town leaves
 /// behind in memory cannot pile up over a province. A town that runs past `townLimit` seconds (a
 /// hung file system, an input that makes some step run away) has its worker killed: it is reported
 /// as timed out and a new worker takes the rest, so one town cannot hold up a province.
@@ -37,8 +38,11 @@ struct RegionRunner: Sendable {
         return "\(info.st_size)-\(info.st_mtim.tv_sec)-\(info.st_mtim.tv_nsec)"
     }
 
-    /// Parallel workers at most.
-    var width = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Parallel workers at most: one more than the cores, so that a core whose worker waits for the
+    /// disk (each town's feeds and database are synced before they are switched) has another town to
+    /// build. 1,500 towns on 2 cores, alternating: 27.7 / 28.1 s with 2 workers, 27.5 / 26.3 s with
+    /// 3; with member feeds (100 towns) 4.7 s against 3.9 s.
+    var width = ProcessInfo.processInfo.activeProcessorCount + 1
     /// Towns one worker builds before it is replaced.
     var jobsPerWorker = 64
     /// Seconds one town may take before its worker is killed (nil: no limit).
@@ -47,7 +51,7 @@ struct RegionRunner: Sendable {
     /// Runs `arguments(i)` for each `i` in `0..<count`, `width` at a time, calling `done` (serialised,
     /// from worker threads) as each finishes; nil arguments skip `i` (done gets nil).
     func run(
-        count: Int, arguments: @Sendable (Int) -> [String]?, done: @escaping @Sendable (Int, Outcome?) -> Void
+        count: Int, arguments: @escaping @Sendable (Int) -> [String]?, done: @escaping @Sendable (Int, Outcome?) -> Void
     ) throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
             "drillcal-region-\(getpid())"
@@ -60,7 +64,7 @@ struct RegionRunner: Sendable {
         let exe = Self.executable
         let limit = jobsPerWorker
         let townLimit = townLimit
-        DispatchQueue.concurrentPerform(iterations: min(width, count)) { slot in
+        Slots.run(min(width, count)) { slot in
             var worker: Worker?
             defer { worker?.finish() }
             while true {
