@@ -175,8 +175,8 @@ extension Drillcal {
                         return ExitCode(3)
                     }
                 }
-                // The new generation is written first and its writeback started; the disk writes
-                // it while the database is made (below), then one sync covers both.
+                // The new generation is written first (unsynced), the database made (below), then
+                // one sync covers both.
                 let stagedFeeds: StagedFeeds
                 do {
                     timings.restart()
