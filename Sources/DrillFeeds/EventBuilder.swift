@@ -22,6 +22,8 @@ public struct EventBuilder: Sendable {
     let supervisorsByID: [String: Supervisor]
     /// Each member's ATTENDEE and the organiser, made once per town rather than once per event.
     let memberAttendees: [String: ICalAttendee]
+    /// Each supervisor's ATTENDEE as a session's CHAIR, made once per town.
+    let supervisorChairs: [String: ICalAttendee]
     let townOrganizer: ICalOrganizer
     /// Feed file names by team and member id (`team-<id>.ics`, `member-<id>.ics`), made once per town.
     let teamFeedNames: [String: String]
@@ -38,8 +40,17 @@ public struct EventBuilder: Sendable {
         self.venuesByID = Dictionary(plan.venues.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.supervisorsByID = Dictionary(plan.supervisors.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let town = plan.town.id
+        // Prepared (checked and written once, see `ICalAttendee.prepared()`): a member is on every
+        // session of its teams. One that cannot be prepared is kept as it is, so that rendering the
+        // first event holding it reports what is wrong with it.
         self.memberAttendees = membersByID.mapValues {
-            ICalAttendee(name: $0.name, address: "urn:drillcal:\(town):member:\($0.id)", role: "REQ-PARTICIPANT")
+            let attendee = ICalAttendee(
+                name: $0.name, address: "urn:drillcal:\(town):member:\($0.id)", role: "REQ-PARTICIPANT")
+            return (try? attendee.prepared()) ?? attendee
+        }
+        self.supervisorChairs = supervisorsByID.mapValues {
+            let attendee = ICalAttendee(name: $0.name, address: "urn:drillcal:\(town):supervisor:\($0.id)", role: "CHAIR")
+            return (try? attendee.prepared()) ?? attendee
         }
         self.teamFeedNames = teamsByID.mapValues { "team-\($0.id).ics" }
         self.memberFeedNames = membersByID.mapValues { "member-\($0.id).ics" }
@@ -179,7 +190,8 @@ public struct EventBuilder: Sendable {
         if let s = session.supervisorID, let sup = supervisorsByID[s] {
             description = head + "\n" + pick("督导：", "Supervisor: ") + sup.name + "\n" + shape.tail
             attendees.append(
-                ICalAttendee(name: sup.name, address: "urn:drillcal:\(plan.town.id):supervisor:\(sup.id)", role: "CHAIR"))
+                supervisorChairs[s]
+                    ?? ICalAttendee(name: sup.name, address: "urn:drillcal:\(plan.town.id):supervisor:\(sup.id)", role: "CHAIR"))
         }
         if session.kind == .deadline {
             for sup in plan.supervisors {

@@ -92,6 +92,76 @@ import Testing
         #expect(compared == 3000)
     }
 
+    /// Prepared attendees (their lines written once) give the same bytes as attendees written
+    /// with each event, and libical's: random events, every attendee prepared, and a mix.
+    @Test func preparedAttendeesAreWrittenAsTheOthers() throws {
+        var prepared = 0
+        for seed in UInt64(1)...1500 {
+            let event = Self.event(seed: seed)
+            var all = event
+            all.attendees = try event.attendees.map { try $0.prepared() }
+            var mixed = event
+            mixed.attendees = try event.attendees.enumerated().map { $0.offset % 2 == 0 ? try $0.element.prepared() : $0.element }
+            prepared += all.attendees.filter(\.isPrepared).count
+            let plain = try ICalWriter.renderEvent(event)
+            for form in [all, mixed] {
+                #expect(form == event)  // equality looks at the fields only
+                let direct = try ICalWriter.renderEvent(form)
+                let reference = try ICalWriter.renderEventThroughLibical(form)
+                if direct != plain || direct != reference {
+                    Issue.record("seed \(seed): \(Self.firstDifference(direct, reference))")
+                    return
+                }
+                let forms = try ICalWriter.renderEventForms(form, anonymousDescription: "无名")
+                let plainForms = try ICalWriter.renderEventForms(event, anonymousDescription: "无名")
+                #expect(forms.named == plainForms.named && forms.anonymous == plainForms.anonymous)
+            }
+        }
+        #expect(prepared > 2000)
+    }
+
+    /// A prepared attendee is checked when it is prepared, and a changed field drops its line.
+    @Test func preparingChecksAndChangingForgets() throws {
+        let good = ICalAttendee(name: "王五", address: "urn:drillcal:t:member:m1", role: "REQ-PARTICIPANT")
+        var changed = try good.prepared()
+        #expect(changed.isPrepared && !good.isPrepared)
+        changed.name = "赵六\n（替补）"
+        #expect(!changed.isPrepared)
+        var event = Fixtures.minimalEvent
+        event.attendees = [changed]
+        let text = try ICalWriter.renderEvent(event)
+        #expect(text.contains("CN=赵六^n（替补）") && !text.contains("王五"))
+        #expect(text == (try ICalWriter.renderEventThroughLibical(event)))
+        for field in 0..<3 {
+            var again = try good.prepared()
+            switch field {
+            case 0: again.address = "urn:x:other"
+            case 1: again.role = "CHAIR"
+            default: again.partstat = "ACCEPTED"
+            }
+            #expect(!again.isPrepared)
+        }
+
+        // The same refusals, with the same errors, as for an attendee written with its event.
+        let bad = [
+            ICalAttendee(name: "a\u{1}b", address: "urn:x", role: "CHAIR"),
+            ICalAttendee(name: "a", address: "urn:x\u{7F}", role: "CHAIR"),
+            ICalAttendee(name: "a", address: "urn:x", role: "BOSS"),
+            ICalAttendee(name: "a", address: "urn:x", role: "CHAIR", partstat: "MAYBE"),
+        ]
+        for attendee in bad {
+            var holding = Fixtures.minimalEvent
+            holding.attendees = [attendee]
+            let direct = Result { () throws(ICalError) in try attendee.prepared() }
+            let inEvent = Result { () throws(ICalError) in try ICalWriter.renderEvent(holding) }
+            guard case .failure(let a) = direct, case .failure(let b) = inEvent else {
+                Issue.record("expected \(attendee) to be refused both ways")
+                continue
+            }
+            #expect(a.description == b.description)
+        }
+    }
+
     /// The first line that differs, both ways, with its escapes visible.
     static func firstDifference(_ direct: String, _ reference: String) -> String {
         let a = direct.split(separator: "\r\n", omittingEmptySubsequences: false)

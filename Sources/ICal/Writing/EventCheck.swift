@@ -38,24 +38,8 @@ enum EventCheck {
             try ValueCheck.text(organizer.name, property: "ORGANIZER")
             try ValueCheck.verbatim(organizer.address, property: "ORGANIZER")
         }
-        for attendee in event.attendees {
-            try ValueCheck.text(attendee.name, property: "ATTENDEE")
-            try ValueCheck.verbatim(attendee.address, property: "ATTENDEE")
-            guard roles.contains(attendee.role) else {
-                throw ICalError(
-                    .invalidValue,
-                    message: "expected ROLE one of \(roles.sorted().joined(separator: ", ")), "
-                        + "found '\(ValueCheck.printable(attendee.role))' for \(attendee.address)",
-                    property: "ATTENDEE")
-            }
-            if let partstat = attendee.partstat, !partstats.contains(partstat) {
-                throw ICalError(
-                    .invalidValue,
-                    message: "expected PARTSTAT one of \(partstats.sorted().joined(separator: ", ")), "
-                        + "found '\(ValueCheck.printable(partstat))' for \(attendee.address)",
-                    property: "ATTENDEE")
-            }
-        }
+        // A prepared attendee was checked when its line was written (`ICalAttendee.prepared()`).
+        for attendee in event.attendees where !attendee.isPrepared { try self.attendee(attendee) }
         for alarm in event.alarms {
             guard (0...(366 * 24 * 60)).contains(alarm.minutesBefore) else {
                 throw ICalError(
@@ -69,6 +53,26 @@ enum EventCheck {
         for extra in event.extra {
             try ValueCheck.extraPropertyName(extra.name)
             try ValueCheck.noControlCharacters(extra.value, property: extra.name)
+        }
+    }
+
+    /// The checks of one ATTENDEE: CN text, address, ROLE and PARTSTAT.
+    static func attendee(_ attendee: ICalAttendee) throws(ICalError) {
+        try ValueCheck.text(attendee.name, property: "ATTENDEE")
+        try ValueCheck.verbatim(attendee.address, property: "ATTENDEE")
+        guard roles.contains(attendee.role) else {
+            throw ICalError(
+                .invalidValue,
+                message: "expected ROLE one of \(roles.sorted().joined(separator: ", ")), "
+                    + "found '\(ValueCheck.printable(attendee.role))' for \(attendee.address)",
+                property: "ATTENDEE")
+        }
+        if let partstat = attendee.partstat, !partstats.contains(partstat) {
+            throw ICalError(
+                .invalidValue,
+                message: "expected PARTSTAT one of \(partstats.sorted().joined(separator: ", ")), "
+                    + "found '\(ValueCheck.printable(partstat))' for \(attendee.address)",
+                property: "ATTENDEE")
         }
     }
 

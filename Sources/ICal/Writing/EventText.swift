@@ -110,19 +110,7 @@ enum EventText {
             try w.end()
         }
         let attendeesStart = w.output.count
-        for attendee in event.attendees {
-            w.start("ATTENDEE")
-            if !attendee.name.isEmpty { w.commonName(attendee.name) }
-            w.raw(";ROLE=")
-            w.raw(attendee.role)
-            if let partstat = attendee.partstat {
-                w.raw(";PARTSTAT=")
-                w.raw(partstat)
-            }
-            w.byte(UInt8(ascii: ":"))
-            w.raw(attendee.address)
-            try w.end()
-        }
+        for attendee in event.attendees { try w.attendee(attendee) }
         w.attendees = attendeesStart..<w.output.count
         switch event.status {
         case .confirmed: try w.line("STATUS:CONFIRMED")
@@ -167,8 +155,8 @@ enum EventText {
         var description = 0..<0
         var attendees = 0..<0
 
-        init() {
-            output.reserveCapacity(4096)
+        init(capacity: Int = 4096) {
+            output.reserveCapacity(capacity)
         }
 
         mutating func start(_ name: StaticString) {
@@ -202,6 +190,27 @@ enum EventText {
         }
 
         mutating func byte(_ b: UInt8) { output.append(b) }
+
+        /// One ATTENDEE line: copied whole when the attendee is prepared (its line starts a line of
+        /// its own, so its folding does not depend on what comes before it), else written.
+        mutating func attendee(_ attendee: ICalAttendee) throws(ICalError) {
+            if let line = attendee.line {
+                output.append(contentsOf: line.bytes)
+                lineStart = output.count
+                return
+            }
+            start("ATTENDEE")
+            if !attendee.name.isEmpty { commonName(attendee.name) }
+            raw(";ROLE=")
+            raw(attendee.role)
+            if let partstat = attendee.partstat {
+                raw(";PARTSTAT=")
+                raw(partstat)
+            }
+            byte(UInt8(ascii: ":"))
+            raw(attendee.address)
+            try end()
+        }
 
         mutating func raw(_ value: String) {
             var value = value
