@@ -43,14 +43,12 @@ public struct EventBuilder: Sendable {
         // Prepared (checked and written once, see `ICalAttendee.prepared()`): a member is on every
         // session of its teams. One that cannot be prepared is kept as it is, so that rendering the
         // first event holding it reports what is wrong with it.
+        func prepared(_ attendee: ICalAttendee) -> ICalAttendee { (try? attendee.prepared()) ?? attendee }
         self.memberAttendees = membersByID.mapValues {
-            let attendee = ICalAttendee(
-                name: $0.name, address: "urn:drillcal:\(town):member:\($0.id)", role: "REQ-PARTICIPANT")
-            return (try? attendee.prepared()) ?? attendee
+            prepared(ICalAttendee(name: $0.name, address: "urn:drillcal:\(town):member:\($0.id)", role: "REQ-PARTICIPANT"))
         }
         self.supervisorChairs = supervisorsByID.mapValues {
-            let attendee = ICalAttendee(name: $0.name, address: "urn:drillcal:\(town):supervisor:\($0.id)", role: "CHAIR")
-            return (try? attendee.prepared()) ?? attendee
+            prepared(ICalAttendee(name: $0.name, address: "urn:drillcal:\(town):supervisor:\($0.id)", role: "CHAIR"))
         }
         self.teamFeedNames = teamsByID.mapValues { "team-\($0.id).ics" }
         self.memberFeedNames = membersByID.mapValues { "member-\($0.id).ics" }
@@ -187,11 +185,10 @@ public struct EventBuilder: Sendable {
         let anonymousDescription = head + "\n" + shape.tail
         var description = anonymousDescription
         var attendees: [ICalAttendee] = []
-        if let s = session.supervisorID, let sup = supervisorsByID[s] {
+        // supervisorChairs has an entry for every supervisor of supervisorsByID.
+        if let s = session.supervisorID, let sup = supervisorsByID[s], let chair = supervisorChairs[s] {
             description = head + "\n" + pick("督导：", "Supervisor: ") + sup.name + "\n" + shape.tail
-            attendees.append(
-                supervisorChairs[s]
-                    ?? ICalAttendee(name: sup.name, address: "urn:drillcal:\(plan.town.id):supervisor:\(sup.id)", role: "CHAIR"))
+            attendees.append(chair)
         }
         if session.kind == .deadline {
             for sup in plan.supervisors {
