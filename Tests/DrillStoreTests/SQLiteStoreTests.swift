@@ -44,7 +44,7 @@ struct SQLiteStoreTests {
                 "v1-sessions", "v1-rosters", "v1-attendance", "v1-audit", "v1-summaries", "v2-feed-tokens",
                 "v2-leader-codes", "v3-leader-code-hmac", "v4-follow-up", "v5-carried-actions", "v6-session-overrides", "v7-absence-notices",
                 "v8-shared-server-state", "v9-change-counter", "v10-roster-without-rowid",
-                "v11-packed-rosters",
+                "v11-packed-rosters", "v12-check-lists",
             ])
         try second.close()
     }
@@ -359,7 +359,7 @@ struct SQLiteStoreTests {
 
         let upgraded = try SQLiteStore(path: path)
         defer { try? upgraded.close() }
-        #expect(try await upgraded.appliedMigrations().last == "v11-packed-rosters")
+        #expect(try await upgraded.appliedMigrations().contains("v11-packed-rosters"))
         let kind = try await upgraded.dbWriter.read { db in
             try String.fetchOne(db, sql: "SELECT type FROM sqlite_master WHERE name = 'roster_entry'")
         }
@@ -395,6 +395,80 @@ struct SQLiteStoreTests {
         ] {
             await #expect(throws: (any Error).self) { try await upgraded.execute(sql: sql) }
         }
+    }
+
+    @Test("opening a database of v11 rewrites its CHECK lists as OR chains: same rows, same constraints, a sound file")
+    func checkListMigration() async throws {
+        let folder = try StoreFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("attendance.sqlite").path
+        let old = try SQLiteStore(path: path, migrateUpTo: "v11-packed-rosters")
+        try await old.publish(sessions: Sample.all, rosters: Sample.rosters)
+        try await old.record([Sample.mark("m1", .present), Sample.mark("m2", .late)])
+        let tables = ["session", "session_roster", "attendance", "audit", "change_counter"]
+        func rows(_ store: SQLiteStore) async throws -> [String: [[DatabaseValue]]] {
+            try await store.dbWriter.read { db in
+                var all: [String: [[DatabaseValue]]] = [:]
+                for table in tables {
+                    all[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2")
+                        .map { row in row.databaseValues.map { $0 } }
+                }
+                return all
+            }
+        }
+        func definitions(_ store: SQLiteStore) async throws -> [String: String] {
+            try await store.dbWriter.read { db in
+                try Dictionary(
+                    uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+                        .map { ($0[0] as String, $0[1] as String) })
+            }
+        }
+        let before = try await rows(old)
+        let oldDefinitions = try await definitions(old)
+        #expect(oldDefinitions["session"]?.contains("kind IN ('training', ") == true)
+        try old.close()
+
+        let upgraded = try SQLiteStore(path: path)
+        defer { try? upgraded.close() }
+        #expect(try await upgraded.appliedMigrations().last == "v12-check-lists")
+        #expect(try await upgraded.pragma("integrity_check") == "ok")
+        #expect(try await rows(upgraded) == before)
+        let newDefinitions = try await definitions(upgraded)
+        #expect(Set(newDefinitions.keys) == Set(oldDefinitions.keys))
+        for (name, sql) in newDefinitions {
+            #expect(!sql.contains(" IN ("), "\(name): \(sql)")
+            #expect(sql == StoreSchema.orChains(oldDefinitions[name]!), "\(name) changed only in its lists")
+        }
+        #expect(newDefinitions["session"] != oldDefinitions["session"])
+        #expect(newDefinitions["attendance"]?.contains("(status = 'present' OR status = 'late' OR ") == true)
+        // The same constraints: every known value is taken, any other refused.
+        for (n, kind) in SessionKind.allStorageKeys.enumerated() {
+            try await upgraded.execute(sql: Self.session(uid: "'k\(n)'", kind: "'\(kind)'"))
+        }
+        for status in AttendanceStatus.allCases where status != .excused {
+            try await upgraded.execute(sql: Self.attendance(session: "'k0'", status: "'\(status.rawValue)'") + " ON CONFLICT DO NOTHING")
+        }
+        for sql in [
+            Self.session(kind: "'drill:live'"), Self.session(kind: "'Training'"), Self.attendance(status: "'maybe'"),
+            Self.attendance(source: "'email'"),
+            "INSERT INTO absence_notice_log (session_uid, member_id, action, reason, at, source) VALUES ('k0', 'm1', 'delete', 'r', 1, 'member')",
+        ] {
+            await #expect(throws: (any Error).self, "\(sql)") { try await upgraded.execute(sql: sql) }
+        }
+        // A later opening changes nothing more.
+        try upgraded.close()
+        let again = try SQLiteStore(path: path)
+        defer { try? again.close() }
+        #expect(try await definitions(again) == newDefinitions)
+    }
+
+    @Test("CHECK lists become OR chains, nothing else in the SQL changes")
+    func orChainText() {
+        #expect(
+            StoreSchema.orChains(#"CREATE TABLE t ("a" TEXT CHECK (a IN ('x', 'y:z', 'w')), b CHECK (b IN ('only')), c CHECK (c BETWEEN 0 AND 9))"#)
+                == #"CREATE TABLE t ("a" TEXT CHECK ((a = 'x' OR a = 'y:z' OR a = 'w')), b CHECK ((b = 'only')), c CHECK (c BETWEEN 0 AND 9))"#)
+        let plain = #"CREATE TABLE u (x TEXT CHECK (x GLOB '[0-9]'), y TEXT CHECK (json_valid(y)))"#
+        #expect(StoreSchema.orChains(plain) == plain)
     }
 
     /// Writes sessions and rosters as stores before v11-packed-rosters did (one row per member and

@@ -297,6 +297,10 @@ enum PostgresSchema {
         // check-in queries join them, and a county's database is one server's, not a file a town;
         // the name is recorded so both stores list the same migrations.
         ("v11-packed-rosters", []),
+        // SQLite's v12 writes its CHECKs' fixed lists as OR chains (SQLite built an index of each list
+        // for every row it checked). PostgreSQL compares a short IN list directly; the name is
+        // recorded so both stores list the same migrations.
+        ("v12-check-lists", []),
     ]
 
     /// Key of the advisory lock that migrations hold, so two servers starting at once migrate once.
