@@ -291,17 +291,23 @@ extension Scheduler {
         guard n > 1 else { return 0 }
         var firsts: [Int] = []
         var lasts: [Int] = []
+        var lists: [[Candidate]] = []
+        var listDays = ListDays()
         for d in demands {
-            let days = (table[d.uid] ?? []).lazy.map(\.slot.date.dayNumber)
-            guard let lo = days.min(), let hi = days.max() else { return 0 }
+            let list = table[d.uid] ?? []
+            guard let (lo, hi) = listDays.span(list) else { return 0 }
             firsts.append(lo)
             lasts.append(hi)
+            lists.append(list)
         }
         // Every candidate day of the team, sorted: marked in an array over the days spanned (a set
-        // of day numbers hashed every candidate of every demand).
+        // of day numbers hashed every candidate of every demand), each distinct list once.
         let origin = firsts.min()!
         var marked = [Bool](repeating: false, count: lasts.max()! - origin + 1)
-        for d in demands { for c in table[d.uid] ?? [] { marked[c.slot.date.dayNumber - origin] = true } }
+        var markedLists = Set<UnsafeRawPointer>()
+        for list in lists where markedLists.insert(ListDays.key(list)).inserted {
+            for c in list { marked[c.slot.date.dayNumber - origin] = true }
+        }
         let days = marked.indices.filter { marked[$0] }.map { $0 + origin }
         firsts.sort()
         lasts.sort()
