@@ -125,6 +125,30 @@ def run(bin_path: str, work: pathlib.Path, extra: list, label: str, timings: pat
     return wall, size
 
 
+def host_reference() -> float:
+    """CPU seconds of a fixed pure-Python loop. This host's speed moves by a third from hour to hour
+    (the same binary took 31 s and 56 s for the same province on 2026-12-04), so runs compare only
+    where this figure does: it is printed before the first run and after the last (the best of
+    three, so that one interruption does not count)."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        x = 0
+        for i in range(3_000_000):
+            x = (x * 31 + i) & 0xFFFFFFFF
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def cpu_ticks() -> tuple:
+    """(all, steal) clock ticks of the machine so far (/proc/stat; zeros where there is none)."""
+    try:
+        fields = [int(v) for v in pathlib.Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        return sum(fields), fields[7] if len(fields) > 7 else 0
+    except (OSError, ValueError):
+        return 0, 0
+
+
 def main() -> None:
     bin_path = sys.argv[1]
     towns = int(sys.argv[2]) if len(sys.argv) > 2 else 20
@@ -137,6 +161,9 @@ def main() -> None:
         shutil.copytree(public, members, symlinks=True)
         print(f"province: {shape['towns']} towns, {shape['villages']} villages (BENCH_VILLAGES={VILLAGES[0]}-{VILLAGES[1]}, "
               f"BENCH_TRAININGS={TRAININGS}), in {public} and a copy in {members}")
+        reference = host_reference()
+        ticks = cpu_ticks()
+        print(f"host reference before the runs: {reference:.2f} CPU s (a fixed Python loop; see host_reference)")
         run(bin_path, public, ["--member-feeds", "skip"], "1 public feeds only", timings)
         wall, size = run(bin_path, members, ["--member-feeds", "write"], "2 with member feeds (the copy)", timings)
         dd = subprocess.run(["dd", "if=/dev/zero", f"of={work}/dd.bin", "bs=1M", f"count={max(1, size // 1_000_000)}",
@@ -147,6 +174,9 @@ def main() -> None:
         roster.write_text(roster.read_text(encoding="utf-8").replace("村0队员1,", "村0队员1改,", 1), encoding="utf-8")
         republish, _ = run(bin_path, members, [], "3 republish after one roster edit", timings)
         print(f"  republish / full build wall: {100 * republish / wall:.1f} %")
+        total, stolen = (a - b for a, b in zip(cpu_ticks(), ticks))
+        print(f"host reference after the runs: {host_reference():.2f} CPU s; time the hypervisor gave to others "
+              f"(steal) during the runs: {100 * stolen / max(1, total):.1f} % of the machine's CPU time")
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if timings.exists():
