@@ -469,6 +469,9 @@ struct SQLiteStoreTests {
                 == #"CREATE TABLE t ("a" TEXT CHECK ((a = 'x' OR a = 'y:z' OR a = 'w')), b CHECK ((b = 'only')), c CHECK (c BETWEEN 0 AND 9))"#)
         let plain = #"CREATE TABLE u (x TEXT CHECK (x GLOB '[0-9]'), y TEXT CHECK (json_valid(y)))"#
         #expect(StoreSchema.orChains(plain) == plain)
+        // A value the split at ", " would cut is left in its IN list.
+        let comma = #"CREATE TABLE v (x TEXT CHECK (x IN ('a, b', 'c')))"#
+        #expect(StoreSchema.orChains(comma) == comma)
     }
 
     /// Writes sessions and rosters as stores before v11-packed-rosters did (one row per member and

@@ -343,10 +343,11 @@ enum StoreSchema {
         "CASE WHEN json_valid(\(column)) THEN json_type(\(column)) = 'array' ELSE 0 END"
     }
 
-    /// `sql` with each `name IN ('a', 'b', …)` (quoted values without quotes or parentheses inside)
-    /// written `(name = 'a' OR name = 'b' OR …)`; see v12-check-lists.
+    /// `sql` with each `name IN ('a', 'b', …)` written `(name = 'a' OR name = 'b' OR …)`; see
+    /// v12-check-lists. Only lists whose values hold no quote, parenthesis or comma (every list the
+    /// migrations wrote): the values are split at ", ", and any other list is left as it is.
     static func orChains(_ sql: String) -> String {
-        let list = /(?<name>\w+) IN \((?<values>'[^'()]*'(?:, '[^'()]*')*)\)/
+        let list = /(?<name>\w+) IN \((?<values>'[^'(),]*'(?:, '[^'(),]*')*)\)/
         return sql.replacing(list) { match in
             let values = match.output.values.split(separator: ", ")
             return "(" + values.map { "\(match.output.name) = \($0)" }.joined(separator: " OR ") + ")"
