@@ -143,6 +143,24 @@ import Testing
         }
     }
 
+    /// A region's towns share one holidays file, read once per process (`HolidayLoader.last`):
+    /// another text under the same name, or the same text under another name, is read again.
+    @Test func aRememberedFileIsUsedOnlyForTheSameNameAndText() throws {
+        let file = "holidays-memo/2027.yaml"
+        let first = try HolidayLoader.parse(yaml: validHolidays, file: file)
+        #expect(!first.isWorkingDay(CivilDate(iso: "2027-03-06")!))  // a Saturday
+        let (moved, _) = edit(validHolidays, "workdays: [2027-02-14, 2027-02-20]", "workdays: [2027-02-14, 2027-03-06]")
+        let changed = try HolidayLoader.parse(yaml: moved, file: file)
+        #expect(changed.isWorkingDay(CivilDate(iso: "2027-03-06")!))
+        let (broken, line) = edit(validHolidays, "to: 2027-01-03", "to: 2026-12-31")
+        let e = inputError { _ = try HolidayLoader.parse(yaml: broken, file: file) }
+        #expect(e?.line == line)
+        #expect(e?.file == file)
+        #expect(try HolidayLoader.parse(yaml: validHolidays, file: file) == first)
+        let elsewhere = inputError { _ = try HolidayLoader.parse(yaml: broken, file: "other/2027.yaml") }
+        #expect(elsewhere?.file == "other/2027.yaml")
+    }
+
     @Test func parsesAValidFile() throws {
         let h = try HolidayLoader.parse(yaml: validHolidays, file: "2027.yaml")
         #expect(h.years == [2027])
