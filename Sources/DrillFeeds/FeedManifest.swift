@@ -58,7 +58,7 @@ extension FeedManifest {
         typealias F = ManifestFragments
         out.append(contentsOf: F.head)
         if events.isEmpty { out.append(0x0A) }
-        for (i, uid) in events.keys.sorted(by: JSONBytes.bytesPrecede).enumerated() {
+        for (i, uid) in JSONBytes.sortedByBytes(events.keys).enumerated() {
             let e = events[uid]!
             out.append(contentsOf: i == 0 ? F.firstEvent : F.nextEvent)
             string(uid)

@@ -33,6 +33,17 @@ struct JSONBytesTests {
             #expect(JSONBytes.sameBytes(a, b) == (Array(a.utf8) == Array(b.utf8)))
             #expect(JSONBytes.bytesPrecede(a, b) == Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)))
         }
+        // A whole list sorted at once: the bytes' order, prefixes before their extensions,
+        // canonically equal keys kept apart, every key kept.
+        for _ in 0..<200 {
+            var keys = (0..<Int.random(in: 0...40, using: &rng)).map { _ in Self.randomText(&rng) }
+            keys += ["e\u{301}", "é", "ab", "a", "abc", ""].filter { _ in Bool.random(using: &rng) }
+            let sorted = JSONBytes.sortedByBytes(keys)
+            #expect(sorted.map { Array($0.utf8) } == keys.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
+        }
+        #expect(
+            JSONBytes.sortedByBytes(["b", "é", "a\u{301}", "á", "", "a"]).map { Array($0.utf8) }
+                == ["", "a", "a\u{301}", "b", "á", "é"].map { Array($0.utf8) })
         // "é" precomposed and decomposed: equal as Strings, different bytes.
         #expect("e\u{301}" == "é")
         #expect(!JSONBytes.sameBytes("e\u{301}", "é"))

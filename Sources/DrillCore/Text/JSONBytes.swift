@@ -55,6 +55,27 @@ public enum JSONBytes {
         compareBytes(a, b) < 0
     }
 
+    /// `keys` in the order of their UTF-8 bytes (`bytesPrecede`), each key's bytes taken once:
+    /// sorting a manifest's ~300 UIDs with `bytesPrecede` copied and retained both strings on each of
+    /// ~2,500 comparisons (1.3 % of a province build's CPU, perf).
+    public static func sortedByBytes(_ keys: some Sequence<String>) -> [String] {
+        var keyed = keys.map { (key: $0, bytes: Array($0.utf8)) }
+        keyed.sort { a, b in
+            a.bytes.withUnsafeBufferPointer { x in
+                b.bytes.withUnsafeBufferPointer { y in
+                    let n = min(x.count, y.count)
+                    var i = 0
+                    while i < n {
+                        if x[i] != y[i] { return x[i] < y[i] }
+                        i += 1
+                    }
+                    return x.count < y.count
+                }
+            }
+        }
+        return keyed.map(\.key)
+    }
+
     /// Negative, zero or positive as `a`'s UTF-8 bytes sort before, equal or after `b`'s, over the
     /// contiguous bytes (the generic comparisons over two UTF-8 views were a third of writing a
     /// town's manifest).
