@@ -136,9 +136,14 @@ struct SQLiteFirstPublicationTests {
         }
         #expect(try await opened.roster(of: Sample.drill.uid).count == 3)
         try reference.close()
+        // The session counter (made without the insert trigger, which is put back): one more
+        // session inserted counts one more change, as in the file published into.
+        let counted = try await opened.sessionsVersion()
+        #expect(counted == Int64(order.count))
         let extra = Sample.session("s4-new", day: 21)
         let again = try await opened.publishAssigningCodes(sessions: order + [extra], rosters: Sample.rosters)
         #expect(again[extra.uid] == "S004")
+        #expect(try await opened.sessionsVersion() == counted.map { $0 + 1 })
         try opened.close()
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains(".new-") }.isEmpty)
     }
