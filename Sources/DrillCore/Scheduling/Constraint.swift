@@ -34,6 +34,25 @@ public enum Constraint: Hashable, Sendable, Codable {
         }
     }
 
+    /// The cases in `key` order of declaration, for counting by kind without hashing the key.
+    static let kindCount = 10
+
+    /// This case's place among the `kindCount` kinds.
+    var kindIndex: Int {
+        switch self {
+        case .holiday: 0
+        case .notWorkingDay: 1
+        case .blackout: 2
+        case .turnout: 3
+        case .gap: 4
+        case .memberBusy: 5
+        case .noVenue: 6
+        case .venueTooSmall: 7
+        case .venueBusy: 8
+        case .supervisorsUnavailable: 9
+        }
+    }
+
     /// A short key for counting blockers of an unmet demand.
     public var key: String {
         switch self {

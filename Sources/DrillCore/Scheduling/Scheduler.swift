@@ -223,8 +223,35 @@ public struct Scheduler: Sendable {
     struct Attempt {
         var placed: (ScheduledSession, String?)?
         var tried: [Rejection] = []
-        var counts: [String: Int] = [:]
-        var firstOfKind: [String: Constraint] = [:]
+        /// Per kind of constraint (`Constraint.kindIndex`): the candidates it ruled out and the first
+        /// of them; empty until one is. Counted in arrays: a demand's failed candidates each hashed
+        /// the kind's key twice into two dictionaries, and nearly every attempt throws them away.
+        private var kindCounts: [Int] = []
+        private var kindFirst: [Constraint?] = []
+
+        mutating func ruledOut(_ constraint: Constraint) {
+            if kindCounts.isEmpty {
+                kindCounts = [Int](repeating: 0, count: Constraint.kindCount)
+                kindFirst = [Constraint?](repeating: nil, count: Constraint.kindCount)
+            }
+            let k = constraint.kindIndex
+            kindCounts[k] += 1
+            if kindFirst[k] == nil { kindFirst[k] = constraint }
+        }
+
+        /// Candidates ruled out, by `Constraint.key`.
+        var counts: [String: Int] {
+            var out: [String: Int] = [:]
+            for case let (k, first?) in kindFirst.enumerated() { out[first.key] = kindCounts[k] }
+            return out
+        }
+
+        /// The first constraint of each kind that ruled out a candidate, by `Constraint.key`.
+        var firstOfKind: [String: Constraint] {
+            var out: [String: Constraint] = [:]
+            for case let first? in kindFirst { out[first.key] = first }
+            return out
+        }
     }
 
     /// Takes the cheapest feasible candidate of `demand` that reaches the turnout floor, else the
@@ -243,8 +270,7 @@ public struct Scheduler: Sendable {
                 }
                 if fallback == nil || missing < fallback!.2 { fallback = (placed.0, placed.1, missing) }
             case .failure(let constraint):
-                result.counts[constraint.key, default: 0] += 1
-                if result.firstOfKind[constraint.key] == nil { result.firstOfKind[constraint.key] = constraint }
+                result.ruledOut(constraint)
                 if record { result.tried.append(Rejection(slot: candidate, constraint: constraint)) }
             }
         }
@@ -517,11 +543,13 @@ extension Scheduler {
 
         // Team: minimum gap, then expected turnout.
         for team in facts.teams {
-            for other in ledger.sessions(of: team.team.id) where other.uid != demand.uid {
+            for other in ledger.sessions(of: team.team.id) {
                 let apart = abs(other.day.days(to: day))
-                // `requiredGap`: the larger of the two rules' gaps and the team's own.
+                // `requiredGap`: the larger of the two rules' gaps and the team's own. The demand's
+                // own booking (when the optimiser moves it) is skipped, its UID compared only for a
+                // session too close (UIDs share long prefixes; comparing each was 0.9 % of a build).
                 let gap = max(team.gap, other.gap, team.teamGap)
-                if apart < gap {
+                if apart < gap && other.uid != demand.uid {
                     return .failure(.gap(team: team.team.id, session: other.uid, days: apart, needed: gap))
                 }
             }
