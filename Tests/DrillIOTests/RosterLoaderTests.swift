@@ -159,6 +159,14 @@ import Testing
         #expect(try HolidayLoader.parse(yaml: validHolidays, file: file) == first)
         let elsewhere = inputError { _ = try HolidayLoader.parse(yaml: broken, file: "other/2027.yaml") }
         #expect(elsewhere?.file == "other/2027.yaml")
+        // Canonically equal texts with other bytes (a precomposed and a combining accent) are two texts.
+        let (composed, _) = edit(validHolidays, "name: 元旦", "name: Fête")
+        let (decomposed, _) = edit(validHolidays, "name: 元旦", "name: Fe\u{302}te")
+        #expect(composed == decomposed)
+        let names = try [composed, decomposed, composed].map {
+            try HolidayLoader.parse(yaml: $0, file: file).holiday(on: CivilDate(iso: "2027-01-01")!).map { Array($0.name.utf8) }
+        }
+        #expect(names == [Array("Fête".utf8), Array("Fe\u{302}te".utf8), Array("Fête".utf8)])
     }
 
     @Test func parsesAValidFile() throws {

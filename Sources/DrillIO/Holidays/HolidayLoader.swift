@@ -30,11 +30,15 @@ public enum HolidayLoader {
     /// same file, and a region worker builds up to 64 towns: the file was parsed again for each
     /// (~0.7 % of a province build's CPU, perf). Only a file that parsed is kept, and it is used
     /// only for the same path and the same text, so a result (or an error naming its line) is what
-    /// parsing would give.
+    /// parsing would give (same bytes, not only canonically equal text).
     private static let last = Mutex<(file: String, text: String, parsed: Parsed)?>(nil)
 
     static func read(yaml: String, file: String) throws(InputError) -> Parsed {
-        if let hit = last.withLock({ $0 }), hit.file == file, hit.text == yaml { return hit.parsed }
+        // Compared as bytes: `==` on Strings is canonical equivalence, under which a name written
+        // with a combining accent equals the precomposed one (another file, other output bytes).
+        if let hit = last.withLock({ $0 }), JSONBytes.sameBytes(hit.file, file), JSONBytes.sameBytes(hit.text, yaml) {
+            return hit.parsed
+        }
         let parsed = try parse(yaml, file: file)
         last.withLock { $0 = (file, yaml, parsed) }
         return parsed
