@@ -16,10 +16,36 @@ import Testing
             var final = base
             final.sequence = sequence
             final.stamp = stamp
-            let restamped = try ICalWriter.restampedEvent(
-                try ICalWriter.renderEvent(neutral), sequence: sequence, stamp: stamp)
-            #expect(restamped == (try ICalWriter.renderEvent(final)))
+            let neutralText = try ICalWriter.renderEvent(neutral)
+            let restamped = try ICalWriter.restampedEvent(neutralText, sequence: sequence, stamp: stamp)
+            let expected = Array(try ICalWriter.renderEvent(final).utf8)
+            #expect(Array(restamped.utf8) == expected)
+            // In place: on a text held only here, and on one shared with another variable, which
+            // keeps its own bytes.
+            var alone = try ICalWriter.renderEvent(neutral)
+            try ICalWriter.restamp(&alone, sequence: sequence, stamp: stamp)
+            #expect(Array(alone.utf8) == expected)
+            let kept = neutralText
+            var shared = kept
+            try ICalWriter.restamp(&shared, sequence: sequence, stamp: stamp)
+            #expect(Array(shared.utf8) == expected)
+            #expect(Array(kept.utf8) == Array(neutralText.utf8))
+            #expect(sequence == 0 || kept != shared)
         }
+    }
+
+    @Test func aRefusedRestampLeavesTheTextAsItWas() throws {
+        let text = try ICalWriter.renderEvent(Fixtures.fullEvent)
+        for (sequence, stamp) in [(-1, Fixtures.dateTime(2027, 1, 1, 0, 0)), (1, Fixtures.dateTime(2027, 2, 30, 0, 0))] {
+            var copy = text
+            #expect(throws: ICalError.self) { try ICalWriter.restamp(&copy, sequence: sequence, stamp: stamp) }
+            #expect(Array(copy.utf8) == Array(text.utf8))
+        }
+        var plain = "BEGIN:VEVENT\r\nUID:x\r\nSEQUENCE:0\r\nEND:VEVENT\r\n"
+        #expect(throws: ICalError.self) {
+            try ICalWriter.restamp(&plain, sequence: 1, stamp: Fixtures.dateTime(2027, 1, 1, 0, 0))
+        }
+        #expect(plain == "BEGIN:VEVENT\r\nUID:x\r\nSEQUENCE:0\r\nEND:VEVENT\r\n")
     }
 
     @Test func restampingRefusesWhatRenderingRefuses() throws {

@@ -13,6 +13,16 @@ extension ICalWriter {
     public static func restampedEvent(_ text: String, sequence: Int, stamp: ICalDateTime) throws(ICalError)
         -> String
     {
+        var text = text
+        try restamp(&text, sequence: sequence, stamp: stamp)
+        return text
+    }
+
+    /// ``restampedEvent(_:sequence:stamp:)`` in place: the two lines are replaced inside `text`, which
+    /// is not copied when the caller holds the only reference (a build restamps each event's two
+    /// forms, and copying them whole through five appends was a tenth of its render phase).
+    /// - Throws: as ``restampedEvent(_:sequence:stamp:)``, leaving `text` unchanged.
+    public static func restamp(_ text: inout String, sequence: Int, stamp: ICalDateTime) throws(ICalError) {
         guard sequence >= 0 else {
             throw ICalError(
                 .invalidValue, message: "expected 0 or more, found \(sequence)", property: "SEQUENCE")
@@ -22,9 +32,7 @@ extension ICalWriter {
                 .invalidValue, message: "expected a real date and time, found \(stamp.isoText)",
                 property: "DTSTAMP")
         }
-        // Byte offsets of the two lines (CRLF excluded), found in place; the result is built from
-        // slices of `text`, which are valid UTF-8 already and are copied without another check.
-        var text = text
+        // Byte offsets of the two lines (CRLF excluded), found in place.
         text.makeContiguousUTF8()
         let found = text.utf8.withContiguousStorageIfAvailable { bytes -> (Range<Int>, Range<Int>)? in
             func starts(_ at: Int, _ prefix: StaticString) -> Bool {
@@ -57,22 +65,22 @@ extension ICalWriter {
                     "expected event text from ICalWriter.renderEvent with SEQUENCE and DTSTAMP lines, found '"
                     + ValueCheck.printable(String(text.prefix(40))) + "'")
         }
-        let utf8 = text.utf8
-        func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
         let sequenceLine = "SEQUENCE:\(sequence)"
         let stampLine = "DTSTAMP:" + utcText(stamp)
+        // The later line first, so that the earlier one's offsets still hold. Both lines are ASCII
+        // and begin and end at line boundaries, so the offsets are character boundaries.
         let (first, second) =
             sequenceRange.lowerBound < stampRange.lowerBound
             ? ((sequenceRange, sequenceLine), (stampRange, stampLine))
             : ((stampRange, stampLine), (sequenceRange, sequenceLine))
-        var result = ""
-        result.reserveCapacity(utf8.count + 8)
-        result += text[index(0)..<index(first.0.lowerBound)]
-        result += first.1
-        result += text[index(first.0.upperBound)..<index(second.0.lowerBound)]
-        result += second.1
-        result += text[index(second.0.upperBound)...]
-        return result
+        func replace(_ range: Range<Int>, with line: String) {
+            let utf8 = text.utf8
+            let lower = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+            let upper = utf8.index(lower, offsetBy: range.count)
+            text.replaceSubrange(lower..<upper, with: line)
+        }
+        replace(second.0, with: second.1)
+        replace(first.0, with: first.1)
     }
 
     /// `YYYYMMDDTHHMMSSZ`, as libical writes a UTC DATE-TIME.
