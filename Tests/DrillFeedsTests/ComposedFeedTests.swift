@@ -75,6 +75,67 @@ import Testing
         try FeedBuilder.verify(secondSet)
     }
 
+    /// `build --member-feeds skip`: no member feed is composed, and everything else (the public
+    /// feeds' bytes, the manifest with the member feeds each event belongs to) is what a build with
+    /// member feeds makes, on a first build and on a rebuild that cancels a session.
+    @Test func withoutMemberFeedsThePublicFeedsAndManifestAreTheSame() throws {
+        var (plan, roster, schedule) = try exampleTown()
+        var previous: [Bool: FeedManifest] = [true: FeedManifest(), false: FeedManifest()]
+        for round in 0..<2 {
+            if round == 1 { schedule.sessions.removeLast() }
+            var sets: [Bool: FeedSet] = [:]
+            for withMembers in [true, false] {
+                var builder = FeedBuilder(
+                    plan: plan, roster: roster, schedule: schedule, language: .zh,
+                    now: Stamp(seconds: 1_795_939_200 + round * 86_400), previous: previous[withMembers]!)
+                builder.memberFeeds = withMembers
+                sets[withMembers] = try builder.build()
+                previous[withMembers] = sets[withMembers]!.manifest
+            }
+            let all = try #require(sets[true])
+            let skipped = try #require(sets[false])
+            #expect(all.files.contains { $0.name.hasPrefix("member-") })
+            #expect(!skipped.files.contains { $0.name.hasPrefix("member-") })
+            let publicFiles = all.files.filter { !$0.name.hasPrefix("member-") }
+            #expect(skipped.files.map(\.name) == publicFiles.map(\.name))
+            #expect(skipped.files.map { Array($0.text.utf8) } == publicFiles.map { Array($0.text.utf8) })
+            #expect(skipped.files.map(\.eventCount) == publicFiles.map(\.eventCount))
+            #expect(skipped.manifest.jsonBytes() == all.manifest.jsonBytes())
+            #expect(skipped.manifest.events.values.contains { $0.feeds.contains { $0.hasPrefix("member-") } })
+            #expect(skipped.renderedEvents == all.renderedEvents)
+        }
+        _ = roster
+    }
+
+    /// X-WR-CALNAME is one line: control characters and every kind of line break become a space
+    /// (a whole CR LF one space); a name without them is kept byte for byte.
+    @Test func calendarNamesAreOneLine() throws {
+        var (plan, roster, schedule) = try exampleTown()
+        var members = roster.members
+        let names = [
+            "张三", "Zoë Fe\u{302}te", "欧阳\n小明", "a\r\nb", "tab\there", "del\u{7F}x", "nel\u{85}x",
+            "ls\u{2028}x", "ps\u{2029}x", "e\u{301}\u{0A}", "vt\u{0B}ff\u{0C}",
+        ]
+        for (k, name) in names.enumerated() { members[k].name = name }
+        roster = Roster(members: members)
+        schedule.sessions = []
+        let builder = FeedBuilder(
+            plan: plan, roster: roster, schedule: schedule, language: .zh, now: Stamp(seconds: 0), previous: FeedManifest())
+        for k in names.indices {
+            let file = "member-\(members[k].id).ics"
+            let raw = builder.rawCalendarName(file)
+            #expect(raw.contains(names[k]))
+            // The mapping itself: each Character that is a line break or an ASCII control, a space.
+            let reference = String(
+                raw.map { $0.isNewline || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true ? " " : $0 })
+            #expect(Array(builder.calendarName(file).utf8) == Array(reference.utf8), "\(names[k].unicodeScalars.map(\.value))")
+        }
+        #expect(builder.calendarName("member-\(members[1].id).ics").contains("Zoë Fe\u{302}te"))
+        #expect(!builder.calendarName("member-\(members[3].id).ics").contains("a  b"))
+        #expect(builder.calendarName("member-\(members[3].id).ics").contains("a b"))
+        _ = plan
+    }
+
     @Test func verifyReadsEveryFeedBackAndCatchesAMismatch() throws {
         let (plan, roster, schedule) = try exampleTown()
         let set = try feeds(plan, roster, schedule)
