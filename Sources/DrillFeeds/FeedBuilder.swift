@@ -88,6 +88,11 @@ public struct FeedBuilder: Sendable {
         return names
     }
 
+    /// Whether this build composes `feed`. Without member feeds their names still go to the
+    /// manifest (the server composes them from it), but no event is filed under them: gathering
+    /// each member's events was a fifth of the render phase.
+    func composes(_ feed: String) -> Bool { memberFeeds || !feed.hasPrefix("member-") }
+
     /// Builds every feed and the next manifest.
     ///
     /// Each event form is rendered through libical exactly once (with neutral SEQUENCE and DTSTAMP,
@@ -154,9 +159,7 @@ public struct FeedBuilder: Sendable {
                 texts.append(neutral)
                 publicTexts.append(anonymous ? neutralPublic : nil)
                 let feeds = feedNames(session, lookups: events)
-                // Without member feeds, their names go to the manifest only (the server composes
-                // them from it): gathering each member's events was a fifth of the render phase.
-                for f in feeds where memberFeeds || !f.hasPrefix("member-") { members[f, default: []].append(texts.count - 1) }
+                for f in feeds where composes(f) { members[f, default: []].append(texts.count - 1) }
                 let start = LocalStamp.text(event.start)
                 order.append((start, session.uid))
                 manifest.events[session.uid] = FeedManifest.Entry(
@@ -177,7 +180,7 @@ public struct FeedBuilder: Sendable {
                 index[uid] = texts.count
                 texts.append(try render(event))
                 publicTexts.append(nil)
-                for f in old.feeds where memberFeeds || !f.hasPrefix("member-") { members[f, default: []].append(texts.count - 1) }
+                for f in old.feeds where composes(f) { members[f, default: []].append(texts.count - 1) }
                 order.append((old.start, uid))
                 var entry = old
                 entry.sequence = sequence

@@ -34,10 +34,7 @@ public enum Constraint: Hashable, Sendable, Codable {
         }
     }
 
-    /// The cases in `key` order of declaration, for counting by kind without hashing the key.
-    static let kindCount = 10
-
-    /// This case's place among the `kindCount` kinds.
+    /// This case's place among the kinds (`keys`): blockers are counted by kind in arrays.
     var kindIndex: Int {
         switch self {
         case .holiday: 0
@@ -53,21 +50,14 @@ public enum Constraint: Hashable, Sendable, Codable {
         }
     }
 
+    /// Each kind's `key`, by `kindIndex`.
+    static let keys = [
+        "holiday", "not_working_day", "blackout", "turnout", "gap", "member_busy", "no_venue", "venue_too_small",
+        "venue_busy", "supervisor_unavailable",
+    ]
+
     /// A short key for counting blockers of an unmet demand.
-    public var key: String {
-        switch self {
-        case .holiday: "holiday"
-        case .notWorkingDay: "not_working_day"
-        case .blackout: "blackout"
-        case .turnout: "turnout"
-        case .gap: "gap"
-        case .memberBusy: "member_busy"
-        case .noVenue: "no_venue"
-        case .venueTooSmall: "venue_too_small"
-        case .venueBusy: "venue_busy"
-        case .supervisorsUnavailable: "supervisor_unavailable"
-        }
-    }
+    public var key: String { Self.keys[kindIndex] }
 }
 
 /// Why one supervisor cannot take a session.

@@ -231,8 +231,8 @@ public struct Scheduler: Sendable {
 
         mutating func ruledOut(_ constraint: Constraint) {
             if kindCounts.isEmpty {
-                kindCounts = [Int](repeating: 0, count: Constraint.kindCount)
-                kindFirst = [Constraint?](repeating: nil, count: Constraint.kindCount)
+                kindCounts = [Int](repeating: 0, count: Constraint.keys.count)
+                kindFirst = [Constraint?](repeating: nil, count: Constraint.keys.count)
             }
             let k = constraint.kindIndex
             kindCounts[k] += 1
@@ -242,7 +242,7 @@ public struct Scheduler: Sendable {
         /// Candidates ruled out, by `Constraint.key`.
         var counts: [String: Int] {
             var out: [String: Int] = [:]
-            for case let (k, first?) in kindFirst.enumerated() { out[first.key] = kindCounts[k] }
+            for (k, count) in kindCounts.enumerated() where count > 0 { out[Constraint.keys[k]] = count }
             return out
         }
 

@@ -61,17 +61,7 @@ public enum JSONBytes {
     public static func sortedByBytes(_ keys: some Sequence<String>) -> [String] {
         var keyed = keys.map { (key: $0, bytes: Array($0.utf8)) }
         keyed.sort { a, b in
-            a.bytes.withUnsafeBufferPointer { x in
-                b.bytes.withUnsafeBufferPointer { y in
-                    let n = min(x.count, y.count)
-                    var i = 0
-                    while i < n {
-                        if x[i] != y[i] { return x[i] < y[i] }
-                        i += 1
-                    }
-                    return x.count < y.count
-                }
-            }
+            a.bytes.withUnsafeBufferPointer { x in b.bytes.withUnsafeBufferPointer { y in compare(x, y) < 0 } }
         }
         return keyed.map(\.key)
     }
@@ -82,11 +72,12 @@ public enum JSONBytes {
     private static func compareBytes(_ a: String, _ b: String) -> Int {
         var a = a
         var b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                for i in 0..<min(x.count, y.count) where x[i] != y[i] { return x[i] < y[i] ? -1 : 1 }
-                return x.count - y.count
-            }
-        }
+        return a.withUTF8 { x in b.withUTF8 { y in compare(x, y) } }
+    }
+
+    /// Negative, zero or positive as the bytes `x` sort before, equal or after `y`.
+    private static func compare(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Int {
+        for i in 0..<min(x.count, y.count) where x[i] != y[i] { return x[i] < y[i] ? -1 : 1 }
+        return x.count - y.count
     }
 }
