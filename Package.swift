@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         // The PostgreSQL store of a county deployment.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+        // The end-to-end tests' HTTP client (NIO's event loop, not URLSession's dispatch sources);
+        // HummingbirdTesting already builds it.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.30.0"),
     ],
     targets: [
         // Debian's libical-dev through pkg-config; macros and variadics sit behind shim.h.
@@ -131,13 +134,17 @@ let package = Package(
         // A forwarding store that counts secret lookups, for the check-in and feed-server tests.
         .target(name: "StoreDoubles", dependencies: ["DrillStore", "DrillCore"], path: "TestSupport/StoreDoubles"),
         .testTarget(name: "StoreDoublesTests", dependencies: ["StoreDoubles", "DrillStore", "DrillCore"]),
+        // Starts the programs the tests run (posix_spawn, poll, waitpid; why not Foundation's Process: see the file).
+        .target(name: "CChildProcess", path: "TestSupport/CChildProcess"),
+        .target(name: "ChildProcess", dependencies: ["CChildProcess"], path: "TestSupport/ChildProcess"),
+        .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"]),
         // A deterministic random-mutation fuzzer for the input parsers (scripts/fuzz.sh).
         .executableTarget(name: "drillcal-fuzz", dependencies: ["DrillCore", "DrillIO"]),
         .testTarget(name: "ICalTests", dependencies: ["ICal", "FeedLint", "DrillCore"]),
         .testTarget(name: "DrillCoreTests", dependencies: ["DrillCore"]),
         // Fuzz/ holds the fuzzer's regression inputs, replayed by FuzzRegressionTests.
         .testTarget(name: "DrillIOTests", dependencies: ["DrillIO", "DrillCore"], exclude: ["Fuzz"]),
-        .testTarget(name: "DrillFeedsTests", dependencies: ["DrillFeeds", "DrillCore", "DrillIO", "ICal", "FeedLint"]),
+        .testTarget(name: "DrillFeedsTests", dependencies: ["DrillFeeds", "DrillCore", "DrillIO", "ICal", "FeedLint", "ChildProcess"]),
         // GRDB: the template test reads a new file as it lies on disk, before any store opens it.
         .testTarget(
             name: "DrillStoreTests",
@@ -147,7 +154,7 @@ let package = Package(
         // CSV.swift reads the exported CSV back: an independent parser checks the quoting.
         .testTarget(
             name: "DrillReportsTests",
-            dependencies: ["DrillReports", "DrillCore", "DrillWeb", .product(name: "CSV", package: "CSV.swift")]
+            dependencies: ["DrillReports", "DrillCore", "DrillWeb", "ChildProcess", .product(name: "CSV", package: "CSV.swift")]
         ),
         .testTarget(
             name: "DrillServerTests",
@@ -171,7 +178,12 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["drillcal", "ICal", "DrillStore", "DrillCore"]
+            dependencies: [
+                "drillcal", "ICal", "DrillStore", "DrillCore", "ChildProcess",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import ChildProcess
 import DrillCore
 import Foundation
 import Testing
@@ -218,15 +219,7 @@ import Testing
 
     /// Output of a command (trimmed).
     func output(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try ChildProcess.run(tool, arguments).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Journaled ext4 and XFS commit metadata in order, so a new generations folder rides on the

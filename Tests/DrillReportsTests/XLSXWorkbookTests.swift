@@ -1,3 +1,4 @@
+import ChildProcess
 import DrillCore
 import Foundation
 import Testing
@@ -15,16 +16,9 @@ import Testing
 
     /// One member of the zip, through `unzip -p`.
     func entry(_ file: String, _ name: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        process.arguments = ["-p", file, name]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "unzip -p \(name)")
-        return String(decoding: data, as: UTF8.self)
+        let r = try ChildProcess.run("/usr/bin/unzip", ["-p", file, name])
+        #expect(r.status == 0, "unzip -p \(name)")
+        return r.stdoutText
     }
 
     @Test func writesAZipWithTheNamesAndSheets() throws {

@@ -1,3 +1,4 @@
+import ChildProcess
 import DrillCore
 import DrillStore
 import Foundation
@@ -79,11 +80,7 @@ import Testing
         let utf8 = town.appendingPathComponent("sheet-utf8.csv")
         try CLI.write(text, utf8)
         let gb = town.appendingPathComponent("签到表.csv")
-        let iconv = Process()
-        iconv.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
-        iconv.arguments = ["-f", "UTF-8", "-t", "GB18030", utf8.path, "-o", gb.path]
-        try iconv.run()
-        iconv.waitUntilExit()
+        #expect(try ChildProcess.run("/usr/bin/iconv", ["-f", "UTF-8", "-t", "GB18030", utf8.path, "-o", gb.path]).status == 0)
         let bytes = try Data(contentsOf: gb)
         #expect(String(data: bytes, encoding: .utf8) == nil)  // really not UTF-8
 
@@ -140,19 +137,16 @@ import Testing
         let file = town.appendingPathComponent("big.csv")
         try CLI.write(sheet(rows), file)
 
-        let p = Process()
-        p.executableURL = CLI.binary
-        p.arguments = ["attend", town.path, "--import", file.path]
-        p.environment = ProcessInfo.processInfo.environment.merging(["DRILLCAL_TEST_MARK_DELAY_US": "100000"].merging(CLI.afterTheYear) { $1 }) { $1 }
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
+        let p = try RunningProcess(
+            CLI.binary.path, ["attend", town.path, "--import", file.path],
+            environment: ProcessInfo.processInfo.environment.merging(["DRILLCAL_TEST_MARK_DELAY_US": "100000"].merging(CLI.afterTheYear) { $1 }) { $1 },
+            stdout: .discard)
         // A blocking sleep, not Task.sleep: with two cooperative threads, tests that block on child
         // processes can delay a task's wake-up past the whole import; this thread wakes on time.
         usleep(1_500_000)  // well inside the ~11 s transaction
         #expect(p.isRunning)
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
-        #expect(p.terminationReason == .uncaughtSignal)
+        p.signal(SIGKILL)
+        #expect(p.waitUntilExit() == .signalled(SIGKILL))
 
         let reopened = try store(town)
         #expect(try await reopened.allMarks() == before.0)

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 
 /// Runs the built `drillcal` binary like a user would, in a scratch copy of the example town.
@@ -26,22 +27,11 @@ struct CLI {
 
     @discardableResult
     static func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "SOURCE_DATE_EPOCH")
         for (k, v) in env { environment[k] = v }
-        p.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let r = try ChildProcess.run(binary.path, args, environment: environment)
+        return Result(status: r.status, stdout: r.stdoutText, stderr: r.stderrText)
     }
 
     /// A scratch copy of `calendars/` (holidays + the example town) without its exported feeds.

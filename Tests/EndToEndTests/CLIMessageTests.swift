@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Testing
 
@@ -142,20 +143,10 @@ import Testing
 extension CLI {
     /// Runs `command` under a pseudo-terminal with script(1); returns what the terminal showed.
     static func runScript(_ command: String, env: [String: String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        p.arguments = ["-qec", command, "/dev/null"]
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "NO_COLOR")
         environment["TERM"] = "xterm"
         for (k, v) in env { environment[k] = v }
-        p.environment = environment
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        return try ChildProcess.run("/usr/bin/script", ["-qec", command, "/dev/null"], environment: environment, stderr: .discard).stdoutText
     }
 }

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Testing
 
@@ -15,25 +16,15 @@ import Testing
 
     func copy(_ town: URL) throws -> URL {
         let twin = town.deletingLastPathComponent().appendingPathComponent("twin-\(UUID().uuidString)")
-        let cp = Process()
-        cp.executableURL = URL(fileURLWithPath: "/bin/cp")
-        cp.arguments = ["-a", town.path, twin.path]
-        try cp.run()
-        cp.waitUntilExit()
-        #expect(cp.terminationStatus == 0)
+        #expect(try ChildProcess.run("/bin/cp", ["-a", town.path, twin.path]).status == 0)
         return twin
     }
 
     /// Runs `build town --now now` and kills it with SIGKILL `seconds` after it started.
     func killedBuild(_ town: URL, now: String, after seconds: Double) throws {
-        let p = Process()
-        p.executableURL = CLI.binary
-        p.arguments = ["build", town.path, "--now", now]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try RunningProcess(CLI.binary.path, ["build", town.path, "--now", now], stdout: .discard, stderr: .discard)
         usleep(UInt32(seconds * 1_000_000))
-        kill(p.processIdentifier, SIGKILL)
+        p.signal(SIGKILL)
         p.waitUntilExit()
     }
 

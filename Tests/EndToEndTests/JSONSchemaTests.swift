@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Testing
 
@@ -11,23 +12,13 @@ import Testing
             "drillcal-json-\(UUID().uuidString).json")
         try CLI.write(json, file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        p.arguments = [
-            CLI.root.appendingPathComponent("scripts/validate_json.py").path,
-            CLI.root.appendingPathComponent("docs/schema/\(schema)").path, file.path,
-        ]
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let result = CLI.Result(
-            status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-            stderr: String(decoding: e, as: UTF8.self))
+        let r = try ChildProcess.run(
+            "/usr/bin/python3",
+            [
+                CLI.root.appendingPathComponent("scripts/validate_json.py").path,
+                CLI.root.appendingPathComponent("docs/schema/\(schema)").path, file.path,
+            ])
+        let result = CLI.Result(status: r.status, stdout: r.stdoutText, stderr: r.stderrText)
         #expect(
             !result.stderr.contains("No module named 'jsonschema'"),
             "python3-jsonschema is missing: run scripts/setup.sh")

@@ -1,3 +1,4 @@
+import ChildProcess
 import DrillCore
 import DrillStore
 import Foundation
@@ -289,15 +290,6 @@ import Testing
     }
 
     static func shell(_ command: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try ChildProcess.run("/bin/sh", ["-c", command], stderr: .discard).stdoutText
     }
 }

@@ -1,5 +1,5 @@
+import ChildProcess
 import Foundation
-import Synchronization
 import Testing
 
 /// `drillcal serve` as a user runs it: the built binary on a free port, fetched with curl, stopped
@@ -21,37 +21,20 @@ struct ServeCommandTests {
             of: "http://127.0.0.1:1", with: "")
         #expect(lines.contains { $0.hasPrefix("webcal://127.0.0.1:1/feeds/") })
 
-        let server = Process()
-        server.executableURL = CLI.binary
-        server.arguments = ["serve", town.path, "--port", "0"]
-        let out = Pipe()
-        let err = Pipe()
-        server.standardOutput = out
-        server.standardError = err
-        let printed = Mutex("")
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = String(decoding: handle.availableData, as: UTF8.self)
-            printed.withLock { $0 += chunk }
-        }
-        let logged = Mutex("")
-        err.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = String(decoding: handle.availableData, as: UTF8.self)
-            logged.withLock { $0 += chunk }
-        }
-        try server.run()
-        defer { if server.isRunning { server.terminate() } }
+        let server = try RunningProcess(CLI.binary.path, ["serve", town.path, "--port", "0"])
+        defer { server.signal(SIGTERM) }
 
         // "Serving … at http://127.0.0.1:PORT/" once listening.
         var base: String?
         for _ in 0..<600 where base == nil {
             try await Task.sleep(for: .milliseconds(100))
-            let text = printed.withLock { $0 }
+            let text = server.stdoutText
             if let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
                 base = String(text[range])
             }
             if !server.isRunning { break }
         }
-        let url = try #require(base, "server did not start: \(logged.withLock { $0 })")
+        let url = try #require(base, "server did not start: \(server.stderrText)")
 
         let body = try curl(["-sf", "\(url)/calendars/qingshan/town.ics"])
         let exported = try Data(contentsOf: town.appendingPathComponent("feeds/town.ics"))
@@ -62,12 +45,9 @@ struct ServeCommandTests {
         let member = try curl(["-sf", url + tokenPath])
         #expect(member == (try Data(contentsOf: town.appendingPathComponent("feeds/member-m001.ics"))))
 
-        kill(server.processIdentifier, SIGTERM)
-        for _ in 0..<100 where server.isRunning { try await Task.sleep(for: .milliseconds(100)) }
-        #expect(!server.isRunning)
-        #expect(server.terminationReason == .exit)
-        #expect(server.terminationStatus == 0)
-        let log = logged.withLock { $0 }
+        server.signal(SIGTERM)
+        #expect(try await server.waitUntilExit(seconds: 10) == .exited(0))
+        let log = server.stderrText
         #expect(log.contains("path=/feeds/REDACTED"))
         #expect(log.contains("回环地址") && log.contains("--public-url"), "serve warns that it advertises a loopback address")
         #expect(
@@ -77,14 +57,6 @@ struct ServeCommandTests {
     }
 
     private func curl(_ args: [String]) throws -> Data {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        p.arguments = ["--max-time", "20"] + args
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return data
+        try ChildProcess.run("/usr/bin/curl", ["--max-time", "20"] + args, stderr: .discard).stdout
     }
 }

@@ -1,3 +1,4 @@
+import ChildProcess
 import DrillCore
 import DrillStore
 import Foundation
@@ -85,20 +86,11 @@ import Testing
     /// Runs scripts/fill_signin_xlsx.py (Debian's python3-openpyxl, an XLSX reader and writer
     /// independent of drillcal) on `sheet`: fills the first people's status and reason.
     func fill(_ sheet: URL, into out: URL, _ fills: [String]) throws -> [String] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        p.arguments = [CLI.root.appendingPathComponent("scripts/fill_signin_xlsx.py").path, sheet.path, out.path] + fills
-        let stdout = Pipe()
-        let stderr = Pipe()
-        p.standardOutput = stdout
-        p.standardError = stderr
-        try p.run()
-        let o = stdout.fileHandleForReading.readDataToEndOfFile()
-        let e = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(!e.contains("No module named 'openpyxl'"), "python3-openpyxl is missing: run scripts/setup.sh")
-        #expect(p.terminationStatus == 0, "\(e)")
-        return String(decoding: o, as: UTF8.self).split(separator: "\n").map(String.init)
+        let r = try ChildProcess.run(
+            "/usr/bin/python3", [CLI.root.appendingPathComponent("scripts/fill_signin_xlsx.py").path, sheet.path, out.path] + fills)
+        #expect(!r.stderrText.contains("No module named 'openpyxl'"), "python3-openpyxl is missing: run scripts/setup.sh")
+        #expect(r.status == 0, "\(r.stderrText)")
+        return r.stdoutText.split(separator: "\n").map(String.init)
     }
 
     @Test("XLSX: generate → fill in with openpyxl → import unchanged = the same CLI marks")
