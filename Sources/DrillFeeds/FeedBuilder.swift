@@ -357,33 +357,16 @@ enum FNV1a {
 
     /// `hex(first, second)` of each pair, the same values: four inputs at a time, their bytes
     /// interleaved so four multiply chains run at once (one chain waits on each multiply's latency),
-    /// then each one's remaining bytes alone.
+    /// then each one's remaining bytes alone. The firsts are hashed, then the seconds from where the
+    /// firsts left off (FNV-1a's state is the hash so far), so no pair is ever concatenated.
     static func hexes(_ pairs: [(String, String)]) -> [String] {
         var out: [String] = []
         out.reserveCapacity(pairs.count)
         var i = 0
         while i + 4 <= pairs.count {
-            let inputs = (0..<4).map { k in Array(pairs[i + k].0.utf8) + Array(pairs[i + k].1.utf8) }
             var h: (UInt64, UInt64, UInt64, UInt64) = (offset, offset, offset, offset)
-            inputs[0].withUnsafeBufferPointer { a in
-                inputs[1].withUnsafeBufferPointer { b in
-                    inputs[2].withUnsafeBufferPointer { c in
-                        inputs[3].withUnsafeBufferPointer { d in
-                            let n = min(a.count, b.count, c.count, d.count)
-                            for k in 0..<n {
-                                h.0 = (h.0 ^ UInt64(a[k])) &* prime
-                                h.1 = (h.1 ^ UInt64(b[k])) &* prime
-                                h.2 = (h.2 ^ UInt64(c[k])) &* prime
-                                h.3 = (h.3 ^ UInt64(d[k])) &* prime
-                            }
-                            for k in n..<a.count { h.0 = (h.0 ^ UInt64(a[k])) &* prime }
-                            for k in n..<b.count { h.1 = (h.1 ^ UInt64(b[k])) &* prime }
-                            for k in n..<c.count { h.2 = (h.2 ^ UInt64(c[k])) &* prime }
-                            for k in n..<d.count { h.3 = (h.3 ^ UInt64(d[k])) &* prime }
-                        }
-                    }
-                }
-            }
+            lanes(pairs[i].0, pairs[i + 1].0, pairs[i + 2].0, pairs[i + 3].0, &h)
+            lanes(pairs[i].1, pairs[i + 1].1, pairs[i + 2].1, pairs[i + 3].1, &h)
             out += [text(h.0), text(h.1), text(h.2), text(h.3)]
             i += 4
         }
@@ -391,12 +374,47 @@ enum FNV1a {
         return out
     }
 
+    /// Continues four hashes over four texts' UTF-8, side by side.
+    private static func lanes(
+        _ a: String, _ b: String, _ c: String, _ d: String, _ h: inout (UInt64, UInt64, UInt64, UInt64)
+    ) {
+        if a.isEmpty && b.isEmpty && c.isEmpty && d.isEmpty { return }
+        withBytes(a) { a in
+            withBytes(b) { b in
+                withBytes(c) { c in
+                    withBytes(d) { d in
+                        let n = min(a.count, b.count, c.count, d.count)
+                        for k in 0..<n {
+                            h.0 = (h.0 ^ UInt64(a[k])) &* prime
+                            h.1 = (h.1 ^ UInt64(b[k])) &* prime
+                            h.2 = (h.2 ^ UInt64(c[k])) &* prime
+                            h.3 = (h.3 ^ UInt64(d[k])) &* prime
+                        }
+                        for k in n..<a.count { h.0 = (h.0 ^ UInt64(a[k])) &* prime }
+                        for k in n..<b.count { h.1 = (h.1 ^ UInt64(b[k])) &* prime }
+                        for k in n..<c.count { h.2 = (h.2 ^ UInt64(c[k])) &* prime }
+                        for k in n..<d.count { h.3 = (h.3 ^ UInt64(d[k])) &* prime }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A text's UTF-8 in place when contiguous (native strings are), else copied.
+    private static func withBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
     static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
     static let prime: UInt64 = 0x100_0000_01b3
 
     /// Sixteen lower-case hex digits.
     static func text(_ h: UInt64) -> String {
-        let s = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
+        String(unsafeUninitializedCapacity: 16) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            for k in 0..<16 { buffer[k] = digits.utf8Start[Int((h >> (60 - 4 * UInt64(k))) & 0xf)] }
+            return 16
+        }
     }
 }

@@ -12,6 +12,11 @@ import Testing
         #expect(FNV1a.hex("foobar") == "85944171f73967e8")
         // The pair is hashed as its concatenation.
         #expect(FNV1a.hex("foo", "bar") == "85944171f73967e8")
+        // Sixteen digits always, leading zeros kept.
+        #expect(FNV1a.text(0) == "0000000000000000")
+        #expect(FNV1a.text(0xab) == "00000000000000ab")
+        #expect(FNV1a.text(0x0123_4567_89ab_cdef) == "0123456789abcdef")
+        #expect(FNV1a.text(.max) == "ffffffffffffffff")
     }
 
     @Test(arguments: 0...12) func manyAtOnceEqualOneByOne(count: Int) {
