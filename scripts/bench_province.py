@@ -14,6 +14,8 @@ over towns (schedule / render / write / store, from DRILLCAL_TIMINGS). Runs:
      issue's "schedule + every feed written"), beside `dd conv=fdatasync` of as many bytes. Until
      2026-12-03 this run rebuilt the first copy with --force, which added a rebuild's own costs
      (reading and publishing into each town's existing database) to the member feeds' figure.
+     Then a plain writer (this script) writes the same number of files with the same sizes: what
+     the file system costs per file beyond dd's one file, a floor for any writer of those feeds.
   3. a republish of the second copy after one roster edit in one town (unchanged towns skipped by
      their input hash)
 """
@@ -125,6 +127,30 @@ def run(bin_path: str, work: pathlib.Path, extra: list, label: str, timings: pat
     return wall, size
 
 
+def plain_files(work: pathlib.Path, into: pathlib.Path) -> None:
+    """What a writer that does nothing but write costs for the files the build published: the same
+    number of files with the same sizes (zeros), one open/write/close each, one sync at the end.
+    dd writes its bytes into one file; this shows what the file system adds per file (creating
+    the inode and directory entry, allocating its blocks), a floor for any writer of those files."""
+    sizes = [(link.parent.name, f.name, f.stat().st_size) for link in work.glob("*/feeds") for f in link.resolve().iterdir()]
+    zeros = bytes(max((s for _, _, s in sizes), default=0))
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    start = time.perf_counter()
+    for town in {t for t, _, _ in sizes}:
+        (into / town).mkdir(parents=True, exist_ok=True)
+    for town, name, size in sizes:
+        fd = os.open(into / town / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.write(fd, memoryview(zeros)[:size])
+        os.close(fd)
+    os.sync()
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(f"  a plain writer of the same {len(sizes)} files (same sizes, one sync): wall {wall:.1f}s, "
+          f"CPU {cpu:.1f}s (system {after.ru_stime - before.ru_stime:.1f}s)")
+    shutil.rmtree(into, ignore_errors=True)
+
+
 def host_reference() -> float:
     """CPU seconds of a fixed pure-Python loop. This host's speed moves by a third from hour to hour
     (the same binary took 31 s and 56 s for the same province on 2026-12-04), so runs compare only
@@ -170,6 +196,7 @@ def main() -> None:
                              "conv=fdatasync"], capture_output=True, text=True)
         print("  dd conv=fdatasync of as many bytes: " + dd.stderr.strip().splitlines()[-1])
         os.unlink(work / "dd.bin")
+        plain_files(members, work / "plain")
         roster = members / "town0000" / "roster.csv"
         roster.write_text(roster.read_text(encoding="utf-8").replace("村0队员1,", "村0队员1改,", 1), encoding="utf-8")
         republish, _ = run(bin_path, members, [], "3 republish after one roster edit", timings)
