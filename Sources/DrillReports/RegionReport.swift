@@ -25,12 +25,20 @@ public struct RegionReport: Sendable {
         public var reportsOverdue: Int
         /// Corrective actions past their due date.
         public var actionsOverdue: Int
+        /// The town check's other findings that need action, by kind (`forecast`, `missing_role`,
+        /// `turnout_below_minimum`…; `CheckDigest.kindOrder`), so that a town is never listed as
+        /// needing action without saying what.
+        public var otherFindings: [String: Int]
         /// Why the town could not be checked (first line of its message), when it could not.
         public var error: String?
 
+        /// The finding kinds counted in their own columns; every other kind goes to `otherFindings`.
+        public static let columnKinds: Set<String> = ["below_minimum", "rule_behind", "deadline_not_done", "action_overdue"]
+
         public init(
             key: String, town: String?, status: Int32, belowMinimum: Int, rulesBehind: Int, held: Int,
-            requiredByNow: Int, planned: Int, reportsOverdue: Int, actionsOverdue: Int, error: String?
+            requiredByNow: Int, planned: Int, reportsOverdue: Int, actionsOverdue: Int,
+            otherFindings: [String: Int] = [:], error: String?
         ) {
             self.key = key
             self.town = town
@@ -42,6 +50,7 @@ public struct RegionReport: Sendable {
             self.planned = planned
             self.reportsOverdue = reportsOverdue
             self.actionsOverdue = actionsOverdue
+            self.otherFindings = otherFindings.filter { $0.value > 0 }
             self.error = error
         }
 
@@ -67,6 +76,12 @@ public struct RegionReport: Sendable {
             if actionsOverdue > 0 {
                 parts.append(
                     l.pick("\(actionsOverdue) 项整改逾期", "\(actionsOverdue) corrective actions overdue"))
+            }
+            let known = CheckDigest.kindOrder.filter { otherFindings[$0] != nil }
+            let unknown = otherFindings.keys.filter { !CheckDigest.kindOrder.contains($0) }.sorted()
+            for kind in known + unknown {
+                let n = otherFindings[kind]!
+                parts.append(l.pick("\(CheckDigest.label(kind, l)) \(n) 项", "\(CheckDigest.label(kind, l)) \(n)"))
             }
             if parts.isEmpty && status == 1 { parts.append(l.pick("有其他待处理事项", "other items to act on")) }
             return parts.joined(separator: l.pick("；", "; "))

@@ -40,6 +40,25 @@ import Testing
         #expect(!action.contains("- good") && !action.contains("- slow"))
     }
 
+    /// A town needing action for findings without a column of their own names them, in the order a
+    /// clerk reads them (`CheckDigest.kindOrder`), never a bare "other items".
+    @Test func otherFindingsAreNamedWithTheirCounts() {
+        let t = RegionReport.Town(
+            key: "hexi", town: "hexi", status: 1, belowMinimum: 0, rulesBehind: 1, held: 3, requiredByNow: 4,
+            planned: 20, reportsOverdue: 0, actionsOverdue: 0,
+            otherFindings: ["forecast": 11, "missing_role": 2, "not_recorded": 0, "new_kind": 1], error: nil)
+        #expect(t.problems(.zh) == "1 项规则进度落后；缺少力量 2 项；预测 11 项；new_kind 1 项")
+        #expect(t.problems(.en) == "1 rules behind; missing source 2; forecast 11; new_kind 1")
+        #expect(t.otherFindings["not_recorded"] == nil, "zero counts are dropped")
+        let bare = RegionReport.Town(
+            key: "x", town: "x", status: 1, belowMinimum: 0, rulesBehind: 0, held: 0, requiredByNow: 0,
+            planned: 0, reportsOverdue: 0, actionsOverdue: 0, error: nil)
+        #expect(bare.problems(.zh) == "有其他待处理事项")
+        var report = sample
+        report.towns = [t]
+        #expect(report.markdown().contains("| hexi | 0 | 1 | 3/4（20） | 0 | 0 | 1 项规则进度落后；缺少力量 2 项；预测 11 项；new_kind 1 项 |"))
+    }
+
     @Test func htmlEscapesTownText() {
         var report = sample
         report.towns[0].error = "<script>alert(1)</script>"

@@ -250,6 +250,12 @@ import Testing
         #expect(
             lines[1].contains("broken") && lines[1].contains("roster.csv"), "worst first: \(check.stdout)")
         #expect(lines[2].contains("qingshan") && lines[2].contains("1 支队伍人数不足"), "\(check.stdout)")
+        // Findings without a column are named, not summed up as "other items".
+        #expect(lines[2].contains("网格无管理员 1 项") && !lines[2].contains("其他"), "\(check.stdout)")
+        let json = try CLI.run(["check", region.path, "--as-of", "2027-07-01", "--json"])
+        let towns = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let qingshan = try #require(towns.first { $0["key"] as? String == "qingshan" })
+        #expect((qingshan["otherFindings"] as? [String: Int])?["grid_without_manager"] == 1, "\(json.stdout)")
 
         let out = region.appendingPathComponent("county.md").path
         let report = try CLI.run([

@@ -55,6 +55,7 @@ enum RegionSurvey {
             held: sum("held", "held"), requiredByNow: sum("requiredByNow", "required_by_now"),
             planned: sum("planned", "planned"), reportsOverdue: counts["deadline_not_done"] ?? 0,
             actionsOverdue: counts["action_overdue"] ?? 0,
+            otherFindings: counts.filter { !RegionReport.Town.columnKinds.contains($0.key) },
             error: status >= 2 ? (message.split(separator: "\n").first.map(String.init) ?? "") : nil)
     }
 }
