@@ -33,6 +33,11 @@ public protocol AttendanceStore: Sendable {
     /// `.unknownSession` for a UID never published.
     func roster(of uid: String) async throws(StoreError) -> [RosterEntry]
 
+    /// Every session's roster by UID, each in `roster(of:)`'s order, in one read (`check`, `report`
+    /// and `attend` read them all; one call per session was a third of a town check's time). A
+    /// session whose roster is empty is absent.
+    func allRosters() async throws(StoreError) -> [String: [RosterEntry]]
+
     /// Records marks, all or nothing. Rejects: an unknown session (`.unknownSession`), a finalized
     /// one (`.finalized`), a member not on the session's roster unless the mark is a guest
     /// (`.unknownMember`), the same member twice in one call (`.duplicateMark`), `excused` without a
@@ -67,6 +72,9 @@ public protocol AttendanceStore: Sendable {
 
     /// A drill's summary record, or nil. `.unknownSession` for a UID never published.
     func summary(for uid: String) async throws(StoreError) -> DrillSummary?
+
+    /// Every drill summary record by session UID, in one read.
+    func allSummaries() async throws(StoreError) -> [String: DrillSummary]
 
     /// The UIDs of the sessions that have a summary record, in one read (a rebuild pins them).
     func summarizedSessions() async throws(StoreError) -> Set<String>
@@ -303,6 +311,25 @@ public protocol ImmediateTokenLookup: Sendable {
 }
 
 extension AttendanceStore {
+    /// One `roster(of:)` per session (a store without a cheaper way).
+    public func allRosters() async throws(StoreError) -> [String: [RosterEntry]] {
+        var out: [String: [RosterEntry]] = [:]
+        for session in try await sessions() {
+            let roster = try await roster(of: session.uid)
+            if !roster.isEmpty { out[session.uid] = roster }
+        }
+        return out
+    }
+
+    /// One `summary(for:)` per summarized session (a store without a cheaper way).
+    public func allSummaries() async throws(StoreError) -> [String: DrillSummary] {
+        var out: [String: DrillSummary] = [:]
+        for uid in try await summarizedSessions() {
+            if let summary = try await summary(for: uid) { out[uid] = summary }
+        }
+        return out
+    }
+
     /// The two calls one after the other (a store without a cheaper way).
     @discardableResult
     public func publishAssigningCodes(sessions: [SessionRecord], rosters: [String: [RosterEntry]])

@@ -66,6 +66,12 @@ public final class CountingStore: AttendanceStore {
     public func summary(for uid: String) async throws(StoreError) -> DrillSummary? {
         try await inner.summary(for: uid)
     }
+    public func allRosters() async throws(StoreError) -> [String: [RosterEntry]] {
+        try await inner.allRosters()
+    }
+    public func allSummaries() async throws(StoreError) -> [String: DrillSummary] {
+        try await inner.allSummaries()
+    }
     public func summarizedSessions() async throws(StoreError) -> Set<String> {
         try await inner.summarizedSessions()
     }

@@ -15,8 +15,11 @@ struct AttendanceStoreConformanceTests {
         let store = fixture.store
         // Same start for two UIDs, given out of order: the UID breaks the tie.
         let twin = Sample.session("s0-twin", day: 7)
+        // The twin's roster orders differently by team than by member id.
+        var rosters = Sample.rosters
+        rosters[twin.uid] = [Sample.entry("m0", "钱七", team: "t2"), Sample.entry("m5", "孙八")]
         try await store.publish(
-            sessions: [Sample.deadline, Sample.drill, twin, Sample.training], rosters: Sample.rosters)
+            sessions: [Sample.deadline, Sample.drill, twin, Sample.training], rosters: rosters)
 
         #expect(
             try await store.sessions().map(\.uid) == ["s1-training", "s0-twin", "s2-drill", "s3-deadline"])
@@ -25,6 +28,22 @@ struct AttendanceStoreConformanceTests {
         #expect(try await store.roster(of: Sample.drill.uid).map(\.memberID) == ["m1", "m2", "m3"])
         #expect(try await store.roster(of: Sample.drill.uid)[1] == Sample.entry("m2", "李四", away: true))
         #expect(try await store.roster(of: Sample.deadline.uid).isEmpty)
+        #expect(try await store.roster(of: twin.uid).map(\.memberID) == ["m5", "m0"], "by team, then member")
+        try await expectAllRostersAsOneByOne(store)
+    }
+
+    /// `allRosters()` is `roster(of:)` of every session in one read: same entries, same order, and
+    /// no key for a session with nobody.
+    func expectAllRostersAsOneByOne(_ store: any AttendanceStore, sourceLocation: SourceLocation = #_sourceLocation)
+        async throws
+    {
+        var expected: [String: [RosterEntry]] = [:]
+        for session in try await store.sessions() {
+            let roster = try await store.roster(of: session.uid)
+            if !roster.isEmpty { expected[session.uid] = roster }
+        }
+        #expect(!expected.isEmpty, sourceLocation: sourceLocation)
+        #expect(try await store.allRosters() == expected, sourceLocation: sourceLocation)
     }
 
     @Test(
@@ -56,6 +75,8 @@ struct AttendanceStoreConformanceTests {
         #expect(
             try await store.roster(of: Sample.drill.uid).isEmpty,
             "a session published without a roster has none")
+        #expect(try await store.allRosters().keys.sorted() == [Sample.training.uid])
+        try await expectAllRostersAsOneByOne(store)
     }
 
     @Test("publish ignores finalized/cancelled flags given by the publisher", arguments: StoreKind.allCases)
@@ -344,6 +365,7 @@ struct AttendanceStoreConformanceTests {
         let uid = Sample.drill.uid
         #expect(try await store.summary(for: uid) == nil)
         #expect(try await store.summarizedSessions().isEmpty)
+        #expect(try await store.allSummaries().isEmpty)
         try await store.saveSummary(Sample.summary, for: uid, by: "站长", at: 500)
         #expect(try await store.summary(for: uid) == Sample.summary)
         #expect(try await store.summarizedSessions() == [uid])
@@ -354,6 +376,7 @@ struct AttendanceStoreConformanceTests {
         #expect(try await store.summary(for: uid) == revised)
         #expect(try await store.summary(for: Sample.training.uid) == nil)
         #expect(try await store.summarizedSessions() == [uid])
+        #expect(try await store.allSummaries() == [uid: revised])
         #expect(
             try await store.audit(session: uid) == [
                 AuditEntry(

@@ -670,6 +670,22 @@ public struct PostgresStore: AttendanceStore {
         }
     }
 
+    public func allRosters() async throws(StoreError) -> [String: [RosterEntry]] {
+        let logger = logger
+        return try await read { c in
+            var out: [String: [RosterEntry]] = [:]
+            for row in try await c.rows(
+                """
+                SELECT * FROM roster_entry
+                ORDER BY session_uid COLLATE "C", team_id COLLATE "C", member_id COLLATE "C"
+                """, logger)
+            {
+                out[try row.value("session_uid", as: String.self), default: []].append(try Self.rosterEntry(row))
+            }
+            return out
+        }
+    }
+
     /// How many `record` calls shared how many transactions since the store was opened.
     public var recordStatistics: GroupCommitStatistics { recorder.statistics }
 
@@ -785,6 +801,17 @@ public struct PostgresStore: AttendanceStore {
                     .first
             else { return nil }
             return try JSONText.decode(try row.value("json", as: String.self))
+        }
+    }
+
+    public func allSummaries() async throws(StoreError) -> [String: DrillSummary] {
+        let logger = logger
+        return try await read { c in
+            var out: [String: DrillSummary] = [:]
+            for row in try await c.rows("SELECT session_uid, json FROM summary", logger) {
+                out[try row.value("session_uid", as: String.self)] = try JSONText.decode(try row.value("json", as: String.self))
+            }
+            return out
         }
     }
 

@@ -269,6 +269,20 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
         }
     }
 
+    public func allRosters() async throws(StoreError) -> [String: [RosterEntry]] {
+        try await read { db in
+            var out: [String: [RosterEntry]] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: "SELECT \(RosterEntryRow.selection) FROM roster_entry ORDER BY session_uid, team_id, member_id")
+            while let row = try rows.next() {
+                let entry = RosterEntryRow(columns: row)
+                out[entry.sessionUID, default: []].append(try entry.entry())
+            }
+            return out
+        }
+    }
+
     /// How many `record` calls shared how many transactions since the store was opened.
     public var recordStatistics: GroupCommitStatistics { recorder.statistics }
 
@@ -366,6 +380,14 @@ public struct SQLiteStore: AttendanceStore, ImmediateTokenLookup {
 
     public func summarizedSessions() async throws(StoreError) -> Set<String> {
         try await read { db in try Self.summarized(db) }
+    }
+
+    public func allSummaries() async throws(StoreError) -> [String: DrillSummary] {
+        try await read { db in
+            var out: [String: DrillSummary] = [:]
+            for row in try SummaryRow.fetchAll(db) { out[row.sessionUID] = try row.summary() }
+            return out
+        }
     }
 
     static func summarized(_ db: Database) throws -> Set<String> {
