@@ -98,21 +98,24 @@ public struct RegionReport: Sendable {
     public var towns: [Town]
 
     /// Sorts `towns` worst first: unreadable, then teams below minimum, overdue reports, rules
-    /// behind, overdue actions, the lowest share held, then by key.
+    /// behind, overdue actions, then any town that needs action before one that does not (the most
+    /// other findings first), then the lowest share held, then by key.
     public init(name: String, level: String, year: Int, asOf: String, language: Language, towns: [Town]) {
         self.name = name
         self.level = level
         self.year = year
         self.asOf = asOf
         self.language = language
+        func severity(_ t: Town) -> [Int] {
+            [
+                t.status >= 2 ? 1 : 0, t.belowMinimum, t.reportsOverdue, t.rulesBehind, t.actionsOverdue,
+                t.needsAction ? 1 : 0, t.otherFindings.values.reduce(0, +),
+            ]
+        }
         self.towns = towns.sorted { a, b in
-            let ka = (
-                a.status >= 2 ? 1 : 0, a.belowMinimum, a.reportsOverdue, a.rulesBehind, a.actionsOverdue
-            )
-            let kb = (
-                b.status >= 2 ? 1 : 0, b.belowMinimum, b.reportsOverdue, b.rulesBehind, b.actionsOverdue
-            )
-            if ka != kb { return ka > kb }
+            let ka = severity(a)
+            let kb = severity(b)
+            if ka != kb { return kb.lexicographicallyPrecedes(ka) }
             if a.heldShare != b.heldShare { return a.heldShare < b.heldShare }
             return a.key < b.key
         }

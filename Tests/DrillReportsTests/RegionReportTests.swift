@@ -8,11 +8,12 @@ import Testing
 @Suite struct RegionReportTests {
     func town(
         _ key: String, status: Int32 = 1, below: Int = 0, behind: Int = 0, held: Int = 10, required: Int = 10,
-        reports: Int = 0, error: String? = nil
+        reports: Int = 0, other: [String: Int] = [:], error: String? = nil
     ) -> RegionReport.Town {
         RegionReport.Town(
             key: key, town: key, status: status, belowMinimum: below, rulesBehind: behind, held: held,
-            requiredByNow: required, planned: 20, reportsOverdue: reports, actionsOverdue: 0, error: error)
+            requiredByNow: required, planned: 20, reportsOverdue: reports, actionsOverdue: 0, otherFindings: other,
+            error: error)
     }
 
     var sample: RegionReport {
@@ -27,6 +28,15 @@ import Testing
 
     @Test func townsAreOrderedWorstFirst() {
         #expect(sample.towns.map(\.key) == ["broken", "short", "late", "behind", "slow", "good"])
+        // A town needing action only for findings without a column comes before every town that
+        // needs none, even one holding fewer sessions, and the one with more such findings first.
+        let more = RegionReport(
+            name: "清河县", level: "县（区）", year: 2027, asOf: "2027-07-01", language: .zh,
+            towns: [
+                town("a-fine", status: 0), town("b-slow", status: 0, held: 5), town("c-forecast", other: ["forecast": 2]),
+                town("d-forecast", other: ["forecast": 9]), town("e-behind", behind: 1),
+            ])
+        #expect(more.towns.map(\.key) == ["e-behind", "d-forecast", "c-forecast", "b-slow", "a-fine"])
     }
 
     @Test func markdownListsEveryTownAndTheTownsNeedingAction() {
