@@ -66,8 +66,10 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count <= before + 2)
     }
 
+    /// The child sleeps an hour, not seconds: in the whole suite on two cores, a task's Task.sleep
+    /// can wake minutes late (a 30-second child had exited by itself before the test looked).
     @Test func aRunningChildIsReadAsItWritesAndStopsOnASignal() async throws {
-        let child = try RunningProcess("/bin/sh", ["-c", "echo ready; echo warm >&2; exec sleep 30"])
+        let child = try RunningProcess("/bin/sh", ["-c", "echo ready; echo warm >&2; exec sleep 3600"])
         var seen = ""
         for _ in 0..<200 where !seen.contains("ready") {
             try await Task.sleep(for: .milliseconds(20))
@@ -87,7 +89,7 @@ import Testing
     }
 
     @Test func releasingARunningChildKillsAndReapsIt() throws {
-        var child: RunningProcess? = try RunningProcess("/bin/sleep", ["30"])
+        var child: RunningProcess? = try RunningProcess("/bin/sleep", ["3600"])
         let pid = try #require(child?.pid)
         #expect(kill(pid, 0) == 0)
         child = nil
