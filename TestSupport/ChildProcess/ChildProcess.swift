@@ -73,14 +73,8 @@ public struct ChildResult: Sendable {
 }
 
 public enum ChildProcess {
-    /// The current environment with `changes` applied (`nil` removes a variable).
-    public static func environment(_ changes: [String: String?] = [:]) -> [String: String] {
-        var out = ProcessInfo.processInfo.environment
-        for (key, value) in changes { out[key] = value }
-        return out
-    }
-
-    /// Runs `path` with `arguments` to its end; standard input is /dev/null.
+    /// Runs `path` with `arguments` to its end; standard input is /dev/null; `environment` nil is
+    /// this process's.
     public static func run(
         _ path: String, _ arguments: [String], environment: [String: String]? = nil,
         stdout: ChildOutput = .capture, stderr: ChildOutput = .capture

@@ -23,21 +23,25 @@ final class LiveServer: Sendable {
             wrapper.isEmpty
             ? try RunningProcess(CLI.binary.path, args, environment: environment)
             : try RunningProcess(wrapper[0], Array(wrapper.dropFirst()) + [CLI.binary.path] + args, environment: environment)
-        var found: String?
-        for _ in 0..<1200 where found == nil {
-            try await Task.sleep(for: .milliseconds(50))
-            let text = process.stdoutText
-            if let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
-                found = String(text[range])
-            } else if !process.isRunning {
-                break
-            }
-        }
-        guard let found else {
+        guard let found = try await Self.listeningBase(of: process) else {
             process.signal(SIGKILL)
             throw LiveServerError.didNotStart(process.stderrText)
         }
         base = found
+    }
+
+    /// The `http://127.0.0.1:PORT` a starting `drillcal serve` prints once it listens; nil when it
+    /// exits first or prints none within 1,200 polls 50 ms apart.
+    static func listeningBase(of process: RunningProcess) async throws -> String? {
+        for _ in 0..<1200 {
+            try await Task.sleep(for: .milliseconds(50))
+            let text = process.stdoutText
+            if let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
+                return String(text[range])
+            }
+            if !process.isRunning { return nil }
+        }
+        return nil
     }
 
     /// SIGTERM, then waits for the exit.
