@@ -14,12 +14,21 @@ over towns (schedule / render / write / store, from DRILLCAL_TIMINGS). Runs:
      issue's "schedule + every feed written"), beside `dd conv=fdatasync` of as many bytes. Until
      2026-12-03 this run rebuilt the first copy with --force, which added a rebuild's own costs
      (reading and publishing into each town's existing database) to the member feeds' figure.
-     Then a plain writer (this script) writes the same number of files with the same sizes: what
-     the file system costs per file beyond dd's one file, a floor for any writer of those feeds.
+     Then a plain writer (this script, one process a core like the build) writes the same number
+     of files with the same sizes: what the file system costs per file beyond dd's one file, a
+     floor for any writer of those feeds.
+  Before each of these writers (both builds, dd, the plain writer) the page cache is emptied and
+  the freed memory left to settle (see `settle`), so that each starts from the same memory: on
+  this machine (a Firecracker guest whose balloon reports free pages to the host) writing into
+  memory the guest has freed costs about twice as much system time as writing into pages the page
+  cache already holds, and before 2026-12-05 dd ran after the member-feeds build, in the pages
+  that build had just filled (dd of 15.2 GB: 27.5 s wall right after another write, 45.8-46.8 s
+  from emptied memory; measured 2026-12-05).
   3. a republish of the second copy after one roster edit in one town (unchanged towns skipped by
      their input hash)
 """
 import json
+import multiprocessing
 import os
 import pathlib
 import random
@@ -127,26 +136,59 @@ def run(bin_path: str, work: pathlib.Path, extra: list, label: str, timings: pat
     return wall, size
 
 
+def settle() -> str:
+    """Empties the page cache (as root) and waits until the freed memory stops growing, so that
+    every timed writer starts from the same memory (see the module's docstring). Returns what was
+    done, for the report."""
+    os.sync()
+    try:
+        pathlib.Path("/proc/sys/vm/drop_caches").write_text("3\n")
+    except OSError:
+        return "page cache kept (not root): the writers' figures depend on the order they ran in"
+    last = -1
+    for _ in range(30):  # the balloon reports freed pages after about 2 s
+        time.sleep(1)
+        free = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemFree:"))
+        if abs(free - last) < 16 * 1024:
+            break
+        last = free
+    return "page cache emptied before each writer"
+
+
+def plain_part(job: tuple) -> None:
+    into, part, largest = job
+    zeros = bytes(largest)
+    for town, name, size in part:
+        fd = os.open(into / town / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.write(fd, memoryview(zeros)[:size])
+        os.close(fd)
+
+
 def plain_files(work: pathlib.Path, into: pathlib.Path) -> None:
     """What a writer that does nothing but write costs for the files the build published: the same
     number of files with the same sizes (zeros), one open/write/close each, one sync at the end.
     dd writes its bytes into one file; this shows what the file system adds per file (creating
     the inode and directory entry, allocating its blocks), a floor for any writer of those files."""
     sizes = [(link.parent.name, f.name, f.stat().st_size) for link in work.glob("*/feeds") for f in link.resolve().iterdir()]
-    zeros = bytes(max((s for _, _, s in sizes), default=0))
-    before = resource.getrusage(resource.RUSAGE_SELF)
-    start = time.perf_counter()
-    for town in {t for t, _, _ in sizes}:
+    largest = max((s for _, _, s in sizes), default=0)
+    towns = sorted({t for t, _, _ in sizes})
+    for town in towns:
         (into / town).mkdir(parents=True, exist_ok=True)
-    for town, name, size in sizes:
-        fd = os.open(into / town / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        os.write(fd, memoryview(zeros)[:size])
-        os.close(fd)
+    # One process a core, each with whole towns (as the build's workers have): until 2026-12-05 one
+    # process wrote every file, which took 2.6x dd where two take about 1x.
+    cores = os.cpu_count() or 1
+    which = {town: i % cores for i, town in enumerate(towns)}
+    parts = [[s for s in sizes if which[s[0]] == i] for i in range(cores)]
+    settle()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    with multiprocessing.Pool(cores) as pool:
+        pool.map(plain_part, [(into, part, largest) for part in parts])
     os.sync()
     wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_SELF)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    print(f"  a plain writer of the same {len(sizes)} files (same sizes, one sync): wall {wall:.1f}s, "
+    print(f"  a plain writer of the same {len(sizes)} files (same sizes, {cores} processes, one sync): wall {wall:.1f}s, "
           f"CPU {cpu:.1f}s (system {after.ru_stime - before.ru_stime:.1f}s)")
     shutil.rmtree(into, ignore_errors=True)
 
@@ -190,15 +232,22 @@ def main() -> None:
         reference = host_reference()
         ticks = cpu_ticks()
         print(f"host reference before the runs: {reference:.2f} CPU s (a fixed Python loop; see host_reference)")
+        print(settle())
         run(bin_path, public, ["--member-feeds", "skip"], "1 public feeds only", timings)
+        settle()
         wall, size = run(bin_path, members, ["--member-feeds", "write"], "2 with member feeds (the copy)", timings)
-        dd = subprocess.run(["dd", "if=/dev/zero", f"of={work}/dd.bin", "bs=1M", f"count={max(1, size // 1_000_000)}",
+        settle()
+        start = time.perf_counter()
+        dd = subprocess.run(["dd", "if=/dev/zero", f"of={work}/dd.bin", "bs=1000000", f"count={max(1, size // 1_000_000)}",
                              "conv=fdatasync"], capture_output=True, text=True)
+        dd_wall = time.perf_counter() - start
         print("  dd conv=fdatasync of as many bytes: " + dd.stderr.strip().splitlines()[-1])
+        print(f"  member-feeds build / dd: {wall / dd_wall:.2f}x (target 1.5x)")
         os.unlink(work / "dd.bin")
         plain_files(members, work / "plain")
         roster = members / "town0000" / "roster.csv"
         roster.write_text(roster.read_text(encoding="utf-8").replace("村0队员1,", "村0队员1改,", 1), encoding="utf-8")
+        settle()
         republish, _ = run(bin_path, members, [], "3 republish after one roster edit", timings)
         print(f"  republish / full build wall: {100 * republish / wall:.1f} %")
         total, stolen = (a - b for a, b in zip(cpu_ticks(), ticks))
