@@ -239,6 +239,30 @@ struct GenerationFile {
     }
 }
 
+/// A page-aligned buffer for O_DIRECT writes, grown as needed and reused for every file of one
+/// staged generation (`Generations.writeNewFile`).
+final class DirectScratch {
+    private var base: UnsafeMutableRawPointer?
+    private var capacity = 0
+
+    /// A buffer of at least `count` bytes aligned to `Generations.directBlock`, or nil when no
+    /// memory could be had (the file is then written through the page cache).
+    func reserve(_ count: Int) -> UnsafeMutableRawPointer? {
+        if count <= capacity { return base }
+        free(base)
+        base = nil
+        capacity = 0
+        let size = max(count, 256 * 1024)
+        var pointer: UnsafeMutableRawPointer?
+        guard posix_memalign(&pointer, Generations.directBlock, size) == 0, let pointer else { return nil }
+        base = pointer
+        capacity = size
+        return pointer
+    }
+
+    deinit { free(base) }
+}
+
 /// The generations behind one feed link: `<parent>/<name>` → `<name>.d/<number>`.
 struct Generations {
     let link: String
@@ -283,6 +307,7 @@ struct Generations {
         try? fm.removeItem(atPath: staging)
         try check(mkdir(staging, 0o755), staging)
         var written: [String] = []
+        let scratch = DirectScratch()
         do {
             for file in files {
                 let path = staging + "/" + file.name
@@ -291,7 +316,7 @@ struct Generations {
                 {
                     continue  // unchanged: the same inode, mtime and ETag as before
                 }
-                try file.withBytes { try writeFile(path, $0, sync: false) }
+                try file.withBytes { try writeNewFile(path, $0, scratch: scratch) }
                 written.append(file.name)
             }
         } catch {
@@ -598,6 +623,65 @@ struct Generations {
             offset += n
         }
         if sync { try check(fsync(fd), path) }
+    }
+
+    /// The smallest file written past the page cache (see `writeNewFile`). Below it the page
+    /// cache's copy costs less than waiting for the disk in the build's own thread.
+    /// (1,500 towns with member feeds, memory emptied before each run: 42.4 s with 32 KiB, 43.0 s
+    /// with 4 KiB, 69.3 s with 128 KiB, above nearly every member's feed, as without any.)
+    static let directMinimum = 32 * 1024
+    /// O_DIRECT's alignment for the buffer, the file offset and the length: 4 KiB covers every
+    /// logical block size Linux file systems use.
+    static let directBlock = 4096
+
+    /// Writes a new, unsynced file of a generation being staged. A large file (a member's feed,
+    /// ~50 KB) goes to the disk with O_DIRECT, except for its last partial block: on this
+    /// project's machines (virtual, whose balloon hands freed guest memory back to the host)
+    /// copying 15 GB of a province's member feeds into the page cache cost the build ~2 CPU-s a GB
+    /// of system time, as much as the disk's own time for those bytes, and the page cache then
+    /// held 15 GB that no reader asks for soon. A direct write costs a copy into `scratch` (page
+    /// aligned, as O_DIRECT requires) and a wait for the disk; the region build's extra worker
+    /// computes meanwhile. Durability is unchanged: the generation's one `syncfs` (or fsync per
+    /// file) still flushes the disk's cache and writes the files' metadata before any switch.
+    /// A file system that refuses O_DIRECT (EINVAL), or a short direct write, falls back to the
+    /// page cache for the rest.
+    func writeNewFile(_ path: String, _ bytes: UnsafeRawBufferPointer, scratch: DirectScratch) throws {
+        let head = bytes.count / Self.directBlock * Self.directBlock
+        guard head >= Self.directMinimum, let buffer = scratch.reserve(head) else {
+            return try writeFile(path, bytes, sync: false)
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | __O_DIRECT, 0o644)
+        guard fd >= 0 else {
+            if errno == EINVAL { return try writeFile(path, bytes, sync: false) }
+            throw WriteError(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        memcpy(buffer, bytes.baseAddress!, head)
+        var offset = 0
+        direct: while offset < head {
+            let n = pwrite(fd, buffer + offset, head - offset, off_t(offset))
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EINVAL { break direct }  // alignment this device refuses: the page cache
+                throw WriteError(path: path, reason: String(cString: strerror(errno)))
+            }
+            offset += n
+            if n % Self.directBlock != 0 { break direct }  // unaligned now: the rest buffered
+        }
+        guard offset < bytes.count else { return }
+        // The last partial block (and anything a direct write left) through the page cache.
+        let flags = fcntl(fd, F_GETFL)
+        guard flags >= 0, fcntl(fd, F_SETFL, flags & ~__O_DIRECT) == 0 else {
+            throw WriteError(path: path, reason: String(cString: strerror(errno)))
+        }
+        while offset < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress! + offset, bytes.count - offset, off_t(offset))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw WriteError(path: path, reason: String(cString: strerror(errno)))
+            }
+            offset += n
+        }
     }
 
     /// Makes `paths` (files just written) and the entries of `folders` durable; `folders[0]` names

@@ -80,6 +80,66 @@ import Testing
         #expect(try Data(contentsOf: folder.appendingPathComponent("town.ics")) == Data(changed["town.ics"]!.utf8))
     }
 
+    /// Pages of `path` the page cache holds (mincore on a mapping of the file).
+    func residentPages(_ path: String) -> (resident: Int, pages: Int) {
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        var info = stat()
+        guard fd >= 0, fstat(fd, &info) == 0, info.st_size > 0 else { return (0, 0) }
+        let length = Int(info.st_size)
+        guard let map = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), map != MAP_FAILED else { return (-1, 0) }
+        defer { munmap(map, length) }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        var vector = [UInt8](repeating: 0, count: (length + page - 1) / page)
+        guard mincore(map, length, &vector) == 0 else { return (-1, 0) }
+        return (vector.filter { $0 & 1 == 1 }.count, vector.count)
+    }
+
+    /// A disk file system (ext4, XFS, Btrfs) honours O_DIRECT by leaving the page cache out;
+    /// tmpfs and overlay keep every page in memory whatever the flag.
+    func onDiskFileSystem(_ path: String) throws -> Bool {
+        let type = try #require(Int(try output("/usr/bin/stat", ["-f", "-c", "%t", path]), radix: 16))
+        return [0xEF53, 0x5846_5342, 0x9123_683E].contains(type)
+    }
+
+    /// Large files (member feeds) are written past the page cache, their last partial block
+    /// through it: every length around the block and the threshold comes back byte for byte, and
+    /// on a disk file system the page cache holds at most that last block of a large file.
+    @Test func largeFilesGoPastThePageCacheWithEveryByteInPlace() throws {
+        defer { try? FileManager.default.removeItem(at: base) }
+        let minimum = Generations.directMinimum
+        let block = Generations.directBlock
+        let line = "DESCRIPTION:村民兵 集合 drill 第#次\r\n"
+        func text(_ length: Int) -> String {
+            var t = ""
+            var n = 0
+            while t.utf8.count + 64 < length {
+                t += line.replacingOccurrences(of: "#", with: String(n))
+                n += 1
+            }
+            return t + String(repeating: "x", count: length - t.utf8.count)
+        }
+        var texts: [String: String] = ["town.ics": text(200)]
+        for (i, length) in [minimum - 1, minimum, minimum + 1, minimum + block - 1, 3 * minimum + 1_234, 9 * block].enumerated() {
+            texts["member-m\(i).ics"] = text(length)
+        }
+        _ = try FeedWriter.write(set(texts), to: folder)
+        let disk = try onDiskFileSystem(base.path)
+        for (name, expected) in texts {
+            let path = folder.appendingPathComponent(name).path
+            let bytes = Data(expected.utf8)
+            if disk && bytes.count >= minimum + block {
+                let (resident, pages) = residentPages(path)
+                #expect(resident <= 1 && pages > 1, "\(name): \(resident) of \(pages) pages in the page cache")
+            }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes, "\(name)")
+        }
+        // Unchanged bytes read back from disk are found unchanged: the link stays.
+        let link = try FileManager.default.destinationOfSymbolicLink(atPath: folder.path)
+        _ = try FeedWriter.write(set(texts), to: folder)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.path) == link)
+    }
+
     @Test func leftoversOfKilledBuildsAreRemoved() throws {
         defer { try? FileManager.default.removeItem(at: base) }
         try FeedWriter.write(set(["town.ics": "A"]), to: folder)
