@@ -109,18 +109,23 @@ public enum RegionLoader {
         }
         var towns: [Region.Town] = []
         if listedTowns == nil && listedRegions == nil {
-            for folder in subfolders(base) {
+            let folders = subfolders(base)
+            let paths = folders.map { child($0).path }
+            let plans = Concurrently.map(paths.count) { FileManager.default.fileExists(atPath: paths[$0] + "/plan.yaml") }
+            for (i, folder) in folders.enumerated() {
                 let (path, childKey) = child(folder)
-                if fm.fileExists(atPath: path + "/plan.yaml") {
+                if plans[i] {
                     towns.append(Region.Town(directory: path, key: childKey))
                 } else if depth < 8, isRegion(path) {
                     towns += try read(path, key: childKey, depth: depth + 1).towns
                 }
             }
         } else {
-            for (folder, node) in listedTowns ?? [] {
+            let listed = (listedTowns ?? []).map { child($0.0).path }
+            let plans = Concurrently.map(listed.count) { FileManager.default.fileExists(atPath: listed[$0] + "/plan.yaml") }
+            for (i, (folder, node)) in (listedTowns ?? []).enumerated() {
                 let (path, childKey) = child(folder)
-                guard fm.fileExists(atPath: path + "/plan.yaml") else {
+                guard plans[i] else {
                     throw node.error(
                         LocalizedText(zh: "镇文件夹（含 plan.yaml）", en: "a town folder (with plan.yaml)"),
                         found: folder)
@@ -154,13 +159,15 @@ public enum RegionLoader {
 
     /// Visible subfolders, by name.
     static func subfolders(_ directory: String) -> [String] {
-        let fm = FileManager.default
-        return ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).filter { entry in
+        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
+            !$0.hasPrefix(".") && !skipped.contains($0)
+        }
+        let folders = Concurrently.map(entries.count) { i in
             var isDirectory: ObjCBool = false
-            return !entry.hasPrefix(".") && !skipped.contains(entry)
-                && fm.fileExists(atPath: directory + "/" + entry, isDirectory: &isDirectory)
+            return FileManager.default.fileExists(atPath: directory + "/" + entries[i], isDirectory: &isDirectory)
                 && isDirectory.boolValue
-        }.sorted()
+        }
+        return entries.indices.filter { folders[$0] }.map { entries[$0] }.sorted()
     }
 }
 

@@ -111,9 +111,8 @@ struct RegionBuild {
             "seed=\(build.seed)", "moves=\(build.moves)", "limit=\(build.timeLimit.map { "\($0)" } ?? "-")",
             "member-feeds=\(build.memberFeeds.rawValue)", "exe=\(RegionRunner.executableIdentity)",
         ].joined(separator: ";")
-        let hashes = region.towns.map {
-            RegionInputs.hash(town: $0.directory, region: region.directory, options: optionsKey)
-        }
+        let inputs = RegionInputs.scan(towns: region.towns.map(\.directory), region: region.directory, options: optionsKey)
+        let hashes = inputs.map(\.hash)
 
         var arguments: [String] = ["--json", "--region-counts", "--now", nowText, "--lang", lang.rawValue]
         arguments += [
@@ -134,7 +133,7 @@ struct RegionBuild {
             else {
                 return false
             }
-            return FileManager.default.fileExists(atPath: towns[i].directory + "/feeds/manifest.json")
+            return inputs[i].published
         }
         let bar = ProgressBar(total: towns.count, enabled: !build.json)
         let box = ResultBox(count: towns.count)
@@ -283,10 +282,32 @@ final class ResultBox: @unchecked Sendable {
 
 /// The content hash of what a town's build reads.
 enum RegionInputs {
+    /// One town's hash, and whether its last published feeds are still there.
+    struct Scan {
+        var hash: String
+        var published: Bool
+    }
+
+    /// Every town's `Scan`, several towns at a time: on a cold page cache (a republish hours after
+    /// the last build) each town costs a few small reads that wait for the disk, 1,500 towns one by
+    /// one about a second. The shared holiday folders are listed and read once, not once a town.
+    static func scan(towns: [String], region: String, options: String) -> [Scan] {
+        // Standardising a path looks at its folders on disk: a cold read a town, done in parallel too.
+        let holidays = Concurrently.map(towns.count) { standard(towns[$0] + "/../holidays") }
+        let shared = SharedFolders(Set(holidays + [standard(region + "/holidays")]))
+        return Concurrently.map(towns.count) { i in
+            Scan(
+                hash: hash(town: towns[i], region: region, options: options, shared: shared),
+                published: FileManager.default.fileExists(atPath: towns[i] + "/feeds/manifest.json"))
+        }
+    }
+
+    static func standard(_ folder: String) -> String { URL(fileURLWithPath: folder).standardizedFileURL.path }
+
     /// FNV-1a (64 bit) over the options, then each input file's path relative to the region and
     /// bytes: every file directly in the town folder but the database and hidden files, and the
     /// shared holidays (`TOWN/../holidays`, `REGION/holidays`).
-    static func hash(town: String, region: String, options: String) -> String {
+    static func hash(town: String, region: String, options: String, shared: SharedFolders? = nil) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
             for b in bytes {
@@ -297,26 +318,50 @@ enum RegionInputs {
             h &*= 0x100_0000_01b3
         }
         mix(options.utf8)
-        let fm = FileManager.default
-        var files: [String] = []
-        for folder in [town, town + "/../holidays", region + "/holidays"] {
-            let standard = URL(fileURLWithPath: folder).standardizedFileURL.path
-            for entry in ((try? fm.contentsOfDirectory(atPath: standard)) ?? []).sorted()
-            where !entry.hasPrefix(".") && !entry.hasPrefix("drillcal.sqlite") {
-                var isDirectory: ObjCBool = false
-                let path = standard + "/" + entry
-                if fm.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                    !files.contains(path)
-                {
-                    files.append(path)
-                }
+        var files: [(path: String, contents: Data?)] = []
+        for (n, folder) in [town, town + "/../holidays", region + "/holidays"].enumerated() {
+            let path = standard(folder)
+            for file in (n > 0 ? shared?.files(in: path) : nil) ?? SharedFolders.list(path) where !files.contains(where: { $0.path == file.path }) {
+                files.append(file)
             }
         }
-        for path in files {
-            mix(path.utf8)
-            mix(fm.contents(atPath: path) ?? Data())
+        for file in files {
+            mix(file.path.utf8)
+            mix(file.contents ?? FileManager.default.contents(atPath: file.path) ?? Data())
         }
         let s = String(h, radix: 16)
         return String(repeating: "0", count: 16 - s.count) + s
+    }
+
+    /// The holiday folders several towns share, listed and read once (before the towns are
+    /// scanned; read-only afterwards, so the scanning threads need no lock).
+    final class SharedFolders: Sendable {
+        let folders: [String: [(path: String, contents: Data?)]]
+
+        init(_ paths: Set<String>) {
+            var folders: [String: [(path: String, contents: Data?)]] = [:]
+            for path in paths {
+                folders[path] = Self.list(path).map { ($0.path, FileManager.default.contents(atPath: $0.path)) }
+            }
+            self.folders = folders
+        }
+
+        func files(in path: String) -> [(path: String, contents: Data?)]? { folders[path] }
+
+        /// The files directly in `folder` that a build reads (sorted; not hidden, not the
+        /// database), contents unread.
+        static func list(_ folder: String) -> [(path: String, contents: Data?)] {
+            let fm = FileManager.default
+            var files: [(path: String, contents: Data?)] = []
+            for entry in ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+            where !entry.hasPrefix(".") && !entry.hasPrefix("drillcal.sqlite") {
+                var isDirectory: ObjCBool = false
+                let path = folder + "/" + entry
+                if fm.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                    files.append((path, nil))
+                }
+            }
+            return files
+        }
     }
 }
