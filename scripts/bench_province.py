@@ -240,7 +240,7 @@ def main() -> None:
         settle()
         wall, size = run(bin_path, members, ["--member-feeds", "write"], "2 with member feeds (the copy)", timings)
         # dd through the page cache (what the issue names) and dd with O_DIRECT (the disk itself, as
-        # the build writes member feeds since 2026-12-05); the ratio is given against the faster.
+        # the build writes member feeds since 2026-12-05); the build's ratio to each is printed.
         dd_walls = []
         for label, flags in (("conv=fdatasync", []), ("oflag=direct conv=fdatasync", ["oflag=direct"])):
             settle()
@@ -252,7 +252,8 @@ def main() -> None:
             dd_walls.append(time.perf_counter() - start)
             print(f"  dd {label} of as many bytes: " + dd.stderr.strip().splitlines()[-1])
             os.unlink(work / "dd.bin")
-        print(f"  member-feeds build / the faster dd: {wall / min(dd_walls):.2f}x (target 1.5x)")
+        print(f"  member-feeds build / dd: {wall / dd_walls[0]:.2f}x through the page cache (the issue's measure; "
+              f"target 1.5x), {wall / dd_walls[1]:.2f}x against the disk itself (oflag=direct)")
         plain_files(members, work / "plain")
         roster = members / "town0000" / "roster.csv"
         roster.write_text(roster.read_text(encoding="utf-8").replace("村0队员1,", "村0队员1改,", 1), encoding="utf-8")
