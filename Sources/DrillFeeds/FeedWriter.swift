@@ -613,16 +613,21 @@ struct Generations {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        var offset = 0
+        try writeAll(fd, bytes, from: 0, path)
+        if sync { try check(fsync(fd), path) }
+    }
+
+    /// Writes `bytes[offset...]` at that offset of the file.
+    func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, from offset: Int, _ path: String) throws {
+        var offset = offset
         while offset < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            let n = pwrite(fd, bytes.baseAddress! + offset, bytes.count - offset, off_t(offset))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw WriteError(path: path, reason: String(cString: strerror(errno)))
             }
             offset += n
         }
-        if sync { try check(fsync(fd), path) }
     }
 
     /// The smallest file written past the page cache (see `writeNewFile`). Below it the page
@@ -674,14 +679,7 @@ struct Generations {
         guard flags >= 0, fcntl(fd, F_SETFL, flags & ~__O_DIRECT) == 0 else {
             throw WriteError(path: path, reason: String(cString: strerror(errno)))
         }
-        while offset < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + offset, bytes.count - offset, off_t(offset))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw WriteError(path: path, reason: String(cString: strerror(errno)))
-            }
-            offset += n
-        }
+        try writeAll(fd, bytes, from: offset, path)
     }
 
     /// Makes `paths` (files just written) and the entries of `folders` durable; `folders[0]` names

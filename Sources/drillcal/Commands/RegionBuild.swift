@@ -297,7 +297,7 @@ enum RegionInputs {
         let shared = SharedFolders(Set(holidays + [standard(region + "/holidays")]))
         return Concurrently.map(towns.count) { i in
             Scan(
-                hash: hash(town: towns[i], region: region, options: options, shared: shared),
+                hash: hash(town: towns[i], holidays: holidays[i], region: region, options: options, shared: shared),
                 published: FileManager.default.fileExists(atPath: towns[i] + "/feeds/manifest.json"))
         }
     }
@@ -307,7 +307,8 @@ enum RegionInputs {
     /// FNV-1a (64 bit) over the options, then each input file's path relative to the region and
     /// bytes: every file directly in the town folder but the database and hidden files, and the
     /// shared holidays (`TOWN/../holidays`, `REGION/holidays`).
-    static func hash(town: String, region: String, options: String, shared: SharedFolders? = nil) -> String {
+    /// `holidays` is `TOWN/../holidays` standardised; `shared` holds it and `REGION/holidays`.
+    static func hash(town: String, holidays: String, region: String, options: String, shared: SharedFolders) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
             for b in bytes {
@@ -319,11 +320,9 @@ enum RegionInputs {
         }
         mix(options.utf8)
         var files: [(path: String, contents: Data?)] = []
-        for (n, folder) in [town, town + "/../holidays", region + "/holidays"].enumerated() {
-            let path = standard(folder)
-            for file in (n > 0 ? shared?.files(in: path) : nil) ?? SharedFolders.list(path) where !files.contains(where: { $0.path == file.path }) {
-                files.append(file)
-            }
+        let folders = [SharedFolders.list(standard(town)), shared.files(in: holidays), shared.files(in: standard(region + "/holidays"))]
+        for file in folders.joined() where !files.contains(where: { $0.path == file.path }) {
+            files.append(file)
         }
         for file in files {
             mix(file.path.utf8)
@@ -346,7 +345,8 @@ enum RegionInputs {
             self.folders = folders
         }
 
-        func files(in path: String) -> [(path: String, contents: Data?)]? { folders[path] }
+        /// The files of one of the folders given at `init` (none for any other).
+        func files(in path: String) -> [(path: String, contents: Data?)] { folders[path] ?? [] }
 
         /// The files directly in `folder` that a build reads (sorted; not hidden, not the
         /// database), contents unread.
