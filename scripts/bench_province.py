@@ -117,7 +117,7 @@ def run(bin_path: str, work: pathlib.Path, extra: list, label: str, timings: pat
         sys.exit(f"{label}: drillcal exited {proc.returncode}\n{proc.stderr}\n{proc.stdout[:2000]}")
     report = json.loads(proc.stdout)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    phases, cpus = {}, {}
+    phases, cpus, region = {}, {}, {}
     events = 0
     if timings.exists():
         for line in timings.read_text().splitlines():
@@ -125,6 +125,8 @@ def run(bin_path: str, work: pathlib.Path, extra: list, label: str, timings: pat
                 k, v = part.split("=")
                 if k == "events":
                     events += int(v)
+                elif k.startswith("region.") or k.startswith("cpu.region."):
+                    region[k] = float(v)
                 elif k.startswith("cpu."):
                     cpus[k[4:]] = cpus.get(k[4:], 0.0) + float(v)
                 else:
@@ -136,6 +138,9 @@ def run(bin_path: str, work: pathlib.Path, extra: list, label: str, timings: pat
     print(f"{label}: wall {wall:.1f}s, CPU {cpu:.1f}s, peak RSS {after.ru_maxrss / 1024:.0f} MiB (largest process), "
           f"{built} towns built, {sessions} sessions, {events} events rendered, {files} files, {size / 1e6:.1f} MB; "
           f"phase wall seconds summed over towns (with the CPU seconds they used): {split}")
+    # The region build's own phases (RegionBuild.run): from the process's start to the summary.
+    print("  region phases, wall (CPU) seconds: " + " ".join(
+        f"{k[7:]} {v:.3f} ({region.get('cpu.' + k, 0.0):.3f})" for k, v in region.items() if not k.startswith("cpu.")))
     return wall, size
 
 

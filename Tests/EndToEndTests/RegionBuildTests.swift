@@ -71,6 +71,14 @@ import Testing
         #expect(towns(third)["north/hexi"]?["skipped"] as? Bool == false)
         #expect(try CLI.snapshot(region.appendingPathComponent("qingshan/feeds")) == before)
 
+        // Published feeds deleted (inputs unchanged): that town is published again, the same bytes.
+        try fm.removeItem(at: region.appendingPathComponent("qingshan/feeds"))
+        try fm.removeItem(at: region.appendingPathComponent("qingshan/feeds.d"))
+        let fourth = try json(try CLI.run(args))
+        #expect(towns(fourth)["qingshan"]?["skipped"] as? Bool == false)
+        #expect(towns(fourth)["north/hexi"]?["skipped"] as? Bool == true)
+        #expect(try CLI.snapshot(region.appendingPathComponent("qingshan/feeds")) == before)
+
         // --force rebuilds every town.
         let forced = try json(try CLI.run(args + ["--force"]))
         #expect(towns(forced)["qingshan"]?["skipped"] as? Bool == false)

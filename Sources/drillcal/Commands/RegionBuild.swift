@@ -10,8 +10,10 @@ import Foundation
 /// feeds are byte for byte those of a single-town build. A broken town
 /// is reported with its file and line and the others still publish; the exit status is the worst
 /// town's. A town whose inputs (every file of its folder but the database, the shared holidays,
-/// this executable and the options) hash as at its last successful region build is skipped
-/// (`--force` rebuilds it): the hashes live in `REGION/.drillcal-region.json`.
+/// this executable and the options) hash as at its last successful region build, and whose
+/// published feeds folder is still the one that build left, is skipped (`--force` rebuilds it):
+/// the hashes, the feeds folders' stamps and the input files' stamps (`RegionInputs`) live in
+/// `REGION/.drillcal-region.json`.
 struct RegionBuild {
     let build: Drillcal.Build
 
@@ -44,17 +46,21 @@ struct RegionBuild {
         var sessions, unmet, shortfalls, feeds: Int
     }
 
-    /// `REGION/.drillcal-region.json`: the input hash and result of each town's last good build.
+    /// `REGION/.drillcal-region.json`: the input hash, the published feeds folder's stamp and the
+    /// result of each town's last good build, and the input files' stamps (`RegionInputs.Known`).
     struct Manifest: Codable {
         struct Entry: Codable {
             var inputHash: String
+            /// `RegionInputs.feedsStamp` after the build (absent in version 1: rebuilt once).
+            var feeds: String?
             var result: TownResult
             enum CodingKeys: String, CodingKey {
-                case inputHash = "input_hash", result
+                case inputHash = "input_hash", feeds, result
             }
         }
-        var version = 1
+        var version = 2
         var towns: [String: Entry] = [:]
+        var files: RegionInputs.Known?
     }
 
     struct Report: Encodable {
@@ -90,6 +96,17 @@ struct RegionBuild {
                     "--town-timeout must be between 1 and 86400 seconds, found \(limit)"))
             throw ExitCode(2)
         }
+        // Region phases for the benchmarks (DRILLCAL_TIMINGS): `region.start` from the process's start
+        // (the executable and its libraries read in), `region.folders` the towns found,
+        // `region.load` the last region manifest read, `region.scan` every town's inputs hashed,
+        // `region.towns` the towns' builds (and their feeds' stamps), `region.manifest` the region
+        // manifest written, `region.finish` the summary printed.
+        var timings = PhaseTimings(since: PhaseTimings.processStart())
+        defer {
+            timings.end("region.finish")
+            timings.save()
+        }
+        timings.end("region.start")
         let region: Region
         do {
             region = try RegionLoader.load(build.town.directory)
@@ -100,6 +117,7 @@ struct RegionBuild {
         let stamp = try build.buildTime()
         let nowText = ISO8601DateFormatter().string(
             from: Date(timeIntervalSince1970: TimeInterval(stamp.seconds)))
+        timings.end("region.folders")
         let manifestPath = region.directory + "/.drillcal-region.json"
         let previous =
             (FileManager.default.contents(atPath: manifestPath)).flatMap {
@@ -111,8 +129,11 @@ struct RegionBuild {
             "seed=\(build.seed)", "moves=\(build.moves)", "limit=\(build.timeLimit.map { "\($0)" } ?? "-")",
             "member-feeds=\(build.memberFeeds.rawValue)", "exe=\(RegionRunner.executableIdentity)",
         ].joined(separator: ";")
-        let inputs = RegionInputs.scan(towns: region.towns.map(\.directory), region: region.directory, options: optionsKey)
-        let hashes = inputs.map(\.hash)
+        timings.end("region.load")
+        let (inputs, known) = RegionInputs.scan(
+            towns: region.towns.map(\.directory), region: region.directory, options: optionsKey,
+            known: previous.files ?? [:])
+        timings.end("region.scan")
 
         var arguments: [String] = ["--json", "--region-counts", "--now", nowText, "--lang", lang.rawValue]
         arguments += [
@@ -128,12 +149,13 @@ struct RegionBuild {
         let towns = region.towns
         let force = build.force
         let skip: [Bool] = towns.indices.map { i in
-            guard !force, let old = previous.towns[towns[i].key], old.inputHash == hashes[i],
+            guard !force, let old = previous.towns[towns[i].key], old.inputHash == inputs[i].hash,
                 old.result.status == 0
             else {
                 return false
             }
-            return inputs[i].published
+            // Feeds deleted or replaced since: published again.
+            return old.feeds != nil && old.feeds == inputs[i].feeds
         }
         let bar = ProgressBar(total: towns.count, enabled: !build.json)
         let box = ResultBox(count: towns.count)
@@ -155,21 +177,26 @@ struct RegionBuild {
         bar.finish()
         let results = box.results.map { $0! }
 
-        var next = Manifest()
+        var next = Manifest(files: known)
         for (i, result) in results.enumerated() where result.status == 0 {
             var kept = result
             kept.skipped = false
-            next.towns[towns[i].key] = Manifest.Entry(inputHash: hashes[i], result: kept)
+            next.towns[towns[i].key] = Manifest.Entry(
+                inputHash: inputs[i].hash,
+                feeds: skip[i] ? inputs[i].feeds : RegionInputs.feedsStamp(towns[i].directory), result: kept)
         }
+        timings.end("region.towns")
         do {
+            // One line, keys sorted: the file is drillcal's own (1 MB for 1,500 towns pretty-printed).
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             try FeedWriterBridge.replace(manifestPath, Array(try encoder.encode(next)))
         } catch {
             Console.error(FileProblem.writeError(error, path: manifestPath, folder: false).message(lang))
             throw ExitCode(3)
         }
 
+        timings.end("region.manifest")
         let worst = results.map(\.status).max() ?? 0
         let seconds = (Date().timeIntervalSince(started) * 10).rounded() / 10
         if build.json {
@@ -274,94 +301,15 @@ struct RegionBuild {
 /// Results filled in by worker threads (every access under the runner's lock).
 final class ResultBox: @unchecked Sendable {
     var results: [RegionBuild.TownResult?]
+    /// Towns with a result, and those failed, counted as they come: counting the list at every
+    /// town (for the progress bar) was quadratic, 7 % of a 1,500-town republish's CPU.
+    private(set) var finished = 0
+    private(set) var failed = 0
     init(count: Int) { results = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: RegionBuild.TownResult) { results[i] = r }
-    var finished: Int { results.count { $0 != nil } }
-    var failed: Int { results.count { ($0?.status ?? 0) >= 2 } }
-}
-
-/// The content hash of what a town's build reads.
-enum RegionInputs {
-    /// One town's hash, and whether its last published feeds are still there.
-    struct Scan {
-        var hash: String
-        var published: Bool
-    }
-
-    /// Every town's `Scan`, several towns at a time: on a cold page cache (a republish hours after
-    /// the last build) each town costs a few small reads that wait for the disk, 1,500 towns one by
-    /// one about a second. The shared holiday folders are listed and read once, not once a town.
-    static func scan(towns: [String], region: String, options: String) -> [Scan] {
-        // Standardising a path looks at its folders on disk: a cold read a town, done in parallel too.
-        let holidays = Concurrently.map(towns.count) { standard(towns[$0] + "/../holidays") }
-        let shared = SharedFolders(Set(holidays + [standard(region + "/holidays")]))
-        return Concurrently.map(towns.count) { i in
-            Scan(
-                hash: hash(town: towns[i], holidays: holidays[i], region: region, options: options, shared: shared),
-                published: FileManager.default.fileExists(atPath: towns[i] + "/feeds/manifest.json"))
-        }
-    }
-
-    static func standard(_ folder: String) -> String { URL(fileURLWithPath: folder).standardizedFileURL.path }
-
-    /// FNV-1a (64 bit) over the options, then each input file's path relative to the region and
-    /// bytes: every file directly in the town folder but the database and hidden files, and the
-    /// shared holidays (`TOWN/../holidays`, `REGION/holidays`).
-    /// `holidays` is `TOWN/../holidays` standardised; `shared` holds it and `REGION/holidays`.
-    static func hash(town: String, holidays: String, region: String, options: String, shared: SharedFolders) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
-            for b in bytes {
-                h ^= UInt64(b)
-                h &*= 0x100_0000_01b3
-            }
-            h ^= 0xFF
-            h &*= 0x100_0000_01b3
-        }
-        mix(options.utf8)
-        var files: [(path: String, contents: Data?)] = []
-        let folders = [SharedFolders.list(standard(town)), shared.files(in: holidays), shared.files(in: standard(region + "/holidays"))]
-        for file in folders.joined() where !files.contains(where: { $0.path == file.path }) {
-            files.append(file)
-        }
-        for file in files {
-            mix(file.path.utf8)
-            mix(file.contents ?? FileManager.default.contents(atPath: file.path) ?? Data())
-        }
-        let s = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
-    }
-
-    /// The holiday folders several towns share, listed and read once (before the towns are
-    /// scanned; read-only afterwards, so the scanning threads need no lock).
-    final class SharedFolders: Sendable {
-        let folders: [String: [(path: String, contents: Data?)]]
-
-        init(_ paths: Set<String>) {
-            var folders: [String: [(path: String, contents: Data?)]] = [:]
-            for path in paths {
-                folders[path] = Self.list(path).map { ($0.path, FileManager.default.contents(atPath: $0.path)) }
-            }
-            self.folders = folders
-        }
-
-        /// The files of one of the folders given at `init` (none for any other).
-        func files(in path: String) -> [(path: String, contents: Data?)] { folders[path] ?? [] }
-
-        /// The files directly in `folder` that a build reads (sorted; not hidden, not the
-        /// database), contents unread.
-        static func list(_ folder: String) -> [(path: String, contents: Data?)] {
-            let fm = FileManager.default
-            var files: [(path: String, contents: Data?)] = []
-            for entry in ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).sorted()
-            where !entry.hasPrefix(".") && !entry.hasPrefix("drillcal.sqlite") {
-                var isDirectory: ObjCBool = false
-                let path = folder + "/" + entry
-                if fm.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                    files.append((path, nil))
-                }
-            }
-            return files
-        }
+    func set(_ i: Int, _ r: RegionBuild.TownResult) {
+        precondition(results[i] == nil, "a town's result is set once")
+        results[i] = r
+        finished += 1
+        if r.status >= 2 { failed += 1 }
     }
 }

@@ -16,6 +16,32 @@ struct PhaseTimings {
     /// The build reached the store: its line is worth writing.
     var complete = false
 
+    init() {}
+
+    /// Clocks whose first phase began at `start`, `processStart()` for one that began with the
+    /// process (its CPU seconds are then all the process's so far).
+    init(since start: Date) {
+        last = start
+        lastCPU = 0
+    }
+
+    /// When this process started (`/proc/self/stat`, in clock ticks since boot; now where unknown):
+    /// a phase measured from it includes loading the executable and its libraries.
+    static func processStart() -> Date {
+        guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return Date() }
+        // Fields after the command's closing parenthesis start with field 3 (state); field 22 is
+        // the start time.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        var boot = timespec()
+        guard fields.count > 19, let ticks = Double(fields[19]), clock_gettime(CLOCK_BOOTTIME, &boot) == 0 else {
+            return Date()
+        }
+        let age = Double(boot.tv_sec) + Double(boot.tv_nsec) / 1e9 - ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+        return Date(timeIntervalSinceNow: -max(0, age))
+    }
+
     /// Ends the phase `name` now.
     mutating func end(_ name: String) {
         let now = Date()
