@@ -298,6 +298,7 @@ struct Generations {
             case .legacyFolder: link
             case .missing: nil
             }
+        if let previous { prefetch(files, from: previous) }
         if case .ours(let generation) = current, unchanged(files, in: root + "/" + generation) {
             return StagedFeeds(generations: self, current: current, staging: nil, written: [])
         }
@@ -568,6 +569,23 @@ struct Generations {
             } else if let number = Int(entry), number < newestKept, !keep.contains(entry) {
                 try? fm.removeItem(atPath: root + "/" + entry)
             }
+        }
+    }
+
+    /// Asks the kernel to read, in the background, each file of the previous generation that has
+    /// the length of its new version (`posix_fadvise` WILLNEED), before `unchanged` and `stage`
+    /// compare them one by one: on a cold page cache each compare otherwise waited for its own read,
+    /// one file after another (rebuilding a 1,500-town province over its published feeds, as after
+    /// an upgrade, took 72-89 s against 46 s for a first build).
+    func prefetch(_ files: [GenerationFile], from folder: String) {
+        for file in files {
+            let fd = open(folder + "/" + file.name, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            var info = stat()
+            if fstat(fd, &info) == 0, Int(info.st_size) == file.withBytes({ $0.count }) {
+                _ = posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED)
+            }
+            close(fd)
         }
     }
 
