@@ -7,7 +7,8 @@ import Foundation
 /// FILE, for builds that reach the store, then the same phases' CPU seconds (user + system, of the
 /// process) as `cpu.load=S …`: a phase whose wall is well above its CPU was waiting (for the disk, a
 /// lock, the other workers). One short `O_APPEND` write per build, so the parallel towns of a region
-/// build can share the file.
+/// build can share the file. A region build adds one line of its own phases (`region.start=S …`,
+/// `RegionBuild.run`).
 struct PhaseTimings {
     private var marks: [(String, Double, Double)] = []
     private var last = Date()
