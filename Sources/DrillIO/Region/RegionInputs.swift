@@ -1,3 +1,4 @@
+import DrillCore
 import Foundation
 
 #if canImport(Glibc)
@@ -28,8 +29,8 @@ public enum RegionInputs {
         public var feeds: String?
     }
 
-    /// Stat stamps and content hashes of input files by absolute path (`Known.stamp`), as the
-    /// region manifest keeps them.
+    /// Each input file's stat stamp and content hash (`inode-size-mtime-ctime:hash`) by absolute
+    /// path, as the region manifest keeps them.
     public typealias Known = [String: String]
 
     /// A file changed this recently (seconds before the scan started, or later) is not stamped.
@@ -81,21 +82,29 @@ public enum RegionInputs {
     static func standard(_ folder: String) -> String { URL(fileURLWithPath: folder).standardizedFileURL.path }
 
     /// FNV-1a, 64 bit, over the options, then each file's path (relative to the region when inside
-    /// it, so a region folder moved elsewhere keeps its hashes) and content hash.
+    /// it, so a region folder moved elsewhere keeps its hashes) and content hash, each part closed
+    /// with a 0xFF byte (so that "ab" + "c" and "a" + "bc" differ).
     static func townHash(options: String, files: [(path: String, hash: UInt64)], root: String) -> String {
-        var h = FNV()
-        h.mix(options.utf8)
-        for file in files {
-            h.mix(file.path.hasPrefix(root + "/") ? file.path.utf8.dropFirst(root.utf8.count + 1) : file.path.utf8[...])
-            withUnsafeBytes(of: file.hash.littleEndian) { h.mix($0) }
+        let close: [UInt8] = [0xFF]
+        var h = FNV1a.offset
+        func mix(_ bytes: UnsafeRawBufferPointer) {
+            h = FNV1a.continuing(h, over: bytes)
+            h = close.withUnsafeBytes { FNV1a.continuing(h, over: $0) }
         }
-        let s = String(h.value, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
+        func mix(_ text: String) {
+            h = FNV1a.continuing(h, over: text)
+            h = close.withUnsafeBytes { FNV1a.continuing(h, over: $0) }
+        }
+        mix(options)
+        for file in files {
+            mix(file.path.hasPrefix(root + "/") ? String(file.path.dropFirst(root.count + 1)) : file.path)
+            withUnsafeBytes(of: file.hash.littleEndian) { mix($0) }
+        }
+        return FNV1a.text(h)
     }
 
     /// A file's content hash (`info` is its `stat`): the known one when its stamp is unchanged, else
-    /// read and hashed.
-    /// Also the stamp to keep (nil for a file changed within `racyWindow` of `since`).
+    /// read and hashed; and the stamp to keep (nil for a file changed within `racyWindow` of `since`).
     static func fileHash(_ path: String, _ info: stat, known: Known, since: Double) -> (UInt64, String?) {
         let stamp = "\(info.st_ino)-\(info.st_size)-\(nanoseconds(info.st_mtim))-\(nanoseconds(info.st_ctim))"
         if let old = known[path], let colon = old.lastIndex(of: ":"), old[..<colon] == stamp,
@@ -105,42 +114,12 @@ public enum RegionInputs {
         }
         let hash = contentHash(FileManager.default.contents(atPath: path))
         let changed = max(Double(info.st_mtim.tv_sec), Double(info.st_ctim.tv_sec)) + 1
-        return (hash, changed < since - racyWindow ? stamp + ":" + String(hash, radix: 16) : nil)
+        return (hash, changed < since - racyWindow ? stamp + ":" + FNV1a.text(hash) : nil)
     }
 
     /// FNV-1a (64 bit) of a file's bytes (an unreadable file hashes as empty).
     static func contentHash(_ data: Data?) -> UInt64 {
-        var h = FNV()
-        data?.withUnsafeBytes { h.mix($0) }
-        return h.value
-    }
-
-    /// FNV-1a, 64 bit, each mixed sequence closed with 0xFF (so that "ab"+"c" and "a"+"bc" differ).
-    struct FNV {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-        mutating func mix(_ bytes: UnsafeRawBufferPointer) {
-            var h = value
-            for b in bytes {
-                h ^= UInt64(b)
-                h &*= 0x100_0000_01b3
-            }
-            value = h
-            close()
-        }
-
-        mutating func mix<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
-            for b in bytes {
-                value ^= UInt64(b)
-                value &*= 0x100_0000_01b3
-            }
-            close()
-        }
-
-        private mutating func close() {
-            value ^= 0xFF
-            value &*= 0x100_0000_01b3
-        }
+        data?.withUnsafeBytes { FNV1a.continuing(FNV1a.offset, over: $0) } ?? FNV1a.offset
     }
 
     /// The holiday folders several towns share, listed and hashed once (before the towns are

@@ -1,11 +1,11 @@
 import Testing
 
-@testable import DrillFeeds
+@testable import DrillCore
 
 /// The content hash a manifest keeps for each event (FNV-1a, 64 bit): `FNV1a.hexes`, which hashes
 /// four events side by side, must give exactly `FNV1a.hex`'s values, and those the published
 /// FNV-1a test vectors, or every event of a rebuilt town would be re-sequenced.
-@Suite struct ContentHashTests {
+@Suite struct FNV1aTests {
     @Test func publishedVectors() {
         #expect(FNV1a.hex("") == "cbf29ce484222325")
         #expect(FNV1a.hex("a") == "af63dc4c8601ec8c")
@@ -30,5 +30,18 @@ import Testing
         let pairs = (0..<count).map { k in (text(), k % 3 == 0 ? "" : text()) }
         #expect(FNV1a.hexes(pairs) == pairs.map { FNV1a.hex($0.0, $0.1) })
         #expect(FNV1a.hexes(pairs).allSatisfy { $0.count == 16 })
+    }
+
+    /// Continuing a hash over the parts of a text, at any split, gives the hash of the whole (the
+    /// region build hashes its inputs part by part this way).
+    @Test func continuingOverPartsEqualsTheWhole() {
+        let text = "BEGIN:VEVENT\r\nSUMMARY:防汛演练 😀"
+        let bytes = Array(text.utf8)
+        for split in 0...bytes.count {
+            var h = bytes[..<split].withUnsafeBytes { FNV1a.continuing(FNV1a.offset, over: $0) }
+            h = bytes[split...].withUnsafeBytes { FNV1a.continuing(h, over: $0) }
+            #expect(FNV1a.text(h) == FNV1a.hex(text))
+        }
+        #expect(FNV1a.continuing(FNV1a.offset, over: "foobar") == 0x8594_4171_f739_67e8)
     }
 }
